@@ -1,0 +1,5 @@
+"""Allow ``python -m scalpsite``."""
+
+from scalpsite.cli import main
+
+main()

@@ -1,0 +1,159 @@
+"""`scalpsite build`: the stages in order, from journal files to a published OUT."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scalpsite import images
+from scalpsite.analyze import analyze
+from scalpsite.check import check
+from scalpsite.errors import JournalError
+from scalpsite.export import to_csv, to_json
+from scalpsite.findings import Finding, Level, sort_findings
+from scalpsite.load import Journal, load
+from scalpsite.notes import to_html, to_tree
+from scalpsite.publish import check_out, discard, stage, swap
+from scalpsite.themes import theme_dirs
+
+CACHE_DIR = ".scalpsite-cache"
+
+
+@dataclass
+class BuildResult:
+    """What a build did, for the one-line summary and the exit code."""
+
+    out: Path
+    sessions: int
+    photos_rendered: int
+    photos_cached: int
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(f.level is Level.ERROR for f in self.findings)
+
+
+def source_date() -> dt.date | None:
+    """The date of SOURCE_DATE_EPOCH, when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError) as exc:
+        raise JournalError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
+
+
+def require_config(journal: Journal) -> None:
+    """Stop with every config problem listed when scalpsite.yaml cannot be used."""
+    if journal.config is None:
+        problems = [f for f in journal.findings if f.path == "scalpsite.yaml"]
+        lines = "\n".join(f"  {f.location()}: {f.message}" for f in problems)
+        raise JournalError(f"scalpsite.yaml has errors; fix them to build:\n{lines}")
+
+
+def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
+          until: dt.date | None = None, for_date: dt.date | None = None) -> BuildResult:
+    """Load, check, analyse, render and publish; the previous output survives any failure."""
+    started = time.monotonic()
+    root = Path(root)
+    journal = load(root)
+    require_config(journal)
+    out = check_out(out or root / "_site", root)
+    findings = check(journal)
+    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions")
+    findings = sort_findings(findings + photos.findings)
+    data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
+    staging = stage(out)
+    try:
+        _render(journal, data, photos, staging, pdf, for_date)
+        swap(staging, out)
+    except BaseException:
+        discard(staging)
+        raise
+    return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
+                       time.monotonic() - started)
+
+
+def _photo_paths(journal: Journal) -> list[str]:
+    return sorted({p for rec in journal.sessions for p in rec.photos.values()})
+
+
+def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: Path,
+            pdf: bool, for_date: dt.date | None) -> None:
+    from scalpsite.charts import render_charts
+    from scalpsite.site import render_site
+
+    (staging / "data.json").write_text(to_json(data), encoding="utf-8")
+    (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
+    charts = render_charts(data, staging)
+    view = make_view(journal, data, photos, charts, for_date)
+    _place_photos(view, photos, journal.root / CACHE_DIR / "renditions", staging)
+    dirs = theme_dirs(journal.root, journal.config.theme)
+    render_site(view, staging, dirs)
+    if pdf:
+        _render_pdf(view, staging, dirs, data)
+
+
+def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> None:
+    from scalpsite.dossier import render_dossier
+
+    stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.timezone.utc)
+    try:
+        render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
+    finally:
+        shutil.rmtree(staging / "print", ignore_errors=True)
+        for leftover in staging.glob("*.typ"):
+            leftover.unlink()
+
+
+def make_view(journal: Journal, data: dict, photos: images.PhotoResult, charts: dict,
+              for_date: dt.date | None) -> dict:
+    """Everything the templates need: the analysis plus rendition paths and rendered notes."""
+    view_photos = {}
+    for s in data["sessions"]:
+        row = {}
+        for angle, src in s["photos"].items():
+            meta = photos.renditions.get(src)
+            if meta is None:
+                continue
+            base = f"{s['folder']}/{angle}"
+            row[angle] = {"web": f"photos/{base}.jpg", "thumb": f"photos/{base}.thumb.jpg",
+                          "print": f"print/{base}.jpg", "width": meta["width"], "height": meta["height"],
+                          "key": meta["key"]}
+        view_photos[s["folder"]] = row
+    appointments = [_appointment(a) for a in journal.appointments]
+    chosen = next((a for a in appointments if for_date and a["date"] == for_date.isoformat()), None)
+    return {
+        "data": data, "photos": view_photos, "charts": charts,
+        "notes_html": {s["folder"]: to_html(s["notes"]) for s in data["sessions"]},
+        "notes_tree": {s["folder"]: to_tree(s["notes"]) for s in data["sessions"]},
+        "appointments": appointments, "appointment": chosen,
+    }
+
+
+def _appointment(a) -> dict:
+    return {"date": a.date.isoformat(), "path": a.path, "clinician": a.meta.clinician,
+            "purpose": a.meta.purpose, "questions_html": to_html(a.body), "questions_tree": to_tree(a.body)}
+
+
+def _place_photos(view: dict, photos: images.PhotoResult, cache: Path, staging: Path) -> None:
+    """Link (or copy) cached renditions to their places in the staging folder."""
+    for row in view["photos"].values():
+        for r in row.values():
+            for name, rel in (("web", r["web"]), ("thumb", r["thumb"]), ("print", r["print"])):
+                _link(cache / f"{r['key']}-{name}.jpg", staging / rel)
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)

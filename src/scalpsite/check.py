@@ -1,0 +1,144 @@
+"""Stage 2: completeness and consistency findings; pure (the journal is already loaded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from scalpsite.analyze import baseline_index, primary_treatment
+from scalpsite.findings import Finding, error, sort_findings, warning
+from scalpsite.load import Journal, SessionRecord
+from scalpsite.models import Condition, Config
+from scalpsite.schedule import PRESETS, next_due
+from scalpsite.sideeffects import RECOGNISED, normalise
+from scalpsite.validation import did_you_mean
+
+
+def check(journal: Journal, today: dt.date | None = None) -> list[Finding]:
+    """Every finding about the journal: those met while loading, then completeness and consistency."""
+    found = list(journal.findings)
+    config = journal.config
+    if config is None:
+        return sort_findings(found)
+    if not journal.sessions:
+        found.append(warning("no-sessions", "sessions", "the journal has no sessions yet",
+                             hint="run 'scalpsite new' to add the first one"))
+    found += _structure(journal, config, today)
+    for rec in journal.sessions:
+        found += check_session(rec, config)
+    if today is not None:
+        found += _overdue(journal, config, today)
+    return sort_findings(found)
+
+
+def _structure(journal: Journal, config: Config, today: dt.date | None) -> list[Finding]:
+    found = []
+    by_date: dict[dt.date, list[SessionRecord]] = defaultdict(list)
+    for rec in journal.sessions:
+        by_date[rec.date].append(rec)
+        if today is not None and rec.date > today:
+            found.append(error("future-session", rec.yaml_path, f"session dated {rec.date}, after today ({today})",
+                               hint="check the folder name"))
+    for day, recs in sorted(by_date.items()):
+        if len(recs) > 1:
+            names = ", ".join(r.folder for r in recs)
+            found.append(warning("duplicate-date", f"sessions/{recs[1].folder}",
+                                 f"{len(recs)} sessions on {day}: {names}",
+                                 hint="merge them into one folder, or correct a date"))
+    primary = primary_treatment(config)
+    if primary and journal.sessions and journal.sessions[0].date > primary.start:
+        found.append(warning("no-baseline", "sessions",
+                             f"no session on or before the treatment start ({primary.start}); "
+                             f"the first session ({journal.sessions[0].folder}) is used as baseline",
+                             hint="a baseline session before the start makes the change measurable"))
+    if primary:
+        base = baseline_index(journal.sessions, primary.start)
+        for i, rec in enumerate(journal.sessions):
+            if rec.date < primary.start and i != base:
+                found.append(warning("before-start", rec.yaml_path,
+                                     f"session dated before the treatment start ({primary.start}) "
+                                     "and it is not the baseline", hint="check the date"))
+    return found
+
+
+def check_session(rec: SessionRecord, config: Config) -> list[Finding]:
+    """Completeness and consistency of one session."""
+    s = rec.session
+    if s is None:
+        return []  # its validation errors are already reported
+    found = []
+    line = rec.lines.get
+    if s.date is not None and s.date != rec.date:
+        found.append(error("date-mismatch", rec.yaml_path,
+                           f"date: {s.date} disagrees with the folder name ({rec.date})", line(("date",)),
+                           "remove the date: line or make it match the folder"))
+    for angle in config.photos.angles:
+        if angle not in rec.photos:
+            found.append(warning("missing-photo", f"sessions/{rec.folder}", f"no {angle} photo",
+                                 hint=f"add {angle}.jpg (or .heic, .png) to the session folder"))
+    if s.salt is None or (not isinstance(s.salt, float | int) and None in s.salt.model_dump().values()):
+        found.append(warning("missing-salt", rec.yaml_path, "SALT not recorded",
+                             hint="add salt: {top: .., back: .., left: .., right: ..} (% loss per region)"))
+    found += _density(rec, config)
+    if Condition.atopic_dermatitis in config.conditions:
+        found += _ad(rec)
+    found += _side_effects(rec)
+    return found
+
+
+def _density(rec: SessionRecord, config: Config) -> list[Finding]:
+    found = []
+    zones = config.density.zones
+    for zone in rec.session.density:
+        if zone not in zones:
+            found.append(error("unknown-zone", rec.yaml_path,
+                               f"unknown density zone '{zone}'{did_you_mean(zone, zones)}",
+                               rec.lines.get(("density", zone)), f"zones in scalpsite.yaml: {', '.join(zones)}"))
+    missing = [z for z in zones if rec.session.density.get(z) is None]
+    if missing:
+        found.append(warning("missing-density", rec.yaml_path, f"no density reading for {', '.join(missing)}",
+                             rec.lines.get(("density",)), "add a reading per zone under density:"))
+    return found
+
+
+def _ad(rec: SessionRecord) -> list[Finding]:
+    ad = rec.session.ad
+    found = []
+    if ad is None or ad.itch is None:
+        found.append(warning("missing-itch", rec.yaml_path, "peak itch (ad.itch, 0-10) not recorded",
+                             rec.lines.get(("ad",)), "add ad: {itch: ..}"))
+    if ad is None or (ad.easi is None and ad.poem is None):
+        found.append(warning("missing-ad-score", rec.yaml_path, "neither EASI nor POEM recorded",
+                             rec.lines.get(("ad",)), "add ad.easi or ad.poem"))
+    return found
+
+
+def _side_effects(rec: SessionRecord) -> list[Finding]:
+    s = rec.session
+    found = []
+    if s.side_effects is None:
+        found.append(warning("side-effects-not-recorded", rec.yaml_path, "side effects not recorded",
+                             hint="add side_effects: none (or a list) so the log knows nothing happened"))
+    if s.injection_site is None:
+        found.append(warning("injection-site-not-recorded", rec.yaml_path, "injection-site status not recorded",
+                             hint="add injection_site: none (or mild, moderate, severe)"))
+    for i, e in enumerate(s.side_effects if isinstance(s.side_effects, list) else []):
+        key = normalise(e.name)
+        hint = did_you_mean(key, RECOGNISED)
+        if key not in RECOGNISED and hint:
+            found.append(warning("unrecognised-side-effect", rec.yaml_path,
+                                 f"side effect '{e.name}' is not one of the common ones{hint}",
+                                 rec.lines.get(("side_effects", i)), "use the common name so the log can count it"))
+    return found
+
+
+def _overdue(journal: Journal, config: Config, today: dt.date) -> list[Finding]:
+    primary = primary_treatment(config)
+    if primary is None or not journal.sessions or primary.end is not None:
+        return []
+    preset = primary.schedule if primary.schedule in PRESETS else "default"
+    due = next_due(preset, primary.start, journal.sessions[-1].date, today)
+    if not due.overdue:
+        return []
+    return [warning("session-overdue", "sessions", f"the next session was due by {due.next_due} "
+                    f"(last session {due.last}, {preset} schedule)", hint="run 'scalpsite new' and take the photos")]

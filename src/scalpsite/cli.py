@@ -1,0 +1,117 @@
+"""The command line: options in, one library call per command, findings out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from scalpsite import __version__
+
+JOURNAL = click.argument("journal", type=click.Path(file_okay=False, path_type=Path), default=".")
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
+
+
+def date_option(*names, **kw):
+    return click.option(*names, callback=_date, metavar="YYYY-MM-DD", **kw)
+
+
+class Group(click.Group):
+    """Shows a traceback only with --debug; everything else is a clean message."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug, not the user's fault: say so briefly
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(f"internal error: {exc!r} (run with --debug for details, "
+                                       "and please report it)") from exc
+
+
+@click.group(cls=Group)
+@click.version_option(__version__, prog_name="scalpsite")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for unexpected errors.")
+def main(debug: bool) -> None:
+    """scalpsite: your hair-regrowth journal as a site and a PDF dossier for your dermatologist."""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@date_option("--start", help="Treatment start date (default: today).")
+@click.option("--drug", default="dupilumab", show_default=True, help="The treatment you track.")
+def init(directory: Path, start: dt.date | None, drug: str) -> None:
+    """Start a new journal in DIRECTORY."""
+    from scalpsite.scaffold import init as do_init
+
+    first = do_init(directory, start or dt.date.today(), drug)
+    click.echo(f"Journal created in {directory}; first session: {first}")
+    click.echo("Edit scalpsite.yaml, take the five photos, then run 'scalpsite check'.")
+
+
+@main.command()
+@JOURNAL
+@date_option("--date", "day", help="Session date (default: today).")
+def new(journal: Path, day: dt.date | None) -> None:
+    """Add a session folder with a session.yaml to fill in."""
+    from scalpsite.load import load
+    from scalpsite.scaffold import new_session
+
+    loaded = load(journal)
+    folder = new_session(loaded, day or dt.date.today())
+    angles = ", ".join(loaded.config.photos.angles)
+    click.echo(f"Created {folder}/session.yaml")
+    click.echo(f"Photograph: {angles} (same place, light and distance as before).")
+
+
+@main.command()
+@JOURNAL
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@date_option("--as-of", help="Judge overdue sessions as of this date (default: today).")
+def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
+    """Validate the journal: completeness and consistency."""
+    from scalpsite.check import check as do_check
+    from scalpsite.findings import summary
+    from scalpsite.load import load
+    from scalpsite.report import print_text
+
+    findings = do_check(load(journal), today=as_of or dt.date.today())
+    result = summary(findings)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print_text(findings, color=sys.stdout.isatty())
+    if result["errors"] or (strict and result["warnings"]):
+        sys.exit(1)
+
+
+@main.command()
+@JOURNAL
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: JOURNAL/_site).")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF dossier.")
+@date_option("--since", help="Only sessions from this date (the baseline is always kept).")
+@date_option("--until", help="Only sessions up to this date.")
+@date_option("--for", "for_date", help="Make the dossier for the appointment on this date.")
+def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date) -> None:
+    """Build the site and the PDF dossier."""
+    from scalpsite.build import build as do_build
+    from scalpsite.report import print_build
+
+    result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date)
+    print_build(result)
+    if result.errors:
+        sys.exit(1)

@@ -1,0 +1,116 @@
+"""Stage 6b: the PDF dossier, typeset by typst from the same view as the site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+from scalpsite.errors import BuildError
+
+TEMPLATE = "dossier.typ"
+PARTS = "typst"  # optional folder of .typ files the template imports, per theme
+
+
+def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Path],
+                   timestamp: int) -> None:
+    """Typeset `view` into `out_pdf`; photos and charts are read from `workdir`."""
+    import typst
+
+    main = install_template(theme_dirs, workdir)
+    payload = json.dumps(dossier_view(view, workdir), ensure_ascii=False, sort_keys=True)
+    try:
+        typst.compile(str(main), output=str(out_pdf), root=str(workdir),
+                      sys_inputs={"data": payload}, font_paths=[str(_font_dir())],
+                      ignore_system_fonts=True, timestamp=timestamp)
+    except typst.TypstError as exc:
+        raise BuildError(f"the dossier could not be typeset: {_describe(exc)}") from None
+
+
+def install_template(theme_dirs: list[Path], workdir: Path) -> Path:
+    """Copy the theme's dossier.typ and its parts into workdir; returns the main file."""
+    found = [d for d in theme_dirs if (d / TEMPLATE).is_file()]
+    if not found:
+        raise BuildError(f"no {TEMPLATE} in the theme folders: " + ", ".join(map(str, theme_dirs)))
+    # Parts overlay from the default up, so a theme may override a single part file.
+    for theme in reversed(theme_dirs):
+        parts = theme / PARTS
+        if parts.is_dir():
+            shutil.copytree(parts, workdir / PARTS, dirs_exist_ok=True)
+    main = workdir / TEMPLATE
+    shutil.copyfile(found[0] / TEMPLATE, main)
+    return main
+
+
+def dossier_view(view: dict, workdir: Path) -> dict:
+    """The view plus what the template needs chosen in advance: comparison sessions, files present."""
+    out = dict(view)
+    out["photos"] = _present_photos(view.get("photos") or {}, workdir)
+    out["charts"] = {k: p for k, p in sorted((view.get("charts") or {}).items())
+                     if (workdir / p).is_file()}
+    out.setdefault("appointment", None)
+    out["comparison"] = comparison_folders(view["data"], out["appointment"],
+                                           view.get("appointments") or [])
+    return out
+
+
+def _present_photos(photos: dict, workdir: Path) -> dict:
+    """Only the print renditions that exist: a missing one is drawn as "no photo", not an error."""
+    return {folder: {angle: p for angle, p in angles.items()
+                     if p.get("print") and (workdir / p["print"]).is_file()}
+            for folder, angles in photos.items()}
+
+
+def comparison_folders(data: dict, appointment: dict | None, appointments: list[dict]) -> list[str]:
+    """Baseline, a middle session, and latest (folders, in date order, without repeats)."""
+    summary = data.get("summary") or {}
+    sessions = data.get("sessions") or []
+    first, last = summary.get("baseline_folder"), summary.get("latest_folder")
+    if not sessions or first is None or last is None:
+        return []
+    middle = _since_last_visit(sessions, first, last, appointment, appointments)
+    if middle is None:
+        middle = _middle_in_time(sessions, first, last)
+    return [first] + ([middle] if middle else []) + ([last] if last != first else [])
+
+
+def _between(sessions: list[dict], first: str, last: str) -> list[dict]:
+    dates = {s["folder"]: s["date"] for s in sessions}
+    return [s for s in sessions if dates[first] < s["date"] < dates[last]]
+
+
+def _since_last_visit(sessions, first, last, appointment, appointments) -> str | None:
+    """The last session on or before the appointment preceding this one (what the physician saw)."""
+    if not appointment:
+        return None
+    earlier = [a["date"] for a in appointments if a["date"] < appointment["date"]]
+    if not earlier:
+        return None
+    seen = [s for s in _between(sessions, first, last) if s["date"] <= max(earlier)]
+    return seen[-1]["folder"] if seen else None
+
+
+def _middle_in_time(sessions: list[dict], first: str, last: str) -> str | None:
+    """The session nearest the midpoint between baseline and latest; the earlier one on a tie."""
+    inner = _between(sessions, first, last)
+    if not inner:
+        return None
+    dates = {s["folder"]: dt.date.fromisoformat(s["date"]) for s in sessions}
+    mid = dates[first] + (dates[last] - dates[first]) / 2
+    return min(inner, key=lambda s: (abs(dates[s["folder"]] - mid), s["date"]))["folder"]
+
+
+def _font_dir() -> Path:
+    """matplotlib's DejaVu fonts: the charts and the PDF share one font, no system fonts."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def _describe(exc: Exception) -> str:
+    """typst's own message with its location, without Python internals."""
+    message = getattr(exc, "message", None) or str(exc)
+    diagnostic = (getattr(exc, "diagnostic", "") or "").strip()
+    hints = [f"hint: {h}" for h in getattr(exc, "hints", None) or []]
+    return "\n".join([diagnostic or message, *hints])

@@ -1,0 +1,28 @@
+"""The one exception tree: every user-facing failure is a ClickException."""
+
+from __future__ import annotations
+
+import click
+
+
+class ScalpsiteError(click.ClickException):
+    """A problem the user can fix; printed without a traceback, exit 1."""
+
+    exit_code = 1
+
+
+class JournalError(ScalpsiteError):
+    """A problem in one of the journal's files, located by path and line."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        self.detail = message
+        where = path or ""
+        if path and line:
+            where = f"{path}:{line}"
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class BuildError(ScalpsiteError):
+    """The build could not complete (output folder refused, renderer failed)."""

@@ -1,0 +1,59 @@
+"""Findings: what `check` reports, and what load and build collect on the way."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Level(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem or gap, located in the journal; path is journal-relative."""
+
+    path: str
+    line: int | None
+    level: Level
+    code: str
+    message: str
+    hint: str = ""
+
+    def as_dict(self) -> dict:
+        """The contract form of DESIGN.md, plus the fix hint."""
+        d = asdict(self)
+        d["level"] = self.level.value
+        return {k: d[k] for k in ("level", "code", "path", "line", "message", "hint")}
+
+    def location(self) -> str:
+        """`path:line`, or just the path."""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+def error(code: str, path: str, message: str, line: int | None = None, hint: str = "") -> Finding:
+    """Shorthand for an error finding."""
+    return Finding(path, line, Level.ERROR, code, message, hint)
+
+
+def warning(code: str, path: str, message: str, line: int | None = None, hint: str = "") -> Finding:
+    """Shorthand for a warning finding."""
+    return Finding(path, line, Level.WARNING, code, message, hint)
+
+
+def sort_findings(findings) -> list[Finding]:
+    """Stable order: by file, then line, then code."""
+    return sorted(set(findings), key=lambda f: (f.path, f.line or 0, f.code, f.message))
+
+
+def summary(findings) -> dict:
+    """The JSON contract of `check --format json`."""
+    fs = sort_findings(findings)
+    return {
+        "errors": sum(f.level is Level.ERROR for f in fs),
+        "warnings": sum(f.level is Level.WARNING for f in fs),
+        "findings": [f.as_dict() for f in fs],
+    }

@@ -1,0 +1,195 @@
+"""Stage 4: photo renditions: one reduced-scale decode, upright, sRGB, no metadata, cached."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from scalpsite.findings import Finding, error
+
+RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
+SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)
+INDEX_FILE = "index.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One photo to render: its source, content key, and where the renditions go."""
+
+    source: str  # absolute path
+    shown: str  # journal-relative path, for messages
+    key: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    key: str
+    width: int  # of the web rendition
+    height: int
+    error: str | None = None
+
+
+def _register_heif() -> None:
+    try:
+        import pillow_heif
+    except ImportError:  # pragma: no cover - a declared dependency
+        return
+    pillow_heif.register_heif_opener()
+    if hasattr(pillow_heif, "register_avif_opener"):
+        pillow_heif.register_avif_opener()
+
+
+def _to_srgb(im):
+    """Convert pixels to sRGB using the embedded ICC profile, if any; return RGB."""
+    from PIL import ImageCms
+
+    icc = im.info.get("icc_profile")
+    if im.mode not in ("RGB", "L"):
+        im = im.convert("RGBA").convert("RGB") if "A" in im.mode or im.mode == "P" else im.convert("RGB")
+    if icc:
+        try:
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            im = ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # an unreadable profile: keep the pixels as they are
+    return im.convert("RGB")
+
+
+def decode(path: str, long_side: int):
+    """Open a photo, decode at reduced scale, turn it upright and into sRGB (no metadata kept)."""
+    from PIL import Image, ImageOps
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(path) as im:
+            w, h = im.size
+            scale = min(1.0, long_side / max(w, h))
+            im.draft("RGB", (max(1, round(w * scale)), max(1, round(h * scale))))
+            im.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            upright = ImageOps.exif_transpose(im)
+            upright.info["icc_profile"] = im.info.get("icc_profile")
+    clean = _to_srgb(upright)
+    clean.info = {}
+    return clean
+
+
+def render_one(job: Job, cache: str) -> Rendered:
+    """Write the renditions of one photo into the cache; errors become a message."""
+    from PIL import Image, UnidentifiedImageError
+
+    _register_heif()
+    try:
+        big = decode(job.source, max(size for size, _ in RENDITIONS.values()))
+        web = None
+        for name, (size, quality) in RENDITIONS.items():
+            im = big.copy()
+            im.thumbnail((size, size), Image.Resampling.LANCZOS)
+            im.save(Path(cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality, optimize=True)
+            web = web or im.size
+        return Rendered(job.key, web[0], web[1])
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return Rendered(job.key, 0, 0, _describe(exc))
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        return Rendered(job.key, 0, 0, f"cannot decode the photo ({exc})")
+
+
+def _describe(exc: Exception) -> str:
+    if "decompression bomb" in str(exc).lower() or "exceeds limit" in str(exc).lower():
+        return "image has too many pixels to process safely (Pillow's decompression-bomb limit)"
+    return "not a readable image (unknown format or damaged file)"
+
+
+class Cache:
+    """Renditions keyed by photo content and settings; a stat index avoids rehashing."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.index_path = folder / INDEX_FILE
+        try:
+            self.index = json.loads(self.index_path.read_text())
+        except (OSError, ValueError):
+            self.index = {}
+
+    def key_for(self, source: Path) -> str:
+        """Content key of a photo, from the index when size and mtime are unchanged."""
+        st = source.stat()
+        stamp = f"{st.st_size}:{st.st_mtime_ns}"
+        entry = self.index.get(str(source))
+        if entry and entry["stamp"] == stamp and entry["settings"] == SETTINGS_KEY:
+            return entry["key"]
+        digest = hashlib.sha256(SETTINGS_KEY.encode())
+        with open(source, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        key = digest.hexdigest()[:32]
+        self.index[str(source)] = {"stamp": stamp, "settings": SETTINGS_KEY, "key": key}
+        return key
+
+    def meta(self, key: str) -> dict | None:
+        return self.index.get("renditions", {}).get(key)
+
+    def remember(self, r: Rendered) -> None:
+        self.index.setdefault("renditions", {})[r.key] = {"width": r.width, "height": r.height, "error": r.error}
+
+    def save(self, live_sources: set[str]) -> None:
+        """Write the index, forgetting photos no longer in the journal."""
+        keep = {k: v for k, v in self.index.items() if k == "renditions" or k in live_sources}
+        tmp = self.index_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(keep, sort_keys=True))
+        os.replace(tmp, self.index_path)
+
+    def path(self, key: str, name: str) -> Path:
+        return self.folder / f"{key}-{name}.jpg"
+
+
+def _run(jobs: list[Job], cache: Path) -> list[Rendered]:
+    if len(jobs) <= 2 or (os.cpu_count() or 1) == 1:
+        return [render_one(j, str(cache)) for j in jobs]
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        return list(pool.map(render_one, jobs, [str(cache)] * len(jobs), chunksize=2))
+
+
+@dataclass
+class PhotoResult:
+    """Renditions per journal photo path, photos that failed, and how many were rendered now."""
+
+    renditions: dict[str, dict]
+    findings: list[Finding]
+    rendered: int
+    cached: int
+
+
+def process(root: Path, photos: list[str], cache_dir: Path) -> PhotoResult:
+    """Make sure every photo has its renditions in the cache; returns their metadata."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cache = Cache(cache_dir)
+    keys = {p: cache.key_for(root / p) for p in photos}
+    todo, seen = [], set()
+    for p, key in keys.items():
+        meta = cache.meta(key)
+        ready = meta and (meta["error"] or all(cache.path(key, n).is_file() for n in RENDITIONS))
+        if not ready and key not in seen:
+            todo.append(Job(str(root / p), p, key))
+            seen.add(key)
+    for r in _run(todo, cache_dir):
+        cache.remember(r)
+    cache.save({str(root / p) for p in photos})
+    return _result(keys, cache, len(todo))
+
+
+def _result(keys: dict[str, str], cache: Cache, rendered: int) -> PhotoResult:
+    out, findings = {}, []
+    for p, key in sorted(keys.items()):
+        meta = cache.meta(key)
+        if meta["error"]:
+            findings.append(error("photo-unreadable", p, meta["error"],
+                                  hint="replace the file with the original photo, or remove it"))
+            continue
+        out[p] = {"key": key, "width": meta["width"], "height": meta["height"]}
+    return PhotoResult(out, findings, rendered, len(keys) - rendered)

@@ -1,0 +1,69 @@
+"""Markdown notes: sanitised HTML for the site, a structure tree for the dossier."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
+                "h1", "h2", "h3", "h4", "h5", "h6", "a", "hr", "table", "thead", "tbody",
+                "tr", "th", "td", "del"}
+VOID_TAGS = {"br", "hr"}
+
+
+def to_html(text: str) -> str:
+    """Markdown → HTML with no scripts, handlers, images or external resources."""
+    if not text.strip():
+        return ""
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root: dict = {"tag": "root", "children": []}
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = {"tag": tag, "children": []}
+        if tag == "a":
+            node["href"] = dict(attrs).get("href", "")
+        self.stack[-1]["children"].append(node)
+        if tag not in VOID_TAGS:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i]["tag"] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if data:
+            self.stack[-1]["children"].append({"tag": "text", "text": data})
+
+
+def to_tree(text: str) -> list[dict]:
+    """The parsed structure of the notes: nested {"tag", "children"} and {"tag": "text", "text"}."""
+    builder = _TreeBuilder()
+    builder.feed(to_html(text))
+    builder.close()
+    return _strip_blank(builder.root["children"])
+
+
+def _strip_blank(nodes: list[dict]) -> list[dict]:
+    """Drop whitespace-only text between block elements."""
+    out = []
+    for n in nodes:
+        if n["tag"] == "text":
+            if n["text"].strip() or (out and out[-1]["tag"] != "text" and n["text"] == " "):
+                out.append(n)
+            continue
+        if "children" in n:
+            n["children"] = _strip_blank(n["children"])
+        out.append(n)
+    return out

@@ -1,0 +1,46 @@
+"""Human-readable output of findings and build summaries (the CLI's printing)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import click
+
+from scalpsite.findings import Finding, Level
+
+COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "blue"}
+
+
+def _group(f: Finding) -> str:
+    parts = f.path.split("/")
+    return "/".join(parts[:2]) if parts[0] == "sessions" and len(parts) > 1 else parts[0]
+
+
+def print_text(findings: list[Finding], color: bool) -> None:
+    """Findings grouped by session (or file), then a count line."""
+    if not findings:
+        click.echo("No findings: the journal is complete and consistent.")
+        return
+    for group, items in groupby(findings, key=_group):
+        click.secho(group, bold=True, color=color)
+        for f in items:
+            tag = click.style(f"{f.level.value:7}", fg=COLOURS[f.level])
+            where = f":{f.line}" if f.line else ""
+            rel = f.path[len(group):].lstrip("/") or "."
+            click.echo(f"  {tag} {rel}{where}: {f.message} [{f.code}]", color=color)
+            if f.hint:
+                click.echo(f"          fix: {f.hint}", color=color)
+    errors = sum(f.level is Level.ERROR for f in findings)
+    warnings = sum(f.level is Level.WARNING for f in findings)
+    click.echo(f"{errors} error(s), {warnings} warning(s)")
+
+
+def print_build(result) -> None:
+    """One line per error found, then the one-line summary."""
+    for f in result.findings:
+        if f.level is Level.ERROR:
+            click.echo(f"error: {f.location()}: {f.message}", err=True)
+    warnings = sum(f.level is Level.WARNING for f in result.findings)
+    click.echo(f"Built {result.sessions} sessions, {result.photos_rendered} photos processed, "
+               f"{result.photos_cached} from cache, {result.errors} error(s), {warnings} warning(s) "
+               f"-> {result.out} in {result.seconds:.1f} s")

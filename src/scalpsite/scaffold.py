@@ -1,0 +1,118 @@
+"""`init` and `new`: write a journal's starting files and new session folders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from scalpsite.errors import ScalpsiteError
+from scalpsite.load import CONFIG_FILE, Journal, load
+from scalpsite.models import Config, Session
+
+SCHEMA_DIR = ".scalpsite"
+SCHEMA_FILES = {"config": "config.schema.json", "session": "session.schema.json"}
+
+CONFIG_TEMPLATE = """\
+# yaml-language-server: $schema=.scalpsite/config.schema.json
+title: Hair regrowth journal
+patient: {{name: null, birth_date: null}}
+conditions: [alopecia_areata]          # add atopic_dermatitis to track it too
+treatments:
+  - drug: {drug}
+    start: {start}
+    dose: null
+    indication: null
+    schedule: {schedule}
+photos: {{angles: [overhead, front, back, left, right]}}
+density: {{unit: FU/cm², zones: [frontal, midscalp, crown, occipital, temporal_left, temporal_right]}}
+"""
+
+GITIGNORE = "_site/\n.scalpsite-cache/\n"
+GITATTRIBUTES = """\
+# Photos are large and binary. To keep them in Git LFS, install git-lfs and uncomment:
+# *.jpg *.jpeg *.png *.heic *.heif *.webp *.avif filter=lfs diff=lfs merge=lfs -text
+"""
+README = """\
+# My hair regrowth journal
+
+This folder is a scalpsite journal: plain files that you own.
+
+- `scalpsite.yaml`: your treatments and what you track.
+- `sessions/YYYY-MM-DD/`: one folder per tracking session, with `session.yaml`
+  (your measurements) and five photos named `overhead`, `front`, `back`,
+  `left`, `right` (.jpg, .heic, .png ...). Optional `notes.md`.
+- `appointments/YYYY-MM-DD.md`: questions for your next appointment.
+
+Photo protocol: same place, same light, same distance and same camera every
+time, hair dry and unstyled. Comparable photos are the best evidence.
+
+Commands: `scalpsite new` (next session), `scalpsite check` (is my record
+complete?), `scalpsite build` (site and PDF dossier in `_site/`).
+"""
+
+
+def write_schemas(root: Path) -> None:
+    """Write the JSON Schemas that editors use to validate the journal's YAML."""
+    folder = root / SCHEMA_DIR
+    folder.mkdir(exist_ok=True)
+    for kind, name in SCHEMA_FILES.items():
+        (folder / name).write_text(json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n")
+
+
+def schema(kind: str) -> dict:
+    """The JSON Schema of scalpsite.yaml ('config') or session.yaml ('session')."""
+    model = Config if kind == "config" else Session
+    return model.model_json_schema()
+
+
+def init(root: Path, start: dt.date, drug: str = "dupilumab") -> Path:
+    """Create a journal in `root` (new or empty folder) with a first, empty session."""
+    root = Path(root)
+    if root.exists() and any(root.iterdir()):
+        raise ScalpsiteError(f"{root} is not empty; 'scalpsite init' starts a journal in a new or empty folder")
+    root.mkdir(parents=True, exist_ok=True)
+    schedule = "dupilumab" if drug == "dupilumab" else "default"
+    (root / CONFIG_FILE).write_text(CONFIG_TEMPLATE.format(drug=drug, start=start, schedule=schedule))
+    (root / ".gitignore").write_text(GITIGNORE)
+    (root / ".gitattributes").write_text(GITATTRIBUTES)
+    (root / "README.md").write_text(README)
+    (root / "appointments").mkdir()
+    write_schemas(root)
+    return new_session(load(root), start)
+
+
+SESSION_TEMPLATE = """\
+# yaml-language-server: $schema=../../.scalpsite/session.schema.json
+# {date}: fill in what you measured; leave out what you did not.
+salt: {{top: null, back: null, left: null, right: null}}   # % hair loss per region, 0-100
+density: {{{zones}}}
+hair_quality: {{vellus_pct: null}}
+{ad}injection_site: none            # none | mild | moderate | severe
+side_effects: none              # or a list: - {{name: conjunctivitis, severity: mild}}
+medications: [{medications}]
+lighting: null
+"""
+AD_TEMPLATE = "ad: {itch: null, easi: null, poem: null}   # itch 0-10, EASI 0-72, POEM 0-28\n"
+
+
+def session_text(journal: Journal, day: dt.date) -> str:
+    """A session.yaml template carrying over zones and medications from the last session."""
+    config = journal.config
+    last = journal.sessions[-1].session if journal.sessions else None
+    meds = ", ".join(json.dumps(m, ensure_ascii=False) for m in (last.medications if last else []))
+    zones = ", ".join(f"{z}: null" for z in config.density.zones)
+    ad = AD_TEMPLATE if "atopic_dermatitis" in {c.value for c in config.conditions} else ""
+    return SESSION_TEMPLATE.format(date=day, zones=zones, ad=ad, medications=meds)
+
+
+def new_session(journal: Journal, day: dt.date) -> Path:
+    """Create sessions/<day>/session.yaml; refuses a folder that exists."""
+    if journal.config is None:
+        raise ScalpsiteError("scalpsite.yaml has errors; run 'scalpsite check' and fix them first")
+    folder = journal.root / "sessions" / day.isoformat()
+    if folder.exists():
+        raise ScalpsiteError(f"{folder} already exists; pick another --date or add a suffix folder by hand")
+    folder.mkdir(parents=True)
+    (folder / "session.yaml").write_text(session_text(journal, day))
+    return folder

@@ -1,0 +1,163 @@
+"""Clinical scores of CLINICAL.md as pure functions; each names its source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+SALT_WEIGHTS = {"top": 0.40, "back": 0.24, "left": 0.18, "right": 0.18}  # Olsen 2004
+EASI_WEIGHTS_ADULT = {"head_neck": 0.1, "upper_limbs": 0.2, "trunk": 0.3, "lower_limbs": 0.4}
+EASI_WEIGHTS_CHILD = {"head_neck": 0.2, "upper_limbs": 0.2, "trunk": 0.3, "lower_limbs": 0.3}
+EASI_SIGNS = ("erythema", "oedema", "excoriation", "lichenification")
+
+
+def _upper_bands(value: float | None, bands: Sequence[tuple[float, str]]) -> str | None:
+    """The label of the first band whose inclusive upper bound holds `value`."""
+    if value is None:
+        return None
+    for upper, label in bands:
+        if value <= upper:
+            return label
+    return bands[-1][1]
+
+
+# ---------- alopecia areata ----------
+
+def salt_total(regions: dict[str, float]) -> float:
+    """SALT = 0.40 top + 0.24 back + 0.18 left + 0.18 right (Olsen et al. 2004)."""
+    return round(sum(SALT_WEIGHTS[r] * regions[r] for r in SALT_WEIGHTS), 2)
+
+
+def salt_class(salt: float | None) -> str | None:
+    """Olsen S-class: S0 = 0, S1 < 25, S2 < 50, S3 < 75, S4 < 100, S5 = 100."""
+    if salt is None:
+        return None
+    if salt <= 0:
+        return "S0"
+    if salt >= 100:
+        return "S5"
+    return f"S{int(salt // 25) + 1}"
+
+
+def aa_iga(salt: float | None) -> int | None:
+    """AA-IGA 0-4 with half-open bins: 0 | (0, 20] | (20, 50) | [50, 95) | [95, 100]."""
+    if salt is None:
+        return None
+    if salt <= 0:
+        return 0
+    if salt <= 20:
+        return 1
+    if salt < 50:
+        return 2
+    return 3 if salt < 95 else 4
+
+
+AA_IGA_LABELS = {0: "none", 1: "limited", 2: "moderate", 3: "severe", 4: "very severe"}
+
+
+def change(baseline: float | None, current: float | None) -> float | None:
+    """current − baseline, in the score's own points (for SALT: negative is better)."""
+    if baseline is None or current is None:
+        return None
+    return round(current - baseline, 2)
+
+
+def improvement_pct(baseline: float | None, current: float | None) -> float | None:
+    """(baseline − current) / baseline × 100; undefined (None) when baseline is 0."""
+    if baseline is None or current is None or baseline == 0:
+        return None
+    return round((baseline - current) / baseline * 100, 1)
+
+
+def change_pct(baseline: float | None, current: float | None) -> float | None:
+    """(current − baseline) / baseline × 100, for readings where up is better (density)."""
+    if baseline is None or current is None or baseline == 0:
+        return None
+    return round((current - baseline) / baseline * 100, 1)
+
+
+# ---------- atopic dermatitis ----------
+
+def easi_area_score(pct: float) -> int:
+    """EASI area score 0-6 from percent involved: 0 | 1-9 | 10-29 | 30-49 | 50-69 | 70-89 | 90-100."""
+    if pct <= 0:
+        return 0
+    for score, below in enumerate((10, 30, 50, 70, 90), start=1):
+        if pct < below:
+            return score
+    return 6
+
+
+def easi_total(regions: dict[str, dict[str, float]], child: bool = False) -> float:
+    """EASI = Σ (sum of four signs) × area score × region weight; child weights under 8 years."""
+    weights = EASI_WEIGHTS_CHILD if child else EASI_WEIGHTS_ADULT
+    total = 0.0
+    for name, weight in weights.items():
+        region = regions[name]
+        signs = sum(region.get(s, 0) for s in EASI_SIGNS)
+        total += signs * easi_area_score(region["area_pct"]) * weight
+    return round(total, 2)
+
+
+def easi_band(score: float | None) -> str | None:
+    """Leshem 2015: clear, almost clear, mild, moderate, severe, very severe."""
+    if score is not None and score <= 0:
+        return "clear"
+    return _upper_bands(score, [(1.0, "almost clear"), (7.0, "mild"), (21.0, "moderate"),
+                                (50.0, "severe"), (72.0, "very severe")])
+
+
+def answers_total(answers: Sequence[int | None]) -> int | None:
+    """Sum of questionnaire answers; one missing counts 0, two or more missing: no score."""
+    if sum(a is None for a in answers) >= 2:
+        return None
+    return sum(a or 0 for a in answers)
+
+
+def poem_band(score: float | None) -> str | None:
+    """Charman 2013: 0-2 clear/almost clear, 3-7 mild, 8-16 moderate, 17-24 severe, 25-28 very severe."""
+    return _upper_bands(score, [(2, "clear or almost clear"), (7, "mild"), (16, "moderate"),
+                                (24, "severe"), (28, "very severe")])
+
+
+def dlqi_band(score: float | None) -> str | None:
+    """DLQI: 0-1 no effect, 2-5 small, 6-10 moderate, 11-20 very large, 21-30 extremely large."""
+    return _upper_bands(score, [(1, "no effect"), (5, "small effect"), (10, "moderate effect"),
+                                (20, "very large effect"), (30, "extremely large effect")])
+
+
+ITCH_MEANINGFUL = 4  # points of peak-pruritus NRS reduction
+POEM_MEANINGFUL = 3  # probably important; 4 very likely
+DLQI_MEANINGFUL = 4
+
+
+def reduced_by(baseline: float | None, current: float | None, points: float) -> bool | None:
+    """Whether current is at least `points` below baseline; None when either is missing."""
+    if baseline is None or current is None:
+        return None
+    return baseline - current >= points
+
+
+# ---------- treatment time ----------
+
+DAYS_PER_MONTH = 365.25 / 12
+
+PHASES = [  # (months from start, upper bound exclusive, key, label) from the driving protocol
+    (3, "observation", "Observation"),
+    (6, "response_window", "Response window"),
+    (12, "continued_assessment", "Continued assessment"),
+    (float("inf"), "maintenance", "Maintenance"),
+]
+PHASE_LABELS = {key: label for _, key, label in PHASES}
+
+
+def months(days: int) -> float:
+    """Days expressed as average calendar months."""
+    return days / DAYS_PER_MONTH
+
+
+def phase(days_on_treatment: int | None) -> str | None:
+    """Expected-response phase for a day on treatment; before the start counts as observation."""
+    if days_on_treatment is None:
+        return None
+    m = months(max(days_on_treatment, 0))
+    return next(key for upper, key, _ in PHASES if m < upper)

@@ -1,0 +1,35 @@
+"""Theme lookup: a journal's own theme folder first, then the built-in default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scalpsite.errors import JournalError
+
+DEFAULT = "default"
+
+
+def builtin_themes() -> Path:
+    """The shipped themes: inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "themes"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "themes"
+
+
+def theme_dirs(journal_root: Path, name: str) -> list[Path]:
+    """Folders to search for templates, most specific first, ending with the default theme."""
+    dirs = []
+    own = journal_root / "themes" / name
+    if own.is_dir():
+        dirs.append(own)
+    shipped = builtin_themes() / name
+    if shipped.is_dir() and shipped not in dirs:
+        dirs.append(shipped)
+    if not dirs:
+        raise JournalError(f"theme '{name}' not found in themes/ of the journal or the built-in themes",
+                           "scalpsite.yaml")
+    default = builtin_themes() / DEFAULT
+    if default not in dirs:
+        dirs.append(default)
+    return dirs

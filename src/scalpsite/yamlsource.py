@@ -1,0 +1,128 @@
+"""Safe YAML reading that remembers the line of every key, for error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from scalpsite.errors import JournalError
+
+MAX_BYTES = 1_000_000  # a session file is a few hundred bytes; refuse what cannot be one
+MAX_NODES = 50_000
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML mapping and the 1-based line of each key path."""
+
+    data: object
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line_of(self, loc: tuple) -> int | None:
+        """The line of the deepest existing key along `loc`."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return None
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a small UTF-8 text file or raise a JournalError saying why not."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise JournalError(
+                f"file is {size // 1_000_000} MB; a journal file should be a few KB "
+                "(check that this is the right file)", shown)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise JournalError(f"cannot read file: {exc.strerror}", shown) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise JournalError("not UTF-8 text; save the file as UTF-8 in your editor", shown, line) from exc
+
+
+def parse_yaml(text: str, shown: str) -> YamlDoc:
+    """Parse one YAML document; anchors/aliases and non-scalar keys are refused."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or "invalid YAML"
+        raise JournalError(f"invalid YAML: {problem}", shown, line) from exc
+    except yaml.YAMLError as exc:
+        raise JournalError(f"invalid YAML: {exc}", shown) from exc
+    finally:
+        loader.dispose()
+    doc = YamlDoc(None)
+    if node is None:
+        doc.data = {}
+        return doc
+    builder = _Builder(loader, shown, doc.lines)
+    doc.data = builder.build(node, ())
+    return doc
+
+
+class _Builder:
+    """Turns a composed node tree into Python values, recording key lines."""
+
+    def __init__(self, loader: yaml.SafeLoader, shown: str, lines: dict):
+        self.loader, self.shown, self.lines = loader, shown, lines
+        self.count = 0
+        self.anchors: set[int] = set()
+
+    def build(self, node: yaml.Node, path: tuple):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise JournalError("YAML too large or deeply nested", self.shown, node.start_mark.line + 1)
+        if id(node) in self.anchors:
+            raise JournalError(
+                "YAML anchors and aliases (&name, *name) are not supported; write the value out",
+                self.shown, node.start_mark.line + 1)
+        self.anchors.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node, path)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            raise JournalError(f"cannot read value {node.value!r}: {exc}", self.shown,
+                               node.start_mark.line + 1) from exc
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise JournalError("a key must be a plain word", self.shown, line)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise JournalError("YAML merge keys (<<) are not supported", self.shown, line)
+            key = self.loader.construct_object(key_node)
+            key = key if isinstance(key, str) else str(key)
+            if key in out:
+                raise JournalError(f"key '{key}' appears twice; keep one", self.shown, line)
+            self.lines[path + (key,)] = line
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+    def _sequence(self, node: yaml.SequenceNode, path: tuple) -> list:
+        out = []
+        for i, item in enumerate(node.value):
+            self.lines[path + (i,)] = item.start_mark.line + 1
+            out.append(self.build(item, path + (i,)))
+        return out
+
+
+def load_yaml_file(path: Path, shown: str) -> YamlDoc:
+    """Read and parse a YAML file; the top level must be a mapping."""
+    doc = parse_yaml(read_text(path, shown), shown)
+    if not isinstance(doc.data, dict):
+        raise JournalError("expected keys and values (a YAML mapping) at the top level", shown, 1)
+    return doc
