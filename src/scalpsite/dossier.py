@@ -50,8 +50,7 @@ def dossier_view(view: dict, workdir: Path) -> dict:
     out["charts"] = {k: p for k, p in sorted((view.get("charts") or {}).items())
                      if (workdir / p).is_file()}
     out.setdefault("appointment", None)
-    out["comparison"] = comparison_folders(view["data"], out["appointment"],
-                                           view.get("appointments") or [])
+    out["comparison"] = comparison(view["data"], out["appointment"], view.get("appointments") or [])
     return out
 
 
@@ -62,17 +61,22 @@ def _present_photos(photos: dict, workdir: Path) -> dict:
             for folder, angles in photos.items()}
 
 
-def comparison_folders(data: dict, appointment: dict | None, appointments: list[dict]) -> list[str]:
-    """Baseline, a middle session, and latest (folders, in date order, without repeats)."""
+def comparison(data: dict, appointment: dict | None, appointments: list[dict]) -> list[dict]:
+    """Baseline, a middle session and latest, as {folder, role}, in date order without repeats."""
     summary = data.get("summary") or {}
-    sessions = data.get("sessions") or []
     first, last = summary.get("baseline_folder"), summary.get("latest_folder")
+    sessions = data.get("sessions") or []
     if not sessions or first is None or last is None:
         return []
-    middle = _since_last_visit(sessions, first, last, appointment, appointments)
-    if middle is None:
-        middle = _middle_in_time(sessions, first, last)
-    return [first] + ([middle] if middle else []) + ([last] if last != first else [])
+    picks = [{"folder": first, "role": "Baseline"}]
+    seen = _since_last_visit(sessions, first, last, appointment, appointments)
+    if seen:
+        picks.append({"folder": seen, "role": "At last visit"})
+    elif middle := _middle_in_time(sessions, first, last):
+        picks.append({"folder": middle, "role": "Midway"})
+    if last != first:
+        picks.append({"folder": last, "role": "Latest"})
+    return picks
 
 
 def _between(sessions: list[dict], first: str, last: str) -> list[dict]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import (ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader,
-                    PrefixLoader, select_autoescape)
+                    PrefixLoader, Undefined, select_autoescape)
 
 from scalpsite import scores
 from scalpsite.errors import BuildError
@@ -18,6 +18,7 @@ MINUS = "\u2212"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'")
+LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH"}
 RESPONSE_LABELS = {"not_reached": "No SALT30 response yet", "kept": "Response kept",
                    "lost": "Response lost (relapse)"}
 
@@ -26,7 +27,7 @@ RESPONSE_LABELS = {"not_reached": "No SALT30 response yet", "kept": "Response ke
 
 def fmt_num(value, digits: int = 1) -> str:
     """A number with `digits` decimals (integers as they are); "—" for a missing value."""
-    if value is None or value == "":
+    if value is None or value == "" or isinstance(value, Undefined):
         return DASH
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
@@ -37,7 +38,7 @@ def fmt_num(value, digits: int = 1) -> str:
 
 def fmt_signed(value, digits: int = 1) -> str:
     """A change with its sign (+, −); "—" when missing, "0" for no change."""
-    if value is None:
+    if value is None or isinstance(value, Undefined):
         return DASH
     if value == 0:
         return "0"
@@ -46,7 +47,7 @@ def fmt_signed(value, digits: int = 1) -> str:
 
 def fmt_date(value) -> str:
     """An ISO date as '6 Jan 2025' (locale-free, so the output is reproducible)."""
-    if not value:
+    if not value or isinstance(value, Undefined):
         return DASH
     text = str(value)
     try:
@@ -58,7 +59,7 @@ def fmt_date(value) -> str:
 
 def fmt_label(value) -> str:
     """A key such as 'temporal_left' as 'Temporal left'."""
-    if value is None:
+    if value is None or isinstance(value, Undefined):
         return DASH
     text = str(value).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
@@ -92,7 +93,7 @@ def make_env(theme_dirs: list[Path]) -> Environment:
                        week=fmt_week, href=fmt_href)
     env.globals.update(csp=CSP, milestone_labels=MILESTONE_LABELS,
                        phase_labels=scores.PHASE_LABELS, aa_iga_labels=scores.AA_IGA_LABELS,
-                       response_labels=RESPONSE_LABELS)
+                       response_labels=RESPONSE_LABELS, lab_labels=LAB_LABELS)
     return env
 
 
@@ -115,6 +116,11 @@ def _angle_views(view: dict) -> dict[str, dict]:
     return result
 
 
+def _lab_names(data: dict) -> list[str]:
+    """Every lab name recorded in any session, sorted: the columns of the labs table."""
+    return sorted({name for s in data.get("sessions", []) for name in s.get("labs") or {}})
+
+
 def _findings_for(findings: list[dict], folder: str) -> list[dict]:
     prefix = f"sessions/{folder}/"
     return [f for f in findings if str(f.get("path") or "").startswith(prefix)]
@@ -128,7 +134,7 @@ def _session_pages(view: dict) -> list[tuple[str, dict]]:
         context = {"session": s, "page": "sessions",
                    "prev": sessions[i - 1] if i > 0 else None,
                    "next": sessions[i + 1] if i + 1 < len(sessions) else None,
-                   "photos": view.get("photos", {}).get(s["folder"], {}),
+                   "session_photos": view.get("photos", {}).get(s["folder"], {}),
                    "notes_html": view.get("notes_html", {}).get(s["folder"], ""),
                    "session_findings": _findings_for(data.get("findings", []), s["folder"])}
         pages.append((f"sessions/{s['folder']}.html", context))
@@ -179,7 +185,7 @@ def render_site(view: dict, out: Path, theme_dirs: list[Path]) -> list[str]:
     angles = _angle_views(view)
     common = {"angle_views": angles, "view": view, "data": view["data"], "charts": view.get("charts", {}),
               "photos": view.get("photos", {}), "appointments": view.get("appointments", []),
-              "angles": view["data"].get("angles", [])}
+              "angles": view["data"].get("angles", []), "lab_names": _lab_names(view["data"])}
     written = copy_static(out, theme_dirs)
     for rel, template, context in pages(view, angles):
         root = "../" * rel.count("/")

@@ -65,7 +65,7 @@ def parse_yaml(text: str, shown: str) -> YamlDoc:
         doc.data = {}
         return doc
     builder = _Builder(loader, shown, doc.lines)
-    doc.data = builder.build(node, ())
+    doc.data = builder.build(node, (), 1)
     return doc
 
 
@@ -77,14 +77,15 @@ class _Builder:
         self.count = 0
         self.anchors: set[int] = set()
 
-    def build(self, node: yaml.Node, path: tuple):
+    def build(self, node: yaml.Node, path: tuple, line: int):
+        """The value of `node`; `line` is where the key or item that holds it starts."""
         self.count += 1
         if self.count > MAX_NODES:
-            raise JournalError("YAML too large or deeply nested", self.shown, node.start_mark.line + 1)
-        if id(node) in self.anchors:
+            raise JournalError("YAML too large or deeply nested", self.shown, line)
+        if id(node) in self.anchors:  # the composer shares one node for every alias of it
             raise JournalError(
                 "YAML anchors and aliases (&name, *name) are not supported; write the value out",
-                self.shown, node.start_mark.line + 1)
+                self.shown, line)
         self.anchors.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -109,14 +110,15 @@ class _Builder:
             if key in out:
                 raise JournalError(f"key '{key}' appears twice; keep one", self.shown, line)
             self.lines[path + (key,)] = line
-            out[key] = self.build(value_node, path + (key,))
+            out[key] = self.build(value_node, path + (key,), line)
         return out
 
     def _sequence(self, node: yaml.SequenceNode, path: tuple) -> list:
         out = []
         for i, item in enumerate(node.value):
-            self.lines[path + (i,)] = item.start_mark.line + 1
-            out.append(self.build(item, path + (i,)))
+            line = item.start_mark.line + 1
+            self.lines[path + (i,)] = line
+            out.append(self.build(item, path + (i,), line))
         return out
 
 

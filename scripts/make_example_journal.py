@@ -1,0 +1,753 @@
+#!/usr/bin/env python3
+"""Generate ``example-journal/``: a fully synthetic one-year scalpsite journal.
+
+The journal follows an invented patient, "Sam Example (synthetic)", with
+alopecia areata and atopic dermatitis through one year of dupilumab (start
+2025-01-10): 13 sessions from a baseline four days before the first dose to
+the one-year mark, on the tracking schedule of docs CLINICAL.md plus one
+unscheduled session when the first regrowth was noticed (2025-04-14), and two
+appointment files with questions for the physician.
+
+Every number and every photo is made up. The photos are stylised drawings
+made with Pillow and numpy (a skin-toned head, procedural hair strokes and
+smooth bald patches whose area follows the session's SALT region); they show
+no real person. Exactly one photo is HEIC (``2025-05-05/front.heic``) and
+exactly one JPEG is stored rotated with EXIF orientation 6
+(``2025-03-03/left.jpg``), so that the loader's handling of both is exercised.
+
+The script is deterministic and idempotent: it deletes and regenerates
+``sessions/`` and ``appointments/``, overwrites ``scalpsite.yaml`` and
+``.gitignore``, and touches nothing else. Two runs give identical files.
+
+Usage: python scripts/make_example_journal.py [JOURNAL_DIR]
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import sys
+import zlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import yaml
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JOURNAL = ROOT / "example-journal"
+
+# --------------------------------------------------------------------------
+# Journal data
+# --------------------------------------------------------------------------
+
+CONFIG_YAML = """\
+title: Hair regrowth journal
+patient: {name: Sam Example (synthetic), birth_date: 1991-05-14}
+conditions: [alopecia_areata, atopic_dermatitis]
+treatments:
+  - drug: dupilumab
+    start: 2025-01-10
+    dose: 600 mg loading, then 300 mg every 2 weeks
+    indication: atopic dermatitis (on-label); alopecia areata (off-label)
+    schedule: dupilumab
+  - drug: intralesional triamcinolone
+    start: 2023-03-01
+    end: 2024-02-01
+    notes: partial regrowth, relapsed
+  - drug: clobetasol propionate 0.05% foam
+    start: 2022-06-01
+    end: 2023-01-15
+    notes: applied to the patches; little effect
+photos: {angles: [overhead, front, back, left, right]}
+density:
+  unit: FU/cm²
+  zones: [frontal, midscalp, crown, occipital, temporal_left, temporal_right]
+"""
+
+GITIGNORE = "_site/\n.scalpsite-cache/\n"
+
+SALT_WEIGHTS = {"top": 0.40, "back": 0.24, "left": 0.18, "right": 0.18}
+ZONES = ("frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right")
+DENSITY_START = dict(zip(ZONES, (70, 55, 35, 62, 50, 52)))
+DENSITY_END = dict(zip(ZONES, (105, 95, 80, 92, 86, 88)))
+LIGHTING = "bathroom window daylight, 10:00"
+
+# EASI at baseline, per region: area %, then erythema, oedema, excoriation,
+# lichenification. Later sessions scale this by an AD severity factor.
+EASI_BASE = {
+    "head_neck": (20, 2, 2, 1, 1),
+    "upper_limbs": (35, 2, 2, 2, 1.5),
+    "trunk": (15, 2, 1.5, 1, 1),
+    "lower_limbs": (25, 2, 2, 1.5, 1.5),
+}
+EASI_SIGNS = ("erythema", "oedema", "excoriation", "lichenification")
+
+DUPI = "dupilumab 300 mg q2w"
+EMOLLIENT = "emollient twice daily"
+TACRO = "tacrolimus 0.1% ointment"
+DROPS = "lubricating eye drops"
+CONJ = {"name": "conjunctivitis", "severity": "mild", "notes": "both eyes, lubricating drops"}
+
+NOTES_MD = {
+    "2025-01-06": """\
+# Baseline, before the first dose
+
+Photos taken four days before the *loading dose* on 10 January.
+
+- The crown and back patches have looked the same since the autumn.
+- Eyebrows are thinner on the left side.
+- Eczema worst on the neck, the elbow creases and the backs of the knees.
+- Blood test (IgE and eosinophils) done at the GP last week.
+""",
+    "2025-04-14": """\
+# Extra session: first fine hairs
+
+Not a scheduled session. I noticed *fine, light hairs* in the crown patch
+while washing my hair and wanted a record of the day.
+
+- Hairs are soft and pale, about 2-3 mm long.
+- The back patch looks unchanged.
+- Both eyes have been red and gritty for about a week (see side effects).
+""",
+    "2025-06-30-dermatology": """\
+# Photos for the dermatology review
+
+Set of photos and measurements for the *6-month review* on 4 July.
+
+- Crown patch clearly smaller; regrowth mostly fine hairs, some darker ones.
+- Eyes settled; still using the drops some mornings.
+- EASI this time is a single estimate rather than the full region sheet.
+- Blood test repeated on 27 June.
+""",
+    "2026-01-12": """\
+# One year on dupilumab
+
+- The remaining patches are at the back and at the top of the crown.
+- Most regrown hair is now *dark and the same length* as the rest.
+- Skin: only dry patches on the hands in cold weather.
+- Blood test repeated on 8 January.
+""",
+}
+
+SESSIONS = [
+    dict(folder="2025-01-06", salt=(70, 50, 45, 42), vellus=60, itch=8, ad=1.0,
+         areas=["neck", "elbow creases", "backs of knees", "hands"],
+         poem=[4, 3, 2, 1, 2, 3, 4], dlqi=[2, 3, 1, 2, 2, 1, 1, 1, 0, 1],
+         injection_site=None, side_effects=[], meds=[EMOLLIENT, TACRO], labs=(420, 0.55)),
+    dict(folder="2025-02-03", salt=(70, 52, 45, 40), vellus=62, itch=6, ad=0.65,
+         areas=["neck", "elbow creases", "hands"], poem=[3, 2, 1, 1, 1, 2, 3], dlqi=12,
+         injection_site="mild",
+         side_effects=[{"name": "injection_site_reaction", "severity": "mild",
+                        "notes": "redness at the thigh site after the loading dose, gone in 2 days"}],
+         meds=[DUPI, EMOLLIENT, TACRO],
+         notes="Loading dose given at the clinic on 10 January; first home injection on 24 January."),
+    dict(folder="2025-03-03", salt=(68, 50, 45, 40), vellus=61, itch=4, ad=0.45,
+         areas=["elbow creases", "hands"], poem=[2, 1, 1, 0, 1, 2, 3], dlqi=10,
+         injection_site="mild",
+         side_effects=[{"name": "injection_site_reaction", "severity": "mild",
+                        "notes": "small itchy bump at the abdomen site for one day"}],
+         meds=[DUPI, EMOLLIENT, TACRO],
+         notes="Sleeping through most nights now. The patches look the same as at baseline."),
+    dict(folder="2025-03-31", salt=(65, 48, 42, 40), vellus=58, itch=4, ad=0.40,
+         areas=["elbow creases", "hands"], poem=[2, 1, 0, 0, 1, 1, 3],
+         dlqi=[1, 3, 0, 2, 1, 1, 0, 1, 0, 1], injection_site="none", side_effects=[],
+         meds=[DUPI, EMOLLIENT, TACRO],
+         notes="Rotating injection sites between thighs and abdomen. No change on the scalp that I can see."),
+    dict(folder="2025-04-14", no_date=True, salt=(62, 46, 40, 38), vellus=64, itch=3, ad=0.35,
+         areas=["hands"], poem=7, dlqi=9, injection_site="none", side_effects=[CONJ],
+         meds=[DUPI, EMOLLIENT, TACRO, DROPS]),
+    dict(folder="2025-05-05", salt=(55, 42, 35, 34), vellus=58, itch=3, ad=0.32,
+         areas=["hands"], poem=[1, 1, 0, 0, 1, 1, 2], dlqi=8, injection_site="none",
+         side_effects=[CONJ], meds=[DUPI, EMOLLIENT, DROPS],
+         notes="The fine hairs on the crown patch are longer and easier to see in daylight."),
+    dict(folder="2025-06-02", salt=(48, 38, 30, 30), vellus=52, itch=3, ad=0.30,
+         areas=["hands"], poem=[1, 0, 0, 0, 0, 1, 2], dlqi=7, injection_site="none",
+         side_effects=[dict(CONJ, notes="both eyes, lubricating drops; settling")],
+         meds=[DUPI, EMOLLIENT, DROPS]),
+    dict(folder="2025-06-30-dermatology", salt=(42, 34, 26, 25), vellus=46, itch=3, easi=3.6,
+         areas=["hands"], poem=4, dlqi=[1, 2, 0, 1, 1, 0, 0, 1, 0, 1], injection_site="none",
+         side_effects=[], meds=[DUPI, EMOLLIENT], labs=(310, 0.78)),
+    dict(folder="2025-07-28", salt=(38, 28, 22, 20), vellus=40, itch=2, ad=0.28,
+         areas=["hands"], poem=[1, 1, 0, 0, 0, 1, 2], dlqi=6, injection_site="none",
+         side_effects=[{"name": "headache", "severity": "mild",
+                        "notes": "the day after an injection, gone by the evening"}],
+         meds=[DUPI, EMOLLIENT],
+         notes="One mild headache this month, the day after an injection."),
+    dict(folder="2025-09-08", salt=(32, 22, 18, 16), vellus=34, itch=3, ad=0.30,
+         areas=["hands", "neck"], poem=[1, None, 0, 0, 0, 1, 2],
+         dlqi=[1, 1, 0, 1, 1, 0, 0, 0, 0, 1], injection_site="none", side_effects=[],
+         meds=[DUPI, EMOLLIENT],
+         notes="Left one POEM question blank: I could not remember how my sleep was that week."),
+    dict(folder="2025-10-20", no_date=True, salt=(28, 18, 14, 13), vellus=28, itch=2, ad=0.22,
+         areas=["hands"], poem=[1, 0, 0, 0, 0, 1, 1], dlqi=4, injection_site="none",
+         side_effects=[], meds=[DUPI, EMOLLIENT]),
+    dict(folder="2025-12-01", salt=(24, 15, 12, 10), vellus=24, itch=2, ad=0.20,
+         areas=["hands"], poem=[0, 0, 0, 0, 0, 1, 2], dlqi=4, injection_site="none",
+         side_effects=[], meds=[DUPI, EMOLLIENT],
+         notes="Skin drier with the heating on; using more emollient in the evening."),
+    dict(folder="2026-01-12", salt=(22, 12, 10, 9), vellus=20, itch=2, ad=0.16,
+         areas=["hands"], poem=[0, 0, 0, 0, 0, 1, 1], dlqi=[0, 1, 0, 1, 0, 0, 0, 0, 0, 1],
+         injection_site="none", side_effects=[], meds=[DUPI, EMOLLIENT], labs=(250, 0.46)),
+]
+
+APPOINTMENTS = {
+    "2025-07-04": ("6-month review of off-label dupilumab for alopecia areata", """\
+# Questions for the 6-month review
+
+1. SALT has gone from about 56 to about 34 since January. Is this the kind of
+   response you would expect at six months, and what would count as a
+   response worth continuing for?
+2. Most of the regrowth is still fine and light. How long does it usually
+   take to turn into normal hair?
+3. The conjunctivitis in April and May settled with lubricating drops. Should
+   I do anything differently if it comes back?
+4. Is it useful to repeat the IgE and eosinophil tests, and how often?
+"""),
+    "2026-01-16": ("12-month review of off-label dupilumab for alopecia areata", """\
+# Questions for the 12-month review
+
+1. SALT is about 15 now, from about 56 at baseline. How do you read the
+   trend over the last three sessions?
+2. What is the plan for the coming year, and how often should I keep
+   taking photos and measurements?
+3. The back patch is regrowing more slowly than the crown. Is that common?
+4. Is there anything in the side-effect log you would like me to track more
+   closely?
+5. Should the eyebrows be photographed separately from now on?
+"""),
+}
+
+# --------------------------------------------------------------------------
+# Session YAML
+# --------------------------------------------------------------------------
+
+
+def num(x: float) -> int | float:
+    """Render whole numbers as int (2 rather than 2.0) in the YAML."""
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def folder_date(folder: str) -> date:
+    return date.fromisoformat(folder[:10])
+
+
+def salt_regions(s: dict) -> dict:
+    return dict(zip(SALT_WEIGHTS, s["salt"]))
+
+
+def salt_total(s: dict) -> float:
+    return round(sum(SALT_WEIGHTS[k] * v for k, v in salt_regions(s).items()), 2)
+
+
+def hair_progress(s: dict) -> float:
+    """0 at baseline, 1 at the last session: how far hair regrowth has got."""
+    first, last = salt_total(SESSIONS[0]), salt_total(SESSIONS[-1])
+    return min(1.0, max(0.0, (first - salt_total(s)) / (first - last)))
+
+
+def density_readings(s: dict) -> dict:
+    """Zone readings between the start and end values, with a few % of noise."""
+    rng = np.random.default_rng(zlib.crc32(("density/" + s["folder"]).encode()))
+    p = hair_progress(s)
+    out = {}
+    for zone in ZONES:
+        value = DENSITY_START[zone] + (DENSITY_END[zone] - DENSITY_START[zone]) * p
+        out[zone] = int(round(value * (1 + rng.uniform(-0.03, 0.03))))
+    return out
+
+
+def easi_parts(f: float) -> dict:
+    """Per-region EASI components scaled from baseline by severity factor f."""
+    parts = {}
+    for region, (area, *signs) in EASI_BASE.items():
+        area_now = int(round(area * f))
+        if area_now < 3:
+            parts[region] = {"area_pct": 0}
+            continue
+        scaled = [num(round(x * math.sqrt(f) * 2) / 2) for x in signs]
+        parts[region] = {"area_pct": area_now, **dict(zip(EASI_SIGNS, scaled))}
+    return parts
+
+
+def easi_total(parts: dict) -> float:
+    weights = {"head_neck": 0.1, "upper_limbs": 0.2, "trunk": 0.3, "lower_limbs": 0.4}
+    bands = ((90, 6), (70, 5), (50, 4), (30, 3), (10, 2), (1, 1), (0, 0))
+    total = 0.0
+    for region, p in parts.items():
+        area_score = next(score for low, score in bands if p["area_pct"] >= low)
+        total += sum(p.get(k, 0) for k in EASI_SIGNS) * area_score * weights[region]
+    return round(total, 2)
+
+
+def ad_block(s: dict) -> dict:
+    easi = s["easi"] if "easi" in s else easi_parts(s["ad"])
+    return {"itch": s["itch"], "easi": easi, "poem": s["poem"], "areas": s["areas"]}
+
+
+def labs_block(labs: tuple[float, float]) -> dict:
+    ige, eos = labs
+    return {"ige": {"value": ige, "unit": "IU/mL"}, "eosinophils": {"value": eos, "unit": "10^9/L"}}
+
+
+def session_doc(s: dict) -> dict:
+    """The session.yaml content as an ordered dict."""
+    doc = {} if s.get("no_date") else {"date": folder_date(s["folder"])}
+    doc["salt"] = salt_regions(s)
+    doc["density"] = density_readings(s)
+    doc["hair_quality"] = {"vellus_pct": s["vellus"]}
+    doc["ad"] = ad_block(s)
+    doc["dlqi"] = s["dlqi"]
+    if s["injection_site"]:
+        doc["injection_site"] = s["injection_site"]
+    doc["side_effects"] = s["side_effects"]
+    doc["medications"] = s["meds"]
+    if "labs" in s:
+        doc["labs"] = labs_block(s["labs"])
+    doc["lighting"] = LIGHTING
+    if "notes" in s:
+        doc["notes"] = s["notes"]
+    return doc
+
+
+def dump_yaml(doc: dict) -> str:
+    return yaml.safe_dump(doc, sort_keys=False, default_flow_style=None,
+                          allow_unicode=True, width=120)
+
+
+# --------------------------------------------------------------------------
+# Synthetic photos
+# --------------------------------------------------------------------------
+
+W, H = 1024, 768          # output size (landscape)
+SS = 2                    # supersampling factor for drawing
+SKIN = np.array([224, 180, 150], np.float32)
+HAIR = np.array([44, 31, 25], np.float32)
+VELLUS = (168, 138, 112)
+FABRIC = (58, 82, 96)
+STROKES_PER_UNIT = 5.2e-4  # hair strokes per px (1x) per density unit
+
+
+@dataclass(frozen=True)
+class View:
+    """Geometry of one photo angle, in 1x pixel units; u, v are head-relative."""
+
+    name: str
+    cx: float
+    cy: float
+    rx: float
+    ry: float
+    egg: float
+    hair: Callable          # (u, v) -> bool mask of the hair-bearing scalp
+    flow: Callable          # (u, v) -> hair direction in radians
+    zones: Callable         # (u, v, density dict) -> density per point
+    region: str             # SALT region whose loss sets the bald area
+    loss_scale: float = 1.0
+    patches: int = 4
+
+
+def _overhead_zones(u, v, d):
+    return np.select([v < -0.3, v < 0.2], [d["frontal"], d["midscalp"]], d["crown"])
+
+
+def _front_zones(u, v, d):
+    return np.select([u < -0.62, u > 0.62], [d["temporal_right"], d["temporal_left"]], d["frontal"])
+
+
+def _back_zones(u, v, d):
+    return np.where(v < -0.35, d["crown"], d["occipital"])
+
+
+def _side_hair(u, v):
+    front = u > -0.60 + 0.28 * np.clip(v + 0.9, 0, None)
+    lower = np.where(u > 0.16, v < 0.66, v < 0.20)
+    ear = ((u - 0.02) / 0.11) ** 2 + ((v - 0.2) / 0.23) ** 2 > 1
+    return front & lower & ear
+
+
+VIEWS = {
+    "overhead": View("overhead", 512, 400, 285, 345, 0.07,
+                     hair=lambda u, v: v > -0.80 + 0.15 * u**2,
+                     flow=lambda u, v: np.arctan2(v - 0.38, u - 0.08) + 0.45,
+                     zones=_overhead_zones, region="top", patches=5),
+    "front": View("front", 512, 470, 255, 330, 0.0,
+                  hair=lambda u, v: v < -0.40 + 0.50 * u**2,
+                  flow=lambda u, v: math.pi / 2 + 0.7 * u,
+                  zones=_front_zones, region="top", loss_scale=0.6, patches=3),
+    "back": View("back", 512, 350, 290, 320, 0.0,
+                 hair=lambda u, v: v < 0.80 - 0.28 * u**2,
+                 flow=lambda u, v: np.arctan2(v + 0.85, u - 0.05),
+                 zones=_back_zones, region="back", patches=4),
+    "left": View("left", 540, 370, 320, 305, 0.0, hair=_side_hair,
+                 flow=lambda u, v: 0.55 + 0.8 * np.clip(v, 0, None),
+                 zones=lambda u, v, d: np.full(u.shape, float(d["temporal_left"])),
+                 region="left", patches=3),
+}
+VIEWS["right"] = View(**{**VIEWS["left"].__dict__, "name": "right", "region": "right",
+                         "zones": lambda u, v, d: np.full(u.shape, float(d["temporal_right"]))})
+
+
+def seed(*parts: str) -> int:
+    return zlib.crc32("/".join(parts).encode())
+
+
+def head_coords(view: View, scale: float, xs=None, ys=None):
+    """Head-relative (u, v) for pixel centres of an image at `scale`."""
+    if xs is None:
+        ys, xs = np.mgrid[0:int(H * scale), 0:int(W * scale)].astype(np.float32)
+    x, y = (xs + 0.5) / scale, (ys + 0.5) / scale
+    v = (y - view.cy) / view.ry
+    u = (x - view.cx) / view.rx / (1 + view.egg * v)
+    return u, v
+
+
+def hair_mask(view: View, scale: float) -> np.ndarray:
+    u, v = head_coords(view, scale)
+    return (u**2 + v**2 < 0.96**2) & view.hair(u, v)
+
+
+# ---- bald patches ---------------------------------------------------------
+
+
+def patch_layout(view: View) -> list[dict]:
+    """Fixed blob centres and shapes per angle, so patches shrink in place."""
+    rng = np.random.default_rng(seed("layout", view.name))
+    small = hair_mask(view, 0.25)
+    ys, xs = np.nonzero(small)
+    blobs = []
+    for _ in range(view.patches):
+        i = rng.integers(len(xs))
+        blobs.append({"c": (xs[i] * 4 + 2, ys[i] * 4 + 2), "w": rng.uniform(0.6, 1.3),
+                      "aspect": rng.uniform(0.6, 1.0), "rot": rng.uniform(0, math.pi),
+                      "amp": rng.uniform(0, 0.13, 3), "phase": rng.uniform(0, 2 * math.pi, 3)})
+    return blobs
+
+
+def blob_polygon(blob: dict, s: float, scale: float) -> list[tuple[float, float]]:
+    t = np.linspace(0, 2 * math.pi, 60, endpoint=False)
+    wobble = 1 + sum(a * np.sin(k * t + p) for k, a, p in zip((2, 3, 5), blob["amp"], blob["phase"]))
+    r = 60 * s * blob["w"] * wobble
+    x, y = r * np.cos(t), r * blob["aspect"] * np.sin(t)
+    c, sn = math.cos(blob["rot"]), math.sin(blob["rot"])
+    px = (blob["c"][0] + c * x - sn * y) * scale
+    py = (blob["c"][1] + sn * x + c * y) * scale
+    return list(zip(px.tolist(), py.tolist()))
+
+
+def draw_blobs(blobs: list[dict], s: float, scale: float) -> Image.Image:
+    mask = Image.new("L", (int(W * scale), int(H * scale)), 0)
+    draw = ImageDraw.Draw(mask)
+    for blob in blobs:
+        draw.polygon(blob_polygon(blob, s, scale), fill=255)
+    return mask
+
+
+def fit_patch_scale(view: View, blobs: list[dict], loss: float) -> float:
+    """Bisect the blob scale so that `loss` % of the hair region is bald."""
+    if loss <= 0:
+        return 0.0
+    region = hair_mask(view, 0.25)
+    lo, hi = 0.0, 12.0
+    for _ in range(22):
+        mid = (lo + hi) / 2
+        bald = np.asarray(draw_blobs(blobs, mid, 0.25)) > 127
+        frac = (bald & region).sum() / region.sum()
+        lo, hi = (mid, hi) if frac < loss / 100 else (lo, mid)
+    return (lo + hi) / 2
+
+
+# ---- painting -------------------------------------------------------------
+
+
+def background(light: dict) -> np.ndarray:
+    ys, xs = np.mgrid[0:H * SS, 0:W * SS].astype(np.float32)
+    g = 1.06 - 0.14 * xs / (W * SS) - 0.05 * ys / (H * SS)
+    wall = np.array([198, 203, 207], np.float32) * light["bright"]
+    return wall[None, None, :] * g[..., None]
+
+
+def draw_body(img: Image.Image, view: View) -> None:
+    """Shoulders, neck and ears that sit behind the head outline."""
+    d = ImageDraw.Draw(img)
+    cx, cy, rx, ry = (a * SS for a in (view.cx, view.cy, view.rx, view.ry))
+    skin = tuple(int(c * 0.82) for c in SKIN)
+    if view.name == "overhead":
+        d.ellipse([cx - 1.9 * rx, cy - 0.35 * ry, cx + 1.9 * rx, cy + 0.75 * ry], fill=FABRIC)
+    elif view.name in ("back", "front"):
+        d.rectangle([cx - 0.45 * rx, cy + 0.5 * ry, cx + 0.45 * rx, H * SS], fill=skin)
+        d.ellipse([cx - 1.8 * rx, cy + 1.45 * ry, cx + 1.8 * rx, cy + 2.8 * ry], fill=FABRIC)
+    else:
+        d.polygon([(cx - 0.25 * rx, cy + 0.6 * ry), (cx + 0.55 * rx, cy + 0.55 * ry),
+                   (cx + 0.6 * rx, H * SS), (cx - 0.3 * rx, H * SS)], fill=skin)
+        d.ellipse([cx - 1.6 * rx, cy + 1.55 * ry, cx + 1.4 * rx, cy + 2.8 * ry], fill=FABRIC)
+    if view.name in ("overhead", "back", "front"):
+        for side in (-1, 1):
+            ex, ey = cx + side * 0.97 * rx, cy + 0.12 * ry
+            d.ellipse([ex - 0.1 * rx, ey - 0.2 * ry, ex + 0.1 * rx, ey + 0.2 * ry], fill=skin)
+
+
+def shading(view: View, light: dict):
+    """Lambert shading of the head as an ellipsoid, and its soft alpha."""
+    u, v = head_coords(view, SS)
+    r2 = u**2 + v**2
+    nz = np.sqrt(np.clip(1 - r2, 0, 1))
+    lx, ly, lz = light["dir"]
+    lambert = np.clip(u * lx + v * ly + nz * lz, 0, 1)
+    alpha = np.clip((1 - np.sqrt(r2)) * view.rx * SS / 1.5, 0, 1)
+    return 0.52 + 0.55 * lambert, alpha, nz
+
+
+def paint_head(arr, view, light, hair_soft, bald_soft):
+    shade, alpha, nz = shading(view, light)
+    skin = SKIN[None, None, :] * shade[..., None]
+    under_hair = hair_soft * (1 - bald_soft)
+    skin *= (1 - 0.16 * under_hair)[..., None]
+    shine = bald_soft * 40 * np.clip(nz, 0, 1) ** 8 * light["shine"]
+    skin += (bald_soft * 6)[..., None] * np.array([1.0, 0.2, 0.1]) + shine[..., None]
+    return arr * (1 - alpha[..., None]) + skin * alpha[..., None]
+
+
+def soft(mask_img: Image.Image, radius: float) -> np.ndarray:
+    return np.asarray(mask_img.filter(ImageFilter.GaussianBlur(radius)), np.float32) / 255
+
+
+# ---- hair strokes ---------------------------------------------------------
+
+
+def sample_roots(rng, mask: np.ndarray, view: View, dens: dict):
+    """Random root points (2x px) thinned to follow the zone densities."""
+    idx = np.flatnonzero(mask)
+    area_1x = len(idx) / SS**2
+    dmax = max(dens.values())
+    n = int(STROKES_PER_UNIT * dmax * area_1x)
+    pick = idx[rng.integers(0, len(idx), n)]
+    ys, xs = np.divmod(pick, W * SS)
+    xs, ys = xs + rng.random(n), ys + rng.random(n)
+    u, v = head_coords(view, SS, xs - 0.5, ys - 0.5)
+    keep = rng.random(n) < view.zones(u, v, dens) / dmax
+    return xs[keep], ys[keep], u[keep], v[keep]
+
+
+def stroke_colours(rng, n: int, base: np.ndarray, shade: np.ndarray) -> list[tuple]:
+    tone = rng.uniform(0.7, 1.35, n) * (0.75 + 0.45 * shade)
+    cols = np.clip(base[None, :] * tone[:, None], 0, 255).astype(int)
+    return [tuple(c) for c in cols.tolist()]
+
+
+def draw_strokes(draw, rng, xs, ys, theta, length, colours, width) -> None:
+    theta = theta + rng.normal(0, 0.28, len(xs))
+    x1, y1 = xs + np.cos(theta) * length, ys + np.sin(theta) * length
+    for seg, col in zip(np.stack([xs, ys, x1, y1], 1).tolist(), colours):
+        draw.line(seg, fill=col, width=width)
+
+
+def paint_hair(img, rng, view, dens, bald, vellus_pct, shade) -> None:
+    draw = ImageDraw.Draw(img)
+    xs, ys, u, v = sample_roots(rng, hair_mask(view, SS), view, dens)
+    iy, ix = ys.astype(int), xs.astype(int)
+    in_patch = bald[iy, ix] > 0.5
+    fuzz = in_patch & (rng.random(len(xs)) < 0.22 * vellus_pct / 100)
+    theta = np.broadcast_to(view.flow(u, v), xs.shape)
+    for sel, base, length, width in (
+        (fuzz, np.array(VELLUS, np.float32), rng.uniform(3, 7, len(xs)), 1),
+        (~in_patch, HAIR, rng.uniform(7, 15, len(xs)), 3),
+    ):
+        cols = stroke_colours(rng, int(sel.sum()), base, shade[iy[sel], ix[sel]])
+        draw_strokes(draw, rng, xs[sel], ys[sel], theta[sel], length[sel] * SS, cols, width)
+
+
+# ---- faces, ears ------------------------------------------------------------
+
+
+def brow(draw, rng, cx, cy, half, slope, count=140) -> None:
+    t = rng.random(count)
+    xs = cx - half + 2 * half * t
+    ys = cy - 14 * SS * np.sin(t * math.pi) + slope * (t - 0.5) + rng.normal(0, 2.2 * SS, count)
+    theta = np.full(count, -0.35 if slope < 0 else math.pi + 0.35)
+    cols = stroke_colours(rng, count, HAIR, np.full(count, 0.7))
+    draw_strokes(draw, rng, xs, ys, theta, rng.uniform(5, 9, count) * SS, cols, 2)
+
+
+def paint_front_face(img, rng, view) -> None:
+    d = ImageDraw.Draw(img)
+    cx, cy, rx, ry = (a * SS for a in (view.cx, view.cy, view.rx, view.ry))
+    line = tuple(int(c * 0.55) for c in SKIN)
+    for side in (-1, 1):
+        ex, ey = cx + side * 0.36 * rx, cy + 0.08 * ry
+        d.arc([ex - 0.16 * rx, ey - 0.05 * ry, ex + 0.16 * rx, ey + 0.05 * ry], 15, 165,
+              fill=line, width=3 * SS)
+        brow(d, rng, ex - side * 0.02 * rx, ey - 0.14 * ry, 0.18 * rx, -side * 10 * SS)
+    d.line([cx + 0.03 * rx, cy + 0.12 * ry, cx + 0.07 * rx, cy + 0.36 * ry], fill=line, width=2 * SS)
+    d.arc([cx - 0.1 * rx, cy + 0.33 * ry, cx + 0.1 * rx, cy + 0.42 * ry], 20, 160, fill=line, width=2 * SS)
+
+
+def paint_side_face(img, rng, view) -> None:
+    d = ImageDraw.Draw(img)
+    cx, cy, rx, ry = (a * SS for a in (view.cx, view.cy, view.rx, view.ry))
+    skin = tuple(int(c * 0.95) for c in SKIN)
+    line = tuple(int(c * 0.55) for c in SKIN)
+    d.polygon([(cx - 0.95 * rx, cy + 0.2 * ry), (cx - 1.1 * rx, cy + 0.47 * ry),
+               (cx - 0.93 * rx, cy + 0.53 * ry)], fill=skin)
+    d.arc([cx - 0.9 * rx, cy + 0.07 * ry, cx - 0.74 * rx, cy + 0.15 * ry], 20, 160, fill=line, width=3 * SS)
+    brow(d, rng, cx - 0.8 * rx, cy - 0.02 * ry, 0.09 * rx, 8 * SS, count=70)
+    ex, ey = cx + 0.02 * rx, cy + 0.2 * ry
+    d.ellipse([ex - 0.1 * rx, ey - 0.23 * ry, ex + 0.1 * rx, ey + 0.23 * ry], fill=skin,
+              outline=line, width=2 * SS)
+    d.arc([ex - 0.06 * rx, ey - 0.15 * ry, ex + 0.05 * rx, ey + 0.12 * ry], 250, 80, fill=line, width=2 * SS)
+
+
+# ---- one photo ------------------------------------------------------------
+
+
+def session_light(folder: str) -> dict:
+    """Slightly different daylight each session: brightness, warmth, direction."""
+    rng = np.random.default_rng(seed("light", folder))
+    d = np.array([-0.38 + rng.uniform(-0.06, 0.06), -0.42 + rng.uniform(-0.06, 0.06), 0.82])
+    return {"bright": rng.uniform(0.95, 1.05), "warm": rng.uniform(-0.035, 0.035),
+            "dir": d / np.linalg.norm(d), "shine": rng.uniform(0.7, 1.2)}
+
+
+def render(view: View, s: dict, dens: dict, light: dict) -> Image.Image:
+    """The upright 1024x768 synthetic photo for one session and angle."""
+    rng = np.random.default_rng(seed("photo", s["folder"], view.name))
+    blobs = patch_layout(view)
+    loss = salt_regions(s)[view.region] * view.loss_scale
+    bald_img = draw_blobs(blobs, fit_patch_scale(view, blobs, loss), SS)
+    bald = soft(bald_img, 5 * SS)
+    hair_soft = soft(Image.fromarray(hair_mask(view, SS).astype(np.uint8) * 255), 6 * SS)
+    img = Image.fromarray(background(light).astype(np.uint8))
+    draw_body(img, view)
+    arr = paint_head(np.asarray(img, np.float32), view, light, hair_soft, bald)
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    paint_hair(img, rng, view, dens, bald, s["vellus"], shading(view, light)[0])
+    if view.name == "front":
+        paint_front_face(img, rng, view)
+    elif view.name in ("left", "right"):
+        paint_side_face(img, rng, view)
+    return finish(img, view, light)
+
+
+def finish(img: Image.Image, view: View, light: dict) -> Image.Image:
+    img = img.resize((W, H), Image.Resampling.LANCZOS)
+    if view.name == "right":
+        img = ImageOps.mirror(img)
+    warm = np.array([1 + light["warm"], 1.0, 1 - light["warm"]], np.float32)
+    arr = np.asarray(img, np.float32) * warm[None, None, :]
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+
+
+def caption(img: Image.Image, day: date, angle: str) -> None:
+    text = f"{day.isoformat()} · {angle} · synthetic"
+    font = ImageFont.load_default(size=16)
+    d = ImageDraw.Draw(img)
+    x0, y0, x1, y1 = d.textbbox((0, 0), text, font=font)
+    x, y = W - (x1 - x0) - 18, H - (y1 - y0) - 16
+    d.rectangle([x - 8, y - 6, x + x1 - x0 + 8, y + y1 - y0 + 8], fill=(30, 30, 30))
+    d.text((x - x0, y - y0), text, fill=(235, 235, 235), font=font)
+
+
+# ---- saving ----------------------------------------------------------------
+
+HEIC_PHOTO = ("2025-05-05", "front")
+ROTATED_PHOTO = ("2025-03-03", "left")
+JPEG_QUALITY = 80
+
+
+def make_exif(day: date, orientation: int | None = None) -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x0110] = "Synthetic Camera"                      # Model
+    if orientation:
+        exif[0x0112] = orientation                         # Orientation
+    exif.get_ifd(0x8769)[0x9003] = f"{day:%Y:%m:%d} 10:00:00"  # DateTimeOriginal
+    return exif
+
+
+def save_photo(img: Image.Image, folder: Path, day: date, angle: str) -> Path:
+    key = (folder.name, angle)
+    if key == HEIC_PHOTO:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        path = folder / f"{angle}.heic"
+        img.save(path, format="HEIF", quality=70, exif=make_exif(day).tobytes())
+        return path
+    path = folder / f"{angle}.jpg"
+    if key == ROTATED_PHOTO:
+        stored = img.transpose(Image.Transpose.ROTATE_90)
+        stored.save(path, "JPEG", quality=JPEG_QUALITY, exif=make_exif(day, 6))
+        check_rotation(path, img)
+    else:
+        img.save(path, "JPEG", quality=JPEG_QUALITY, exif=make_exif(day))
+    return path
+
+
+def check_rotation(path: Path, upright: Image.Image) -> None:
+    """Orientation 6 must turn the stored pixels back into the upright photo."""
+    with Image.open(path) as im:
+        shown = ImageOps.exif_transpose(im)
+    assert shown.size == upright.size, (shown.size, upright.size)
+    diff = np.abs(np.asarray(shown, np.int16) - np.asarray(upright, np.int16)).mean()
+    assert diff < 6, f"{path}: rotated photo differs from upright (mean diff {diff:.1f})"
+
+
+# --------------------------------------------------------------------------
+# Writing the journal
+# --------------------------------------------------------------------------
+
+
+def write_session(journal: Path, s: dict) -> None:
+    folder = journal / "sessions" / s["folder"]
+    folder.mkdir(parents=True)
+    doc = session_doc(s)
+    (folder / "session.yaml").write_text(dump_yaml(doc), encoding="utf-8")
+    if s["folder"] in NOTES_MD:
+        (folder / "notes.md").write_text(NOTES_MD[s["folder"]], encoding="utf-8")
+    day, light = folder_date(s["folder"]), session_light(s["folder"])
+    for angle, view in VIEWS.items():
+        img = render(view, s, doc["density"], light)
+        caption(img, day, angle)
+        save_photo(img, folder, day, angle)
+
+
+def write_appointments(journal: Path) -> None:
+    folder = journal / "appointments"
+    folder.mkdir(parents=True)
+    for day, (purpose, body) in APPOINTMENTS.items():
+        meta = dump_yaml({"clinician": "Dr. A. Example (synthetic)", "purpose": purpose})
+        (folder / f"{day}.md").write_text(f"---\n{meta}---\n\n{body}", encoding="utf-8")
+
+
+def write_journal(journal: Path) -> None:
+    journal.mkdir(parents=True, exist_ok=True)
+    for sub in ("sessions", "appointments"):
+        shutil.rmtree(journal / sub, ignore_errors=True)
+    yaml.safe_load(CONFIG_YAML)  # fail early on a typo in the constant
+    (journal / "scalpsite.yaml").write_text(CONFIG_YAML, encoding="utf-8")
+    (journal / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    write_appointments(journal)
+    for s in SESSIONS:
+        write_session(journal, s)
+
+
+def summary() -> str:
+    rows = []
+    for s in SESSIONS:
+        ad = ad_block(s)
+        easi = ad["easi"] if isinstance(ad["easi"], float) else easi_total(ad["easi"])
+        rows.append(f"{s['folder']:<24} SALT {salt_total(s):6.2f}  EASI {easi:5.2f}  itch {s['itch']}")
+    return "\n".join(rows)
+
+
+def main(argv: list[str]) -> int:
+    journal = Path(argv[1]) if len(argv) > 1 else DEFAULT_JOURNAL
+    write_journal(journal)
+    print(summary())
+    print(f"wrote {journal}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

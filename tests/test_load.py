@@ -1,0 +1,114 @@
+"""load: YAML with lines, typed models, and errors that name file, line and fix."""
+
+import pytest
+
+from scalpsite.errors import JournalError
+from scalpsite.load import folder_date, load, split_front_matter
+from scalpsite.yamlsource import parse_yaml
+
+from conftest import COMPLETE, write_journal
+
+
+def codes(journal):
+    return sorted((f.code, f.path, f.line) for f in journal.findings)
+
+
+def test_lines_are_recorded_for_nested_keys():
+    doc = parse_yaml("a: 1\nb:\n  c: [1, 2]\n  d:\n    - x\n    - y\n", "f.yaml")
+    assert doc.lines[("a",)] == 1
+    assert doc.lines[("b", "c")] == 3
+    assert doc.lines[("b", "d", 1)] == 6
+    assert doc.line_of(("b", "d", 1, "missing")) == 6
+
+
+@pytest.mark.parametrize("text, fragment, line", [
+    ("a: [1, 2\n", "invalid YAML", 2),
+    ("a: &x [1]\nb: *x\n", "anchors and aliases", 2),
+    ("a: 1\na: 2\n", "appears twice", 2),
+    ("<<: {a: 1}\n", "merge keys", 1),
+])
+def test_bad_yaml_is_a_journal_error_with_line(text, fragment, line):
+    with pytest.raises(JournalError) as exc:
+        parse_yaml(text, "s.yaml")
+    assert fragment in exc.value.detail
+    assert exc.value.line == line
+
+
+def test_unknown_key_has_line_and_did_you_mean(tmp_path):
+    j = load(write_journal(tmp_path, {"2025-01-06": COMPLETE + "densty: {frontal: 1}\n"}))
+    [f] = j.findings
+    assert (f.code, f.path, f.line) == ("unknown-key", "sessions/2025-01-06/session.yaml", 6)
+    assert f.message == "unknown key 'densty' (did you mean 'density'?)"
+
+
+@pytest.mark.parametrize("line_text, code, fragment", [
+    ("salt: {top: 160, back: 0, left: 0, right: 0}", "invalid-value", "salt.top"),
+    ("ad: {itch: 11}", "invalid-value", "ad.itch"),
+    ("ad: {poem: [1, 2, 3, 4, 5, 0, 0]}", "invalid-value", "ad.poem[4]"),
+    ("ad: {easi: {head_neck: {area_pct: 5, erythema: 4}, upper_limbs: {area_pct: 0}, "
+     "trunk: {area_pct: 0}, lower_limbs: {area_pct: 0}}}", "invalid-value", "erythema"),
+    ("ad: {easi: {head_neck: {area_pct: 5, erythema: 1.3}, upper_limbs: {area_pct: 0}, "
+     "trunk: {area_pct: 0}, lower_limbs: {area_pct: 0}}}", "invalid-value", "multiple of 0.5"),
+    ("salt: {top: 1, back: 2, left: 3}", "missing-key", "missing key 'right'"),
+    ("salt: lots", "invalid-value", "salt"),
+    ("injection_site: awful", "invalid-value", "injection_site"),
+    ("dlqi: [1, 2]", "invalid-value", "dlqi"),
+])
+def test_values_out_of_range_name_the_key_and_line(tmp_path, line_text, code, fragment):
+    j = load(write_journal(tmp_path, {"2025-01-06": f"side_effects: none\n{line_text}\n"}))
+    assert j.findings, "expected a finding"
+    f = j.findings[0]
+    assert f.code == code and f.line == 2 and fragment in f.message
+
+
+def test_config_errors_are_findings(tmp_path):
+    j = load(write_journal(tmp_path, {}, config="title: x\ntreatments: []\ntheem: dark\n"))
+    assert j.config is None
+    assert codes(j) == [("unknown-key", "scalpsite.yaml", 3)]
+    assert "did you mean 'theme'" in j.findings[0].message
+
+
+def test_missing_config_is_a_clear_error(tmp_path):
+    with pytest.raises(JournalError, match="scalpsite init"):
+        load(tmp_path)
+
+
+def test_photos_are_found_by_angle_and_mapping(tmp_path):
+    root = write_journal(tmp_path, {"2025-01-06": COMPLETE + "photos: {front: IMG_1.JPG, back: ../x.jpg, left: no.jpg}\n"},
+                         photos=True)
+    (root / "sessions/2025-01-06/IMG_1.JPG").write_bytes(b"x")
+    j = load(root)
+    rec = j.sessions[0]
+    assert rec.photos["front"] == "sessions/2025-01-06/IMG_1.JPG"
+    assert rec.photos["overhead"] == "sessions/2025-01-06/overhead.jpg"
+    assert {f.code for f in j.findings} == {"photo-outside", "photo-not-found"}
+    assert all(f.line == 6 for f in j.findings)
+
+
+def test_bad_folder_name_and_non_utf8(tmp_path):
+    root = write_journal(tmp_path, {"2025-01-06": COMPLETE, "january": COMPLETE})
+    (root / "sessions/2025-01-06/session.yaml").write_bytes(b"salt: 1\nnotes: caf\xe9\n")
+    j = load(root)
+    assert codes(j) == [("bad-folder-name", "sessions/january", None),
+                        ("invalid-file", "sessions/2025-01-06/session.yaml", 2)]
+
+
+@pytest.mark.parametrize("name, date", [
+    ("2025-01-06", "2025-01-06"), ("2025-02-03-followup", "2025-02-03"), ("2025-02-30", None),
+    ("notes", None), ("2025-1-6", None),
+])
+def test_folder_dates(name, date):
+    got = folder_date(name)
+    assert (got.isoformat() if got else None) == date
+
+
+def test_front_matter_split():
+    front, body, start = split_front_matter("---\nclinician: Dr X\n---\n# Questions\n")
+    assert front == "clinician: Dr X\n" and body == "# Questions\n" and start == 4
+
+
+def test_big_file_is_refused(tmp_path):
+    root = write_journal(tmp_path, {"2025-01-06": COMPLETE})
+    (root / "sessions/2025-01-06/session.yaml").write_text("notes: " + "x" * 2_000_000)
+    j = load(root)
+    assert j.findings[0].code == "invalid-file" and "MB" in j.findings[0].message

@@ -1,0 +1,81 @@
+/* Before/after comparison slider: plain JS, no libraries, works offline and from file://.
+   Without JS the baseline and latest photos simply stay side by side. Styles are set through
+   the CSSOM (element.style), which the page's Content-Security-Policy allows. */
+(function () {
+  "use strict";
+
+  function make(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text) { el.textContent = text; }
+    return el;
+  }
+
+  function cloneImage(img, className) {
+    var copy = img.cloneNode(false);
+    copy.removeAttribute("loading");
+    copy.className = className;
+    return copy;
+  }
+
+  function setup(box) {
+    var imgs = box.querySelectorAll(".compare-item img");
+    if (imgs.length !== 2) { return; }
+    var ui = make("div", "compare-ui");
+    var toggle = make("button", "compare-toggle", "Show side by side");
+    var stage = make("div", "compare-stage");
+    var before = cloneImage(imgs[0], "compare-before");
+    var after = cloneImage(imgs[1], "compare-after");
+    var handle = make("div", "compare-handle");
+    var range = make("input", "compare-range");
+    toggle.type = "button";
+    range.type = "range";
+    range.min = "0";
+    range.max = "100";
+    range.step = "0.5";
+    range.value = "50";
+    range.setAttribute("aria-label", "Divider position: left shows baseline, right shows latest");
+    after.setAttribute("aria-hidden", "true");
+    stage.append(before, after, handle, make("span", "compare-label left", "Baseline"),
+                 make("span", "compare-label right", "Latest"));
+    ui.append(toggle, stage, range);
+    box.insertBefore(ui, box.firstChild);
+
+    var w = Number(imgs[0].getAttribute("width")), h = Number(imgs[0].getAttribute("height"));
+    if (w > 0 && h > 0) {
+      // keep portrait photos within the screen height
+      stage.style.maxWidth = "min(100%, calc(78vh * " + (w / h).toFixed(4) + "))";
+    }
+
+    function show(value) {
+      var v = Math.max(0, Math.min(100, Number(value)));
+      after.style.clipPath = "inset(0 0 0 " + v + "%)";
+      handle.style.left = v + "%";
+    }
+
+    function fromPointer(event) {
+      var rect = stage.getBoundingClientRect();
+      range.value = String(((event.clientX - rect.left) / rect.width) * 100);
+      show(range.value);
+    }
+
+    range.addEventListener("input", function () { show(range.value); });
+    stage.addEventListener("pointerdown", function (event) {
+      stage.setPointerCapture(event.pointerId);
+      fromPointer(event);
+    });
+    stage.addEventListener("pointermove", function (event) {
+      if (stage.hasPointerCapture(event.pointerId)) { fromPointer(event); }
+    });
+    toggle.addEventListener("click", function () {
+      var slider = box.classList.toggle("is-slider");
+      toggle.textContent = slider ? "Show side by side" : "Show slider";
+    });
+
+    box.classList.add("is-enhanced", "is-slider");
+    show(range.value);
+  }
+
+  var boxes = document.querySelectorAll("[data-compare]");
+  for (var i = 0; i < boxes.length; i += 1) { setup(boxes[i]); }
+}());
