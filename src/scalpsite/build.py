@@ -81,6 +81,14 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
                        time.monotonic() - started)
 
 
+def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
+    """The analysis of a journal as JSON or CSV text (no photos are read)."""
+    journal = load(root)
+    require_config(journal)
+    data = analyze(journal, check(journal), as_of=as_of or source_date())
+    return to_json(data) if fmt == "json" else to_csv(data)
+
+
 def _photo_paths(journal: Journal) -> list[str]:
     return sorted({p for rec in journal.sessions for p in rec.photos.values()})
 

@@ -115,3 +115,14 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date)
     print_build(result)
     if result.errors:
         sys.exit(1)
+
+
+@main.command()
+@JOURNAL
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@date_option("--as-of", help="Judge the schedule as of this date (default: the last session).")
+def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
+    """Print per-session metrics as JSON or CSV."""
+    from scalpsite.build import export_data
+
+    click.echo(export_data(journal, fmt, as_of), nl=False)
