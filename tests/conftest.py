@@ -40,13 +40,14 @@ def write_journal(root: Path, sessions: dict[str, str], config: str = CONFIG, ph
         if text is not None:
             (d / "session.yaml").write_text(textwrap.dedent(text))
         if photos:
+            n = len(list((root / "sessions").iterdir()))
             for i, angle in enumerate(["overhead", "front", "back", "left", "right"]):
-                tiny_photo(d / f"{angle}.jpg", shade=40 * i)
+                tiny_photo(d / f"{angle}.jpg", shade=40 * i + 12 * n)
     return root
 
 
-def tiny_photo(path: Path, size=(120, 90), shade: int = 0) -> Path:
-    """A small distinct JPEG."""
+def tiny_photo(path: Path, size=(1000, 750), shade: int = 0) -> Path:
+    """A plain JPEG, distinct per shade, big enough not to be 'too small'."""
     from PIL import Image
 
     Image.new("RGB", size, (180 - shade // 2, 140, 120 + shade // 3)).save(path, "JPEG")

@@ -17,6 +17,7 @@ from scalpsite.export import to_csv, to_json
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.load import Journal, load
 from scalpsite.notes import to_html, to_tree
+from scalpsite.photocheck import check_photos
 from scalpsite.publish import check_out, discard, stage, swap
 from scalpsite.themes import theme_dirs
 
@@ -66,9 +67,8 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     journal = load(root)
     require_config(journal)
     out = check_out(out or root / "_site", root)
-    findings = check(journal)
     photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions")
-    findings = sort_findings(findings + photos.findings)
+    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
     data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
     staging = stage(out)
     try:
@@ -79,6 +79,16 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
         raise
     return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
                        time.monotonic() - started)
+
+
+def check_journal(root: Path, today: dt.date | None) -> list[Finding]:
+    """All findings of `scalpsite check`: the files, then the photos (from small decodes)."""
+    journal = load(root)
+    found = check(journal, today)
+    if journal.config is not None:
+        photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions")
+        found = sort_findings(found + photos.findings + check_photos(journal, photos.renditions))
+    return found
 
 
 def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:

@@ -84,12 +84,11 @@ def new(journal: Path, day: dt.date | None) -> None:
 @date_option("--as-of", help="Judge overdue sessions as of this date (default: today).")
 def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
     """Validate the journal: completeness and consistency."""
-    from scalpsite.check import check as do_check
+    from scalpsite.build import check_journal
     from scalpsite.findings import summary
-    from scalpsite.load import load
     from scalpsite.report import print_text
 
-    findings = do_check(load(journal), today=as_of or dt.date.today())
+    findings = check_journal(journal, today=as_of or dt.date.today())
     result = summary(findings)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scalpsite.findings import Finding, error
+from scalpsite.photometa import exif_facts, light
 
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
 SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)
@@ -33,6 +34,7 @@ class Rendered:
     width: int  # of the web rendition
     height: int
     error: str | None = None
+    facts: dict | None = None  # see photometa: taken, camera, original size, light
 
 
 def _register_heif() -> None:
@@ -61,14 +63,19 @@ def _to_srgb(im):
     return im.convert("RGB")
 
 
-def decode(path: str, long_side: int):
-    """Open a photo, decode at reduced scale, turn it upright and into sRGB (no metadata kept)."""
+def decode(path: str, long_side: int, facts: dict | None = None):
+    """Open a photo, decode at reduced scale, turn it upright and into sRGB (no metadata kept).
+
+    `facts`, when given, receives the EXIF date and camera and the original size.
+    """
     from PIL import Image, ImageOps
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(path) as im:
             w, h = im.size
+            if facts is not None:
+                facts.update(exif_facts(im), width=w, height=h)
             scale = min(1.0, long_side / max(w, h))
             im.draft("RGB", (max(1, round(w * scale)), max(1, round(h * scale))))
             im.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
@@ -85,14 +92,31 @@ def render_one(job: Job, cache: str) -> Rendered:
 
     _register_heif()
     try:
-        big = decode(job.source, max(size for size, _ in RENDITIONS.values()))
+        facts: dict = {}
+        big = decode(job.source, max(size for size, _ in RENDITIONS.values()), facts)
+        facts.update(light(big))
         web = None
         for name, (size, quality) in RENDITIONS.items():
             im = big.copy()
             im.thumbnail((size, size), Image.Resampling.LANCZOS)
             im.save(Path(cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality, optimize=True)
             web = web or im.size
-        return Rendered(job.key, web[0], web[1])
+        return Rendered(job.key, web[0], web[1], facts=facts)
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return Rendered(job.key, 0, 0, _describe(exc))
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        return Rendered(job.key, 0, 0, f"cannot decode the photo ({exc})")
+
+
+def inspect_one(job: Job, cache: str) -> Rendered:
+    """Only the facts of a photo (EXIF, size, light) from a small decode; no renditions."""
+    from PIL import Image, UnidentifiedImageError
+
+    _register_heif()
+    try:
+        facts: dict = {}
+        facts.update(light(decode(job.source, 128, facts)))
+        return Rendered(job.key, 0, 0, facts=facts)
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return Rendered(job.key, 0, 0, _describe(exc))
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -106,53 +130,69 @@ def _describe(exc: Exception) -> str:
 
 
 class Cache:
-    """Renditions keyed by photo content and settings; a stat index avoids rehashing."""
+    """Renditions keyed by photo content and settings; a stat index avoids rehashing.
+
+    index.json holds {"sources": {path: {stamp, key}}, "renditions": {key: meta}, "facts": {key: meta}}.
+    """
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.index_path = folder / INDEX_FILE
         try:
-            self.index = json.loads(self.index_path.read_text())
-        except (OSError, ValueError):
-            self.index = {}
+            index = json.loads(self.index_path.read_text())
+            stale = index.get("settings") != SETTINGS_KEY
+        except (OSError, ValueError, AttributeError):
+            index, stale = {}, True
+        self.index = {"settings": SETTINGS_KEY, "sources": {}, "renditions": {}, "facts": {}}
+        if not stale:
+            self.index.update({k: index.get(k, {}) for k in ("sources", "renditions", "facts")})
 
     def key_for(self, source: Path) -> str:
         """Content key of a photo, from the index when size and mtime are unchanged."""
         st = source.stat()
         stamp = f"{st.st_size}:{st.st_mtime_ns}"
-        entry = self.index.get(str(source))
-        if entry and entry["stamp"] == stamp and entry["settings"] == SETTINGS_KEY:
+        entry = self.index["sources"].get(str(source))
+        if entry and entry["stamp"] == stamp:
             return entry["key"]
         digest = hashlib.sha256(SETTINGS_KEY.encode())
         with open(source, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 digest.update(chunk)
         key = digest.hexdigest()[:32]
-        self.index[str(source)] = {"stamp": stamp, "settings": SETTINGS_KEY, "key": key}
+        self.index["sources"][str(source)] = {"stamp": stamp, "key": key}
         return key
 
-    def meta(self, key: str) -> dict | None:
-        return self.index.get("renditions", {}).get(key)
+    def meta(self, key: str, bucket: str = "renditions") -> dict | None:
+        """What is known of a photo: its renditions, or (bucket 'facts') at least its facts."""
+        found = self.index["renditions"].get(key)
+        return found if found or bucket == "renditions" else self.index["facts"].get(key)
 
-    def remember(self, r: Rendered) -> None:
-        self.index.setdefault("renditions", {})[r.key] = {"width": r.width, "height": r.height, "error": r.error}
+    def remember(self, r: Rendered, bucket: str = "renditions") -> None:
+        self.index[bucket][r.key] = {"width": r.width, "height": r.height, "error": r.error, "facts": r.facts}
 
     def save(self, live_sources: set[str]) -> None:
-        """Write the index, forgetting photos no longer in the journal."""
-        keep = {k: v for k, v in self.index.items() if k == "renditions" or k in live_sources}
+        """Write the index; photos no longer in the journal are forgotten and their files removed."""
+        sources = {k: v for k, v in self.index["sources"].items() if k in live_sources}
+        live = {v["key"] for v in sources.values()}
+        for bucket in ("renditions", "facts"):
+            for key in set(self.index[bucket]) - live:
+                del self.index[bucket][key]
+                for name in RENDITIONS:
+                    self.path(key, name).unlink(missing_ok=True)
+        self.index["sources"] = sources
         tmp = self.index_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(keep, sort_keys=True))
+        tmp.write_text(json.dumps(self.index, sort_keys=True))
         os.replace(tmp, self.index_path)
 
     def path(self, key: str, name: str) -> Path:
         return self.folder / f"{key}-{name}.jpg"
 
 
-def _run(jobs: list[Job], cache: Path) -> list[Rendered]:
+def _run(worker, jobs: list[Job], cache: Path) -> list[Rendered]:
     if len(jobs) <= 2 or (os.cpu_count() or 1) == 1:
-        return [render_one(j, str(cache)) for j in jobs]
+        return [worker(j, str(cache)) for j in jobs]
     with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-        return list(pool.map(render_one, jobs, [str(cache)] * len(jobs), chunksize=2))
+        return list(pool.map(worker, jobs, [str(cache)] * len(jobs), chunksize=2))
 
 
 @dataclass
@@ -167,29 +207,39 @@ class PhotoResult:
 
 def process(root: Path, photos: list[str], cache_dir: Path) -> PhotoResult:
     """Make sure every photo has its renditions in the cache; returns their metadata."""
+    return _ensure(root, photos, cache_dir, "renditions")
+
+
+def inspect(root: Path, photos: list[str], cache_dir: Path) -> PhotoResult:
+    """The facts of every photo (for check), from the cache or a small decode."""
+    return _ensure(root, photos, cache_dir, "facts")
+
+
+def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str) -> PhotoResult:
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
     keys = {p: cache.key_for(root / p) for p in photos}
     todo, seen = [], set()
     for p, key in keys.items():
-        meta = cache.meta(key)
-        ready = meta and (meta["error"] or all(cache.path(key, n).is_file() for n in RENDITIONS))
-        if not ready and key not in seen:
+        meta = cache.meta(key, bucket)
+        files = bucket == "facts" or all(cache.path(key, n).is_file() for n in RENDITIONS)
+        if not (meta and (meta["error"] or files)) and key not in seen:
             todo.append(Job(str(root / p), p, key))
             seen.add(key)
-    for r in _run(todo, cache_dir):
-        cache.remember(r)
+    worker = render_one if bucket == "renditions" else inspect_one
+    for r in _run(worker, todo, cache_dir):
+        cache.remember(r, bucket)
     cache.save({str(root / p) for p in photos})
-    return _result(keys, cache, len(todo))
+    return _result(keys, cache, len(todo), bucket)
 
 
-def _result(keys: dict[str, str], cache: Cache, rendered: int) -> PhotoResult:
+def _result(keys: dict[str, str], cache: Cache, rendered: int, bucket: str) -> PhotoResult:
     out, findings = {}, []
     for p, key in sorted(keys.items()):
-        meta = cache.meta(key)
+        meta = cache.meta(key, bucket)
         if meta["error"]:
             findings.append(error("photo-unreadable", p, meta["error"],
                                   hint="replace the file with the original photo, or remove it"))
             continue
-        out[p] = {"key": key, "width": meta["width"], "height": meta["height"]}
+        out[p] = {"key": key, "width": meta["width"], "height": meta["height"], "facts": meta.get("facts") or {}}
     return PhotoResult(out, findings, rendered, len(keys) - rendered)

@@ -1,0 +1,44 @@
+"""What a photo says about how it was taken: EXIF date and camera, size, and its light."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+EXIF_IFD, MODEL, DATETIME, DATETIME_ORIGINAL = 0x8769, 0x0110, 0x0132, 0x9003
+STATS_SIZE = 96  # px on the long side: enough for a brightness and colour measure
+
+
+def exif_facts(im) -> dict:
+    """Capture date (ISO) and camera model from EXIF, when present."""
+    try:
+        exif = im.getexif()
+        when = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
+        model = exif.get(MODEL)
+    except Exception:  # damaged EXIF must not stop the photo from being used
+        return {"taken": None, "camera": None}
+    return {"taken": _exif_date(when), "camera": str(model).strip("\x00 ").strip() or None if model else None}
+
+
+def _exif_date(value) -> str | None:
+    try:
+        return dt.datetime.strptime(str(value).strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S").date().isoformat()
+    except (ValueError, TypeError):
+        return None
+
+
+def light(im) -> dict:
+    """Brightness and colour balance of the lit surfaces (the brightest quarter of pixels).
+
+    The brightest quarter is skin, scalp and background: unlike the mean of the whole
+    photo it barely moves when hair grows back, but it follows the lamp and the window.
+    brightness: median luminance of that quarter, 0-255; warmth: mean (R − B) / (R + G + B).
+    """
+    small = im.convert("RGB")
+    small.thumbnail((STATS_SIZE, STATS_SIZE))
+    raw = small.tobytes()
+    pixels = [tuple(raw[i:i + 3]) for i in range(0, len(raw), 3)]
+    lum = sorted(((0.299 * r + 0.587 * g + 0.114 * b), (r, g, b)) for r, g, b in pixels)
+    top = lum[len(lum) * 3 // 4:] or lum
+    brightness = top[len(top) // 2][0]
+    warmth = sum((r - b) / max(r + g + b, 1) for _, (r, g, b) in top) / len(top)
+    return {"brightness": round(brightness, 1), "warmth": round(warmth, 4)}
