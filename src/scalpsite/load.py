@@ -95,6 +95,10 @@ def _load_sessions(root: Path, findings: list[Finding]) -> list[SessionRecord]:
         return []
     records = []
     for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if _inside(base, folder.name) is None:
+            findings.append(error("session-outside", f"sessions/{folder.name}", "session folder is a link to "
+                                  "a folder outside the journal", hint="move the folder into sessions/"))
+            continue
         record = _load_session(folder, findings)
         if record is not None:
             records.append(record)
@@ -141,8 +145,13 @@ def _find_photos(folder: Path, rel: str, record: SessionRecord, findings: list[F
     photos = {}
     for f in sorted(folder.iterdir()):
         stem, ext = f.stem.lower(), f.suffix.lower()
-        if f.is_file() and ext in PHOTO_EXTS and stem not in photos:
-            photos[stem] = f"{rel}/{f.name}"
+        if not (f.is_file() and ext in PHOTO_EXTS) or stem in photos:
+            continue
+        if _inside(folder, f.name) is None:
+            findings.append(error("photo-outside", f"{rel}/{f.name}", "photo is a link to a file outside "
+                                  "the session folder", hint="copy the photo into the session folder"))
+            continue
+        photos[stem] = f"{rel}/{f.name}"
     mapping = record.session.photos if record.session else {}
     for angle, name in sorted(mapping.items()):
         line = record.lines.get(("photos", angle))

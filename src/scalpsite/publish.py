@@ -34,8 +34,18 @@ def check_out(out: Path, journal: Path) -> Path:
 
 
 def stage(out: Path) -> Path:
-    """A fresh temporary folder beside OUT (same file system, so the swap is a rename)."""
+    """A fresh temporary folder beside OUT (same file system, so the swap is a rename).
+
+    Leftovers of an interrupted earlier build of the same OUT are removed first.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in sorted(out.parent.glob(f".{out.name}.old-*")):
+        if out.exists():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:  # killed between the two renames of a swap: the old output comes back
+            os.replace(stale, out)
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
 
 
