@@ -11,6 +11,7 @@ from scalpsite.errors import BuildError
 
 TEMPLATE = "dossier.typ"
 PARTS = "typst"  # optional folder of .typ files the template imports, per theme
+SCRATCH = "_dossier"  # where the template is copied inside workdir; removed afterwards
 
 
 def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Path],
@@ -18,18 +19,21 @@ def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Pa
     """Typeset `view` into `out_pdf`; photos and charts are read from `workdir`."""
     import typst
 
-    main = install_template(theme_dirs, workdir)
     payload = json.dumps(dossier_view(view, workdir), ensure_ascii=False, sort_keys=True)
+    scratch = workdir / SCRATCH
     try:
+        main, source = install_template(theme_dirs, scratch)
         typst.compile(str(main), output=str(out_pdf), root=str(workdir),
                       sys_inputs={"data": payload}, font_paths=[str(_font_dir())],
                       ignore_system_fonts=True, timestamp=timestamp)
     except typst.TypstError as exc:
-        raise BuildError(f"the dossier could not be typeset: {_describe(exc)}") from None
+        raise BuildError(f"the dossier could not be typeset (template {source}):\n{_describe(exc)}") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def install_template(theme_dirs: list[Path], workdir: Path) -> Path:
-    """Copy the theme's dossier.typ and its parts into workdir; returns the main file."""
+def install_template(theme_dirs: list[Path], folder: Path) -> tuple[Path, Path]:
+    """Copy the theme's dossier.typ and its parts into folder; returns the copy and its source."""
     found = [d for d in theme_dirs if (d / TEMPLATE).is_file()]
     if not found:
         raise BuildError(f"no {TEMPLATE} in the theme folders: " + ", ".join(map(str, theme_dirs)))
@@ -37,10 +41,11 @@ def install_template(theme_dirs: list[Path], workdir: Path) -> Path:
     for theme in reversed(theme_dirs):
         parts = theme / PARTS
         if parts.is_dir():
-            shutil.copytree(parts, workdir / PARTS, dirs_exist_ok=True)
-    main = workdir / TEMPLATE
+            shutil.copytree(parts, folder / PARTS, dirs_exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / TEMPLATE
     shutil.copyfile(found[0] / TEMPLATE, main)
-    return main
+    return main, found[0] / TEMPLATE
 
 
 def dossier_view(view: dict, workdir: Path) -> dict:
