@@ -4,7 +4,7 @@
 The journal follows an invented patient, "Sam Example (synthetic)", with
 alopecia areata and atopic dermatitis through one year of dupilumab (start
 2025-01-10): 13 sessions from a baseline four days before the first dose to
-the one-year mark, on the tracking schedule of docs CLINICAL.md plus one
+the one-year mark, on the tracking schedule of CLINICAL.md plus one
 unscheduled session when the first regrowth was noticed (2025-04-14), and two
 appointment files with questions for the physician.
 
@@ -29,6 +29,7 @@ import shutil
 import sys
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -137,7 +138,7 @@ SESSIONS = [
     dict(folder="2025-01-06", salt=(70, 50, 45, 42), vellus=60, itch=8, ad=1.0,
          areas=["neck", "elbow creases", "backs of knees", "hands"],
          poem=[4, 3, 2, 1, 2, 3, 4], dlqi=[2, 3, 1, 2, 2, 1, 1, 1, 0, 1],
-         injection_site=None, side_effects=[], meds=[EMOLLIENT, TACRO], labs=(420, 0.55)),
+         injection_site="none", side_effects=[], meds=[EMOLLIENT, TACRO], labs=(420, 0.55)),
     dict(folder="2025-02-03", salt=(70, 52, 45, 40), vellus=62, itch=6, ad=0.65,
          areas=["neck", "elbow creases", "hands"], poem=[3, 2, 1, 1, 1, 2, 3], dlqi=12,
          injection_site="mild",
@@ -145,39 +146,39 @@ SESSIONS = [
                         "notes": "redness at the thigh site after the loading dose, gone in 2 days"}],
          meds=[DUPI, EMOLLIENT, TACRO],
          notes="Loading dose given at the clinic on 10 January; first home injection on 24 January."),
-    dict(folder="2025-03-03", salt=(68, 50, 45, 40), vellus=61, itch=4, ad=0.45,
+    dict(folder="2025-03-03", salt=(68, 50, 45, 40), vellus=61, itch=4, ad=0.5,
          areas=["elbow creases", "hands"], poem=[2, 1, 1, 0, 1, 2, 3], dlqi=10,
          injection_site="mild",
          side_effects=[{"name": "injection_site_reaction", "severity": "mild",
                         "notes": "small itchy bump at the abdomen site for one day"}],
          meds=[DUPI, EMOLLIENT, TACRO],
          notes="Sleeping through most nights now. The patches look the same as at baseline."),
-    dict(folder="2025-03-31", salt=(65, 48, 42, 40), vellus=58, itch=4, ad=0.40,
+    dict(folder="2025-03-31", salt=(65, 48, 42, 40), vellus=58, itch=4, ad=0.38,
          areas=["elbow creases", "hands"], poem=[2, 1, 0, 0, 1, 1, 3],
          dlqi=[1, 3, 0, 2, 1, 1, 0, 1, 0, 1], injection_site="none", side_effects=[],
          meds=[DUPI, EMOLLIENT, TACRO],
          notes="Rotating injection sites between thighs and abdomen. No change on the scalp that I can see."),
-    dict(folder="2025-04-14", no_date=True, salt=(62, 46, 40, 38), vellus=64, itch=3, ad=0.35,
+    dict(folder="2025-04-14", no_date=True, salt=(62, 46, 40, 38), vellus=64, itch=3, ad=0.34,
          areas=["hands"], poem=7, dlqi=9, injection_site="none", side_effects=[CONJ],
          meds=[DUPI, EMOLLIENT, TACRO, DROPS]),
-    dict(folder="2025-05-05", salt=(55, 42, 35, 34), vellus=58, itch=3, ad=0.32,
+    dict(folder="2025-05-05", salt=(55, 42, 35, 34), vellus=58, itch=3, ad=0.30,
          areas=["hands"], poem=[1, 1, 0, 0, 1, 1, 2], dlqi=8, injection_site="none",
          side_effects=[CONJ], meds=[DUPI, EMOLLIENT, DROPS],
          notes="The fine hairs on the crown patch are longer and easier to see in daylight."),
-    dict(folder="2025-06-02", salt=(48, 38, 30, 30), vellus=52, itch=3, ad=0.30,
+    dict(folder="2025-06-02", salt=(48, 38, 30, 30), vellus=52, itch=3, ad=0.26,
          areas=["hands"], poem=[1, 0, 0, 0, 0, 1, 2], dlqi=7, injection_site="none",
          side_effects=[dict(CONJ, notes="both eyes, lubricating drops; settling")],
          meds=[DUPI, EMOLLIENT, DROPS]),
-    dict(folder="2025-06-30-dermatology", salt=(42, 34, 26, 25), vellus=46, itch=3, easi=3.6,
+    dict(folder="2025-06-30-dermatology", salt=(42, 34, 26, 25), vellus=46, itch=3, easi=3.8,
          areas=["hands"], poem=4, dlqi=[1, 2, 0, 1, 1, 0, 0, 1, 0, 1], injection_site="none",
          side_effects=[], meds=[DUPI, EMOLLIENT], labs=(310, 0.78)),
-    dict(folder="2025-07-28", salt=(38, 28, 22, 20), vellus=40, itch=2, ad=0.28,
+    dict(folder="2025-07-28", salt=(38, 28, 22, 20), vellus=40, itch=2, ad=0.26,
          areas=["hands"], poem=[1, 1, 0, 0, 0, 1, 2], dlqi=6, injection_site="none",
          side_effects=[{"name": "headache", "severity": "mild",
                         "notes": "the day after an injection, gone by the evening"}],
          meds=[DUPI, EMOLLIENT],
          notes="One mild headache this month, the day after an injection."),
-    dict(folder="2025-09-08", salt=(32, 22, 18, 16), vellus=34, itch=3, ad=0.30,
+    dict(folder="2025-09-08", salt=(32, 22, 18, 16), vellus=34, itch=3, ad=0.28,
          areas=["hands", "neck"], poem=[1, None, 0, 0, 0, 1, 2],
          dlqi=[1, 1, 0, 1, 1, 0, 0, 0, 0, 1], injection_site="none", side_effects=[],
          meds=[DUPI, EMOLLIENT],
@@ -185,7 +186,7 @@ SESSIONS = [
     dict(folder="2025-10-20", no_date=True, salt=(28, 18, 14, 13), vellus=28, itch=2, ad=0.22,
          areas=["hands"], poem=[1, 0, 0, 0, 0, 1, 1], dlqi=4, injection_site="none",
          side_effects=[], meds=[DUPI, EMOLLIENT]),
-    dict(folder="2025-12-01", salt=(24, 15, 12, 10), vellus=24, itch=2, ad=0.20,
+    dict(folder="2025-12-01", salt=(24, 15, 12, 10), vellus=24, itch=2, ad=0.24,
          areas=["hands"], poem=[0, 0, 0, 0, 0, 1, 2], dlqi=4, injection_site="none",
          side_effects=[], meds=[DUPI, EMOLLIENT],
          notes="Skin drier with the heating on; using more emollient in the evening."),
@@ -301,8 +302,7 @@ def session_doc(s: dict) -> dict:
     doc["hair_quality"] = {"vellus_pct": s["vellus"]}
     doc["ad"] = ad_block(s)
     doc["dlqi"] = s["dlqi"]
-    if s["injection_site"]:
-        doc["injection_site"] = s["injection_site"]
+    doc["injection_site"] = s["injection_site"]
     doc["side_effects"] = s["side_effects"]
     doc["medications"] = s["meds"]
     if "labs" in s:
@@ -322,31 +322,39 @@ def dump_yaml(doc: dict) -> str:
 # Synthetic photos
 # --------------------------------------------------------------------------
 
-W, H = 1024, 768          # output size (landscape)
-SS = 2                    # supersampling factor for drawing
+W, H = 1024, 768          # output size (landscape); geometry is in these pixels
+SS = 2                    # hair strokes are drawn at SS x size, then reduced
 SKIN = np.array([224, 180, 150], np.float32)
 HAIR = np.array([44, 31, 25], np.float32)
-VELLUS = (168, 138, 112)
+VELLUS = np.array([150, 118, 92], np.float32)
 FABRIC = (58, 82, 96)
-STROKES_PER_UNIT = 5.2e-4  # hair strokes per px (1x) per density unit
+STROKES_PER_UNIT = 5.2e-4  # hair strokes per px per density unit
+EAR_SIDE = (0.0, 0.4)      # ear centre (u, v) in the side views
+# Side views: control points (u, v) of the profile face outline, joined to the
+# cranium and shaded as a low plateau of FACE_DEPTH x rx.
+SIDE_FACE = ((-0.7, 0.1), (-0.93, 0.22), (-0.92, 0.34), (-1.06, 0.56), (-0.97, 0.64),
+             (-0.99, 0.76), (-0.95, 0.82), (-0.98, 0.88), (-0.92, 0.98), (-0.93, 1.08),
+             (-0.82, 1.17), (-0.5, 1.15), (-0.2, 1.0), (-0.1, 0.8), (-0.2, 0.5))
+FACE_DEPTH = 0.42
 
 
 @dataclass(frozen=True)
 class View:
-    """Geometry of one photo angle, in 1x pixel units; u, v are head-relative."""
+    """Geometry of one photo angle; u, v are coordinates relative to the head."""
 
     name: str
     cx: float
     cy: float
     rx: float
     ry: float
-    egg: float
+    egg: float              # > 0 wider towards +v, < 0 narrower
     hair: Callable          # (u, v) -> bool mask of the hair-bearing scalp
     flow: Callable          # (u, v) -> hair direction in radians
     zones: Callable         # (u, v, density dict) -> density per point
     region: str             # SALT region whose loss sets the bald area
     loss_scale: float = 1.0
     patches: int = 4
+    face: tuple = ()        # outline points (u, v) of a profile face
 
 
 def _overhead_zones(u, v, d):
@@ -362,10 +370,15 @@ def _back_zones(u, v, d):
 
 
 def _side_hair(u, v):
-    front = u > -0.60 + 0.28 * np.clip(v + 0.9, 0, None)
-    lower = np.where(u > 0.16, v < 0.66, v < 0.20)
-    ear = ((u - 0.02) / 0.11) ** 2 + ((v - 0.2) / 0.23) ** 2 > 1
+    front = u > -0.86 + 0.55 * np.clip(v + 0.45, 0, None)
+    lower = v < 0.45 + 0.4 / (1 + np.exp(-(u - 0.12) / 0.06))
+    eu, ev = EAR_SIDE
+    ear = ((u - eu) / 0.13) ** 2 + ((v - ev) / 0.3) ** 2 > 1
     return front & lower & ear
+
+
+def _side_zone(zone):
+    return lambda u, v, d: np.full(np.shape(u), float(d[zone]))
 
 
 VIEWS = {
@@ -373,57 +386,75 @@ VIEWS = {
                      hair=lambda u, v: v > -0.80 + 0.15 * u**2,
                      flow=lambda u, v: np.arctan2(v - 0.38, u - 0.08) + 0.45,
                      zones=_overhead_zones, region="top", patches=5),
-    "front": View("front", 512, 470, 255, 330, 0.0,
-                  hair=lambda u, v: v < -0.40 + 0.50 * u**2,
-                  flow=lambda u, v: math.pi / 2 + 0.7 * u,
+    "front": View("front", 512, 455, 250, 320, -0.1,
+                  hair=lambda u, v: v < -0.42 + 0.62 * u**2,
+                  flow=lambda u, v: math.pi / 2 + 0.8 * u,
                   zones=_front_zones, region="top", loss_scale=0.6, patches=3),
-    "back": View("back", 512, 350, 290, 320, 0.0,
+    "back": View("back", 512, 350, 290, 320, -0.04,
                  hair=lambda u, v: v < 0.80 - 0.28 * u**2,
                  flow=lambda u, v: np.arctan2(v + 0.85, u - 0.05),
                  zones=_back_zones, region="back", patches=4),
-    "left": View("left", 540, 370, 320, 305, 0.0, hair=_side_hair,
-                 flow=lambda u, v: 0.55 + 0.8 * np.clip(v, 0, None),
-                 zones=lambda u, v, d: np.full(u.shape, float(d["temporal_left"])),
-                 region="left", patches=3),
+    "left": View("left", 590, 300, 290, 250, 0.0, hair=_side_hair,
+                 flow=lambda u, v: 0.45 + 0.7 * np.clip(v + 0.2, 0, None),
+                 zones=_side_zone("temporal_left"), region="left", patches=3, face=SIDE_FACE),
 }
+# The right side is drawn as a left side and mirrored.
 VIEWS["right"] = View(**{**VIEWS["left"].__dict__, "name": "right", "region": "right",
-                         "zones": lambda u, v, d: np.full(u.shape, float(d["temporal_right"]))})
+                         "zones": _side_zone("temporal_right")})
 
 
 def seed(*parts: str) -> int:
     return zlib.crc32("/".join(parts).encode())
 
 
-def head_coords(view: View, scale: float, xs=None, ys=None):
-    """Head-relative (u, v) for pixel centres of an image at `scale`."""
-    if xs is None:
-        ys, xs = np.mgrid[0:int(H * scale), 0:int(W * scale)].astype(np.float32)
-    x, y = (xs + 0.5) / scale, (ys + 0.5) / scale
+def uv_at(view: View, x, y):
+    """Head-relative (u, v) of image points (x, y) given in output pixels."""
     v = (y - view.cy) / view.ry
     u = (x - view.cx) / view.rx / (1 + view.egg * v)
     return u, v
 
 
-def hair_mask(view: View, scale: float) -> np.ndarray:
-    u, v = head_coords(view, scale)
+@lru_cache(maxsize=None)
+def head_uv(view: View, scale: float = 1.0):
+    ys, xs = np.mgrid[0:int(H * scale), 0:int(W * scale)].astype(np.float32)
+    return uv_at(view, (xs + 0.5) / scale, (ys + 0.5) / scale)
+
+
+@lru_cache(maxsize=None)
+def hair_mask(view: View, scale: float = 1.0) -> np.ndarray:
+    u, v = head_uv(view, scale)
     return (u**2 + v**2 < 0.96**2) & view.hair(u, v)
+
+
+@lru_cache(maxsize=None)
+def hair_soft(view: View) -> np.ndarray:
+    """The hair region with a soft edge: hairlines thin out instead of ending."""
+    return soft(Image.fromarray(hair_mask(view).astype(np.uint8) * 255), 6)
+
+
+def to_px(view: View, points) -> list[tuple[float, float]]:
+    return [(view.cx + u * view.rx, view.cy + v * view.ry) for u, v in points]
+
+
+def soft(mask_img: Image.Image, radius: float) -> np.ndarray:
+    return np.asarray(mask_img.filter(ImageFilter.GaussianBlur(radius)), np.float32) / 255
 
 
 # ---- bald patches ---------------------------------------------------------
 
 
-def patch_layout(view: View) -> list[dict]:
+@lru_cache(maxsize=None)
+def patch_layout(view: View) -> tuple:
     """Fixed blob centres and shapes per angle, so patches shrink in place."""
     rng = np.random.default_rng(seed("layout", view.name))
-    small = hair_mask(view, 0.25)
-    ys, xs = np.nonzero(small)
+    ys, xs = np.nonzero(hair_mask(view, 0.25))
     blobs = []
     for _ in range(view.patches):
         i = rng.integers(len(xs))
         blobs.append({"c": (xs[i] * 4 + 2, ys[i] * 4 + 2), "w": rng.uniform(0.6, 1.3),
                       "aspect": rng.uniform(0.6, 1.0), "rot": rng.uniform(0, math.pi),
                       "amp": rng.uniform(0, 0.13, 3), "phase": rng.uniform(0, 2 * math.pi, 3)})
-    return blobs
+    return tuple(blobs)
 
 
 def blob_polygon(blob: dict, s: float, scale: float) -> list[tuple[float, float]]:
@@ -437,7 +468,7 @@ def blob_polygon(blob: dict, s: float, scale: float) -> list[tuple[float, float]
     return list(zip(px.tolist(), py.tolist()))
 
 
-def draw_blobs(blobs: list[dict], s: float, scale: float) -> Image.Image:
+def draw_blobs(blobs, s: float, scale: float = 1.0) -> Image.Image:
     mask = Image.new("L", (int(W * scale), int(H * scale)), 0)
     draw = ImageDraw.Draw(mask)
     for blob in blobs:
@@ -445,13 +476,13 @@ def draw_blobs(blobs: list[dict], s: float, scale: float) -> Image.Image:
     return mask
 
 
-def fit_patch_scale(view: View, blobs: list[dict], loss: float) -> float:
+def fit_patch_scale(view: View, loss: float) -> float:
     """Bisect the blob scale so that `loss` % of the hair region is bald."""
     if loss <= 0:
         return 0.0
-    region = hair_mask(view, 0.25)
+    region, blobs = hair_mask(view, 0.25), patch_layout(view)
     lo, hi = 0.0, 12.0
-    for _ in range(22):
+    for _ in range(20):
         mid = (lo + hi) / 2
         bald = np.asarray(draw_blobs(blobs, mid, 0.25)) > 127
         frac = (bald & region).sum() / region.sum()
@@ -459,144 +490,193 @@ def fit_patch_scale(view: View, blobs: list[dict], loss: float) -> float:
     return (lo + hi) / 2
 
 
-# ---- painting -------------------------------------------------------------
+# ---- the head: background, body, shaded skin --------------------------------
 
 
-def background(light: dict) -> np.ndarray:
-    ys, xs = np.mgrid[0:H * SS, 0:W * SS].astype(np.float32)
-    g = 1.06 - 0.14 * xs / (W * SS) - 0.05 * ys / (H * SS)
+def background(light: dict) -> Image.Image:
+    ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
+    g = 1.06 - 0.14 * xs / W - 0.05 * ys / H
     wall = np.array([198, 203, 207], np.float32) * light["bright"]
-    return wall[None, None, :] * g[..., None]
+    return Image.fromarray(np.clip(wall * g[..., None], 0, 255).astype(np.uint8))
 
 
 def draw_body(img: Image.Image, view: View) -> None:
-    """Shoulders, neck and ears that sit behind the head outline."""
+    """Shoulders, neck and (front, back, overhead) ears behind the head."""
     d = ImageDraw.Draw(img)
-    cx, cy, rx, ry = (a * SS for a in (view.cx, view.cy, view.rx, view.ry))
-    skin = tuple(int(c * 0.82) for c in SKIN)
+    skin = tuple(int(c * 0.78) for c in SKIN)
+    px = lambda pts: to_px(view, pts)  # noqa: E731
     if view.name == "overhead":
-        d.ellipse([cx - 1.9 * rx, cy - 0.35 * ry, cx + 1.9 * rx, cy + 0.75 * ry], fill=FABRIC)
+        d.ellipse(px([(-1.9, -0.35), (1.9, 0.75)]), fill=FABRIC)
     elif view.name in ("back", "front"):
-        d.rectangle([cx - 0.45 * rx, cy + 0.5 * ry, cx + 0.45 * rx, H * SS], fill=skin)
-        d.ellipse([cx - 1.8 * rx, cy + 1.45 * ry, cx + 1.8 * rx, cy + 2.8 * ry], fill=FABRIC)
+        d.rectangle(px([(-0.42, 0.5), (0.42, 1.5)]), fill=skin)
+        d.ellipse(px([(-1.8, 1.15), (1.8, 2.6)]), fill=FABRIC)
     else:
-        d.polygon([(cx - 0.25 * rx, cy + 0.6 * ry), (cx + 0.55 * rx, cy + 0.55 * ry),
-                   (cx + 0.6 * rx, H * SS), (cx - 0.3 * rx, H * SS)], fill=skin)
-        d.ellipse([cx - 1.6 * rx, cy + 1.55 * ry, cx + 1.4 * rx, cy + 2.8 * ry], fill=FABRIC)
+        d.polygon(px([(-0.55, 1.1), (0.42, 0.78), (0.6, 2.0), (-0.62, 2.0)]), fill=skin)
+        d.ellipse(px([(-1.7, 1.65), (1.3, 3.2)]), fill=FABRIC)
     if view.name in ("overhead", "back", "front"):
         for side in (-1, 1):
-            ex, ey = cx + side * 0.97 * rx, cy + 0.12 * ry
-            d.ellipse([ex - 0.1 * rx, ey - 0.2 * ry, ex + 0.1 * rx, ey + 0.2 * ry], fill=skin)
+            d.ellipse(px([(side * 0.97 - 0.1, -0.08), (side * 0.97 + 0.1, 0.32)]), fill=skin)
 
 
-def shading(view: View, light: dict):
-    """Lambert shading of the head as an ellipsoid, and its soft alpha."""
-    u, v = head_coords(view, SS)
-    r2 = u**2 + v**2
-    nz = np.sqrt(np.clip(1 - r2, 0, 1))
+def box_blur(a: np.ndarray, r: int, passes: int = 3) -> np.ndarray:
+    """Float blur (repeated box filter, close to a Gaussian): no 8-bit banding."""
+    for _ in range(passes):
+        for axis in (0, 1):
+            m = np.moveaxis(a, axis, 0)
+            c = np.cumsum(np.pad(m, ((r + 1, r), (0, 0)), mode="edge"), axis=0)
+            a = np.moveaxis((c[2 * r + 1:] - c[:-2 * r - 1]) / (2 * r + 1), 0, axis)
+    return a
+
+
+def closed_spline(points, steps: int = 12) -> np.ndarray:
+    """Catmull-Rom curve through closed control points, as an (n, 2) array."""
+    p = np.asarray(points, np.float64)
+    t = np.linspace(0, 1, steps, endpoint=False)[:, None, None]
+    p0, p1, p2, p3 = (np.roll(p, -k, axis=0)[None] for k in (-1, 0, 1, 2))
+    curve = 0.5 * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2
+                   + (3 * p1 - p0 - 3 * p2 + p3) * t**3)
+    return curve.transpose(1, 0, 2).reshape(-1, 2)
+
+
+def face_alpha(view: View) -> np.ndarray:
+    """Anti-aliased mask of the profile face (drawn at 4x, then reduced)."""
+    big = Image.new("L", (W * 4, H * 4), 0)
+    pts = [(x * 4, y * 4) for x, y in to_px(view, closed_spline(view.face).tolist())]
+    ImageDraw.Draw(big).polygon(pts, fill=255)
+    return np.asarray(big.resize((W, H), Image.Resampling.BOX), np.float32) / 255
+
+
+def silhouette(view: View):
+    """Height map (px) and soft alpha: a spherical cranium, plus a profile face."""
+    u, v = head_uv(view)
+    r = np.sqrt(u**2 + v**2)
+    height = np.sqrt(np.clip(1 - r**2, 0, 1)) * view.rx
+    alpha = np.clip((1 - r) * view.rx / 1.5, 0, 1)
+    if view.face:
+        face = face_alpha(view)
+        height = np.maximum(height, box_blur(face, 9) * FACE_DEPTH * view.rx)
+        alpha = np.maximum(alpha, face)
+    return height, alpha
+
+
+@lru_cache(maxsize=None)
+def head_normals(view: View):
+    height, alpha = silhouette(view)
+    gy, gx = np.gradient(height)
+    norm = np.sqrt(gx**2 + gy**2 + 1)
+    return -gx / norm, -gy / norm, 1 / norm, alpha
+
+
+def head_shade(view: View, light: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    nx, ny, nz, alpha = head_normals(view)
     lx, ly, lz = light["dir"]
-    lambert = np.clip(u * lx + v * ly + nz * lz, 0, 1)
-    alpha = np.clip((1 - np.sqrt(r2)) * view.rx * SS / 1.5, 0, 1)
-    return 0.52 + 0.55 * lambert, alpha, nz
+    lambert = np.clip(nx * lx + ny * ly + nz * lz, 0, 1)
+    return (0.5 + 0.56 * lambert).astype(np.float32), alpha, nz
 
 
-def paint_head(arr, view, light, hair_soft, bald_soft):
-    shade, alpha, nz = shading(view, light)
-    skin = SKIN[None, None, :] * shade[..., None]
-    under_hair = hair_soft * (1 - bald_soft)
-    skin *= (1 - 0.16 * under_hair)[..., None]
-    shine = bald_soft * 40 * np.clip(nz, 0, 1) ** 8 * light["shine"]
-    skin += (bald_soft * 6)[..., None] * np.array([1.0, 0.2, 0.1]) + shine[..., None]
-    return arr * (1 - alpha[..., None]) + skin * alpha[..., None]
-
-
-def soft(mask_img: Image.Image, radius: float) -> np.ndarray:
-    return np.asarray(mask_img.filter(ImageFilter.GaussianBlur(radius)), np.float32) / 255
+def paint_base(view: View, light: dict, bald: np.ndarray) -> tuple[Image.Image, np.ndarray]:
+    """Background, body and shaded scalp (darker under hair, paler in patches)."""
+    img = background(light)
+    draw_body(img, view)
+    shade, alpha, nz = head_shade(view, light)
+    region = hair_soft(view)
+    skin = SKIN[None, None, :] * (shade * (1 - 0.17 * region * (1 - bald)))[..., None]
+    shine = bald * region * 38 * nz**8 * light["shine"]
+    skin += (bald * region * 5)[..., None] * np.array([1.0, 0.3, 0.2]) + shine[..., None]
+    arr = np.asarray(img, np.float32) * (1 - alpha[..., None]) + skin * alpha[..., None]
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), shade
 
 
 # ---- hair strokes ---------------------------------------------------------
 
 
-def sample_roots(rng, mask: np.ndarray, view: View, dens: dict):
-    """Random root points (2x px) thinned to follow the zone densities."""
-    idx = np.flatnonzero(mask)
-    area_1x = len(idx) / SS**2
+def sample_roots(rng, view: View, dens: dict):
+    """Random root points (output px) thinned to follow the zone densities."""
+    idx = np.flatnonzero(hair_mask(view))
     dmax = max(dens.values())
-    n = int(STROKES_PER_UNIT * dmax * area_1x)
-    pick = idx[rng.integers(0, len(idx), n)]
-    ys, xs = np.divmod(pick, W * SS)
+    n = int(STROKES_PER_UNIT * dmax * len(idx))
+    ys, xs = np.divmod(idx[rng.integers(0, len(idx), n)], W)
     xs, ys = xs + rng.random(n), ys + rng.random(n)
-    u, v = head_coords(view, SS, xs - 0.5, ys - 0.5)
-    keep = rng.random(n) < view.zones(u, v, dens) / dmax
+    u, v = uv_at(view, xs, ys)
+    edge = hair_soft(view)[ys.astype(int), xs.astype(int)] ** 1.5
+    keep = rng.random(n) < view.zones(u, v, dens) / dmax * edge
     return xs[keep], ys[keep], u[keep], v[keep]
 
 
-def stroke_colours(rng, n: int, base: np.ndarray, shade: np.ndarray) -> list[tuple]:
-    tone = rng.uniform(0.7, 1.35, n) * (0.75 + 0.45 * shade)
+def stroke_colours(rng, n: int, base: np.ndarray, shade) -> list[tuple]:
+    tone = rng.uniform(0.7, 1.35, n) * (0.75 + 0.45 * np.asarray(shade))
     cols = np.clip(base[None, :] * tone[:, None], 0, 255).astype(int)
     return [tuple(c) for c in cols.tolist()]
 
 
 def draw_strokes(draw, rng, xs, ys, theta, length, colours, width) -> None:
+    """Short straight strokes; coordinates and length in output px."""
     theta = theta + rng.normal(0, 0.28, len(xs))
     x1, y1 = xs + np.cos(theta) * length, ys + np.sin(theta) * length
-    for seg, col in zip(np.stack([xs, ys, x1, y1], 1).tolist(), colours):
+    for seg, col in zip((np.stack([xs, ys, x1, y1], 1) * SS).tolist(), colours):
         draw.line(seg, fill=col, width=width)
 
 
-def paint_hair(img, rng, view, dens, bald, vellus_pct, shade) -> None:
+def paint_hair(img, rng, view, s, dens, bald, shade) -> None:
+    """Terminal hair outside the patches, sparse fine vellus hair inside them."""
     draw = ImageDraw.Draw(img)
-    xs, ys, u, v = sample_roots(rng, hair_mask(view, SS), view, dens)
+    xs, ys, u, v = sample_roots(rng, view, dens)
     iy, ix = ys.astype(int), xs.astype(int)
     in_patch = bald[iy, ix] > 0.5
-    fuzz = in_patch & (rng.random(len(xs)) < 0.22 * vellus_pct / 100)
+    fuzz_p = 0.6 * s["vellus"] / 100 * min(1.0, 0.25 + 1.5 * hair_progress(s))
+    fuzz = in_patch & (rng.random(len(xs)) < fuzz_p)
     theta = np.broadcast_to(view.flow(u, v), xs.shape)
-    for sel, base, length, width in (
-        (fuzz, np.array(VELLUS, np.float32), rng.uniform(3, 7, len(xs)), 1),
-        (~in_patch, HAIR, rng.uniform(7, 15, len(xs)), 3),
-    ):
+    for sel, base, length, width in ((fuzz, VELLUS, rng.uniform(2.5, 6, len(xs)), 2),
+                                     (~in_patch, HAIR, rng.uniform(7, 15, len(xs)), 3)):
         cols = stroke_colours(rng, int(sel.sum()), base, shade[iy[sel], ix[sel]])
-        draw_strokes(draw, rng, xs[sel], ys[sel], theta[sel], length[sel] * SS, cols, width)
+        draw_strokes(draw, rng, xs[sel], ys[sel], theta[sel], length[sel], cols, width)
 
 
-# ---- faces, ears ------------------------------------------------------------
+# ---- faces and ears (drawn at SS x size) ----------------------------------
 
 
-def brow(draw, rng, cx, cy, half, slope, count=140) -> None:
+def brow(draw, rng, cx, cy, half, outward: int, count: int = 140) -> None:
+    """An eyebrow of short strokes centred at (cx, cy), output px."""
     t = rng.random(count)
-    xs = cx - half + 2 * half * t
-    ys = cy - 14 * SS * np.sin(t * math.pi) + slope * (t - 0.5) + rng.normal(0, 2.2 * SS, count)
-    theta = np.full(count, -0.35 if slope < 0 else math.pi + 0.35)
+    xs = cx + half * (2 * t - 1)
+    ys = cy - 7 * np.sin(t * math.pi) + outward * 4 * (t - 0.5) + rng.normal(0, 1.1, count)
+    theta = np.full(count, -0.3 if outward > 0 else math.pi + 0.3)
     cols = stroke_colours(rng, count, HAIR, np.full(count, 0.7))
-    draw_strokes(draw, rng, xs, ys, theta, rng.uniform(5, 9, count) * SS, cols, 2)
+    draw_strokes(draw, rng, xs, ys, theta, rng.uniform(3, 5.5, count), cols, 2)
 
 
-def paint_front_face(img, rng, view) -> None:
+def px2(view: View, u: float, v: float) -> tuple[float, float]:
+    return ((view.cx + u * view.rx) * SS, (view.cy + v * view.ry) * SS)
+
+
+def paint_front_face(img, rng, view: View) -> None:
     d = ImageDraw.Draw(img)
-    cx, cy, rx, ry = (a * SS for a in (view.cx, view.cy, view.rx, view.ry))
-    line = tuple(int(c * 0.55) for c in SKIN)
+    line, lip = tuple(int(c * 0.55) for c in SKIN), (176, 112, 102)
     for side in (-1, 1):
-        ex, ey = cx + side * 0.36 * rx, cy + 0.08 * ry
-        d.arc([ex - 0.16 * rx, ey - 0.05 * ry, ex + 0.16 * rx, ey + 0.05 * ry], 15, 165,
-              fill=line, width=3 * SS)
-        brow(d, rng, ex - side * 0.02 * rx, ey - 0.14 * ry, 0.18 * rx, -side * 10 * SS)
-    d.line([cx + 0.03 * rx, cy + 0.12 * ry, cx + 0.07 * rx, cy + 0.36 * ry], fill=line, width=2 * SS)
-    d.arc([cx - 0.1 * rx, cy + 0.33 * ry, cx + 0.1 * rx, cy + 0.42 * ry], 20, 160, fill=line, width=2 * SS)
+        (x0, y0), (x1, y1) = px2(view, side * 0.36 - 0.15, 0.03), px2(view, side * 0.36 + 0.15, 0.11)
+        d.arc([x0, y0, x1, y1], 15, 165, fill=line, width=3 * SS)
+        bx, by = px2(view, side * 0.37, -0.1)
+        brow(d, rng, bx / SS, by / SS, 0.17 * view.rx, side)
+    d.line([*px2(view, 0.03, 0.1), *px2(view, 0.07, 0.34)], fill=line, width=2 * SS)
+    d.line([*px2(view, -0.07, 0.385), *px2(view, 0.08, 0.385)], fill=line, width=2 * SS)
+    d.line([*px2(view, -0.17, 0.58), *px2(view, 0.17, 0.58)], fill=lip, width=3 * SS)
 
 
-def paint_side_face(img, rng, view) -> None:
+def paint_side_face(img, rng, view: View, shade: np.ndarray) -> None:
     d = ImageDraw.Draw(img)
-    cx, cy, rx, ry = (a * SS for a in (view.cx, view.cy, view.rx, view.ry))
-    skin = tuple(int(c * 0.95) for c in SKIN)
-    line = tuple(int(c * 0.55) for c in SKIN)
-    d.polygon([(cx - 0.95 * rx, cy + 0.2 * ry), (cx - 1.1 * rx, cy + 0.47 * ry),
-               (cx - 0.93 * rx, cy + 0.53 * ry)], fill=skin)
-    d.arc([cx - 0.9 * rx, cy + 0.07 * ry, cx - 0.74 * rx, cy + 0.15 * ry], 20, 160, fill=line, width=3 * SS)
-    brow(d, rng, cx - 0.8 * rx, cy - 0.02 * ry, 0.09 * rx, 8 * SS, count=70)
-    ex, ey = cx + 0.02 * rx, cy + 0.2 * ry
-    d.ellipse([ex - 0.1 * rx, ey - 0.23 * ry, ex + 0.1 * rx, ey + 0.23 * ry], fill=skin,
-              outline=line, width=2 * SS)
-    d.arc([ex - 0.06 * rx, ey - 0.15 * ry, ex + 0.05 * rx, ey + 0.12 * ry], 250, 80, fill=line, width=2 * SS)
+    line = tuple(int(c * 0.5) for c in SKIN)
+    (x0, y0), (x1, y1) = px2(view, -0.95, 0.3), px2(view, -0.81, 0.37)
+    d.arc([x0, y0, x1, y1], 20, 160, fill=line, width=3 * SS)
+    bx, by = px2(view, -0.88, 0.19)
+    brow(d, rng, bx / SS, by / SS, 0.07 * view.rx, -1, count=60)
+    d.line([*px2(view, -0.96, 0.82), *px2(view, -0.87, 0.81)], fill=(176, 112, 102), width=2 * SS)
+    eu, ev = EAR_SIDE
+    ex, ey = int(view.cx + eu * view.rx), int(view.cy + ev * view.ry)
+    ear = tuple(int(c) for c in SKIN * shade[ey, ex] * 0.95)
+    (x0, y0), (x1, y1) = px2(view, eu - 0.09, ev - 0.25), px2(view, eu + 0.09, ev + 0.25)
+    d.ellipse([x0, y0, x1, y1], fill=ear, outline=line, width=2 * SS)
+    (x0, y0), (x1, y1) = px2(view, eu - 0.05, ev - 0.14), px2(view, eu + 0.05, ev + 0.12)
+    d.arc([x0, y0, x1, y1], 250, 80, fill=line, width=2 * SS)
 
 
 # ---- one photo ------------------------------------------------------------
@@ -611,22 +691,17 @@ def session_light(folder: str) -> dict:
 
 
 def render(view: View, s: dict, dens: dict, light: dict) -> Image.Image:
-    """The upright 1024x768 synthetic photo for one session and angle."""
+    """The upright 1024x768 synthetic photo of one session and angle."""
     rng = np.random.default_rng(seed("photo", s["folder"], view.name))
-    blobs = patch_layout(view)
     loss = salt_regions(s)[view.region] * view.loss_scale
-    bald_img = draw_blobs(blobs, fit_patch_scale(view, blobs, loss), SS)
-    bald = soft(bald_img, 5 * SS)
-    hair_soft = soft(Image.fromarray(hair_mask(view, SS).astype(np.uint8) * 255), 6 * SS)
-    img = Image.fromarray(background(light).astype(np.uint8))
-    draw_body(img, view)
-    arr = paint_head(np.asarray(img, np.float32), view, light, hair_soft, bald)
-    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
-    paint_hair(img, rng, view, dens, bald, s["vellus"], shading(view, light)[0])
+    bald = soft(draw_blobs(patch_layout(view), fit_patch_scale(view, loss)), 4)
+    base, shade = paint_base(view, light, bald)
+    img = base.resize((W * SS, H * SS), Image.Resampling.BICUBIC)
+    paint_hair(img, rng, view, s, dens, bald, shade)
     if view.name == "front":
         paint_front_face(img, rng, view)
     elif view.name in ("left", "right"):
-        paint_side_face(img, rng, view)
+        paint_side_face(img, rng, view, shade)
     return finish(img, view, light)
 
 
@@ -647,7 +722,6 @@ def caption(img: Image.Image, day: date, angle: str) -> None:
     x, y = W - (x1 - x0) - 18, H - (y1 - y0) - 16
     d.rectangle([x - 8, y - 6, x + x1 - x0 + 8, y + y1 - y0 + 8], fill=(30, 30, 30))
     d.text((x - x0, y - y0), text, fill=(235, 235, 235), font=font)
-
 
 # ---- saving ----------------------------------------------------------------
 
@@ -716,7 +790,8 @@ def write_appointments(journal: Path) -> None:
     folder = journal / "appointments"
     folder.mkdir(parents=True)
     for day, (purpose, body) in APPOINTMENTS.items():
-        meta = dump_yaml({"clinician": "Dr. A. Example (synthetic)", "purpose": purpose})
+        meta = yaml.safe_dump({"clinician": "Dr. A. Example (synthetic)", "purpose": purpose},
+                              sort_keys=False, default_flow_style=False, width=120)
         (folder / f"{day}.md").write_text(f"---\n{meta}---\n\n{body}", encoding="utf-8")
 
 
