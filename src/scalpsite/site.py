@@ -66,11 +66,11 @@ def fmt_label(value) -> str:
 
 
 def fmt_week(session: dict) -> str:
-    """'week 7', or 'before treatment' for sessions before the start."""
+    """'week 7', or 'before start' for sessions before the treatment start."""
     days = session.get("days_on_treatment")
     if days is None:
         return DASH
-    return "before treatment" if days < 0 else f"week {session.get('week')}"
+    return "before start" if days < 0 else f"week {session.get('week')}"
 
 
 def fmt_href(path) -> str:

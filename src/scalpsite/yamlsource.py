@@ -48,7 +48,12 @@ def read_text(path: Path, shown: str) -> str:
 
 def parse_yaml(text: str, shown: str) -> YamlDoc:
     """Parse one YAML document; anchors/aliases and non-scalar keys are refused."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise JournalError(f"the file contains a control character ({exc.character!r}) that YAML does not "
+                           "allow; save it as plain text", shown, line) from exc
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -56,6 +61,10 @@ def parse_yaml(text: str, shown: str) -> YamlDoc:
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
         raise JournalError(f"invalid YAML: {problem}", shown, line) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise JournalError(f"the file contains a character ({exc.character!r}) that YAML does not allow; "
+                           "save it as plain text", shown, line) from exc
     except yaml.YAMLError as exc:
         raise JournalError(f"invalid YAML: {exc}", shown) from exc
     finally:

@@ -1,0 +1,187 @@
+"""The static site: pages, links that resolve offline, CSP, alt text, theme overrides."""
+
+from __future__ import annotations
+
+import copy
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from scalpsite import site
+from scalpsite.themes import builtin_themes
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site_view.json"
+DEFAULT_THEME = builtin_themes() / "default"
+
+
+class Page(HTMLParser):
+    """Collects the tags (with attributes) and the visible text of one HTML page."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict]:
+        """Attributes of every `tag` element."""
+        return [attrs for t, attrs in self.tags if t == tag]
+
+    def links(self) -> list[str]:
+        """Every href and src value."""
+        return [a[k] for _, a in self.tags for k in ("href", "src") if k in a]
+
+
+@pytest.fixture
+def view() -> dict:
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def fake_renditions(view: dict, out: Path) -> None:
+    """Stand-ins for what images and charts write into OUT before the site renders."""
+    paths = [r[k] for angles in view["photos"].values() for r in angles.values() for k in ("web", "thumb")]
+    for rel in [*paths, *view["charts"].values()]:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(b"stand-in")
+
+
+def build(view: dict, out: Path, themes: list[Path] | None = None) -> list[str]:
+    out.mkdir(exist_ok=True)
+    fake_renditions(view, out)
+    return site.render_site(view, out, themes or [DEFAULT_THEME])
+
+
+def html_pages(out: Path) -> dict[str, Page]:
+    return {p.relative_to(out).as_posix(): Page(p.read_text(encoding="utf-8"))
+            for p in sorted(out.rglob("*.html"))}
+
+
+def test_expected_pages_exist_and_are_returned_sorted(view, tmp_path):
+    written = build(view, tmp_path / "out")
+    expected = {"index.html", "side-effects.html", "appointments.html", "findings.html",
+                "sessions/2025-01-06.html", "sessions/2025-03-03.html",
+                "static/style.css", "static/compare.js",
+                *(f"angles/{a}.html" for a in view["data"]["angles"])}
+    assert expected <= set(written)
+    assert written == sorted(written)
+    assert all((tmp_path / "out" / rel).is_file() for rel in written)
+
+
+def test_every_link_is_relative_and_resolves_inside_the_output(view, tmp_path):
+    out = tmp_path / "out"
+    build(view, out)
+    for rel, page in html_pages(out).items():
+        for link in page.links():
+            if link.startswith("#"):
+                continue
+            parts = urlsplit(link)
+            assert not parts.scheme and not parts.netloc and not link.startswith("/"), (rel, link)
+            target = ((out / rel).parent / unquote(parts.path)).resolve()
+            assert target.is_relative_to(out.resolve()), (rel, link)
+            assert target.is_file(), (rel, link)
+
+
+def test_every_page_carries_the_csp(view, tmp_path):
+    out = tmp_path / "out"
+    build(view, out)
+    for rel, page in html_pages(out).items():
+        metas = [m for m in page.all("meta") if m.get("http-equiv", "").lower() == "content-security-policy"]
+        assert [m["content"] for m in metas] == [site.CSP], rel
+
+
+def test_every_image_has_alt_text(view, tmp_path):
+    out = tmp_path / "out"
+    build(view, out)
+    for rel, page in html_pages(out).items():
+        for img in page.all("img"):
+            assert img.get("alt", "").strip(), (rel, img)
+
+
+def test_index_shows_latest_salt_and_disclaimer(view, tmp_path):
+    out = tmp_path / "out"
+    build(view, out)
+    text = " ".join(" ".join(html_pages(out)["index.html"].text).split())
+    assert view["data"]["summary"]["salt"]["latest"] == 18.5
+    assert "18.5" in text
+    assert "negative is better" in text
+    assert "scalpsite documents your records; it does not give medical advice." in text
+
+
+def test_session_page_has_placeholder_notes_and_its_findings(view, tmp_path):
+    out = tmp_path / "out"
+    build(view, out)
+    html = (out / "sessions" / "2025-03-03.html").read_text(encoding="utf-8")
+    assert "no photo" in html                       # back photo missing in the fixture
+    assert "<em>much</em>" in html                  # sanitised notes inserted as HTML
+    assert "no photo for angle &#39;back&#39;" in html
+    assert 'href="2025-01-06.html"' in html         # previous session
+
+
+def test_user_text_is_escaped(view, tmp_path):
+    view["data"]["title"] = "<script>alert(1)</script>"
+    out = tmp_path / "out"
+    build(view, out)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)" in html
+
+
+def test_output_is_deterministic(view, tmp_path):
+    build(copy.deepcopy(view), tmp_path / "a")
+    build(view, tmp_path / "b")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+
+
+def test_empty_journal_renders(view, tmp_path):
+    view["data"] |= {"sessions": [], "summary": {"sessions": 0}, "side_effect_log": [],
+                     "schedule": {"last_session": None, "next_due": None, "overdue": False}}
+    view |= {"photos": {}, "charts": {}, "notes_html": {}, "appointments": []}
+    out = tmp_path / "out"
+    written = build(view, out)
+    assert "index.html" in written
+    assert "No sessions yet." in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_journal_theme_overrides_template_and_static(view, tmp_path):
+    theme = tmp_path / "mytheme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "templates" / "base.html").write_text(
+        '{% extends "!default/base.html" %}{% block head %}<meta name="x-theme" content="mine">{% endblock %}')
+    (theme / "static" / "style.css").write_text("body { color: black; }")
+    out = tmp_path / "out"
+    written = build(view, out, [theme, DEFAULT_THEME])
+    assert '<meta name="x-theme" content="mine">' in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / "static" / "style.css").read_text() == "body { color: black; }"
+    assert "static/compare.js" in written                # the default's files are still copied
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, "—"), (18.5, "18.5"), (20.0, "20.0"), (7, "7"), (-5, "−5"), (0.04, "0.0"),
+])
+def test_fmt_num(value, expected):
+    assert site.fmt_num(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, "—"), (0, "0"), (-20.8, "−20.8"), (8.3, "+8.3"), (4, "+4"),
+])
+def test_fmt_signed(value, expected):
+    assert site.fmt_signed(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2025-01-06", "6 Jan 2025"), ("2025-12-31", "31 Dec 2025"), (None, "—"), ("soon", "soon"),
+])
+def test_fmt_date(value, expected):
+    assert site.fmt_date(value) == expected
