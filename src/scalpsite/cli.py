@@ -125,3 +125,16 @@ def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
     from scalpsite.build import export_data
 
     click.echo(export_data(journal, fmt, as_of), nl=False)
+
+
+@main.command()
+@JOURNAL
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--pdf", is_flag=True, help="Also rebuild the PDF dossier on every change (slower).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def serve(journal: Path, port: int, pdf: bool, open_browser: bool) -> None:
+    """Preview the site on 127.0.0.1; it rebuilds and reloads on every change."""
+    from scalpsite.serve import serve as do_serve
+
+    do_serve(journal, port=port, pdf=pdf, open_browser=open_browser)

@@ -1,0 +1,78 @@
+"""End to end: the example journal builds into the site and dossier the README promises."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import scalpsite
+from scalpsite.cli import main
+from scalpsite.themes import builtin_themes
+
+from conftest import EXAMPLE, REPO
+
+EXPECTED = REPO / "tests/expected/example-data.json"  # regenerate: scalpsite export example-journal > it
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from click.testing import CliRunner
+
+    root = tmp_path_factory.mktemp("example") / "journal"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 0, result.output
+    return root / "_site", result.output
+
+
+def test_build_summary_line(built):
+    _, output = built
+    assert output.startswith("Built 13 sessions, 65 photos processed, 0 from cache, 0 error(s)")
+
+
+def test_site_pages(built):
+    out, _ = built
+    data = json.loads((out / "data.json").read_text())
+    assert (out / "index.html").is_file() and (out / "data.csv").is_file()
+    for s in data["sessions"]:
+        assert (out / "sessions" / f"{s['folder']}.html").is_file()
+    for angle in data["angles"]:
+        assert (out / "angles" / f"{angle}.html").is_file()
+    assert len(list((out / "photos").rglob("*.jpg"))) == 65 * 2
+
+
+def test_dossier_pages_and_salt_values(built):
+    out, _ = built
+    reader = PdfReader(out / "dossier.pdf")
+    assert len(reader.pages) >= 3
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    data = json.loads((out / "data.json").read_text())
+    first, last = data["sessions"][0]["salt"], data["sessions"][-1]["salt"]
+    assert f"{first:.1f}" in text and f"{last:.1f}" in text
+    assert "page 1 of" in reader.pages[0].extract_text()
+
+
+def test_data_json_matches_the_committed_expectation(built):
+    out, _ = built
+    assert json.loads((out / "data.json").read_text()) == json.loads(EXPECTED.read_text())
+
+
+def test_example_journal_has_its_special_photos():
+    assert (EXAMPLE / "sessions/2025-05-05/front.heic").is_file()
+    from PIL import Image
+
+    with Image.open(EXAMPLE / "sessions/2025-03-03/left.jpg") as im:
+        assert im.getexif().get(0x0112) == 6
+    size = sum(p.stat().st_size for p in EXAMPLE.rglob("*") if p.is_file() and "_site" not in p.parts
+               and ".scalpsite-cache" not in p.parts)
+    assert size < 10_000_000
+
+
+def test_installed_package_ships_the_default_theme():
+    themes = builtin_themes()
+    assert (themes / "default/dossier.typ").is_file()
+    assert (themes / "default/templates/index.html").is_file()
+    if REPO / "src" not in Path(scalpsite.__file__).resolve().parents:  # a real (non-editable) install
+        assert themes == Path(scalpsite.__file__).parent / "themes"
