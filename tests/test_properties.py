@@ -21,7 +21,7 @@ documents = st.one_of(st.dictionaries(st.sampled_from(KEYS), values, max_size=8)
 raw_text = st.one_of(documents.map(lambda d: yaml.safe_dump(d, allow_unicode=True)),
                      st.text(max_size=200), st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
 
-SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def assert_clean(result):

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -118,6 +119,7 @@ def test_two_builds_are_byte_identical(runner, journal, tmp_path):
     (journal / "sessions/2025-03-03/notes.md").write_text("# Notes\n\nsome *regrowth*\n")
     outs = [tmp_path / "a", tmp_path / "b"]
     for out in outs:
+        shutil.rmtree(journal / ".scalpsite-cache", ignore_errors=True)  # render everything again
         result = runner.invoke(main, ["build", str(journal), "-o", str(out)])
         assert result.exit_code == 0, result.output
     a, b = tree(outs[0]), tree(outs[1])
@@ -212,3 +214,15 @@ def test_photo_symlink_outside_is_refused(runner, journal, tmp_path):
     (journal / "sessions/2025-03-03/front.jpg").symlink_to(secret)
     result = runner.invoke(main, ["check", str(journal), "--format", "json"])
     assert '"code": "photo-outside"' in result.output and result.exit_code == 1
+
+
+def test_rebuild_reuses_cached_charts_and_dossier_until_the_data_changes(runner, journal):
+    assert runner.invoke(main, ["build", str(journal)]).exit_code == 0
+    first = tree(journal / "_site")
+    assert runner.invoke(main, ["build", str(journal)]).exit_code == 0
+    assert tree(journal / "_site") == first
+    (journal / "sessions/2025-03-03/session.yaml").write_text(COMPLETE.replace("top: 60", "top: 20"))
+    assert runner.invoke(main, ["build", str(journal)]).exit_code == 0
+    after = tree(journal / "_site")
+    assert after["charts/salt.svg"] != first["charts/salt.svg"]
+    assert after["dossier.pdf"] != first["dossier.pdf"]

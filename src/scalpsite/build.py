@@ -16,6 +16,7 @@ from scalpsite.errors import JournalError
 from scalpsite.export import to_csv, to_json
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.load import Journal, load
+from scalpsite.memo import cached, code_digest, digest, tree_digest
 from scalpsite.notes import to_html, to_tree
 from scalpsite.photocheck import check_photos
 from scalpsite.publish import check_out, discard, stage, swap
@@ -110,25 +111,26 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: P
 
     (staging / "data.json").write_text(to_json(data), encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
-    charts = render_charts(data, staging)
+    cache = journal.root / CACHE_DIR
+    chart_input = {k: data[k] for k in ("sessions", "treatments", "conditions", "density_zones", "density_unit")}
+    charts = cached(cache / "charts", digest("charts", chart_input, code_digest("charts")), staging,
+                    lambda: render_charts(data, staging))
     view = make_view(journal, data, photos, charts, for_date)
-    _place_photos(view, photos, journal.root / CACHE_DIR / "renditions", staging)
+    _place_photos(view, photos, cache / "renditions", staging)
     dirs = theme_dirs(journal.root, journal.config.theme)
     render_site(view, staging, dirs)
     if pdf:
-        _render_pdf(view, staging, dirs, data)
+        key = digest("dossier", view, tree_digest(dirs), code_digest("dossier"))
+        cached(cache / "dossier", key, staging, lambda: _render_pdf(view, staging, dirs, data))
+    shutil.rmtree(staging / "print", ignore_errors=True)
 
 
-def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> None:
+def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> dict[str, str]:
     from scalpsite.dossier import render_dossier
 
     stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.timezone.utc)
-    try:
-        render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
-    finally:
-        shutil.rmtree(staging / "print", ignore_errors=True)
-        for leftover in staging.glob("*.typ"):
-            leftover.unlink()
+    render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
+    return {"dossier": "dossier.pdf"}
 
 
 def make_view(journal: Journal, data: dict, photos: images.PhotoResult, charts: dict,

@@ -1,0 +1,66 @@
+"""Reuse the output of a render step when its inputs have not changed (charts, PDF)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from scalpsite import __version__
+
+
+def digest(*parts) -> str:
+    """A stable hash of JSON-able parts, salted with the scalpsite version."""
+    h = hashlib.sha256(__version__.encode())
+    for part in parts:
+        h.update(json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return h.hexdigest()[:32]
+
+
+def tree_digest(folders: list[Path]) -> str:
+    """A hash of every file (path and content) under the folders, e.g. the theme."""
+    h = hashlib.sha256()
+    for folder in folders:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def code_digest(module: str) -> str:
+    """A hash of one scalpsite module's source, so a changed renderer invalidates its cache."""
+    return hashlib.sha256((Path(__file__).parent / f"{module}.py").read_bytes()).hexdigest()[:16]
+
+
+def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """Files a step writes into `out`, as name -> relative path: from the cache when `key` is known.
+
+    Only the newest entry of a step is kept, so the cache does not grow build after build.
+    """
+    entry = cache / key
+    manifest = entry / "manifest.json"
+    if manifest.is_file():
+        made = json.loads(manifest.read_text())
+        for rel in made.values():
+            _link(entry / rel, out / rel)
+        return made
+    made = produce()
+    shutil.rmtree(cache, ignore_errors=True)
+    tmp = cache / f".{key}.tmp"
+    for rel in made.values():
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out / rel, tmp / rel)
+    (tmp / "manifest.json").write_text(json.dumps(made, sort_keys=True))
+    os.replace(tmp, entry)
+    return made
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
