@@ -50,6 +50,7 @@ def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str
     made = produce()
     shutil.rmtree(cache, ignore_errors=True)
     tmp = cache / f".{key}.tmp"
+    tmp.mkdir(parents=True)
     for rel in made.values():
         (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out / rel, tmp / rel)
