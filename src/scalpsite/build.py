@@ -61,14 +61,15 @@ def require_config(journal: Journal) -> None:
 
 
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
-          until: dt.date | None = None, for_date: dt.date | None = None) -> BuildResult:
+          until: dt.date | None = None, for_date: dt.date | None = None,
+          progress: images.Progress | None = None) -> BuildResult:
     """Load, check, analyse, render and publish; the previous output survives any failure."""
     started = time.monotonic()
     root = Path(root)
     journal = load(root)
     require_config(journal)
     out = check_out(out or root / "_site", root)
-    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions")
+    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
     findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
     data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
     staging = stage(out)

@@ -105,13 +105,16 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
 @date_option("--since", help="Only sessions from this date (the baseline is always kept).")
 @date_option("--until", help="Only sessions up to this date.")
 @date_option("--for", "for_date", help="Make the dossier for the appointment on this date.")
-def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
+def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date, quiet: bool) -> None:
     """Build the site and the PDF dossier."""
     from scalpsite.build import build as do_build
-    from scalpsite.report import print_build
+    from scalpsite.report import Progress, print_build
 
-    result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date)
-    print_build(result)
+    with Progress("Photos", enabled=not quiet and sys.stderr.isatty()) as progress:
+        result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
+                          progress=progress)
+    print_build(result, quiet)
     if result.errors:
         sys.exit(1)
 
@@ -138,3 +141,13 @@ def serve(journal: Path, port: int, pdf: bool, open_browser: bool) -> None:
     from scalpsite.serve import serve as do_serve
 
     do_serve(journal, port=port, pdf=pdf, open_browser=open_browser)
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["session", "config"]), default="session", show_default=True,
+              help="session.yaml or scalpsite.yaml.")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of session.yaml or scalpsite.yaml, for editors."""
+    from scalpsite.scaffold import schema as make_schema
+
+    click.echo(json.dumps(make_schema(kind), indent=2, ensure_ascii=False))

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import warnings
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from scalpsite.photometa import exif_facts, light
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
 SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)
 INDEX_FILE = "index.json"
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -188,11 +190,22 @@ class Cache:
         return self.folder / f"{key}-{name}.jpg"
 
 
-def _run(worker, jobs: list[Job], cache: Path) -> list[Rendered]:
+def _run(worker, jobs: list[Job], cache: Path, progress: Progress | None) -> Iterator[Rendered]:
+    """Results in job order; `progress(done, total)` is called after each photo."""
     if len(jobs) <= 2 or (os.cpu_count() or 1) == 1:
-        return [worker(j, str(cache)) for j in jobs]
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-        return list(pool.map(worker, jobs, [str(cache)] * len(jobs), chunksize=2))
+        results = (worker(j, str(cache)) for j in jobs)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=os.cpu_count())
+        results = pool.map(worker, jobs, [str(cache)] * len(jobs), chunksize=2)
+    try:
+        for done, r in enumerate(results, start=1):
+            if progress:
+                progress(done, len(jobs))
+            yield r
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
 
 
 @dataclass
@@ -205,17 +218,17 @@ class PhotoResult:
     cached: int
 
 
-def process(root: Path, photos: list[str], cache_dir: Path) -> PhotoResult:
+def process(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None) -> PhotoResult:
     """Make sure every photo has its renditions in the cache; returns their metadata."""
-    return _ensure(root, photos, cache_dir, "renditions")
+    return _ensure(root, photos, cache_dir, "renditions", progress)
 
 
-def inspect(root: Path, photos: list[str], cache_dir: Path) -> PhotoResult:
+def inspect(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None) -> PhotoResult:
     """The facts of every photo (for check), from the cache or a small decode."""
-    return _ensure(root, photos, cache_dir, "facts")
+    return _ensure(root, photos, cache_dir, "facts", progress)
 
 
-def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str) -> PhotoResult:
+def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progress: Progress | None) -> PhotoResult:
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
     keys = {p: cache.key_for(root / p) for p in photos}
@@ -227,7 +240,7 @@ def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str) -> Phot
             todo.append(Job(str(root / p), p, key))
             seen.add(key)
     worker = render_one if bucket == "renditions" else inspect_one
-    for r in _run(worker, todo, cache_dir):
+    for r in _run(worker, todo, cache_dir, progress):
         cache.remember(r, bucket)
     cache.save({str(root / p) for p in photos})
     return _result(keys, cache, len(todo), bucket)

@@ -35,12 +35,36 @@ def print_text(findings: list[Finding], color: bool) -> None:
     click.echo(f"{errors} error(s), {warnings} warning(s)")
 
 
-def print_build(result) -> None:
+def print_build(result, quiet: bool = False) -> None:
     """One line per error found, then the one-line summary."""
     for f in result.findings:
         if f.level is Level.ERROR:
             click.echo(f"error: {f.location()}: {f.message}", err=True)
+    if quiet:
+        return
     warnings = sum(f.level is Level.WARNING for f in result.findings)
     click.echo(f"Built {result.sessions} sessions, {result.photos_rendered} photos processed, "
                f"{result.photos_cached} from cache, {result.errors} error(s), {warnings} warning(s) "
                f"-> {result.out} in {result.seconds:.1f} s")
+
+
+class Progress:
+    """A progress bar on stderr for photo work; does nothing when disabled (pipes, --quiet)."""
+
+    def __init__(self, label: str, enabled: bool):
+        self.label, self.enabled, self.bar = label, enabled, None
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
