@@ -28,14 +28,15 @@ def load_view() -> dict:
 
 
 def make_workdir(view: dict, root: Path) -> Path:
-    """Tiny JPEGs at every print path and a plain SVG for every chart."""
+    """Tiny JPEGs at every print and thumb path and a plain SVG for every chart."""
     from PIL import Image
 
     for i, angles in enumerate(view["photos"].values()):
         for j, photo in enumerate(angles.values()):
-            path = root / photo["print"]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            Image.new("RGB", (photo["width"], photo["height"]), (180, 120 + 20 * i, 30 * j)).save(path)
+            for kind in ("print", "thumb"):
+                path = root / photo[kind]
+                path.parent.mkdir(parents=True, exist_ok=True)
+                Image.new("RGB", (photo["width"], photo["height"]), (180, 120 + 20 * i, 30 * j)).save(path)
     for rel in view["charts"].values():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(CHART)

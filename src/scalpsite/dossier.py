@@ -60,9 +60,9 @@ def dossier_view(view: dict, workdir: Path) -> dict:
 
 
 def _present_photos(photos: dict, workdir: Path) -> dict:
-    """Only the print renditions that exist: a missing one is drawn as "no photo", not an error."""
+    """Only photos whose print and thumb renditions exist: a missing one is drawn as "no photo"."""
     return {folder: {angle: p for angle, p in angles.items()
-                     if p.get("print") and (workdir / p["print"]).is_file()}
+                     if all(p.get(k) and (workdir / p[k]).is_file() for k in ("print", "thumb"))}
             for folder, angles in photos.items()}
 
 
