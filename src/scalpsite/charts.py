@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scalpsite import scores
 
-INK, MUTED, ACCENT, GOOD = "#1f2933", "#7b8794", "#2563a6", "#2f855a"
+INK, MUTED, ACCENT, GOOD = "#1f2933", "#7b8794", "#2563a6", "#276749"
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
 ZONE_COLOURS = ["#2563a6", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"]
 
@@ -71,7 +71,7 @@ def salt_chart(plt, data: dict, path: Path) -> bool:
     fig, ax = plt.subplots(figsize=(7.2, 2.8))
     _phase_bands(ax, _start(data), x[-1])
     for level, text in ((20, "SALT 20: trial success threshold"), (10, "SALT 10")):
-        ax.axhline(level, color=GOOD, lw=0.9, ls="--", zorder=1)
+        ax.axhline(level, color=GOOD, lw=1.4, ls="--", zorder=2)
         ax.text(x[0], level + 1, text, fontsize=7, color=GOOD, va="bottom")
     ax.plot(x, y, color=ACCENT, marker="o", ms=4, lw=1.8, zorder=3)
     ax.set_ylim(0, max(60, max(y) + 10) if max(y) < 90 else 100)
