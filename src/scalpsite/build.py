@@ -16,7 +16,7 @@ from scalpsite.errors import JournalError
 from scalpsite.export import to_csv, to_json
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.load import Journal, load
-from scalpsite.memo import cached, code_digest, digest, tree_digest
+from scalpsite.memo import cached, code_digest, digest, link, tree_digest
 from scalpsite.notes import to_html, to_tree
 from scalpsite.photocheck import check_photos
 from scalpsite.publish import check_out, discard, stage, swap
@@ -169,12 +169,5 @@ def _place_photos(view: dict, photos: images.PhotoResult, cache: Path, staging: 
     for row in view["photos"].values():
         for r in row.values():
             for name, rel in (("web", r["web"]), ("thumb", r["thumb"]), ("print", r["print"])):
-                _link(cache / f"{r['key']}-{name}.jpg", staging / rel)
+                link(cache / f"{r['key']}-{name}.jpg", staging / rel)
 
-
-def _link(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)

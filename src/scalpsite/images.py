@@ -88,41 +88,48 @@ def decode(path: str, long_side: int, facts: dict | None = None):
     return clean
 
 
-def render_one(job: Job, cache: str) -> Rendered:
-    """Write the renditions of one photo into the cache; errors become a message."""
+def _renditions(job: Job, cache: str) -> Rendered:
+    from PIL import Image
+
+    facts: dict = {}
+    big = decode(job.source, max(size for size, _ in RENDITIONS.values()), facts)
+    facts.update(light(big))
+    web = None
+    for name, (size, quality) in RENDITIONS.items():
+        im = big.copy()
+        im.thumbnail((size, size), Image.Resampling.LANCZOS)
+        im.save(Path(cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality, optimize=True)
+        web = web or im.size
+    return Rendered(job.key, web[0], web[1], facts=facts)
+
+
+def _facts(job: Job, cache: str) -> Rendered:
+    facts: dict = {}
+    facts.update(light(decode(job.source, 128, facts)))
+    return Rendered(job.key, 0, 0, facts=facts)
+
+
+def _guarded(step, job: Job, cache: str) -> Rendered:
+    """Run one photo step; a photo that cannot be decoded becomes an error message, not an exception."""
     from PIL import Image, UnidentifiedImageError
 
     _register_heif()
     try:
-        facts: dict = {}
-        big = decode(job.source, max(size for size, _ in RENDITIONS.values()), facts)
-        facts.update(light(big))
-        web = None
-        for name, (size, quality) in RENDITIONS.items():
-            im = big.copy()
-            im.thumbnail((size, size), Image.Resampling.LANCZOS)
-            im.save(Path(cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality, optimize=True)
-            web = web or im.size
-        return Rendered(job.key, web[0], web[1], facts=facts)
+        return step(job, cache)
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return Rendered(job.key, 0, 0, _describe(exc))
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         return Rendered(job.key, 0, 0, f"cannot decode the photo ({exc})")
+
+
+def render_one(job: Job, cache: str) -> Rendered:
+    """Write the renditions of one photo into the cache; errors become a message."""
+    return _guarded(_renditions, job, cache)
 
 
 def inspect_one(job: Job, cache: str) -> Rendered:
     """Only the facts of a photo (EXIF, size, light) from a small decode; no renditions."""
-    from PIL import Image, UnidentifiedImageError
-
-    _register_heif()
-    try:
-        facts: dict = {}
-        facts.update(light(decode(job.source, 128, facts)))
-        return Rendered(job.key, 0, 0, facts=facts)
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        return Rendered(job.key, 0, 0, _describe(exc))
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        return Rendered(job.key, 0, 0, f"cannot decode the photo ({exc})")
+    return _guarded(_facts, job, cache)
 
 
 def _describe(exc: Exception) -> str:

@@ -45,7 +45,7 @@ def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str
     if manifest.is_file():
         made = json.loads(manifest.read_text())
         for rel in made.values():
-            _link(entry / rel, out / rel)
+            link(entry / rel, out / rel)
         return made
     made = produce()
     shutil.rmtree(cache, ignore_errors=True)
@@ -59,7 +59,8 @@ def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str
     return made
 
 
-def _link(src: Path, dst: Path) -> None:
+def link(src: Path, dst: Path) -> None:
+    """Hard-link src to dst (same content, no copy), or copy across file systems."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(src, dst)
