@@ -137,3 +137,14 @@ def test_reduced_scale_decode_keeps_requested_size(tmp_path):
     assert (meta["width"], meta["height"]) == (1280, 960)
     with Image.open(cache / f"{meta['key']}-thumb.jpg") as thumb:
         assert max(thumb.size) == 360
+
+
+@pytest.mark.parametrize("name, fmt", [("a.png", "PNG"), ("a.webp", "WEBP"), ("a.avif", "AVIF")])
+def test_other_formats_render(tmp_path, name, fmt):
+    from PIL import features
+
+    if fmt == "AVIF" and not features.check("avif"):
+        pytest.skip("this Pillow has no AVIF support")
+    upright_marker().save(tmp_path / name, fmt)
+    result, _ = render(tmp_path, name)
+    assert not result.findings and result.renditions[name]["width"] == 400
