@@ -226,3 +226,21 @@ def test_rebuild_reuses_cached_charts_and_dossier_until_the_data_changes(runner,
     after = tree(journal / "_site")
     assert after["charts/salt.svg"] != first["charts/salt.svg"]
     assert after["dossier.pdf"] != first["dossier.pdf"]
+
+
+@pytest.mark.parametrize("theme", ["../../etc", "/tmp/x", "dark/../../x"])
+def test_theme_names_cannot_leave_the_journal(runner, journal, theme):
+    config = (journal / "scalpsite.yaml").read_text() + f"theme: {theme!r}\n"
+    (journal / "scalpsite.yaml").write_text(config)
+    result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
+    assert result.exit_code == 1 and "theme" in result.output
+    assert not (journal / "_site").exists()
+
+
+def test_theme_symlink_outside_is_refused(runner, journal, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (journal / "themes").mkdir()
+    (journal / "themes/mine").symlink_to(tmp_path / "elsewhere")
+    (journal / "scalpsite.yaml").write_text((journal / "scalpsite.yaml").read_text() + "theme: mine\n")
+    result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
+    assert result.exit_code == 1 and "links outside the journal" in result.output

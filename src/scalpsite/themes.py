@@ -22,6 +22,9 @@ def theme_dirs(journal_root: Path, name: str) -> list[Path]:
     dirs = []
     own = journal_root / "themes" / name
     if own.is_dir():
+        if journal_root.resolve() not in own.resolve().parents:
+            raise JournalError(f"theme folder themes/{name} links outside the journal; copy the theme "
+                               "into the journal instead", "scalpsite.yaml")
         dirs.append(own)
     shipped = builtin_themes() / name
     if shipped.is_dir() and shipped not in dirs:
