@@ -166,3 +166,22 @@ def test_unreadable_photo_is_an_error(tmp_path, content):
     (root / "sessions/2025-03-03/front.jpg").write_bytes(content)
     f = has(findings(root), "photo-unreadable", "sessions/2025-03-03/front.jpg")
     assert f.level.value == "error"
+
+
+def test_check_uses_the_embedded_preview_and_still_sees_truncation(tmp_path):
+    from exifpreview import exif_with_preview
+
+    from scalpsite import images
+
+    root = photo_journal(tmp_path)
+    photo = Image.new("RGB", (1600, 1200), (210, 170, 150))
+    path = root / "sessions/2025-03-03/front.jpg"
+    photo.save(path, "JPEG", exif=exif_with_preview(photo))
+    facts = images.inspect(root, ["sessions/2025-03-03/front.jpg"], tmp_path / "c").renditions
+    full = images.process(root, ["sessions/2025-03-03/front.jpg"], tmp_path / "d").renditions
+    a, b = facts["sessions/2025-03-03/front.jpg"]["facts"], full["sessions/2025-03-03/front.jpg"]["facts"]
+    assert (a["width"], a["height"]) == (1600, 1200)
+    assert abs(a["brightness"] - b["brightness"]) < 3 and abs(a["warmth"] - b["warmth"]) < 0.01
+    path.write_bytes(path.read_bytes()[: path.stat().st_size * 2 // 3])
+    f = has(findings(root), "photo-unreadable", "sessions/2025-03-03/front.jpg")
+    assert "truncated" in f.message

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scalpsite.findings import Finding, error
-from scalpsite.photometa import exif_facts, light
+from scalpsite.photometa import embedded_preview, exif_facts, light
 
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
 SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)
@@ -104,9 +104,28 @@ def _renditions(job: Job, cache: str) -> Rendered:
 
 
 def _facts(job: Job, cache: str) -> Rendered:
-    facts: dict = {}
-    facts.update(light(decode(job.source, 128, facts)))
+    """EXIF facts and light, from the embedded preview when the photo has one."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(job.source) as im:
+            facts = {**exif_facts(im), "width": im.width, "height": im.height}
+            preview = embedded_preview(im)
+            if im.format == "JPEG" and not _jpeg_ends(job.source):
+                raise OSError("image file is truncated")
+    if preview is None:
+        preview = decode(job.source, 128)
+    facts.update(light(preview))
     return Rendered(job.key, 0, 0, facts=facts)
+
+
+def _jpeg_ends(path: str) -> bool:
+    """Whether a JPEG file ends with its end-of-image marker (a cut-off upload does not)."""
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        f.seek(max(0, f.tell() - 64))
+        return b"\xff\xd9" in f.read()
 
 
 def _guarded(step, job: Job, cache: str) -> Rendered:
