@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from scalpsite import dossier
 from scalpsite.errors import BuildError
+from scalpsite.site import fmt_date, fmt_label, fmt_num
 from scalpsite.themes import builtin_themes
+from scalpsite.view import lab_columns, since_last_appointment
 
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("typst")
@@ -18,6 +22,13 @@ pytest.importorskip("typst")
 FIXTURE = Path(__file__).parent / "fixtures" / "dossier_view.json"
 TIMESTAMP = 1735689600  # 2025-01-01, as SOURCE_DATE_EPOCH would give
 MARKUP = 'Used #import "x" and $x$ and a * star.'
+SESSIONS_HEADER = "Date Week Phase SALT Δ pts Impr. Class Itch EASI POEM DLQI Vellus"
+ANGLE_TITLES = {"overhead": "Overhead SALT region: top", "front": "Front hairline and brows; no SALT weight",
+                "back": "Back SALT region: back", "left": "Left SALT region: left",
+                "right": "Right SALT region: right"}
+EARLIER_VISIT = {"date": "2025-02-01", "path": "appointments/2025-02-01.md", "clinician": "Dr. B. Before",
+                 "purpose": "first visit", "questions_tree": []}
+LONG_NOTE = " ".join(["a dull headache on the evening after the injection, gone by the morning"] * 6)
 CHART = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="150" viewBox="0 0 400 150">'
          '<rect width="400" height="150" fill="#eef4fa"/><polyline points="10,20 200,90 390,120" '
          'fill="none" stroke="#2563a6" stroke-width="3"/></svg>')
@@ -52,6 +63,43 @@ def render(view: dict, tmp_path: Path, name: str = "out", themes: list[Path] | N
 
 def pages_text(pdf: Path) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(pdf).pages]
+
+
+def many_sessions_view(count: int) -> dict:
+    """The fixture grown to `count` sessions two weeks apart, each with its own folder and photos."""
+    view = load_view()
+    data = view["data"]
+    last = data["sessions"][-1]
+    start = dt.date.fromisoformat(last["date"])
+    for i in range(1, count - len(data["sessions"]) + 1):
+        s = copy.deepcopy(last)
+        s["folder"] = s["date"] = (start + dt.timedelta(days=14 * i)).isoformat()
+        s |= {"week": last["week"] + 2 * i, "days_on_treatment": last["days_on_treatment"] + 14 * i,
+              "salt": round(last["salt"] - 0.3 * i, 1), "side_effects": []}
+        if i % 3 == 0:  # rows several lines tall in the side-effects table
+            s["side_effects"] = [{"key": "headache", "label": "Headache", "name": "headache",
+                                  "severity": "mild", "notes": f"{LONG_NOTE} (entry {i})"}]
+        data["sessions"].append(s)
+        view["photos"][s["folder"]] = {
+            angle: {**p, "print": p["print"].replace(last["folder"], s["folder"]),
+                    "thumb": p["thumb"].replace(last["folder"], s["folder"])}
+            for angle, p in view["photos"][last["folder"]].items()}
+    newest = data["sessions"][-1]
+    data["summary"] |= {"sessions": count, "latest_folder": newest["folder"], "latest_date": newest["date"]}
+    return view
+
+
+def session_row(s: dict) -> re.Pattern:
+    """A row of the sessions table as pypdf extracts it: its date cell up to its SALT cell."""
+    date, salt = re.escape(fmt_date(s["date"])), re.escape(fmt_num(s["salt"]))
+    return re.compile(rf"{date} (baseline )?{fmt_num(s['week'])} {fmt_label(s['phase'])} {salt} ")
+
+
+@pytest.fixture(scope="module")
+def long_dossier(tmp_path_factory) -> tuple[dict, list[str]]:
+    """A dossier of 60 sessions: the sessions table and the density table run over pages."""
+    view = many_sessions_view(60)
+    return view, pages_text(render(view, tmp_path_factory.mktemp("long")))
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +191,99 @@ def test_comparison_picks_a_middle_session(appointment, role):
     picks = dossier.comparison(data, appointment, earlier)
     assert [p["role"] for p in picks] == ["Baseline", role, "Latest"]
     assert picks[1]["folder"] == ("b" if appointment else "c")
+
+
+def test_no_sessions_table_row_is_split_across_pages(long_dossier):
+    view, pages = long_dossier
+    for s in view["data"]["sessions"]:
+        on = [i for i, text in enumerate(pages) if session_row(s).search(text)]
+        assert len(on) == 1, (s["date"], on)  # a split row has its date and SALT on different pages
+
+
+def test_no_density_row_is_split_across_pages(long_dossier):
+    view, pages = long_dossier
+    for s in view["data"]["sessions"][1:]:
+        row = f"{fmt_date(s['date'])} {fmt_num(s['density']['frontal'])} +"
+        assert sum(row in text for text in pages) == 1, s["date"]
+
+
+def test_no_side_effect_row_is_split_across_pages(long_dossier):
+    view, pages = long_dossier
+    noted = [s for s in view["data"]["sessions"] if s["side_effects"] and s["side_effects"][0]["notes"]]
+    assert len(noted) > 10
+    for s in noted:  # the row's date and the end of its long note share a page
+        date, end = re.escape(fmt_date(s["date"])), re.escape(s["side_effects"][0]["notes"][-12:])
+        row = re.compile(rf"{date} — Headache \(mild\): .*?{end}")
+        assert sum(bool(row.search(text)) for text in pages) == 1, s["date"]
+
+
+def test_sessions_table_header_repeats_on_every_page_it_spans(long_dossier):
+    view, pages = long_dossier
+    rows = [session_row(s) for s in view["data"]["sessions"]]
+    spanned = [text for text in pages if any(r.search(text) for r in rows)]
+    assert len(spanned) >= 2
+    for text in spanned:
+        first_row = min(m.start() for r in rows if (m := r.search(text)))
+        assert SESSIONS_HEADER in text[:first_row]
+
+
+def test_photo_comparison_groups_stay_on_one_page(long_dossier):
+    view, pages = long_dossier
+    sessions = {s["folder"]: s for s in view["data"]["sessions"]}
+    picks = dossier.comparison(view["data"], view["appointment"], view["appointments"])
+    captions = [f"{p['role']} · {fmt_date(sessions[p['folder']]['date'])}" for p in picks]
+    assert [p["role"] for p in picks] == ["Baseline", "Midway", "Latest"]
+    for angle, title in ANGLE_TITLES.items():
+        on = [text for text in pages if title in text]
+        assert len(on) == 1, angle
+        group = on[0].split(title, 1)[1]
+        for other in ANGLE_TITLES.values():  # only this angle's captions count
+            group = group.split(other, 1)[0]
+        assert all(c in group for c in captions), (angle, captions, group[:300])
+
+
+def test_long_dossier_keeps_the_summary_on_page_one(long_dossier):
+    _, pages = long_dossier
+    assert "60, baseline 6 Jan 2025" in pages[0] and "does not give medical advice" in pages[0]
+    assert "page 1 of" in pages[0] and "Photo comparisons" in pages[1]
+
+
+def with_since_last(view: dict) -> dict:
+    """Set view["since_last"] as make_view does."""
+    view["since_last"] = since_last_appointment(view["data"]["sessions"], view["appointment"], view["appointments"])
+    return view
+
+
+def test_sessions_since_the_previous_appointment_are_highlighted(tmp_path):
+    view = load_view()
+    view["appointments"].insert(0, EARLIER_VISIT)
+    assert with_since_last(view)["since_last"]["folders"] == ["2025-03-03"]
+    pages = pages_text(render(view, tmp_path))
+    assert "1 session since the last appointment on 1 Feb 2025" in pages[0]
+    assert "highlighted: since the last appointment on 1 Feb 2025" in " ".join(pages[1:])
+    assert "Is this response enough?" in pages[-1]
+
+
+def test_no_highlight_for_a_first_appointment(rendered):
+    text = " ".join(rendered[1])
+    assert "Appointment 4 Jul 2025" in text
+    assert "since the last appointment" not in text
+
+
+def test_no_highlight_without_an_appointment(tmp_path):
+    view = load_view()
+    view["appointment"] = None
+    view["appointments"].insert(0, EARLIER_VISIT)
+    assert with_since_last(view)["since_last"] is None
+    text = " ".join(pages_text(render(view, tmp_path)))
+    assert "since the last appointment" not in text and "Questions for the appointment" not in text
+
+
+def test_lab_columns_have_readable_labels_and_units():
+    sessions = [{"labs": {"ige": {"value": 420, "unit": "IU/mL"}}},
+                {"labs": {"eosinophils": {"value": 0.6, "unit": "10^9/L"}, "vitamin_D": {"value": 30}}}]
+    assert lab_columns(sessions) == [
+        {"name": "eosinophils", "label": "Eosinophils", "unit": "10⁹/L", "raw_unit": "10^9/L"},
+        {"name": "ige", "label": "IgE", "unit": "IU/mL", "raw_unit": "IU/mL"},
+        {"name": "vitamin_D", "label": "Vitamin D", "unit": None, "raw_unit": None},
+    ]

@@ -17,10 +17,10 @@ from scalpsite.export import to_csv, to_json
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.load import Journal, load
 from scalpsite.memo import cached, code_digest, digest, link, tree_digest
-from scalpsite.notes import to_html, to_tree
 from scalpsite.photocheck import check_photos
 from scalpsite.publish import check_out, discard, stage, swap
 from scalpsite.themes import theme_dirs
+from scalpsite.view import make_view
 
 CACHE_DIR = ".scalpsite-cache"
 
@@ -132,36 +132,6 @@ def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> dict
     stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.timezone.utc)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
     return {"dossier": "dossier.pdf"}
-
-
-def make_view(journal: Journal, data: dict, photos: images.PhotoResult, charts: dict,
-              for_date: dt.date | None) -> dict:
-    """Everything the templates need: the analysis plus rendition paths and rendered notes."""
-    view_photos = {}
-    for s in data["sessions"]:
-        row = {}
-        for angle, src in s["photos"].items():
-            meta = photos.renditions.get(src)
-            if meta is None:
-                continue
-            base = f"{s['folder']}/{angle}"
-            row[angle] = {"web": f"photos/{base}.jpg", "thumb": f"photos/{base}.thumb.jpg",
-                          "print": f"print/{base}.jpg", "width": meta["width"], "height": meta["height"],
-                          "key": meta["key"]}
-        view_photos[s["folder"]] = row
-    appointments = [_appointment(a) for a in journal.appointments]
-    chosen = next((a for a in appointments if for_date and a["date"] == for_date.isoformat()), None)
-    return {
-        "data": data, "photos": view_photos, "charts": charts,
-        "notes_html": {s["folder"]: to_html(s["notes"]) for s in data["sessions"]},
-        "notes_tree": {s["folder"]: to_tree(s["notes"]) for s in data["sessions"]},
-        "appointments": appointments, "appointment": chosen,
-    }
-
-
-def _appointment(a) -> dict:
-    return {"date": a.date.isoformat(), "path": a.path, "clinician": a.meta.clinician,
-            "purpose": a.meta.purpose, "questions_html": to_html(a.body), "questions_tree": to_tree(a.body)}
 
 
 def _place_photos(view: dict, photos: images.PhotoResult, cache: Path, staging: Path) -> None:

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from scalpsite.errors import BuildError
+from scalpsite.view import lab_columns, previous_appointment, unit_text
 
 TEMPLATE = "dossier.typ"
 PARTS = "typst"  # optional folder of .typ files the template imports, per theme
@@ -51,11 +52,15 @@ def install_template(theme_dirs: list[Path], folder: Path) -> tuple[Path, Path]:
 def dossier_view(view: dict, workdir: Path) -> dict:
     """The view plus what the template needs chosen in advance: comparison sessions, files present."""
     out = dict(view)
+    unit = view["data"].get("density_unit")
+    out["data"] = {**view["data"], "density_unit": unit_text(unit) if unit else unit}
     out["photos"] = _present_photos(view.get("photos") or {}, workdir)
     out["charts"] = {k: p for k, p in sorted((view.get("charts") or {}).items())
                      if (workdir / p).is_file()}
     out.setdefault("appointment", None)
+    out.setdefault("since_last", None)
     out["comparison"] = comparison(view["data"], out["appointment"], view.get("appointments") or [])
+    out["lab_columns"] = lab_columns(view["data"].get("sessions") or [])
     return out
 
 
@@ -91,12 +96,10 @@ def _between(sessions: list[dict], first: str, last: str) -> list[dict]:
 
 def _since_last_visit(sessions, first, last, appointment, appointments) -> str | None:
     """The last session on or before the appointment preceding this one (what the physician saw)."""
-    if not appointment:
+    previous = previous_appointment(appointment, appointments)
+    if previous is None:
         return None
-    earlier = [a["date"] for a in appointments if a["date"] < appointment["date"]]
-    if not earlier:
-        return None
-    seen = [s for s in _between(sessions, first, last) if s["date"] <= max(earlier)]
+    seen = [s for s in _between(sessions, first, last) if s["date"] <= previous["date"]]
     return seen[-1]["folder"] if seen else None
 
 

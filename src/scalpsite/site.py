@@ -12,13 +12,13 @@ from jinja2 import (ChainableUndefined, ChoiceLoader, Environment, FileSystemLoa
 from scalpsite import scores
 from scalpsite.errors import BuildError
 from scalpsite.response import MILESTONE_LABELS
+from scalpsite.view import LAB_LABELS, unit_text
 
 DASH = "—"
 MINUS = "\u2212"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'")
-LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH"}
 RESPONSE_LABELS = {"not_reached": "No SALT30 response yet", "kept": "Response kept",
                    "lost": "Response lost (relapse)"}
 
@@ -78,6 +78,13 @@ def fmt_href(path) -> str:
     return quote(str(path), safe="/")
 
 
+def fmt_unit(value) -> str:
+    """A unit as typed, powers as superscripts ('10^9/L' as '10⁹/L'); "" when missing."""
+    if value is None or isinstance(value, Undefined):
+        return ""
+    return unit_text(value)
+
+
 # ---------- environment ----------
 
 def make_env(theme_dirs: list[Path]) -> Environment:
@@ -90,7 +97,7 @@ def make_env(theme_dirs: list[Path]) -> Environment:
         undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
     env.filters.update(num=fmt_num, signed=fmt_signed, date=fmt_date, label=fmt_label,
-                       week=fmt_week, href=fmt_href)
+                       week=fmt_week, href=fmt_href, unit=fmt_unit)
     env.globals.update(csp=CSP, milestone_labels=MILESTONE_LABELS,
                        phase_labels=scores.PHASE_LABELS, aa_iga_labels=scores.AA_IGA_LABELS,
                        response_labels=RESPONSE_LABELS, lab_labels=LAB_LABELS)
@@ -185,7 +192,8 @@ def render_site(view: dict, out: Path, theme_dirs: list[Path]) -> list[str]:
     angles = _angle_views(view)
     common = {"angle_views": angles, "view": view, "data": view["data"], "charts": view.get("charts", {}),
               "photos": view.get("photos", {}), "appointments": view.get("appointments", []),
-              "angles": view["data"].get("angles", []), "lab_names": _lab_names(view["data"])}
+              "angles": view["data"].get("angles", []), "lab_names": _lab_names(view["data"]),
+              "appointment": view.get("appointment"), "since_last": view.get("since_last")}
     written = copy_static(out, theme_dirs)
     for rel, template, context in pages(view, angles):
         root = "../" * rel.count("/")

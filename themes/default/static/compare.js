@@ -36,16 +36,18 @@
     range.value = "50";
     range.setAttribute("aria-label", "Divider position: left shows baseline, right shows latest");
     after.setAttribute("aria-hidden", "true");
-    stage.append(before, after, handle, make("span", "compare-label left", "Baseline"),
-                 make("span", "compare-label right", "Latest"));
+    var figures = box.querySelectorAll(".compare-item");
+    stage.append(before, after, handle,
+                 make("span", "compare-label left", figures[0].getAttribute("data-label") || "Baseline"),
+                 make("span", "compare-label right", figures[1].getAttribute("data-label") || "Latest"));
     ui.append(toggle, stage, range);
     box.insertBefore(ui, box.firstChild);
 
     var w = Number(imgs[0].getAttribute("width")), h = Number(imgs[0].getAttribute("height"));
-    if (w > 0 && h > 0) {
-      // keep portrait photos within the screen height
-      stage.style.maxWidth = "min(100%, calc(78vh * " + (w / h).toFixed(4) + "))";
-    }
+    // The slider, its range and the dated captions share one width that keeps the photo
+    // within the screen height, so both dates and the whole photo are seen at once.
+    var limit = w > 0 && h > 0 ? "min(100%, calc(60vh * " + (w / h).toFixed(4) + "))" : "";
+    function fit(slider) { box.style.maxWidth = slider ? limit : ""; }
 
     function show(value) {
       var v = Math.max(0, Math.min(100, Number(value)));
@@ -70,9 +72,11 @@
     toggle.addEventListener("click", function () {
       var slider = box.classList.toggle("is-slider");
       toggle.textContent = slider ? "Show side by side" : "Show slider";
+      fit(slider);
     });
 
     box.classList.add("is-enhanced", "is-slider");
+    fit(true);
     show(range.value);
   }
 
