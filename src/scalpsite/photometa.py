@@ -7,6 +7,7 @@ import io
 
 EXIF_IFD, MODEL, DATETIME, DATETIME_ORIGINAL = 0x8769, 0x0110, 0x0132, 0x9003
 STATS_SIZE = 96  # px on the long side: enough for a brightness and colour measure
+LUMA = (0.299, 0.587, 0.114)  # ITU-R BT.601 luminance weights
 
 
 def exif_facts(im) -> dict:
@@ -33,16 +34,19 @@ def light(im) -> dict:
     The brightest quarter is skin, scalp and background: unlike the mean of the whole
     photo it barely moves when hair grows back, but it follows the lamp and the window.
     brightness: median luminance of that quarter, 0-255; warmth: mean (R − B) / (R + G + B).
+    Pixels are ranked by luminance, ties by (R, G, B), so the result does not depend on order.
     """
+    import numpy as np
+
     small = im.convert("RGB")
     small.thumbnail((STATS_SIZE, STATS_SIZE))
-    raw = small.tobytes()
-    pixels = [tuple(raw[i:i + 3]) for i in range(0, len(raw), 3)]
-    lum = sorted(((0.299 * r + 0.587 * g + 0.114 * b), (r, g, b)) for r, g, b in pixels)
-    top = lum[len(lum) * 3 // 4:] or lum
-    brightness = top[len(top) // 2][0]
-    warmth = sum((r - b) / max(r + g + b, 1) for _, (r, g, b) in top) / len(top)
-    return {"brightness": round(brightness, 1), "warmth": round(warmth, 4)}
+    rgb = np.asarray(small, dtype=np.float64).reshape(-1, 3)
+    lum = rgb @ LUMA
+    ranked = np.lexsort((rgb[:, 2], rgb[:, 1], rgb[:, 0], lum))
+    top = ranked[len(ranked) * 3 // 4:]
+    r, g, b = rgb[top].T
+    warmth = float(np.mean((r - b) / np.maximum(r + g + b, 1)))
+    return {"brightness": round(float(lum[top[len(top) // 2]]), 1), "warmth": round(warmth, 4)}
 
 
 def embedded_preview(im):
