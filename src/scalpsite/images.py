@@ -28,6 +28,7 @@ class Job:
     source: str  # absolute path
     shown: str  # journal-relative path, for messages
     key: str
+    cache: str  # the folder the renditions go to
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def decode(path: str, long_side: int, facts: dict | None = None):
     return clean
 
 
-def _renditions(job: Job, cache: str) -> Rendered:
+def _renditions(job: Job) -> Rendered:
     from PIL import Image
 
     facts: dict = {}
@@ -98,12 +99,16 @@ def _renditions(job: Job, cache: str) -> Rendered:
     for name, (size, quality) in RENDITIONS.items():
         im = big.copy()
         im.thumbnail((size, size), Image.Resampling.LANCZOS)
-        im.save(Path(cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality, optimize=True)
+        # Written aside, then renamed: a killed build never leaves half a rendition in the cache.
+        final = Path(job.cache) / f"{job.key}-{name}.jpg"
+        part = final.with_name(f".{final.name}.{os.getpid()}.part")
+        im.save(part, "JPEG", quality=quality, optimize=True)
+        os.replace(part, final)
         web = web or im.size
     return Rendered(job.key, web[0], web[1], facts=facts)
 
 
-def _facts(job: Job, cache: str) -> Rendered:
+def _facts(job: Job) -> Rendered:
     """EXIF facts and light, from the embedded preview when the photo has one."""
     from PIL import Image
 
@@ -128,27 +133,27 @@ def _jpeg_ends(path: str) -> bool:
         return b"\xff\xd9" in f.read()
 
 
-def _guarded(step, job: Job, cache: str) -> Rendered:
+def _guarded(step, job: Job) -> Rendered:
     """Run one photo step; a photo that cannot be decoded becomes an error message, not an exception."""
     from PIL import Image, UnidentifiedImageError
 
     _register_heif()
     try:
-        return step(job, cache)
+        return step(job)
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return Rendered(job.key, 0, 0, _describe(exc))
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         return Rendered(job.key, 0, 0, f"cannot decode the photo ({exc})")
 
 
-def render_one(job: Job, cache: str) -> Rendered:
+def render_one(job: Job) -> Rendered:
     """Write the renditions of one photo into the cache; errors become a message."""
-    return _guarded(_renditions, job, cache)
+    return _guarded(_renditions, job)
 
 
-def inspect_one(job: Job, cache: str) -> Rendered:
+def inspect_one(job: Job) -> Rendered:
     """Only the facts of a photo (EXIF, size, light) from a small decode; no renditions."""
-    return _guarded(_facts, job, cache)
+    return _guarded(_facts, job)
 
 
 def _describe(exc: Exception) -> str:
@@ -175,20 +180,20 @@ class Cache:
         if not stale:
             self.index.update({k: index.get(k, {}) for k in ("sources", "renditions", "facts")})
 
-    def key_for(self, source: Path) -> str:
-        """Content key of a photo, from the index when size and mtime are unchanged."""
-        st = source.stat()
-        stamp = f"{st.st_size}:{st.st_mtime_ns}"
-        entry = self.index["sources"].get(str(source))
-        if entry and entry["stamp"] == stamp:
-            return entry["key"]
-        digest = hashlib.sha256(SETTINGS_KEY.encode())
-        with open(source, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                digest.update(chunk)
-        key = digest.hexdigest()[:32]
-        self.index["sources"][str(source)] = {"stamp": stamp, "key": key}
-        return key
+    def keys_for(self, sources: list[Path], workers: Workers) -> dict[Path, str]:
+        """Content key of each photo: from the index when size and mtime are unchanged, else hashed."""
+        keys, stamps = {}, {}
+        for source in sources:
+            st = source.stat()
+            stamps[source] = f"{st.st_size}:{st.st_mtime_ns}"
+            entry = self.index["sources"].get(str(source))
+            if entry and entry["stamp"] == stamps[source]:
+                keys[source] = entry["key"]
+        changed = [s for s in sources if s not in keys]
+        for source, key in zip(changed, workers.map(content_key, [str(s) for s in changed])):
+            keys[source] = key
+            self.index["sources"][str(source)] = {"stamp": stamps[source], "key": key}
+        return keys
 
     def meta(self, key: str, bucket: str = "renditions") -> dict | None:
         """What is known of a photo: its renditions, or (bucket 'facts') at least its facts."""
@@ -216,22 +221,39 @@ class Cache:
         return self.folder / f"{key}-{name}.jpg"
 
 
-def _run(worker, jobs: list[Job], cache: Path, progress: Progress | None) -> Iterator[Rendered]:
-    """Results in job order; `progress(done, total)` is called after each photo."""
-    if len(jobs) <= 2 or (os.cpu_count() or 1) == 1:
-        results = (worker(j, str(cache)) for j in jobs)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(max_workers=os.cpu_count())
-        results = pool.map(worker, jobs, [str(cache)] * len(jobs), chunksize=2)
-    try:
+class Workers:
+    """A process pool on all cores, started only when there is enough work to share."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn, items: list, progress: Progress | None = None) -> Iterator:
+        """fn over items, results in order; `progress(done, total)` after each one."""
+        if len(items) <= 2 or (os.cpu_count() or 1) == 1:
+            results = map(fn, items)
+        else:
+            self.pool = self.pool or ProcessPoolExecutor(max_workers=os.cpu_count())
+            results = self.pool.map(fn, items, chunksize=2)
         for done, r in enumerate(results, start=1):
             if progress:
-                progress(done, len(jobs))
+                progress(done, len(items))
             yield r
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def content_key(path: str) -> str:
+    """The cache key of a photo: a hash of its bytes and of the rendition settings."""
+    digest = hashlib.sha256(SETTINGS_KEY.encode())
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:32]
 
 
 @dataclass
@@ -257,17 +279,19 @@ def inspect(root: Path, photos: list[str], cache_dir: Path, progress: Progress |
 def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progress: Progress | None) -> PhotoResult:
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
-    keys = {p: cache.key_for(root / p) for p in photos}
-    todo, seen = [], set()
-    for p, key in keys.items():
-        meta = cache.meta(key, bucket)
-        files = bucket == "facts" or all(cache.path(key, n).is_file() for n in RENDITIONS)
-        if not (meta and (meta["error"] or files)) and key not in seen:
-            todo.append(Job(str(root / p), p, key))
-            seen.add(key)
-    worker = render_one if bucket == "renditions" else inspect_one
-    for r in _run(worker, todo, cache_dir, progress):
-        cache.remember(r, bucket)
+    with Workers() as workers:
+        by_source = cache.keys_for([root / p for p in photos], workers)
+        keys = {p: by_source[root / p] for p in photos}
+        todo, seen = [], set()
+        for p, key in keys.items():
+            meta = cache.meta(key, bucket)
+            files = bucket == "facts" or all(cache.path(key, n).is_file() for n in RENDITIONS)
+            if not (meta and (meta["error"] or files)) and key not in seen:
+                todo.append(Job(str(root / p), p, key, str(cache_dir)))
+                seen.add(key)
+        worker = render_one if bucket == "renditions" else inspect_one
+        for r in workers.map(worker, todo, progress):
+            cache.remember(r, bucket)
     cache.save({str(root / p) for p in photos})
     return _result(keys, cache, len(todo), bucket)
 
