@@ -11,6 +11,9 @@ from scalpsite.errors import JournalError
 
 MAX_BYTES = 1_000_000  # a session file is a few hundred bytes; refuse what cannot be one
 MAX_NODES = 50_000
+# libyaml composes the same nodes, with the same lines, several times faster; the pure-Python
+# loader is the fallback and the one that explains errors.
+FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -49,26 +52,9 @@ def read_text(path: Path, shown: str) -> str:
 def parse_yaml(text: str, shown: str) -> YamlDoc:
     """Parse one YAML document; anchors/aliases and non-scalar keys are refused."""
     try:
-        loader = yaml.SafeLoader(text)
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise JournalError(f"the file contains a control character ({exc.character!r}) that YAML does not "
-                           "allow; save it as plain text", shown, line) from exc
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or "invalid YAML"
-        raise JournalError(f"invalid YAML: {problem}", shown, line) from exc
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise JournalError(f"the file contains a character ({exc.character!r}) that YAML does not allow; "
-                           "save it as plain text", shown, line) from exc
-    except yaml.YAMLError as exc:
-        raise JournalError(f"invalid YAML: {exc}", shown) from exc
-    finally:
-        loader.dispose()
+        loader, node = _compose(text, FastLoader)
+    except yaml.YAMLError:  # the pure-Python loader words the error and gives its line
+        loader, node = _compose_or_explain(text, shown)
     doc = YamlDoc(None)
     if node is None:
         doc.data = {}
@@ -76,6 +62,31 @@ def parse_yaml(text: str, shown: str) -> YamlDoc:
     builder = _Builder(loader, shown, doc.lines)
     doc.data = builder.build(node, (), 1)
     return doc
+
+
+def _compose(text: str, loader_class) -> tuple:
+    loader = loader_class(text)
+    try:
+        return loader, loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _compose_or_explain(text: str, shown: str) -> tuple:
+    """Compose with the pure-Python loader, turning its errors into a JournalError with a line."""
+    try:
+        return _compose(text, yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or "invalid YAML"
+        raise JournalError(f"invalid YAML: {problem}", shown, line) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise JournalError(f"the file contains a control character ({exc.character!r}) that YAML does not "
+                           "allow; save it as plain text", shown, line) from exc
+    except yaml.YAMLError as exc:
+        raise JournalError(f"invalid YAML: {exc}", shown) from exc
 
 
 class _Builder:
