@@ -87,10 +87,11 @@ KILLER = """
 import sys, time, pathlib
 import scalpsite.site as site
 real = site.render_site
-def slow(view, out, dirs):
-    real(view, out, dirs)
+def slow(view, out, dirs, *rest):
+    written = real(view, out, dirs, *rest)
     pathlib.Path(sys.argv[2]).write_text("half-way")
     time.sleep(60)
+    return written
 site.render_site = slow
 from scalpsite.build import build
 build(pathlib.Path(sys.argv[1]), pdf=False)

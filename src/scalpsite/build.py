@@ -114,15 +114,17 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: P
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
     cache = journal.root / CACHE_DIR
     chart_input = {k: data[k] for k in ("sessions", "treatments", "conditions", "density_zones", "density_unit")}
-    charts = cached(cache / "charts", digest("charts", chart_input, code_digest("charts")), staging,
+    charts = cached(cache / "charts", digest("charts", chart_input, code_digest()), staging,
                     lambda: render_charts(data, staging))
     view = make_view(journal, data, photos, charts, for_date)
     _place_photos(view, photos, cache / "renditions", staging)
     dirs = theme_dirs(journal.root, journal.config.theme)
-    render_site(view, staging, dirs)
+    inputs = digest(view, tree_digest(dirs), code_digest())
+    cached(cache / "site", digest("site", inputs), staging,
+           lambda: {rel: rel for rel in render_site(view, staging, dirs, cache / "jinja")})
     if pdf:
-        key = digest("dossier", view, tree_digest(dirs), code_digest("dossier"))
-        cached(cache / "dossier", key, staging, lambda: _render_pdf(view, staging, dirs, data))
+        cached(cache / "dossier", digest("dossier", inputs), staging,
+               lambda: _render_pdf(view, staging, dirs, data))
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 

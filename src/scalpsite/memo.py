@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -30,9 +31,13 @@ def tree_digest(folders: list[Path]) -> str:
     return h.hexdigest()[:32]
 
 
-def code_digest(module: str) -> str:
-    """A hash of one scalpsite module's source, so a changed renderer invalidates its cache."""
-    return hashlib.sha256((Path(__file__).parent / f"{module}.py").read_bytes()).hexdigest()[:16]
+@functools.cache
+def code_digest() -> str:
+    """A hash of scalpsite's own source, so a changed renderer, label or score invalidates the cache."""
+    h = hashlib.sha256()
+    for p in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str]]) -> dict[str, str]:

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote
 
-from jinja2 import (ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader,
-                    PrefixLoader, Undefined, select_autoescape)
+from jinja2 import (ChainableUndefined, ChoiceLoader, Environment, FileSystemBytecodeCache,
+                    FileSystemLoader, PrefixLoader, Undefined, select_autoescape)
 
 from scalpsite import scores
 from scalpsite.errors import BuildError
@@ -87,21 +87,32 @@ def fmt_unit(value) -> str:
 
 # ---------- environment ----------
 
-def make_env(theme_dirs: list[Path]) -> Environment:
-    """jinja2 environment: theme templates override the default; '!default/x' loads the default's."""
+def make_env(theme_dirs: list[Path], bytecode: Path | None = None) -> Environment:
+    """jinja2 environment: theme templates override the default; '!default/x' loads the default's.
+
+    With `bytecode`, compiled templates are kept in that folder, so a rebuild does not compile
+    them again (jinja2 checks each template's source before reusing its code).
+    """
     loaders = [FileSystemLoader(str(d / "templates")) for d in theme_dirs]
     default = FileSystemLoader(str(theme_dirs[-1] / "templates"))
     env = Environment(
         loader=ChoiceLoader([*loaders, PrefixLoader({"!default": default})]),
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True),
         undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
+        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(bytecode))
     env.filters.update(num=fmt_num, signed=fmt_signed, date=fmt_date, label=fmt_label,
                        week=fmt_week, href=fmt_href, unit=fmt_unit)
     env.globals.update(csp=CSP, milestone_labels=MILESTONE_LABELS,
                        phase_labels=scores.PHASE_LABELS, aa_iga_labels=scores.AA_IGA_LABELS,
                        response_labels=RESPONSE_LABELS, lab_labels=LAB_LABELS)
     return env
+
+
+def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 # ---------- page contexts (selection of what to show; no scores computed here) ----------
@@ -186,9 +197,9 @@ def copy_static(out: Path, theme_dirs: list[Path]) -> list[str]:
     return sorted(written)
 
 
-def render_site(view: dict, out: Path, theme_dirs: list[Path]) -> list[str]:
+def render_site(view: dict, out: Path, theme_dirs: list[Path], bytecode: Path | None = None) -> list[str]:
     """Write the HTML pages and theme static files into `out`; return the sorted paths written."""
-    env = make_env(theme_dirs)
+    env = make_env(theme_dirs, bytecode)
     angles = _angle_views(view)
     common = {"angle_views": angles, "view": view, "data": view["data"], "charts": view.get("charts", {}),
               "photos": view.get("photos", {}), "appointments": view.get("appointments", []),
