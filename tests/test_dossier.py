@@ -287,3 +287,33 @@ def test_lab_columns_have_readable_labels_and_units():
         {"name": "ige", "label": "IgE", "unit": "IU/mL", "raw_unit": "IU/mL"},
         {"name": "vitamin_D", "label": "Vitamin D", "unit": None, "raw_unit": None},
     ]
+
+
+def fortnightly(count: int) -> list[dict]:
+    start = dt.date(2025, 1, 6)
+    return [{"folder": f"s{i:03d}", "date": (start + dt.timedelta(days=14 * i)).isoformat()} for i in range(count)]
+
+
+@pytest.mark.parametrize("count, must, expected", [
+    (5, [], ["s000", "s001", "s002", "s003", "s004"]),  # all fit
+    (9, [], ["s000", "s002", "s004", "s006", "s008"]),  # first, last, three evenly between
+    (9, ["s007"], ["s000", "s003", "s005", "s007", "s008"]),  # a must-have takes a place
+    (9, ["s001", "s002", "s003"], ["s000", "s001", "s002", "s004", "s008"]),  # must-haves: half the places at most
+    (9, ["nope"], ["s000", "s002", "s004", "s006", "s008"]),  # an unknown folder is ignored
+])
+def test_timeline_folders_spread_over_time(count, must, expected):
+    assert dossier.timeline_folders(fortnightly(count), must, 5) == expected
+
+
+def test_timeline_folders_follow_dates_not_positions():
+    sessions = fortnightly(6) + [{"folder": "late", "date": "2026-12-01"}]
+    assert dossier.timeline_folders(sessions, [], 3) == ["s000", "s005", "late"]
+
+
+def test_long_dossier_timeline_shows_a_bounded_sample(long_dossier):
+    view, pages = long_dossier
+    text = " ".join(pages)
+    limit = dossier.TIMELINE_LIMIT
+    assert f"then {limit} of the 60 sessions, spread over time" in text
+    shown = dossier.timeline_folders(view["data"]["sessions"], [], limit)
+    assert len(shown) == limit and shown[0] == view["data"]["sessions"][0]["folder"]

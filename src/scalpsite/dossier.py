@@ -11,6 +11,10 @@ from scalpsite.errors import BuildError
 from scalpsite.view import lab_columns, previous_appointment, unit_text
 
 TEMPLATE = "dossier.typ"
+# Thumbnails per angle in the PDF's timeline grid (three rows of eight). A multi-year journal
+# shows a sample spread over time: the grid stays readable, the PDF small, and typst's memory
+# flat; the site and the tables keep every session.
+TIMELINE_LIMIT = 24
 PARTS = "typst"  # optional folder of .typ files the template imports, per theme
 SCRATCH = "_dossier"  # where the template is copied inside workdir; removed afterwards
 
@@ -60,6 +64,8 @@ def dossier_view(view: dict, workdir: Path) -> dict:
     out.setdefault("appointment", None)
     out.setdefault("since_last", None)
     out["comparison"] = comparison(view["data"], out["appointment"], view.get("appointments") or [])
+    must = [c["folder"] for c in out["comparison"]] + list((out["since_last"] or {}).get("folders") or [])
+    out["timeline"] = timeline_folders(view["data"].get("sessions") or [], must, TIMELINE_LIMIT)
     out["lab_columns"] = lab_columns(view["data"].get("sessions") or [])
     return out
 
@@ -111,6 +117,27 @@ def _middle_in_time(sessions: list[dict], first: str, last: str) -> str | None:
     dates = {s["folder"]: dt.date.fromisoformat(s["date"]) for s in sessions}
     mid = dates[first] + (dates[last] - dates[first]) / 2
     return min(inner, key=lambda s: (abs(dates[s["folder"]] - mid), s["date"]))["folder"]
+
+
+def timeline_folders(sessions: list[dict], must: list[str], limit: int) -> list[str]:
+    """At most `limit` session folders in date order: all when they fit, else a spread over time.
+
+    The first and the last session are always in; then the folders of `must` in their order
+    (the compared sessions, then those since the last visit) up to half the places; the rest
+    go to the sessions nearest to evenly spaced dates between the first and the last.
+    """
+    if len(sessions) <= limit:
+        return [s["folder"] for s in sessions]
+    dates = {s["folder"]: dt.date.fromisoformat(s["date"]) for s in sessions}
+    chosen = set(list(dict.fromkeys(f for f in must if f in dates))[:limit // 2])
+    first, last = dates[sessions[0]["folder"]], dates[sessions[-1]["folder"]]
+    chosen |= {sessions[0]["folder"], sessions[-1]["folder"]}
+    slots = limit - len(chosen)
+    for i in range(1, slots + 1):
+        target = first + (last - first) * i / (slots + 1)
+        free = [f for f in dates if f not in chosen]
+        chosen.add(min(free, key=lambda f: (abs(dates[f] - target), dates[f])))
+    return [s["folder"] for s in sessions if s["folder"] in chosen]
 
 
 def _font_dir() -> Path:
