@@ -229,6 +229,29 @@ def test_rebuild_reuses_cached_charts_and_dossier_until_the_data_changes(runner,
     assert after["dossier.pdf"] != first["dossier.pdf"]
 
 
+def test_noop_rebuild_renders_nothing_again(runner, journal, monkeypatch):
+    import scalpsite.charts
+    import scalpsite.dossier
+    import scalpsite.site
+
+    assert runner.invoke(main, ["build", str(journal)]).exit_code == 0
+    first = tree(journal / "_site")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendered again although nothing changed")
+
+    for module, name in ((scalpsite.site, "render_site"), (scalpsite.charts, "render_charts"),
+                         (scalpsite.dossier, "render_dossier")):
+        monkeypatch.setattr(module, name, refuse)
+    result = runner.invoke(main, ["build", str(journal)])
+    assert result.exit_code == 0, result.output
+    assert "0 photos processed, 10 from cache" in result.output
+    assert tree(journal / "_site") == first
+    (journal / "sessions/2025-03-03/notes.md").write_text("A new note.\n")
+    result = runner.invoke(main, ["build", str(journal), "--no-pdf"])  # the site must render again
+    assert result.exit_code == 1 and "rendered again" in result.output
+
+
 @pytest.mark.parametrize("theme", ["../../etc", "/tmp/x", "dark/../../x"])
 def test_theme_names_cannot_leave_the_journal(runner, journal, theme):
     config = (journal / "scalpsite.yaml").read_text() + f"theme: {theme!r}\n"
