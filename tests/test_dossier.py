@@ -14,7 +14,7 @@ from scalpsite import dossier
 from scalpsite.errors import BuildError
 from scalpsite.site import fmt_date, fmt_label, fmt_num
 from scalpsite.themes import builtin_themes
-from scalpsite.view import lab_columns, since_last_appointment
+from scalpsite.view import lab_columns, medication_periods, since_last_appointment
 
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("typst")
@@ -75,7 +75,8 @@ def many_sessions_view(count: int) -> dict:
         s = copy.deepcopy(last)
         s["folder"] = s["date"] = (start + dt.timedelta(days=14 * i)).isoformat()
         s |= {"week": last["week"] + 2 * i, "days_on_treatment": last["days_on_treatment"] + 14 * i,
-              "salt": round(last["salt"] - 0.3 * i, 1), "side_effects": []}
+              "salt": round(last["salt"] - 0.3 * i, 1), "side_effects": [],
+              "medications": ["dupilumab 300 mg q2w"] + (["tacrolimus ointment"] if i > 30 else [])}
         if i % 3 == 0:  # rows several lines tall in the side-effects table
             s["side_effects"] = [{"key": "headache", "label": "Headache", "name": "headache",
                                   "severity": "mild", "notes": f"{LONG_NOTE} (entry {i})"}]
@@ -317,3 +318,30 @@ def test_long_dossier_timeline_shows_a_bounded_sample(long_dossier):
     assert f"then {limit} of the 60 sessions, spread over time" in text
     shown = dossier.timeline_folders(view["data"]["sessions"], [], limit)
     assert len(shown) == limit and shown[0] == view["data"]["sessions"][0]["folder"]
+
+
+def meds(*lists) -> list[dict]:
+    return [{"date": f"2025-0{i + 1}-01", "medications": m} for i, m in enumerate(lists)]
+
+
+@pytest.mark.parametrize("sessions, expected", [
+    (meds(["a"], ["a"], ["a", "b"], ["a"]), [("2025-01-01", "2025-02-01", 2, ["a"]),
+                                             ("2025-03-01", "2025-03-01", 1, ["a", "b"]),
+                                             ("2025-04-01", "2025-04-01", 1, ["a"])]),
+    (meds(["a"], [], ["a"]), [("2025-01-01", "2025-01-01", 1, ["a"]), ("2025-02-01", "2025-02-01", 1, []),
+                              ("2025-03-01", "2025-03-01", 1, ["a"])]),
+    (meds([], []), []),
+    ([], []),
+])
+def test_medication_periods_merge_unchanged_sessions(sessions, expected):
+    runs = medication_periods(sessions)
+    assert [(r["from"], r["to"], r["sessions"], r["medications"]) for r in runs] == expected
+
+
+def test_long_dossier_lists_medication_changes_not_every_session(long_dossier):
+    view, pages = long_dossier
+    text = " ".join(pages)
+    runs = medication_periods(view["data"]["sessions"])
+    assert "Medications over time" in text and len(runs) < len(view["data"]["sessions"]) / 4
+    last = runs[-1]
+    assert f"{fmt_date(last['from'])} {fmt_date(last['to'])} {last['sessions']}" in text

@@ -241,3 +241,12 @@ def test_since_last_appointment(chosen, earlier, expected):
 ])
 def test_fmt_unit(value, expected):
     assert site.fmt_unit(value) == expected
+
+
+def test_index_lists_medication_changes(view, tmp_path):
+    first, last = view["data"]["sessions"][0], view["data"]["sessions"][-1]
+    first["medications"], last["medications"] = ["dupilumab 300 mg q2w"], ["dupilumab 300 mg q2w", "<b>cream</b>"]
+    build(view, tmp_path / "out")
+    text = " ".join(html_pages(tmp_path / "out")["index.html"].text)
+    assert "Medications over time" in text
+    assert "dupilumab 300 mg q2w; <b>cream</b>" in text  # escaped: shown as typed

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from scalpsite.errors import BuildError
-from scalpsite.view import lab_columns, previous_appointment, unit_text
+from scalpsite.view import lab_columns, medication_periods, previous_appointment, unit_text
 
 TEMPLATE = "dossier.typ"
 # Thumbnails per angle in the PDF's timeline grid (three rows of eight). A multi-year journal
@@ -67,6 +67,7 @@ def dossier_view(view: dict, workdir: Path) -> dict:
     must = [c["folder"] for c in out["comparison"]] + list((out["since_last"] or {}).get("folders") or [])
     out["timeline"] = timeline_folders(view["data"].get("sessions") or [], must, TIMELINE_LIMIT)
     out["lab_columns"] = lab_columns(view["data"].get("sessions") or [])
+    out["medication_periods"] = medication_periods(view["data"].get("sessions") or [])
     return out
 
 

@@ -12,7 +12,7 @@ from jinja2 import (ChainableUndefined, ChoiceLoader, Environment, FileSystemByt
 from scalpsite import scores
 from scalpsite.errors import BuildError
 from scalpsite.response import MILESTONE_LABELS
-from scalpsite.view import LAB_LABELS, unit_text
+from scalpsite.view import LAB_LABELS, medication_periods, unit_text
 
 DASH = "—"
 MINUS = "\u2212"
@@ -204,6 +204,7 @@ def render_site(view: dict, out: Path, theme_dirs: list[Path], bytecode: Path | 
     common = {"angle_views": angles, "view": view, "data": view["data"], "charts": view.get("charts", {}),
               "photos": view.get("photos", {}), "appointments": view.get("appointments", []),
               "angles": view["data"].get("angles", []), "lab_names": _lab_names(view["data"]),
+              "medication_periods": medication_periods(view["data"].get("sessions", [])),
               "appointment": view.get("appointment"), "since_last": view.get("since_last")}
     written = copy_static(out, theme_dirs)
     for rel, template, context in pages(view, angles):

@@ -57,6 +57,23 @@ def lab_columns(sessions: list[dict]) -> list[dict]:
             for name, unit in sorted(units.items())]
 
 
+def medication_periods(sessions: list[dict]) -> list[dict]:
+    """Runs of consecutive sessions that list the same medications, as {from, to, sessions, medications}.
+
+    A long journal repeats one list for months; the physician wants to see when it changed.
+    An empty list is a run of its own ("none recorded"); without any medication, no runs at all.
+    """
+    runs: list[dict] = []
+    for s in sessions:
+        meds = list(s.get("medications") or [])
+        if runs and runs[-1]["medications"] == meds:
+            runs[-1]["to"] = s["date"]
+            runs[-1]["sessions"] += 1
+        else:
+            runs.append({"from": s["date"], "to": s["date"], "sessions": 1, "medications": meds})
+    return runs if any(r["medications"] for r in runs) else []
+
+
 def _readable(key: str) -> str:
     """'vitamin_D' as 'Vitamin D': underscores to spaces, first letter up, the rest as typed."""
     text = key.replace("_", " ")
