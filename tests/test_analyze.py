@@ -131,3 +131,69 @@ def test_export_csv_has_density_columns(runner, journal):
     assert header[:3] == ["folder", "date", "baseline"]
     assert "density_frontal" in header and "density_crown" in header
     assert len(result.output.splitlines()) == 3
+
+
+def _nullable(kind: str | dict) -> dict:
+    return {"anyOf": [{"type": kind} if isinstance(kind, str) else kind, {"type": "null"}]}
+
+
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+NUMBER_MAP = {"type": "object", "additionalProperties": {"type": "number"}}
+CONTRACT = {  # DESIGN.md, "Machine-readable outputs", as a JSON Schema: types and nulls, not only keys
+    "type": "object",
+    "required": ["title", "generated_for", "treatments", "sessions", "milestones", "schedule"],
+    "properties": {
+        "title": {"type": "string"}, "generated_for": DATE,
+        "treatments": {"type": "array", "items": {"type": "object", "required": ["drug", "start"],
+                                                   "properties": {"drug": {"type": "string"}, "start": DATE}}},
+        "sessions": {"type": "array", "items": {
+            "type": "object", "required": sorted(CONTRACT_SESSION_KEYS),
+            "properties": {
+                "folder": {"type": "string"}, "date": DATE, "baseline": {"type": "boolean"},
+                "days_on_treatment": _nullable("integer"),
+                "phase": _nullable({"enum": ["observation", "response_window", "continued_assessment",
+                                             "maintenance"]}),
+                "salt": _nullable("number"), "salt_regions": _nullable(NUMBER_MAP),
+                "salt_class": _nullable({"enum": ["S0", "S1", "S2", "S3", "S4", "S5"]}),
+                "aa_iga": _nullable({"enum": [0, 1, 2, 3, 4]}),
+                "salt_change": _nullable("number"), "salt_improvement_pct": _nullable("number"),
+                "density": NUMBER_MAP, "density_change_pct": {"type": "object",
+                                                              "additionalProperties": _nullable("number")},
+                "vellus_pct": _nullable("number"), "itch": _nullable("number"), "easi": _nullable("number"),
+                "easi_improvement_pct": _nullable("number"), "poem": _nullable("integer"),
+                "dlqi": _nullable("integer"),
+                "side_effects": {"type": "array", "items": {"type": "object", "required": ["name", "severity"]}},
+                "photos": {"type": "object", "additionalProperties": {"type": "string"}},
+            }}},
+        "milestones": {"type": "object", "required": sorted(CONTRACT_MILESTONES),
+                       "additionalProperties": _nullable(DATE)},
+        "schedule": {"type": "object", "required": ["last_session", "next_due", "overdue"],
+                     "properties": {"last_session": _nullable(DATE), "next_due": _nullable(DATE),
+                                    "overdue": {"type": "boolean"}}},
+    },
+}
+
+
+def test_export_of_a_partial_journal_validates_against_the_contract(runner, tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    journal = write_journal(tmp_path, {
+        "2025-01-06": salt(50) + "ad: {itch: 7, poem: [2, 3, 1, 0, 4, 2, 1]}\ndlqi: [1, 0, 2, 1, 0, 0, 1, 0, 1, 2]\n",
+        "2025-02-03": "density: {frontal: 80}\n",  # only some measures recorded
+        "2025-03-03": salt(20) + "ad: {itch: 2, easi: 3.5}\n",
+    })
+    result = runner.invoke(main, ["export", str(journal), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    jsonschema.validate(data, CONTRACT)
+    first, middle, last = data["sessions"]
+    assert (first["poem"], first["dlqi"]) == (13, 8)  # the answers, summed
+    assert middle["salt"] is None and middle["itch"] is None and middle["easi_improvement_pct"] is None
+    assert last["salt_improvement_pct"] == 60.0 and data["milestones"]["salt50"] == "2025-03-03"
+    assert data["milestones"]["itch_minus_4"] == "2025-03-03" and data["milestones"]["salt75"] is None
+
+
+def test_example_export_validates_against_the_contract():
+    jsonschema = pytest.importorskip("jsonschema")
+    from conftest import REPO
+
+    jsonschema.validate(json.loads((REPO / "tests/expected/example-data.json").read_text()), CONTRACT)
