@@ -77,6 +77,21 @@ def test_no_baseline_and_missing_yaml_and_photo(tmp_path):
     assert "no front photo" in has(found, "missing-photo", "sessions/2025-02-07").message
 
 
+def test_empty_journal_has_no_sessions_finding(tmp_path):
+    root = write_journal(tmp_path / "j", {})
+    has(findings(root), "no-sessions", "sessions")
+
+
+def test_session_folder_linked_from_outside_is_refused(tmp_path):
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, photos=True)
+    elsewhere = write_journal(tmp_path / "other", {"2025-03-03": COMPLETE}, photos=True)
+    (root / "sessions/2025-03-03").symlink_to(elsewhere / "sessions/2025-03-03")
+    found = findings(root)
+    hit = has(found, "session-outside", "sessions/2025-03-03")
+    assert hit.level.value == "error"
+    assert not [f for f in found if f.path.startswith("sessions/2025-03-03/")]  # nothing read from it
+
+
 def test_overdue_as_of_today(tmp_path, journal):
     assert not [f for f in findings(journal, dt.date(2025, 3, 31)) if f.code == "session-overdue"]
     found = findings(journal, dt.date(2025, 4, 30))
