@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from scalpsite.cli import main
 
 from conftest import COMPLETE, write_journal
@@ -125,3 +127,21 @@ def test_every_command_has_help_and_is_in_the_readme():
     for name, command in main.commands.items():
         assert command.help, name
         assert f"scalpsite {name}" in readme, name
+
+
+def test_export_with_broken_config_lists_the_problems(runner, tmp_path):
+    root = write_journal(tmp_path / "j", {}, config="treatments: [{drug: x}]\ntitel: y\n")
+    result = runner.invoke(main, ["export", str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "scalpsite.yaml:1: missing key 'start' in 'treatments[0]'" in result.output
+    assert "scalpsite.yaml:2: unknown key 'titel' (did you mean 'title'?)" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["export", "--format", "xml"], "'xml' is not one of 'json', 'csv'"),
+    (["schema", "--kind", "photos"], "'photos' is not one of 'session', 'config'"),
+    (["export", "--as-of", "soon"], "'soon' is not a date; use YYYY-MM-DD"),
+])
+def test_export_and_schema_usage_errors(runner, journal, args, message):
+    result = runner.invoke(main, args[:1] + ([str(journal)] if args[0] == "export" else []) + args[1:])
+    assert result.exit_code == 2 and message in result.output

@@ -57,7 +57,7 @@ def require_config(journal: Journal) -> None:
     if journal.config is None:
         problems = [f for f in journal.findings if f.path == "scalpsite.yaml"]
         lines = "\n".join(f"  {f.location()}: {f.message}" for f in problems)
-        raise JournalError(f"scalpsite.yaml has errors; fix them to build:\n{lines}")
+        raise JournalError(f"scalpsite.yaml has errors; fix them and run the command again:\n{lines}")
 
 
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
