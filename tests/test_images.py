@@ -1,6 +1,7 @@
 """images: upright, sRGB, metadata-free renditions; bad photos become findings; caching."""
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,32 @@ def test_other_formats_render(tmp_path, name, fmt):
     upright_marker().save(tmp_path / name, fmt)
     result, _ = render(tmp_path, name)
     assert not result.findings and result.renditions[name]["width"] == 400
+
+
+def test_build_with_bad_photos_goes_on_shows_placeholders_and_exits_1(tmp_path):
+    from click.testing import CliRunner
+
+    from scalpsite.cli import main
+    from conftest import COMPLETE, write_journal
+
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE}, photos=True)
+    session = root / "sessions/2025-03-03"
+    (session / "front.jpg").write_bytes(b"")
+    (session / "back.jpg").write_text("not a photo")
+    (session / "left.jpg").write_bytes((session / "right.jpg").read_bytes()[:600])
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "3 error(s)" in result.output
+    page = (root / "_site/sessions/2025-03-03.html").read_text()
+    assert page.count("no photo</span>") == 3
+    assert all(f"sessions/2025-03-03/{a}.jpg" in page for a in ("front", "back", "left"))  # named in findings
+    assert (root / "_site/photos/2025-03-03/right.jpg").is_file() and (root / "_site/dossier.pdf").is_file()
+    assert not (root / "_site/photos/2025-03-03/front.jpg").exists()
+
+
+def test_touched_photo_is_hashed_again_but_not_rendered_again(tmp_path):
+    save_oriented(tmp_path / "a.jpg", 1)
+    images.process(tmp_path, ["a.jpg"], tmp_path / "cache")
+    os.utime(tmp_path / "a.jpg", ns=(1, 1))  # as a git checkout or a copy does
+    again = images.process(tmp_path, ["a.jpg"], tmp_path / "cache")
+    assert (again.rendered, again.cached) == (0, 1)
