@@ -178,3 +178,15 @@ def test_touched_photo_is_hashed_again_but_not_rendered_again(tmp_path):
     os.utime(tmp_path / "a.jpg", ns=(1, 1))  # as a git checkout or a copy does
     again = images.process(tmp_path, ["a.jpg"], tmp_path / "cache")
     assert (again.rendered, again.cached) == (0, 1)
+
+
+def test_half_written_renditions_of_a_killed_build_are_removed(tmp_path):
+    save_oriented(tmp_path / "a.jpg", 1)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old, fresh = cache / ".k-web.jpg.123.part", cache / ".k-thumb.jpg.456.part"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written by another build")
+    os.utime(old, (1, 1))
+    images.process(tmp_path, ["a.jpg"], cache)
+    assert not old.exists() and fresh.exists()

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +19,7 @@ from scalpsite.photometa import embedded_preview, exif_facts, light
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
 SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)
 INDEX_FILE = "index.json"
+STALE_PART_SECONDS = 3600
 Progress = Callable[[int, int], None]
 
 
@@ -213,6 +215,9 @@ class Cache:
                 for name in RENDITIONS:
                     self.path(key, name).unlink(missing_ok=True)
         self.index["sources"] = sources
+        for part in self.folder.glob(".*.part"):  # left by a killed build; a live one is younger
+            if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink(missing_ok=True)
         tmp = self.index_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.index, sort_keys=True))
         os.replace(tmp, self.index_path)
