@@ -345,3 +345,23 @@ def test_long_dossier_lists_medication_changes_not_every_session(long_dossier):
     assert "Medications over time" in text and len(runs) < len(view["data"]["sessions"]) / 4
     last = runs[-1]
     assert f"{fmt_date(last['from'])} {fmt_date(last['to'])} {last['sessions']}" in text
+
+
+def _fonts(pdf: Path) -> dict[str, object]:
+    """Every font the pages use, by base name, with its font descriptor."""
+    found = {}
+    for page in pypdf.PdfReader(pdf).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for f in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                if "/FontDescriptor" in f:
+                    found[str(f["/BaseFont"])] = f["/FontDescriptor"].get_object()
+    return found
+
+
+def test_fonts_are_embedded_and_text_is_selectable(rendered):
+    pdf, pages = rendered
+    fonts = _fonts(pdf)
+    assert fonts and all("DejaVu" in name for name in fonts), sorted(fonts)
+    assert all(any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in fonts.values())
+    assert "Summary of the patient" in pages[0]  # extracted as text, not drawn as shapes

@@ -107,25 +107,34 @@ def _photo_paths(journal: Journal) -> list[str]:
 
 def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: Path,
             pdf: bool, for_date: dt.date | None) -> None:
-    from scalpsite.charts import render_charts
-    from scalpsite.site import render_site
-
     (staging / "data.json").write_text(to_json(data), encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
     cache = journal.root / CACHE_DIR
     chart_input = {k: data[k] for k in ("sessions", "treatments", "conditions", "density_zones", "density_unit")}
     charts = cached(cache / "charts", digest("charts", chart_input, code_digest()), staging,
-                    lambda: render_charts(data, staging))
+                    lambda: _render_charts(data, staging))
     view = make_view(journal, data, photos, charts, for_date)
     _place_photos(view, photos, cache / "renditions", staging)
     dirs = theme_dirs(journal.root, journal.config.theme)
     inputs = digest(view, tree_digest(dirs), code_digest())
     cached(cache / "site", digest("site", inputs), staging,
-           lambda: {rel: rel for rel in render_site(view, staging, dirs, cache / "jinja")})
+           lambda: _render_site(view, staging, dirs, cache / "jinja"))
     if pdf:
         cached(cache / "dossier", digest("dossier", inputs), staging,
                lambda: _render_pdf(view, staging, dirs, data))
     shutil.rmtree(staging / "print", ignore_errors=True)
+
+
+def _render_site(view: dict, staging: Path, dirs: list[Path], bytecode: Path) -> dict[str, str]:
+    from scalpsite.site import render_site
+
+    return {rel: rel for rel in render_site(view, staging, dirs, bytecode)}
+
+
+def _render_charts(data: dict, staging: Path) -> dict[str, str]:
+    from scalpsite.charts import render_charts  # matplotlib: imported only when a chart is drawn
+
+    return render_charts(data, staging)
 
 
 def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> dict[str, str]:
