@@ -575,7 +575,8 @@ def make_table(results: dict[int, dict], sizes: list[int]) -> tuple[str, dict]:
         verdict([noop[n] < T_NOOP if noop[n] else None for n in sizes]))
     row("rebuild after adding one session", cols(lambda r: fmt_s(r["add"])), "", "")
     row("… as % of cold build", [f"{add_pct[n]:.1f} %" if add_pct[n] else "–" for n in sizes],
-        f"< {T_ADD_PCT:.0f} %", verdict([add_pct[n] < T_ADD_PCT if add_pct[n] else None for n in sizes]))
+        f"< {T_ADD_PCT:.0f} %", ", ".join(f"{n}: {verdict([add_pct[n] < T_ADD_PCT if add_pct[n] else None])}"
+                                          for n in sizes))
     cc = {n: med(results[n]["check_cold"]) for n in sizes}
     cw = {n: med(results[n]["check_warm"]) for n in sizes}
     row("check floor: 1/8-scale decode of every photo, all cores", cols(lambda r: fmt_s(r["check_floor"])),
