@@ -112,3 +112,10 @@ def test_big_file_is_refused(tmp_path):
     (root / "sessions/2025-01-06/session.yaml").write_text("notes: " + "x" * 2_000_000)
     j = load(root)
     assert j.findings[0].code == "invalid-file" and "MB" in j.findings[0].message
+
+
+@pytest.mark.parametrize("text, line", [("a: 1\x07\n", 1), ("a: 1\nb: '\x01'\n", 2), ("a: 1\nb: 2\x7f\n", 2)])
+def test_forbidden_characters_are_named_with_their_line(text, line):
+    with pytest.raises(JournalError) as err:
+        parse_yaml(text, "s.yaml")
+    assert err.value.line == line and "that YAML does not allow" in err.value.detail

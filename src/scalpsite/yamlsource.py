@@ -83,8 +83,8 @@ def _compose_or_explain(text: str, shown: str) -> tuple:
         raise JournalError(f"invalid YAML: {problem}", shown, line) from exc
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        raise JournalError(f"the file contains a control character ({exc.character!r}) that YAML does not "
-                           "allow; save it as plain text", shown, line) from exc
+        raise JournalError(f"the file contains a character ({exc.character!r}) that YAML does not allow, "
+                           "such as a control character; save it as plain text", shown, line) from exc
     except yaml.YAMLError as exc:
         raise JournalError(f"invalid YAML: {exc}", shown) from exc
 
