@@ -14,6 +14,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
 from scalpsite import scores
+from scalpsite.site import MONTHS  # the site's locale-free month names: charts and pages agree
 
 INK, MUTED, ACCENT, GOOD = "#1f2933", "#7b8794", "#2563a6", "#276749"
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
@@ -35,7 +36,6 @@ AD_MARGINS, AD_GAP = (0.32, 0.3, 0.3, 0.24), 0.5  # AD panels: titles above, no 
 # Date tick schemes, finest first: (months between labels, months between minor ticks; 0 for none).
 DATE_STEPS = [(1, 0), (3, 1), (6, 3), (12, 3), (24, 12), (60, 12), (120, 60)]
 MAX_LABELS, AD_MAX_LABELS = 9, 4
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # not strftime: no locale
 
 
 def _text_width(text: str, size: float) -> float:
