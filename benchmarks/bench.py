@@ -296,7 +296,7 @@ def _floor_one(args) -> None:
     cache index, site)."""
     from PIL import Image, ImageOps
 
-    from scalpsite.images import RENDITIONS
+    from scalpsite.photos.images import RENDITIONS
 
     src, prefix = args
     big = max(size for size, _ in RENDITIONS.values())

@@ -29,8 +29,8 @@ import shutil
 import sys
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 

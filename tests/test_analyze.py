@@ -4,15 +4,14 @@ import datetime as dt
 import json
 
 import pytest
-
-from scalpsite.analyze import analyze
-from scalpsite.cli import main
-from scalpsite.export import to_csv
-from scalpsite.load import load
-from scalpsite.response import no_response_note
-from scalpsite.schedule import adherence, interval, next_due
-
 from conftest import write_journal
+
+from scalpsite.analysis.analyze import analyze
+from scalpsite.analysis.response import no_response_note
+from scalpsite.analysis.schedule import adherence, interval, next_due
+from scalpsite.cli import main
+from scalpsite.journal.load import load
+from scalpsite.output.export import to_csv
 
 
 def salt(top):  # only `top` varies: SALT = 0.4 · top

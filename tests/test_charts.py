@@ -10,7 +10,14 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from scalpsite.charts import STYLE, ad_chart, density_chart, month_starts, render_charts, salt_chart
+from scalpsite.render.charts import (
+    STYLE,
+    ad_chart,
+    density_chart,
+    month_starts,
+    render_charts,
+    salt_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 ZONES = ["frontal", "crown", "temporal_left"]

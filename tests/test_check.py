@@ -3,13 +3,12 @@
 import datetime as dt
 
 import pytest
+from conftest import COMPLETE, write_journal
 from PIL import Image, ImageEnhance
 
-from scalpsite.build import check_journal
-from scalpsite.check import check
-from scalpsite.load import load
-
-from conftest import COMPLETE, write_journal
+from scalpsite.analysis.check import check
+from scalpsite.journal.load import load
+from scalpsite.pipeline import check_journal
 
 TODAY = dt.date(2025, 3, 10)
 S = "sessions/2025-03-03/session.yaml"
@@ -186,7 +185,7 @@ def test_unreadable_photo_is_an_error(tmp_path, content):
 def test_check_uses_the_embedded_preview_and_still_sees_truncation(tmp_path):
     from exifpreview import exif_with_preview
 
-    from scalpsite import images
+    from scalpsite.photos import images
 
     root = photo_journal(tmp_path)
     photo = Image.new("RGB", (1600, 1200), (210, 170, 150))

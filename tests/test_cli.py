@@ -3,10 +3,9 @@
 import json
 
 import pytest
+from conftest import COMPLETE, write_journal
 
 from scalpsite.cli import main
-
-from conftest import COMPLETE, write_journal
 
 
 def test_check_misspelled_key_prints_file_line_and_hint(runner, tmp_path):
@@ -83,12 +82,12 @@ def test_build_refuses_journal_as_output(runner, journal):
 
 
 def test_unexpected_error_has_no_traceback_without_debug(runner, journal, monkeypatch):
-    import scalpsite.build
+    import scalpsite.pipeline
 
     def boom(*a, **k):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(scalpsite.build, "analyze", boom)
+    monkeypatch.setattr(scalpsite.pipeline, "analyze", boom)
     result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
     assert result.exit_code == 1
     assert "internal error: RuntimeError('kaput')" in result.output and "Traceback" not in result.output

@@ -10,11 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from scalpsite import dossier
 from scalpsite.errors import BuildError
-from scalpsite.site import fmt_date, fmt_label, fmt_num
-from scalpsite.themes import builtin_themes
-from scalpsite.view import lab_columns, medication_periods, since_last_appointment
+from scalpsite.render import dossier
+from scalpsite.render.site import fmt_date, fmt_label, fmt_num
+from scalpsite.render.themes import builtin_themes
+from scalpsite.render.view import (
+    lab_columns,
+    medication_periods,
+    since_last_appointment,
+)
 
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("typst")

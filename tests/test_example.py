@@ -5,13 +5,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, REPO
 from pypdf import PdfReader
 
 import scalpsite
 from scalpsite.cli import main
-from scalpsite.themes import builtin_themes
-
-from conftest import EXAMPLE, REPO
+from scalpsite.render.themes import builtin_themes
 
 EXPECTED = REPO / "tests/expected/example-data.json"  # regenerate: scalpsite export example-journal > it
 

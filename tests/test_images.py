@@ -5,11 +5,10 @@ import os
 from pathlib import Path
 
 import pytest
+from iccprofiles import display_p3
 from PIL import Image, ImageCms
 
-from scalpsite import images
-
-from iccprofiles import display_p3
+from scalpsite.photos import images
 
 # Orientation -> the transpose that, applied to an upright image, gives the stored pixels.
 STORED = {
@@ -153,9 +152,9 @@ def test_other_formats_render(tmp_path, name, fmt):
 
 def test_build_with_bad_photos_goes_on_shows_placeholders_and_exits_1(tmp_path):
     from click.testing import CliRunner
+    from conftest import COMPLETE, write_journal
 
     from scalpsite.cli import main
-    from conftest import COMPLETE, write_journal
 
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE}, photos=True)
     session = root / "sessions/2025-03-03"

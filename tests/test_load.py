@@ -1,12 +1,11 @@
 """load: YAML with lines, typed models, and errors that name file, line and fix."""
 
 import pytest
+from conftest import COMPLETE, write_journal
 
 from scalpsite.errors import JournalError
-from scalpsite.load import folder_date, load, split_front_matter
-from scalpsite.yamlsource import parse_yaml
-
-from conftest import COMPLETE, write_journal
+from scalpsite.journal.load import folder_date, load, split_front_matter
+from scalpsite.journal.yamlsource import parse_yaml
 
 
 def codes(journal):

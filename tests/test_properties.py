@@ -3,12 +3,11 @@
 import shutil
 
 import yaml
+from conftest import COMPLETE, write_journal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scalpsite.cli import main
-
-from conftest import COMPLETE, write_journal
 
 KEYS = ["salt", "density", "ad", "dlqi", "side_effects", "injection_site", "labs", "medications",
         "hair_quality", "photos", "date", "notes", "itch", "easi", "poem", "top", "frontal", "name",

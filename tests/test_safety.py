@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import COMPLETE, write_journal
 
 from scalpsite.cli import main
-
-from conftest import COMPLETE, write_journal
 
 OWNED = {"_site", ".scalpsite-cache"}
 
@@ -85,7 +84,7 @@ def test_rebuild_replaces_own_output(runner, journal):
 
 KILLER = """
 import sys, time, pathlib
-import scalpsite.site as site
+import scalpsite.render.site as site
 real = site.render_site
 def slow(view, out, dirs, *rest):
     written = real(view, out, dirs, *rest)
@@ -93,7 +92,7 @@ def slow(view, out, dirs, *rest):
     time.sleep(60)
     return written
 site.render_site = slow
-from scalpsite.build import build
+from scalpsite.pipeline import build
 build(pathlib.Path(sys.argv[1]), pdf=False)
 """
 
@@ -230,9 +229,9 @@ def test_rebuild_reuses_cached_charts_and_dossier_until_the_data_changes(runner,
 
 
 def test_noop_rebuild_renders_nothing_again(runner, journal, monkeypatch):
-    import scalpsite.charts
-    import scalpsite.dossier
-    import scalpsite.site
+    import scalpsite.render.charts
+    import scalpsite.render.dossier
+    import scalpsite.render.site
 
     assert runner.invoke(main, ["build", str(journal)]).exit_code == 0
     first = tree(journal / "_site")
@@ -240,8 +239,8 @@ def test_noop_rebuild_renders_nothing_again(runner, journal, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("rendered again although nothing changed")
 
-    for module, name in ((scalpsite.site, "render_site"), (scalpsite.charts, "render_charts"),
-                         (scalpsite.dossier, "render_dossier")):
+    for module, name in ((scalpsite.render.site, "render_site"), (scalpsite.render.charts, "render_charts"),
+                         (scalpsite.render.dossier, "render_dossier")):
         monkeypatch.setattr(module, name, refuse)
     result = runner.invoke(main, ["build", str(journal)])
     assert result.exit_code == 0, result.output

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scalpsite import scores
+from scalpsite.analysis import scores
 
 
 @pytest.mark.parametrize("regions, expected", [

@@ -10,9 +10,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from scalpsite import dossier, site
-from scalpsite.themes import builtin_themes
-from scalpsite.view import since_last_appointment
+from scalpsite.render import dossier, site
+from scalpsite.render.themes import builtin_themes
+from scalpsite.render.view import since_last_appointment
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_view.json"
 DEFAULT_THEME = builtin_themes() / "default"

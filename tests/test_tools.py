@@ -5,11 +5,10 @@ import json
 import jsonschema
 import pytest
 import yaml
-
-from scalpsite import images
-from scalpsite.cli import main
-
 from conftest import COMPLETE, EXAMPLE, REPO, write_journal
+
+from scalpsite.cli import main
+from scalpsite.photos import images
 
 
 def as_json(path):

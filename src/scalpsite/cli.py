@@ -55,7 +55,7 @@ def main(debug: bool) -> None:
 @click.option("--drug", default="dupilumab", show_default=True, help="The treatment you track.")
 def init(directory: Path, start: dt.date | None, drug: str) -> None:
     """Start a new journal in DIRECTORY."""
-    from scalpsite.scaffold import init as do_init
+    from scalpsite.journal.scaffold import init as do_init
 
     first = do_init(directory, start or dt.date.today(), drug)
     click.echo(f"Journal created in {directory}; first session: {first}")
@@ -67,8 +67,8 @@ def init(directory: Path, start: dt.date | None, drug: str) -> None:
 @date_option("--date", "day", help="Session date (default: today).")
 def new(journal: Path, day: dt.date | None) -> None:
     """Add a session folder with a session.yaml to fill in."""
-    from scalpsite.load import load
-    from scalpsite.scaffold import new_session
+    from scalpsite.journal.load import load
+    from scalpsite.journal.scaffold import new_session
 
     loaded = load(journal)
     folder = new_session(loaded, day or dt.date.today())
@@ -84,9 +84,9 @@ def new(journal: Path, day: dt.date | None) -> None:
 @date_option("--as-of", help="Judge overdue sessions as of this date (default: today).")
 def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
     """Validate the journal: completeness and consistency."""
-    from scalpsite.build import check_journal
+    from scalpsite.console import print_text
     from scalpsite.findings import summary
-    from scalpsite.report import print_text
+    from scalpsite.pipeline import check_journal
 
     findings = check_journal(journal, today=as_of or dt.date.today())
     result = summary(findings)
@@ -108,8 +108,8 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
 def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date, quiet: bool) -> None:
     """Build the site and the PDF dossier."""
-    from scalpsite.build import build as do_build
-    from scalpsite.report import Progress, print_build
+    from scalpsite.console import Progress, print_build
+    from scalpsite.pipeline import build as do_build
 
     with Progress("Photos", enabled=not quiet and sys.stderr.isatty()) as progress:
         result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
@@ -125,7 +125,7 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
 @date_option("--as-of", help="Judge the schedule as of this date (default: the last session).")
 def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
     """Print per-session metrics as JSON or CSV."""
-    from scalpsite.build import export_data
+    from scalpsite.pipeline import export_data
 
     click.echo(export_data(journal, fmt, as_of), nl=False)
 
@@ -148,6 +148,6 @@ def serve(journal: Path, port: int, pdf: bool, open_browser: bool) -> None:
               help="session.yaml or scalpsite.yaml.")
 def schema(kind: str) -> None:
     """Print the JSON Schema of session.yaml or scalpsite.yaml, for editors."""
-    from scalpsite.scaffold import schema as make_schema
+    from scalpsite.journal.scaffold import schema as make_schema
 
     click.echo(json.dumps(make_schema(kind), indent=2, ensure_ascii=False))

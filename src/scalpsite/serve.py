@@ -116,8 +116,8 @@ def watched(root: Path, path: str) -> bool:
 
 def rebuild(root: Path, server: PreviewServer, pdf: bool) -> None:
     """Build into the server's output; on a user error, say why and keep the previous output."""
-    from scalpsite.build import build
-    from scalpsite.report import print_build
+    from scalpsite.console import print_build
+    from scalpsite.pipeline import build
 
     try:
         result = build(root, server.out, pdf=pdf)

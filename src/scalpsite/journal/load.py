@@ -9,9 +9,9 @@ from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, error
-from scalpsite.models import AppointmentMeta, Config, Session
-from scalpsite.validation import validate
-from scalpsite.yamlsource import YamlDoc, load_yaml_file, parse_yaml, read_text
+from scalpsite.journal.models import AppointmentMeta, Config, Session
+from scalpsite.journal.validation import validate
+from scalpsite.journal.yamlsource import YamlDoc, load_yaml_file, parse_yaml, read_text
 
 CONFIG_FILE = "scalpsite.yaml"
 PHOTO_EXTS = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".avif")

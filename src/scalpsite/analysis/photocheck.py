@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scalpsite.analyze import baseline_index, primary_treatment
 from scalpsite.findings import Finding, warning
-from scalpsite.load import Journal
+from scalpsite.journal.load import Journal
+from scalpsite.journal.treatment import baseline_index, primary_treatment
 
 MIN_LONG_SIDE = 800  # px: below this a photo documents little
 MAX_DATE_GAP = 3  # days between the EXIF capture date and the session date
@@ -19,7 +19,7 @@ def check_photos(journal: Journal, info: dict[str, dict]) -> list[Finding]:
     if journal.config is None or not journal.sessions:
         return []
     start = primary_treatment(journal.config)
-    base = journal.sessions[baseline_index(journal.sessions, start.start if start else None)]
+    base = journal.sessions[baseline_index([r.date for r in journal.sessions], start.start if start else None)]
     found, seen = [], {}
     for rec in journal.sessions:
         for angle, path in sorted(rec.photos.items()):

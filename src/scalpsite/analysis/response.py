@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scalpsite import scores
+from scalpsite.analysis import scores
 
 SALT_RELATIVE = (30, 50, 75, 90)
 EASI_RELATIVE = (50, 75, 90)

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scalpsite import __version__, scores
+from scalpsite import __version__
+from scalpsite.analysis import scores
+from scalpsite.analysis.response import milestones, response_status, summary
+from scalpsite.analysis.schedule import PRESETS, adherence, next_due
+from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
 from scalpsite.findings import Finding
-from scalpsite.load import Journal, SessionRecord
-from scalpsite.models import Config, Session, Treatment
-from scalpsite.response import milestones, response_status, summary
-from scalpsite.schedule import PRESETS, adherence, next_due
-from scalpsite.sideeffects import SEVERITY_ORDER, label, normalise
-
-
-def primary_treatment(config: Config) -> Treatment | None:
-    """The treatment the journal tracks: the current one started last, else the last started."""
-    if not config.treatments:
-        return None
-    current = [t for t in config.treatments if t.end is None]
-    return max(current or config.treatments, key=lambda t: t.start)
-
-
-def baseline_index(records: list[SessionRecord], start: dt.date | None) -> int:
-    """The last session on or before the treatment start, else the first session."""
-    before = [i for i, r in enumerate(records) if start is not None and r.date <= start]
-    return before[-1] if before else 0
+from scalpsite.journal.load import Journal, SessionRecord
+from scalpsite.journal.models import Config, Session, Treatment
+from scalpsite.journal.treatment import baseline_index, primary_treatment
 
 
 def _age_years(birth: dt.date | None, on: dt.date) -> int | None:
@@ -167,7 +155,7 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
     start = primary.start if primary else None
     sessions = [session_metrics(r, config, start) for r in journal.sessions]
     if sessions:
-        base = sessions[baseline_index(journal.sessions, start)]
+        base = sessions[baseline_index([r.date for r in journal.sessions], start)]
         base["baseline"] = True
         compare(sessions, base)
     sessions = [s for s in sessions if in_range(s, since, until)]

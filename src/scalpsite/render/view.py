@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from scalpsite.images import PhotoResult
-from scalpsite.load import Journal
-from scalpsite.notes import to_html, to_tree
+from scalpsite.journal.load import Journal
+from scalpsite.photos.images import PhotoResult
+from scalpsite.render.notes import to_html, to_tree
 
 LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH"}
 POWER = re.compile(r"\^(-?\d+)")

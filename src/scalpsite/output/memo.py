@@ -35,8 +35,9 @@ def tree_digest(folders: list[Path]) -> str:
 def code_digest() -> str:
     """A hash of scalpsite's own source, so a changed renderer, label or score invalidates the cache."""
     h = hashlib.sha256()
-    for p in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    package = Path(__file__).parents[1]
+    for p in sorted(package.rglob("*.py")):
+        h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -8,7 +8,12 @@ import shutil
 from pathlib import Path
 
 from scalpsite.errors import BuildError
-from scalpsite.view import lab_columns, medication_periods, previous_appointment, unit_text
+from scalpsite.render.view import (
+    lab_columns,
+    medication_periods,
+    previous_appointment,
+    unit_text,
+)
 
 TEMPLATE = "dossier.typ"
 # Thumbnails per angle in the PDF's timeline grid (three rows of eight). A multi-year journal

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from scalpsite.errors import ScalpsiteError
-from scalpsite.load import CONFIG_FILE, Journal, load
-from scalpsite.models import Config, Session
+from scalpsite.journal.load import CONFIG_FILE, Journal, load
+from scalpsite.journal.models import Config, Session
 
 SCHEMA_DIR = ".scalpsite"
 SCHEMA_FILES = {"config": "config.schema.json", "session": "session.schema.json"}

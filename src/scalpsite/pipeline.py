@@ -9,18 +9,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scalpsite import images
-from scalpsite.analyze import analyze
-from scalpsite.check import check
+from scalpsite.analysis.analyze import analyze
+from scalpsite.analysis.check import check
+from scalpsite.analysis.photocheck import check_photos
 from scalpsite.errors import JournalError
-from scalpsite.export import to_csv, to_json
 from scalpsite.findings import Finding, Level, sort_findings
-from scalpsite.load import Journal, load
-from scalpsite.memo import cached, code_digest, digest, link, tree_digest
-from scalpsite.photocheck import check_photos
-from scalpsite.publish import check_out, discard, stage, swap
-from scalpsite.themes import theme_dirs
-from scalpsite.view import make_view
+from scalpsite.journal.load import Journal, load
+from scalpsite.output.export import to_csv, to_json
+from scalpsite.output.memo import cached, code_digest, digest, link, tree_digest
+from scalpsite.output.publish import check_out, discard, stage, swap
+from scalpsite.photos import images
+from scalpsite.render.themes import theme_dirs
+from scalpsite.render.view import make_view
 
 CACHE_DIR = ".scalpsite-cache"
 
@@ -126,19 +126,21 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: P
 
 
 def _render_site(view: dict, staging: Path, dirs: list[Path], bytecode: Path) -> dict[str, str]:
-    from scalpsite.site import render_site
+    from scalpsite.render.site import render_site
 
     return {rel: rel for rel in render_site(view, staging, dirs, bytecode)}
 
 
 def _render_charts(data: dict, staging: Path) -> dict[str, str]:
-    from scalpsite.charts import render_charts  # matplotlib: imported only when a chart is drawn
+    from scalpsite.render.charts import (
+        render_charts,  # matplotlib: imported only when a chart is drawn
+    )
 
     return render_charts(data, staging)
 
 
 def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> dict[str, str]:
-    from scalpsite.dossier import render_dossier
+    from scalpsite.render.dossier import render_dossier
 
     stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.timezone.utc)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from scalpsite.scores import months
+from scalpsite.analysis.scores import months
 
 # preset -> rows of (from month, to month, shortest interval in days, longest interval in days)
 PRESETS: dict[str, list[tuple[float, float, int, int]]] = {

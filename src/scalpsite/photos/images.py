@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scalpsite.findings import Finding, error
-from scalpsite.photometa import embedded_preview, exif_facts, light
+from scalpsite.photos.photometa import embedded_preview, exif_facts, light
 
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
 SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)

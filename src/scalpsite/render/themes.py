@@ -11,10 +11,10 @@ DEFAULT = "default"
 
 def builtin_themes() -> Path:
     """The shipped themes: inside the installed package, or at the top of a source checkout."""
-    packaged = Path(__file__).parent / "themes"
+    packaged = Path(__file__).parents[1] / "themes"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "themes"
+    return Path(__file__).resolve().parents[3] / "themes"
 
 
 def theme_dirs(journal_root: Path, name: str) -> list[Path]:

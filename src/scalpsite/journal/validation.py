@@ -8,7 +8,7 @@ import typing
 from pydantic import BaseModel, ValidationError
 
 from scalpsite.findings import Finding, error
-from scalpsite.yamlsource import YamlDoc
+from scalpsite.journal.yamlsource import YamlDoc
 
 
 def _models_in(annotation) -> list[type[BaseModel]]:

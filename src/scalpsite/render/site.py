@@ -6,13 +6,21 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote
 
-from jinja2 import (ChainableUndefined, ChoiceLoader, Environment, FileSystemBytecodeCache,
-                    FileSystemLoader, PrefixLoader, Undefined, select_autoescape)
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PrefixLoader,
+    Undefined,
+    select_autoescape,
+)
 
-from scalpsite import scores
+from scalpsite.analysis import scores
+from scalpsite.analysis.response import MILESTONE_LABELS
 from scalpsite.errors import BuildError
-from scalpsite.response import MILESTONE_LABELS
-from scalpsite.view import LAB_LABELS, medication_periods, unit_text
+from scalpsite.render.view import LAB_LABELS, medication_periods, unit_text
 
 DASH = "—"
 MINUS = "\u2212"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from scalpsite.analyze import baseline_index, primary_treatment
+from scalpsite.analysis.schedule import PRESETS, next_due
+from scalpsite.analysis.sideeffects import RECOGNISED, normalise
 from scalpsite.findings import Finding, error, sort_findings, warning
-from scalpsite.load import Journal, SessionRecord
-from scalpsite.models import Condition, Config
-from scalpsite.schedule import PRESETS, next_due
-from scalpsite.sideeffects import RECOGNISED, normalise
-from scalpsite.validation import did_you_mean
+from scalpsite.journal.load import Journal, SessionRecord
+from scalpsite.journal.models import Condition, Config
+from scalpsite.journal.treatment import baseline_index, primary_treatment
+from scalpsite.journal.validation import did_you_mean
 
 
 def check(journal: Journal, today: dt.date | None = None) -> list[Finding]:
@@ -52,7 +52,7 @@ def _structure(journal: Journal, config: Config, today: dt.date | None) -> list[
                              f"the first session ({journal.sessions[0].folder}) is used as baseline",
                              hint="a baseline session before the start makes the change measurable"))
     if primary:
-        base = baseline_index(journal.sessions, primary.start)
+        base = baseline_index([r.date for r in journal.sessions], primary.start)
         for i, rec in enumerate(journal.sessions):
             if rec.date < primary.start and i != base:
                 found.append(warning("before-start", rec.yaml_path,

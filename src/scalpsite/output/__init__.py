@@ -1,0 +1,1 @@
+"""Output: publishing into OUT, the render cache, and the machine-readable exports."""

@@ -1,0 +1,1 @@
+"""Photos: reduced-scale decodes, renditions in the cache, and what the pixels say."""

@@ -1,0 +1,1 @@
+"""Rendering: the view both outputs share, the charts, the site and the dossier."""
