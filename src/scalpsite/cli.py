@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,13 @@ from pathlib import Path
 import click
 
 from scalpsite import __version__
+from scalpsite.errors import ScalpsiteError
+from scalpsite.journal.limits import DATE_MAX, DATE_MIN
+
+# Failures of the disk, not of scalpsite: said in the system's words, never as an internal error.
+DISK_ERRORS = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded",
+               errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
+               errno.EPIPE: "broken pipe"}
 
 JOURNAL = click.argument("journal", type=click.Path(file_okay=False, path_type=Path), default=".")
 
@@ -18,9 +26,12 @@ def _date(ctx, param, value):
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise click.BadParameter(f"{value} is outside the dates scalpsite accepts ({DATE_MIN} to {DATE_MAX})")
+    return day
 
 
 def date_option(*names, **kw):
@@ -35,6 +46,14 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except OSError as exc:
+            if exc.errno in DISK_ERRORS and not ctx.params.get("debug"):
+                where = f" while writing {exc.filename}" if exc.filename else ""
+                raise ScalpsiteError(f"{exc.strerror or DISK_ERRORS[exc.errno]}{where}") from exc
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(f"internal error: {exc!r} (run with --debug for details, "
+                                       "and please report it)") from exc
         except Exception as exc:  # a bug, not the user's fault: say so briefly
             if ctx.params.get("debug"):
                 raise

@@ -14,6 +14,7 @@ from scalpsite.analysis.check import check
 from scalpsite.analysis.photocheck import check_photos
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, Level, sort_findings
+from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.load import Journal, load
 from scalpsite.output.export import to_csv, to_json
 from scalpsite.output.memo import cached, code_digest, digest, link, tree_digest
@@ -47,9 +48,12 @@ def source_date() -> dt.date | None:
     if not epoch:
         return None
     try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
     except (ValueError, OverflowError, OSError) as exc:
         raise JournalError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise JournalError(f"SOURCE_DATE_EPOCH={epoch!r} is {day}, outside {DATE_MIN} to {DATE_MAX}")
+    return day
 
 
 def require_config(journal: Journal) -> None:

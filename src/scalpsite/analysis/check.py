@@ -8,6 +8,7 @@ from collections import defaultdict
 from scalpsite.analysis.schedule import PRESETS, next_due
 from scalpsite.analysis.sideeffects import RECOGNISED, normalise
 from scalpsite.findings import Finding, error, sort_findings, warning
+from scalpsite.journal.limits import MAX_NOTE_DEPTH, note_problem, quote_depth
 from scalpsite.journal.load import Journal, SessionRecord
 from scalpsite.journal.models import Condition, Config
 from scalpsite.journal.treatment import baseline_index, primary_treatment
@@ -26,6 +27,8 @@ def check(journal: Journal, today: dt.date | None = None) -> list[Finding]:
     found += _structure(journal, config, today)
     for rec in journal.sessions:
         found += check_session(rec, config)
+    for appt in journal.appointments:
+        found += note_findings(appt.body, appt.path)
     if today is not None:
         found += _overdue(journal, config, today)
     return sort_findings(found)
@@ -83,7 +86,20 @@ def check_session(rec: SessionRecord, config: Config) -> list[Finding]:
     if Condition.atopic_dermatitis in config.conditions:
         found += _ad(rec)
     found += _side_effects(rec)
+    found += note_findings(rec.notes, rec.notes_path)
     return found
+
+
+def note_findings(text: str, path: str) -> list[Finding]:
+    """Warnings for a note that is shown as plain text or flattened (journal/limits.py)."""
+    problem = note_problem(text)
+    if problem:
+        return [warning("note-too-long", path, f"{problem}; it is shown as plain text",
+                        hint="shorten the note, or keep long texts outside the journal")]
+    if quote_depth(text) > MAX_NOTE_DEPTH:
+        return [warning("note-too-deep", path, f"quotes nested {quote_depth(text)} levels deep; "
+                        f"levels past {MAX_NOTE_DEPTH} are shown as plain text", hint="nest fewer '>' quotes")]
+    return []
 
 
 def _density(rec: SessionRecord, config: Config) -> list[Finding]:

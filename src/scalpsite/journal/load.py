@@ -8,13 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
-from scalpsite.findings import Finding, error
+from scalpsite.findings import Finding, error, warning
+from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.models import AppointmentMeta, Config, Session
+from scalpsite.journal.paths import (
+    SAFE_NAME_RULE,
+    child,
+    is_safe_name,
+    links_outside,
+    within,
+)
 from scalpsite.journal.validation import validate
 from scalpsite.journal.yamlsource import YamlDoc, load_yaml_file, parse_yaml, read_text
 
 CONFIG_FILE = "scalpsite.yaml"
 PHOTO_EXTS = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".avif")
+OTHER_IMAGE_EXTS = (".tif", ".tiff", ".gif", ".bmp", ".raw", ".dng", ".cr2", ".nef", ".arw", ".jxl")
 FOLDER_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([A-Za-z0-9][A-Za-z0-9_.-]*))?$")
 
 
@@ -30,6 +39,12 @@ class SessionRecord:
     notes: str = ""
     lines: dict = field(default_factory=dict)
     has_yaml: bool = True
+    notes_file: bool = False  # whether the notes come (also) from notes.md
+
+    @property
+    def notes_path(self) -> str:
+        """Where the notes were written: notes.md when there is one, else session.yaml."""
+        return f"sessions/{self.folder}/notes.md" if self.notes_file else self.yaml_path
 
     @property
     def yaml_path(self) -> str:
@@ -65,12 +80,35 @@ def load(root: Path) -> Journal:
             "or point to the journal folder", str(root))
     journal = Journal(root, None)
     journal.config = _load_config(root, journal.findings, journal.config_lines)
-    journal.sessions = _load_sessions(root, journal.findings)
+    angles = journal.config.photos.angles if journal.config else []
+    journal.sessions = _load_sessions(root, angles, journal.findings)
     journal.appointments = _load_appointments(root, journal.findings)
+    if journal.config is not None:
+        journal.findings += theme_links(root, journal.config.theme)
     return journal
 
 
-def _read_doc(path: Path, shown: str, findings: list[Finding]) -> YamlDoc | None:
+def outside(root: Path, path: Path, shown: str, findings: list[Finding], what: str = "file") -> bool:
+    """Whether `path` leaves the journal through a link; if so, say so as an error finding."""
+    if within(root, path):
+        return False
+    findings.append(error("link-outside", shown, f"this {what} is a link to a place outside the journal, "
+                          "so scalpsite does not read it", hint=f"copy the {what} into the journal instead"))
+    return True
+
+
+def theme_links(root: Path, theme: str) -> list[Finding]:
+    """A finding for every file of the journal's own theme that links outside the journal."""
+    found: list[Finding] = []
+    for path in links_outside(root, root / "themes" / theme):
+        shown = path.relative_to(root).as_posix()
+        outside(root, path, shown, found, "theme file")
+    return found
+
+
+def _read_doc(path: Path, shown: str, findings: list[Finding], root: Path) -> YamlDoc | None:
+    if outside(root, path, shown, findings):
+        return None
     try:
         return load_yaml_file(path, shown)
     except JournalError as exc:
@@ -80,7 +118,7 @@ def _read_doc(path: Path, shown: str, findings: list[Finding]) -> YamlDoc | None
 
 
 def _load_config(root: Path, findings: list[Finding], lines: dict) -> Config | None:
-    doc = _read_doc(root / CONFIG_FILE, CONFIG_FILE, findings)
+    doc = _read_doc(root / CONFIG_FILE, CONFIG_FILE, findings, root)
     if doc is None:
         return None
     lines.update(doc.lines)
@@ -89,44 +127,58 @@ def _load_config(root: Path, findings: list[Finding], lines: dict) -> Config | N
     return config
 
 
-def _load_sessions(root: Path, findings: list[Finding]) -> list[SessionRecord]:
+def _listing(folder: Path, shown: str, findings: list[Finding]) -> list[Path]:
+    """The entries of a folder, sorted; an unreadable folder is an error finding and no entries."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        findings.append(error("unreadable", shown, f"cannot read this folder ({exc.strerror})",
+                              hint="check the folder's permissions"))
+        return []
+
+
+def _load_sessions(root: Path, angles: list[str], findings: list[Finding]) -> list[SessionRecord]:
     base = root / "sessions"
-    if not base.is_dir():
+    if not base.is_dir() or outside(root, base, "sessions", findings, "folder"):
         return []
     records = []
-    for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if _inside(base, folder.name) is None:
+    for folder in _listing(base, "sessions", findings):
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        if not within(root, folder):
             findings.append(error("session-outside", f"sessions/{folder.name}", "session folder is a link to "
                                   "a folder outside the journal", hint="move the folder into sessions/"))
             continue
-        record = _load_session(folder, findings)
+        record = _load_session(root, folder, angles, findings)
         if record is not None:
             records.append(record)
     return sorted(records, key=lambda r: (r.date, r.folder))
 
 
 def folder_date(name: str) -> dt.date | None:
-    """The date a session folder is named by, or None."""
+    """The date a session folder is named by (within the dates scalpsite accepts), or None."""
     m = FOLDER_RE.match(name)
     if not m:
         return None
     try:
-        return dt.date.fromisoformat(m.group(1))
+        day = dt.date.fromisoformat(m.group(1))
     except ValueError:
         return None
+    return day if DATE_MIN <= day <= DATE_MAX else None
 
 
-def _load_session(folder: Path, findings: list[Finding]) -> SessionRecord | None:
+def _load_session(root: Path, folder: Path, angles: list[str], findings: list[Finding]) -> SessionRecord | None:
     rel = f"sessions/{folder.name}"
     day = folder_date(folder.name)
     if day is None:
-        findings.append(error("bad-folder-name", rel, f"session folder '{folder.name}' is not named by a date",
+        findings.append(error("bad-folder-name", rel, f"session folder '{folder.name}' is not named by a date "
+                              f"between {DATE_MIN} and {DATE_MAX}",
                               hint="rename it YYYY-MM-DD, optionally with a suffix: 2025-01-06-followup"))
         return None
     yaml_file = folder / "session.yaml"
     record = SessionRecord(folder.name, day, None, has_yaml=yaml_file.is_file())
     if record.has_yaml:
-        doc = _read_doc(yaml_file, record.yaml_path, findings)
+        doc = _read_doc(yaml_file, record.yaml_path, findings, root)
         if doc is not None:
             record.lines = doc.lines
             record.session, problems = validate(Session, doc, record.yaml_path)
@@ -135,28 +187,52 @@ def _load_session(folder: Path, findings: list[Finding]) -> SessionRecord | None
         record.session = Session()
         findings.append(error("missing-session-yaml", rel, "no session.yaml in this session folder",
                               hint="run 'scalpsite new --date' or add session.yaml"))
-    record.photos = _find_photos(folder, rel, record, findings)
-    record.closeups = _find_closeups(folder, rel)
-    record.notes = _read_notes(folder, rel, record, findings)
+    entries = _listing(folder, rel, findings)
+    record.photos = _find_photos(entries, rel, findings)
+    record.photos |= _mapped_photos(folder, rel, record, angles, findings)
+    record.closeups = _find_closeups(root, folder, rel, findings)
+    record.notes = _read_notes(root, folder, rel, record, findings)
     return record
 
 
-def _find_photos(folder: Path, rel: str, record: SessionRecord, findings: list[Finding]) -> dict[str, str]:
-    photos = {}
-    for f in sorted(folder.iterdir()):
+def _find_photos(entries: list[Path], rel: str, findings: list[Finding]) -> dict[str, str]:
+    """Photos named by their angle; two files for one angle, or a format not read, are said."""
+    photos: dict[str, str] = {}
+    for f in entries:
         stem, ext = f.stem.lower(), f.suffix.lower()
-        if not (f.is_file() and ext in PHOTO_EXTS) or stem in photos:
+        if f.name.lower().endswith(".mask.png") or not f.is_file():
             continue
-        if _inside(folder, f.name) is None:
+        if ext in OTHER_IMAGE_EXTS and ext not in PHOTO_EXTS:
+            findings.append(warning("photo-format", f"{rel}/{f.name}", f"'{f.name}' is not read: scalpsite "
+                                    "reads " + " ".join(PHOTO_EXTS), hint="export the photo as JPEG, PNG or HEIC"))
+            continue
+        if ext not in PHOTO_EXTS:
+            continue
+        if not within(f.parent, f):
             findings.append(error("photo-outside", f"{rel}/{f.name}", "photo is a link to a file outside "
                                   "the session folder", hint="copy the photo into the session folder"))
-            continue
-        photos[stem] = f"{rel}/{f.name}"
+        elif stem in photos:
+            used = photos[stem].rsplit("/", 1)[-1]
+            findings.append(warning("duplicate-photo", f"{rel}/{f.name}", f"two photos for '{stem}': "
+                                    f"{used} is used, {f.name} is not", hint="keep one file per angle"))
+        else:
+            photos[stem] = f"{rel}/{f.name}"
+    return photos
+
+
+def _mapped_photos(folder: Path, rel: str, record: SessionRecord, angles: list[str],
+                   findings: list[Finding]) -> dict[str, str]:
+    """Photos named in the session's `photos:` mapping; keys become output names, so they are checked."""
+    photos = {}
     mapping = record.session.photos if record.session else {}
     for angle, name in sorted(mapping.items()):
         line = record.lines.get(("photos", angle))
-        target = _inside(folder, name)
-        if target is None:
+        target = child(folder, name)
+        if angle not in angles and not is_safe_name(angle):
+            findings.append(error("bad-angle", record.yaml_path, f"photos: '{angle}' is not an angle "
+                                  f"name ({SAFE_NAME_RULE} characters)", line,
+                                  "use one of the angles in scalpsite.yaml: " + ", ".join(angles)))
+        elif target is None:
             findings.append(error("photo-outside", record.yaml_path,
                                   f"photos.{angle}: '{name}' is outside the session folder", line,
                                   "put the photo in the session folder and give its file name only"))
@@ -169,30 +245,19 @@ def _find_photos(folder: Path, rel: str, record: SessionRecord, findings: list[F
     return photos
 
 
-def _inside(folder: Path, name: str) -> Path | None:
-    """The file `name` under `folder`, or None when it would leave the folder."""
-    if not name or Path(name).is_absolute() or ".." in PurePosixPath(name).parts:
-        return None
-    target = folder / name
-    try:
-        target.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return None
-    return target
-
-
-def _find_closeups(folder: Path, rel: str) -> list[str]:
+def _find_closeups(root: Path, folder: Path, rel: str, findings: list[Finding]) -> list[str]:
     extra = folder / "closeups"
-    if not extra.is_dir():
+    if not extra.is_dir() or outside(root, extra, f"{rel}/closeups", findings, "folder"):
         return []
-    return [f"{rel}/closeups/{p.name}" for p in sorted(extra.iterdir())
-            if p.is_file() and p.suffix.lower() in PHOTO_EXTS]
+    return [f"{rel}/closeups/{p.name}" for p in _listing(extra, f"{rel}/closeups", findings)
+            if p.is_file() and p.suffix.lower() in PHOTO_EXTS and within(root, p)]
 
 
-def _read_notes(folder: Path, rel: str, record: SessionRecord, findings: list[Finding]) -> str:
+def _read_notes(root: Path, folder: Path, rel: str, record: SessionRecord, findings: list[Finding]) -> str:
     parts = [record.session.notes] if record.session and record.session.notes else []
     notes_file = folder / "notes.md"
-    if notes_file.is_file():
+    if notes_file.is_file() and not outside(root, notes_file, f"{rel}/notes.md", findings):
+        record.notes_file = True
         try:
             parts.append(read_text(notes_file, f"{rel}/notes.md"))
         except JournalError as exc:
@@ -202,11 +267,14 @@ def _read_notes(folder: Path, rel: str, record: SessionRecord, findings: list[Fi
 
 def _load_appointments(root: Path, findings: list[Finding]) -> list[Appointment]:
     base = root / "appointments"
-    if not base.is_dir():
+    if not base.is_dir() or outside(root, base, "appointments", findings, "folder"):
         return []
     out = []
-    for f in sorted(base.glob("*.md")):
-        appt = _load_appointment(f, f"appointments/{f.name}", findings)
+    for f in _listing(base, "appointments", findings):
+        shown = f"appointments/{f.name}"
+        if f.suffix != ".md" or outside(root, f, shown, findings):
+            continue
+        appt = _load_appointment(f, shown, findings)
         if appt is not None:
             out.append(appt)
     return out

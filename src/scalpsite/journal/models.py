@@ -8,17 +8,23 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from scalpsite.journal.limits import DATE_MAX, DATE_MIN
+
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
 DEFAULT_ZONES = ["frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right"]
 
+Date = Annotated[dt.date, Field(ge=DATE_MIN, le=DATE_MAX)]
+AngleName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
+Reading = Annotated[float, Field(ge=0, le=1_000_000)]  # a density reading: finite, never negative
+LabValue = Annotated[float, Field(ge=-1e9, le=1e9)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 Sign = Annotated[float, Field(ge=0, le=3, multiple_of=0.5)]
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors."""
+    """Base: unknown keys are errors; numbers are finite (no .inf or .nan)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 def _shape(value) -> str:
@@ -47,13 +53,13 @@ class Condition(str, Enum):
 
 class Patient(Strict):
     name: str | None = None
-    birth_date: dt.date | None = None
+    birth_date: Date | None = None
 
 
 class Treatment(Strict):
     drug: str
-    start: dt.date
-    end: dt.date | None = None
+    start: Date
+    end: Date | None = None
     dose: str | None = None
     indication: str | None = None
     schedule: str | None = Field(None, description="tracking-schedule preset, e.g. dupilumab")
@@ -61,7 +67,7 @@ class Treatment(Strict):
 
 
 class PhotosConfig(Strict):
-    angles: list[str] = Field(default_factory=lambda: list(DEFAULT_ANGLES), min_length=1)
+    angles: list[AngleName] = Field(default_factory=lambda: list(DEFAULT_ANGLES), min_length=1)
 
 
 class DensityConfig(Strict):
@@ -136,16 +142,16 @@ class SideEffect(Strict):
 
 
 class Lab(Strict):
-    value: float
+    value: LabValue
     unit: str | None = None
 
 
 class Session(Strict):
     """session.yaml"""
 
-    date: dt.date | None = None
+    date: Date | None = None
     salt: either(Percent, SaltRegions) | None = None
-    density: dict[str, Annotated[float, Field(ge=0)] | None] = Field(default_factory=dict)
+    density: dict[str, Reading | None] = Field(default_factory=dict)
     hair_quality: HairQuality | None = None
     ad: AtopicDermatitis | None = None
     dlqi: either(Annotated[int, Field(ge=0, le=30)], DlqiAnswers, "answers") | None = None
@@ -166,4 +172,4 @@ class AppointmentMeta(Strict):
 
     clinician: str | None = None
     purpose: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None

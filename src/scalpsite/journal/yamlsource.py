@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from scalpsite.errors import JournalError
 
 MAX_BYTES = 1_000_000  # a session file is a few hundred bytes; refuse what cannot be one
 MAX_NODES = 50_000
+MAX_DEPTH = 20  # a session file nests four levels at most; deeper is a mistake or an attack
+# Characters that are not text: control characters (but tab and line breaks) and the halves of
+# a UTF-16 pair written alone as "\ud800". They break the SVG charts, typst and UTF-8 output.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 # libyaml composes the same nodes, with the same lines, several times faster; the pure-Python
 # loader is the fallback and the one that explains errors.
 FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -43,18 +48,34 @@ def read_text(path: Path, shown: str) -> str:
     except OSError as exc:
         raise JournalError(f"cannot read file: {exc.strerror}", shown) from exc
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise JournalError("not UTF-8 text; save the file as UTF-8 in your editor", shown, line) from exc
+    check_text(text, shown, 1)
+    return text
+
+
+def check_text(text: str, shown: str, line: int | None) -> None:
+    """Raise a JournalError at the line of the first character that is not text (see NOT_TEXT)."""
+    bad = NOT_TEXT.search(text)
+    if bad is None:
+        return
+    at = (line or 1) + text.count("\n", 0, bad.start())
+    code = f"U+{ord(bad.group()):04X}"
+    raise JournalError(f"the text contains a character that is not text ({code}, a control character "
+                       "or half of an escaped pair); remove it or write the character itself", shown, at)
 
 
 def parse_yaml(text: str, shown: str) -> YamlDoc:
     """Parse one YAML document; anchors/aliases and non-scalar keys are refused."""
     try:
-        loader, node = _compose(text, FastLoader)
-    except yaml.YAMLError:  # the pure-Python loader words the error and gives its line
-        loader, node = _compose_or_explain(text, shown)
+        try:
+            loader, node = _compose(text, FastLoader)
+        except yaml.YAMLError:  # the pure-Python loader words the error and gives its line
+            loader, node = _compose_or_explain(text, shown)
+    except RecursionError:  # the composers recurse once per level of [ or - nesting
+        raise JournalError(f"the YAML is nested too deeply (at most {MAX_DEPTH} levels)", shown) from None
     doc = YamlDoc(None)
     if node is None:
         doc.data = {}
@@ -102,6 +123,8 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise JournalError("YAML too large or deeply nested", self.shown, line)
+        if len(path) > MAX_DEPTH:
+            raise JournalError(f"the YAML is nested too deeply (at most {MAX_DEPTH} levels)", self.shown, line)
         if id(node) in self.anchors:  # the composer shares one node for every alias of it
             raise JournalError(
                 "YAML anchors and aliases (&name, *name) are not supported; write the value out",
@@ -112,10 +135,13 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return self._sequence(node, path)
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             raise JournalError(f"cannot read value {node.value!r}: {exc}", self.shown,
                                node.start_mark.line + 1) from exc
+        if isinstance(value, str):
+            check_text(value, self.shown, node.start_mark.line + 1)
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
         out: dict = {}
@@ -127,6 +153,7 @@ class _Builder:
                 raise JournalError("YAML merge keys (<<) are not supported", self.shown, line)
             key = self.loader.construct_object(key_node)
             key = key if isinstance(key, str) else str(key)
+            check_text(key, self.shown, line)
             if key in out:
                 raise JournalError(f"key '{key}' appears twice; keep one", self.shown, line)
             self.lines[path + (key,)] = line

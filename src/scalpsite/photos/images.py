@@ -68,6 +68,29 @@ def _to_srgb(im):
     return im.convert("RGB")
 
 
+def _eight_bit(im):
+    """16-bit and 32-bit grey images (scans, exports) scaled to 8 bits; others as they are.
+
+    Pillow's own conversion clips such values at 255, which would turn most of a 16-bit
+    photo white; here the full range is kept.
+    """
+    if im.mode not in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        return im
+    import numpy as np
+    from PIL import Image
+
+    values = np.asarray(im.convert("F") if im.mode == "F" else im.convert("I"), dtype=np.float64)
+    top = values.max() if values.size else 0
+    # The range of the format, not of the picture: two photos keep their relative brightness.
+    scale = 1 if top <= 255 and not im.mode.startswith("I;16") else 255 / 65535 if top <= 65535 else 255 / top
+    grey = Image.fromarray(np.clip(values * scale, 0, 255).astype(np.uint8), "L")
+    grey.info = dict(im.info)
+    exif = im.getexif()
+    if exif:
+        grey.info["exif"] = exif.tobytes()
+    return grey
+
+
 def decode(path: str, long_side: int, facts: dict | None = None):
     """Open a photo, decode at reduced scale, turn it upright and into sRGB (no metadata kept).
 
@@ -83,8 +106,9 @@ def decode(path: str, long_side: int, facts: dict | None = None):
                 facts.update(exif_facts(im), width=w, height=h)
             scale = min(1.0, long_side / max(w, h))
             im.draft("RGB", (max(1, round(w * scale)), max(1, round(h * scale))))
-            im.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
-            upright = ImageOps.exif_transpose(im)
+            small = _eight_bit(im)
+            small.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            upright = ImageOps.exif_transpose(small)
             upright.info["icc_profile"] = im.info.get("icc_profile")
     clean = _to_srgb(upright)
     clean.info = {}
@@ -281,7 +305,18 @@ def inspect(root: Path, photos: list[str], cache_dir: Path, progress: Progress |
     return _ensure(root, photos, cache_dir, "facts", progress)
 
 
+def unreadable(path: Path) -> str | None:
+    """Why a file cannot be opened for reading (permissions, a vanished file), or None."""
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+
+
 def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progress: Progress | None) -> PhotoResult:
+    blocked = {p: why for p in photos if (why := unreadable(root / p))}
+    photos = [p for p in photos if p not in blocked]
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
     with Workers() as workers:
@@ -298,7 +333,10 @@ def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progres
         for r in workers.map(worker, todo, progress):
             cache.remember(r, bucket)
     cache.save({str(root / p) for p in photos})
-    return _result(keys, cache, len(todo), bucket)
+    result = _result(keys, cache, len(todo), bucket)
+    result.findings += [error("photo-unreadable", p, f"cannot read the photo ({why})",
+                              hint="check the file's permissions") for p, why in sorted(blocked.items())]
+    return result
 
 
 def _result(keys: dict[str, str], cache: Cache, rendered: int, bucket: str) -> PhotoResult:

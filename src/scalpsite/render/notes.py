@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html as htmllib
 from html.parser import HTMLParser
 
 import markdown
 import nh3
+
+from scalpsite.journal.limits import MAX_NOTE_DEPTH, note_problem
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
                 "h1", "h2", "h3", "h4", "h5", "h6", "a", "hr", "table", "thead", "tbody",
@@ -14,9 +17,16 @@ VOID_TAGS = {"br", "hr"}
 
 
 def to_html(text: str) -> str:
-    """Markdown → HTML with no scripts, handlers, images or external resources."""
+    """Markdown → HTML with no scripts, handlers, images or external resources.
+
+    A note over the limits of journal/limits.py is shown as plain paragraphs instead, so a
+    pathological note costs linear time (check reports it).
+    """
     if not text.strip():
         return ""
+    if note_problem(text):
+        paras = (p.strip() for p in text.split("\n\n"))
+        return "".join(f"<p>{htmllib.escape(p)}</p>" for p in paras if p)
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
@@ -49,10 +59,34 @@ class _TreeBuilder(HTMLParser):
 
 def to_tree(text: str) -> list[dict]:
     """The parsed structure of the notes: nested {"tag", "children"} and {"tag": "text", "text"}."""
+    return tree_of(to_html(text))
+
+
+def tree_of(html: str) -> list[dict]:
+    """The structure tree of sanitised notes HTML, at most MAX_NOTE_DEPTH levels deep."""
     builder = _TreeBuilder()
-    builder.feed(to_html(text))
+    builder.feed(html)
     builder.close()
-    return _strip_blank(builder.root["children"])
+    return _flatten_deep(_strip_blank(builder.root["children"]), MAX_NOTE_DEPTH)
+
+
+def _text_of(node: dict) -> str:
+    if node["tag"] == "text":
+        return node["text"]
+    return " ".join(_text_of(c) for c in node.get("children", []))
+
+
+def _flatten_deep(nodes: list[dict], depth: int) -> list[dict]:
+    """Nodes below `depth` levels become their plain text, so no layout nests without bound."""
+    out = []
+    for n in nodes:
+        if "children" in n and depth <= 1:
+            out.append({"tag": "p", "children": [{"tag": "text", "text": _text_of(n)}]})
+        elif "children" in n:
+            out.append({**n, "children": _flatten_deep(n["children"], depth - 1)})
+        else:
+            out.append(n)
+    return out
 
 
 def _strip_blank(nodes: list[dict]) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scalpsite.errors import JournalError
+from scalpsite.journal.paths import links_outside
 
 DEFAULT = "default"
 
@@ -22,9 +23,11 @@ def theme_dirs(journal_root: Path, name: str) -> list[Path]:
     dirs = []
     own = journal_root / "themes" / name
     if own.is_dir():
-        if journal_root.resolve() not in own.resolve().parents:
-            raise JournalError(f"theme folder themes/{name} links outside the journal; copy the theme "
-                               "into the journal instead", "scalpsite.yaml")
+        leaving = links_outside(journal_root, own)
+        if leaving:
+            shown = leaving[0].relative_to(journal_root).as_posix()
+            raise JournalError(f"{shown} links outside the journal; copy the theme into the journal "
+                               "instead", "scalpsite.yaml")
         dirs.append(own)
     shipped = builtin_themes() / name
     if shipped.is_dir() and shipped not in dirs:

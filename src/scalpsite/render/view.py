@@ -8,7 +8,7 @@ import re
 
 from scalpsite.journal.load import Journal
 from scalpsite.photos.images import PhotoResult
-from scalpsite.render.notes import to_html, to_tree
+from scalpsite.render.notes import to_html, tree_of
 
 LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH"}
 POWER = re.compile(r"\^(-?\d+)")
@@ -30,20 +30,22 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
                           "print": f"print/{base}.jpg", "width": meta["width"], "height": meta["height"],
                           "key": meta["key"]}
         view_photos[s["folder"]] = row
+    notes_html = {s["folder"]: to_html(s["notes"]) for s in data["sessions"]}
     appointments = [_appointment(a) for a in journal.appointments]
     chosen = next((a for a in appointments if for_date and a["date"] == for_date.isoformat()), None)
     return {
         "data": data, "photos": view_photos, "charts": charts,
-        "notes_html": {s["folder"]: to_html(s["notes"]) for s in data["sessions"]},
-        "notes_tree": {s["folder"]: to_tree(s["notes"]) for s in data["sessions"]},
+        "notes_html": notes_html,
+        "notes_tree": {folder: tree_of(html) for folder, html in notes_html.items()},
         "appointments": appointments, "appointment": chosen,
         "since_last": since_last_appointment(data["sessions"], chosen, appointments),
     }
 
 
 def _appointment(a) -> dict:
+    html = to_html(a.body)
     return {"date": a.date.isoformat(), "path": a.path, "clinician": a.meta.clinician,
-            "purpose": a.meta.purpose, "questions_html": to_html(a.body), "questions_tree": to_tree(a.body)}
+            "purpose": a.meta.purpose, "questions_html": html, "questions_tree": tree_of(html)}
 
 
 def lab_columns(sessions: list[dict]) -> list[dict]:
