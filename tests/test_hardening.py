@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import COMPLETE, CONFIG, tiny_photo, write_journal
 
 from scalpsite.cli import main
-
-from conftest import COMPLETE, CONFIG, tiny_photo, write_journal
 
 SECRET = "SECRET-7f3a-outside-the-journal"
 
