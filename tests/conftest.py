@@ -63,3 +63,13 @@ def journal(tmp_path):
 @pytest.fixture
 def runner():
     return CliRunner()
+
+
+def fixture_script():
+    """scripts/make_view_fixtures.py as a module: the journal behind the renderer fixtures."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_view_fixtures", REPO / "scripts/make_view_fixtures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

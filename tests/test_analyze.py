@@ -7,8 +7,8 @@ import pytest
 from conftest import write_journal
 
 from scalpsite.analysis.analyze import analyze
-from scalpsite.analysis.response import no_response_note
 from scalpsite.analysis.schedule import adherence, interval, next_due
+from scalpsite.analysis.summary import no_response_note
 from scalpsite.cli import main
 from scalpsite.journal.load import load
 from scalpsite.output.export import to_csv
@@ -20,7 +20,7 @@ def salt(top):  # only `top` varies: SALT = 0.4 · top
 
 def series(tmp_path, tops: dict[str, float | None], extra: dict[str, str] | None = None) -> dict:
     sessions = {d: (salt(t) if t is not None else "") + (extra or {}).get(d, "") for d, t in tops.items()}
-    return analyze(load(write_journal(tmp_path, sessions)))
+    return analyze(load(write_journal(tmp_path, sessions))).model_dump(mode="json")
 
 
 def test_baseline_is_last_session_before_start_and_days_count_from_start(tmp_path):
@@ -40,12 +40,13 @@ def test_milestones_hold_first_date_met(tmp_path):
     assert m["salt75"] == "2025-05-01" and m["salt90"] == "2025-07-01"
     assert m["salt_le_20"] == "2025-03-07" and m["salt_le_10"] == "2025-05-01"
     assert m["easi75"] is None and m["itch_minus_4"] is None
-    assert data["response"] == {"status": "kept", "since": "2025-02-07", "lost_on": None}
+    assert data["response"] == {"status": "kept", "label": "response kept", "since": "2025-02-07", "lost_on": None}
 
 
 def test_response_lost_after_relapse(tmp_path):
     data = series(tmp_path, {"2025-01-06": 100, "2025-04-07": 50, "2025-06-01": 60, "2025-08-01": 90})
-    assert data["response"] == {"status": "lost", "since": "2025-04-07", "lost_on": "2025-08-01"}
+    assert data["response"] == {"status": "lost", "label": "response lost (relapse)", "since": "2025-04-07",
+                                "lost_on": "2025-08-01"}
 
 
 def test_baseline_of_zero_gives_no_relative_improvement(tmp_path):
@@ -72,7 +73,7 @@ def test_easi_uses_child_weights_under_8(tmp_path):
               "treatments: [{drug: dupilumab, start: 2025-01-10}]\n")
     easi = ("ad: {easi: {head_neck: {area_pct: 15, erythema: 2, oedema: 1, excoriation: 1}, "
             "upper_limbs: {area_pct: 0}, trunk: {area_pct: 0}, lower_limbs: {area_pct: 0}}}\n")
-    data = analyze(load(write_journal(tmp_path, {"2025-01-06": easi, "2027-07-01": easi}, config=config)))
+    data = analyze(load(write_journal(tmp_path, {"2025-01-06": easi, "2027-07-01": easi}, config=config))).model_dump(mode="json")
     assert [s["easi"] for s in data["sessions"]] == [1.6, 0.8]  # 4·2·0.2 at 5 years, 4·2·0.1 at 8
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import matplotlib
 import pytest
+from conftest import write_journal
 
+from scalpsite.analysis.analyze import analyze
+from scalpsite.journal.load import load
 from scalpsite.render.charts import (
     STYLE,
     ad_chart,
@@ -24,30 +28,27 @@ ZONES = ["frontal", "crown", "temporal_left"]
 
 
 def journal(sessions: int, years: float, first: str = "2020-01-06", **drop: bool) -> dict:
-    """An analysis dict like `scalpsite export` gives, with `sessions` spread over `years`.
+    """The analysis (as `scalpsite export` gives it) of a journal of `sessions` spread over `years`.
 
     drop=True for "salt", "density" or "ad" leaves that measure out of every session.
     """
     start = dt.date.fromisoformat(first)
     step = years * 365.25 / max(sessions - 1, 1)
-    rows = []
+    texts = {}
     for i in range(sessions):
         t = i / max(sessions - 1, 1)
-        rows.append({
-            "date": (start + dt.timedelta(days=round(i * step))).isoformat(),
-            "salt": None if drop.get("salt") else round(55 - 45 * t, 1),
-            "density": {} if drop.get("density") else {z: 40 + 30 * t + 5 * k for k, z in enumerate(ZONES)},
-            "itch": None if drop.get("ad") else round(8 - 6 * t),
-            "easi": None if drop.get("ad") else round(20 - 17 * t, 1),
-            "poem": None if drop.get("ad") else round(22 - 18 * t),
-        })
-    return {
-        "sessions": rows,
-        "treatments": [{"drug": "dupilumab", "start": (start + dt.timedelta(days=7)).isoformat(), "primary": True}],
-        "conditions": ["alopecia_areata"] + ([] if drop.get("ad") else ["atopic_dermatitis"]),
-        "density_zones": ZONES,
-        "density_unit": "FU/cm²",
-    }
+        lines = [] if drop.get("salt") else [f"salt: {round(55 - 45 * t, 1)}"]
+        if not drop.get("density"):
+            lines.append("density: {" + ", ".join(f"{z}: {40 + 30 * t + 5 * k:.2f}" for k, z in enumerate(ZONES)) + "}")
+        if not drop.get("ad"):
+            lines.append(f"ad: {{itch: {round(8 - 6 * t)}, easi: {round(20 - 17 * t, 1)}, poem: {round(22 - 18 * t)}}}")
+        texts[(start + dt.timedelta(days=round(i * step))).isoformat()] = "\n".join(lines) + "\n"
+    conditions = "[alopecia_areata]" if drop.get("ad") else "[alopecia_areata, atopic_dermatitis]"
+    config = (f"conditions: {conditions}\ntreatments:\n  - {{drug: dupilumab, start: {start + dt.timedelta(days=7)}}}\n"
+              f"density: {{zones: [{', '.join(ZONES)}]}}\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_journal(Path(tmp) / "j", texts, config=config)
+        return analyze(load(root)).model_dump(mode="json")
 
 
 def x_axes(svg: Path) -> list[list[tuple[float, str]]]:

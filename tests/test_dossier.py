@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import re
 from pathlib import Path
 
 import pytest
+from conftest import fixture_script
 
+from scalpsite.analysis.analyze import lab_columns, medication_periods
 from scalpsite.errors import BuildError
 from scalpsite.render import dossier
-from scalpsite.render.site import fmt_date, fmt_label, fmt_num
+from scalpsite.render import view as views
+from scalpsite.render.format import fmt_date, fmt_num
 from scalpsite.render.themes import builtin_themes
-from scalpsite.render.view import (
-    lab_columns,
-    medication_periods,
-    since_last_appointment,
-)
+from scalpsite.render.view import since_last_appointment
 
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("typst")
@@ -26,13 +24,12 @@ pytest.importorskip("typst")
 FIXTURE = Path(__file__).parent / "fixtures" / "dossier_view.json"
 TIMESTAMP = 1735689600  # 2025-01-01, as SOURCE_DATE_EPOCH would give
 MARKUP = 'Used #import "x" and $x$ and a * star.'
-SESSIONS_HEADER = "Date Week Phase SALT Δ pts Impr. Class Itch EASI POEM DLQI Vellus"
+SESSIONS_HEADER = "Date On treatment Phase SALT Δ pts Impr. Class Itch EASI POEM DLQI Vellus"
 ANGLE_TITLES = {"overhead": "Overhead SALT region: top", "front": "Front hairline and brows; no SALT weight",
                 "back": "Back SALT region: back", "left": "Left SALT region: left",
                 "right": "Right SALT region: right"}
 EARLIER_VISIT = {"date": "2025-02-01", "path": "appointments/2025-02-01.md", "clinician": "Dr. B. Before",
                  "purpose": "first visit", "questions_tree": []}
-LONG_NOTE = " ".join(["a dull headache on the evening after the injection, gone by the morning"] * 6)
 CHART = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="150" viewBox="0 0 400 150">'
          '<rect width="400" height="150" fill="#eef4fa"/><polyline points="10,20 200,90 390,120" '
          'fill="none" stroke="#2563a6" stroke-width="3"/></svg>')
@@ -70,34 +67,14 @@ def pages_text(pdf: Path) -> list[str]:
 
 
 def many_sessions_view(count: int) -> dict:
-    """The fixture grown to `count` sessions two weeks apart, each with its own folder and photos."""
-    view = load_view()
-    data = view["data"]
-    last = data["sessions"][-1]
-    start = dt.date.fromisoformat(last["date"])
-    for i in range(1, count - len(data["sessions"]) + 1):
-        s = copy.deepcopy(last)
-        s["folder"] = s["date"] = (start + dt.timedelta(days=14 * i)).isoformat()
-        s |= {"week": last["week"] + 2 * i, "days_on_treatment": last["days_on_treatment"] + 14 * i,
-              "salt": round(last["salt"] - 0.3 * i, 1), "side_effects": [],
-              "medications": ["dupilumab 300 mg q2w"] + (["tacrolimus ointment"] if i > 30 else [])}
-        if i % 3 == 0:  # rows several lines tall in the side-effects table
-            s["side_effects"] = [{"key": "headache", "label": "Headache", "name": "headache",
-                                  "severity": "mild", "notes": f"{LONG_NOTE} (entry {i})"}]
-        data["sessions"].append(s)
-        view["photos"][s["folder"]] = {
-            angle: {**p, "print": p["print"].replace(last["folder"], s["folder"]),
-                    "thumb": p["thumb"].replace(last["folder"], s["folder"])}
-            for angle, p in view["photos"][last["folder"]].items()}
-    newest = data["sessions"][-1]
-    data["summary"] |= {"sessions": count, "latest_folder": newest["folder"], "latest_date": newest["date"]}
-    return view
+    """The fixture journal grown to `count` sessions two weeks apart, through the real analysis."""
+    return fixture_script().view_for(dt.date(2025, 7, 4) if count < 10 else None, count)
 
 
 def session_row(s: dict) -> re.Pattern:
     """A row of the sessions table as pypdf extracts it: its date cell up to its SALT cell."""
     date, salt = re.escape(fmt_date(s["date"])), re.escape(fmt_num(s["salt"]))
-    return re.compile(rf"{date} (baseline )?{fmt_num(s['week'])} {fmt_label(s['phase'])} {salt} ")
+    return re.compile(rf"{date} (baseline )?{re.escape(s['week_label'])} {re.escape(s['phase_label'])} {salt} ")
 
 
 @pytest.fixture(scope="module")
@@ -153,14 +130,7 @@ def test_two_renders_are_identical(tmp_path):
 
 
 def test_summary_stays_on_one_page_with_many_sessions(tmp_path):
-    view = load_view()
-    sessions = view["data"]["sessions"]
-    for i in range(11):  # 13 sessions in all
-        extra = copy.deepcopy(sessions[-1])
-        extra["folder"] = extra["date"] = f"2025-{4 + i // 2:02d}-{1 + 14 * (i % 2):02d}"
-        extra["side_effects"] = []
-        sessions.append(extra)
-    pages = pages_text(render(view, tmp_path))
+    pages = pages_text(render(many_sessions_view(13), tmp_path))
     assert "does not give medical advice" in pages[0]
     assert pages[1].count("Photo comparisons") == 1 and "Photo comparisons" not in pages[0]
 
@@ -193,7 +163,7 @@ def test_comparison_picks_a_middle_session(appointment, role):
             "sessions": [{"folder": f, "date": d} for f, d in
                          [("a", "2025-01-01"), ("b", "2025-02-01"), ("c", "2025-04-20"), ("d", "2025-07-01")]]}
     earlier = [{"date": "2025-02-15"}]
-    picks = dossier.comparison(data, appointment, earlier)
+    picks = views.comparison(data, appointment, earlier)
     assert [p["role"] for p in picks] == ["Baseline", role, "Latest"]
     assert picks[1]["folder"] == ("b" if appointment else "c")
 
@@ -235,7 +205,7 @@ def test_sessions_table_header_repeats_on_every_page_it_spans(long_dossier):
 def test_photo_comparison_groups_stay_on_one_page(long_dossier):
     view, pages = long_dossier
     sessions = {s["folder"]: s for s in view["data"]["sessions"]}
-    picks = dossier.comparison(view["data"], view["appointment"], view["appointments"])
+    picks = views.comparison(view["data"], view["appointment"], view["appointments"])
     captions = [f"{p['role']} · {fmt_date(sessions[p['folder']]['date'])}" for p in picks]
     assert [p["role"] for p in picks] == ["Baseline", "Midway", "Latest"]
     for angle, title in ANGLE_TITLES.items():
@@ -286,7 +256,7 @@ def test_no_highlight_without_an_appointment(tmp_path):
 
 def test_lab_columns_have_readable_labels_and_units():
     sessions = [{"labs": {"ige": {"value": 420, "unit": "IU/mL"}}},
-                {"labs": {"eosinophils": {"value": 0.6, "unit": "10^9/L"}, "vitamin_D": {"value": 30}}}]
+                {"labs": {"eosinophils": {"value": 0.6, "unit": "10^9/L"}, "vitamin_D": {"value": 30, "unit": None}}}]
     assert lab_columns(sessions) == [
         {"name": "eosinophils", "label": "Eosinophils", "unit": "10⁹/L", "raw_unit": "10^9/L"},
         {"name": "ige", "label": "IgE", "unit": "IU/mL", "raw_unit": "IU/mL"},
@@ -307,20 +277,20 @@ def fortnightly(count: int) -> list[dict]:
     (9, ["nope"], ["s000", "s002", "s004", "s006", "s008"]),  # an unknown folder is ignored
 ])
 def test_timeline_folders_spread_over_time(count, must, expected):
-    assert dossier.timeline_folders(fortnightly(count), must, 5) == expected
+    assert views.timeline_folders(fortnightly(count), must, 5) == expected
 
 
 def test_timeline_folders_follow_dates_not_positions():
     sessions = fortnightly(6) + [{"folder": "late", "date": "2026-12-01"}]
-    assert dossier.timeline_folders(sessions, [], 3) == ["s000", "s005", "late"]
+    assert views.timeline_folders(sessions, [], 3) == ["s000", "s005", "late"]
 
 
 def test_long_dossier_timeline_shows_a_bounded_sample(long_dossier):
     view, pages = long_dossier
     text = " ".join(pages)
-    limit = dossier.TIMELINE_LIMIT
+    limit = views.TIMELINE_LIMIT
     assert f"then {limit} of the 60 sessions, spread over time" in text
-    shown = dossier.timeline_folders(view["data"]["sessions"], [], limit)
+    shown = views.timeline_folders(view["data"]["sessions"], [], limit)
     assert len(shown) == limit and shown[0] == view["data"]["sessions"][0]["folder"]
 
 
@@ -339,16 +309,16 @@ def meds(*lists) -> list[dict]:
 ])
 def test_medication_periods_merge_unchanged_sessions(sessions, expected):
     runs = medication_periods(sessions)
-    assert [(r["from"], r["to"], r["sessions"], r["medications"]) for r in runs] == expected
+    assert [(r["start"], r["end"], r["sessions"], r["medications"]) for r in runs] == expected
 
 
 def test_long_dossier_lists_medication_changes_not_every_session(long_dossier):
     view, pages = long_dossier
     text = " ".join(pages)
-    runs = medication_periods(view["data"]["sessions"])
+    runs = view["data"]["medication_periods"]
     assert "Medications over time" in text and len(runs) < len(view["data"]["sessions"]) / 4
     last = runs[-1]
-    assert f"{fmt_date(last['from'])} {fmt_date(last['to'])} {last['sessions']}" in text
+    assert f"{fmt_date(last['start'])} {fmt_date(last['end'])} {last['sessions']}" in text
 
 
 def _fonts(pdf: Path) -> dict[str, object]:

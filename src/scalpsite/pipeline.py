@@ -75,7 +75,7 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     out = check_out(out or root / "_site", root)
     photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
     findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
-    data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
+    data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until).model_dump(mode="json")
     staging = stage(out)
     try:
         _render(journal, data, photos, staging, pdf, for_date)
@@ -101,7 +101,7 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
     """The analysis of a journal as JSON or CSV text (no photos are read)."""
     journal = load(root)
     require_config(journal)
-    data = analyze(journal, check(journal), as_of=as_of or source_date())
+    data = analyze(journal, check(journal), as_of=as_of or source_date()).model_dump(mode="json")
     return to_json(data) if fmt == "json" else to_csv(data)
 
 
@@ -114,7 +114,8 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: P
     (staging / "data.json").write_text(to_json(data), encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
     cache = journal.root / CACHE_DIR
-    chart_input = {k: data[k] for k in ("sessions", "treatments", "conditions", "density_zones", "density_unit")}
+    chart_input = {k: data[k] for k in ("sessions", "summary", "conditions", "density_zones", "density_unit",
+                                        "phases", "salt_lines")}
     charts = cached(cache / "charts", digest("charts", chart_input, code_digest()), staging,
                     lambda: _render_charts(data, staging))
     view = make_view(journal, data, photos, charts, for_date)

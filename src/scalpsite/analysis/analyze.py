@@ -1,4 +1,4 @@
-"""Stage 3: scores, trends, schedule and milestones; pure, returns the data.json object."""
+"""Stage 3: scores, trends, schedule and milestones; pure, returns the typed analysis (data.json)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import datetime as dt
 
 from scalpsite import __version__
 from scalpsite.analysis import scores
-from scalpsite.analysis.response import milestones, response_status, summary
+from scalpsite.analysis.definitions import definitions
+from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE, lab_label, number_text, unit_text, week_label
+from scalpsite.analysis.response import milestone_list, milestones, response_status
+from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
+from scalpsite.analysis.summary import summary
 from scalpsite.findings import Finding
 from scalpsite.journal.load import Journal, SessionRecord
 from scalpsite.journal.models import Config, Session, Treatment
@@ -63,12 +67,15 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None) -
     density |= {z: v for z, v in sorted(readings.items()) if z not in zones}
     days = (rec.date - start).days if start else None
     easi = _easi(s, child=age is not None and age < 8)
+    week = None if days is None else days // 7
+    phase = scores.phase(days)
     return {
-        "folder": rec.folder, "date": rec.date.isoformat(), "baseline": False,
-        "days_on_treatment": days, "week": None if days is None else days // 7,
-        "phase": scores.phase(days),
+        "folder": rec.folder, "suffix": rec.folder[10:].lstrip("-_.") or None,
+        "date": rec.date.isoformat(), "baseline": False,
+        "days_on_treatment": days, "week": week, "week_label": week_label(days, week),
+        "phase": phase, "phase_label": scores.PHASE_LABELS.get(phase),
         "salt": salt, "salt_regions": regions, "salt_class": scores.salt_class(salt),
-        "aa_iga": scores.aa_iga(salt),
+        "aa_iga": scores.aa_iga(salt), "aa_iga_label": scores.AA_IGA_LABELS.get(scores.aa_iga(salt)),
         "density": density, "vellus_pct": s.hair_quality.vellus_pct if s.hair_quality else None,
         "itch": s.ad.itch if s.ad else None,
         "easi": easi, "easi_band": scores.easi_band(easi),
@@ -78,12 +85,16 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None) -
         "side_effects": _side_effects(s),
         "side_effects_recorded": s.side_effects is not None,
         "medications": list(s.medications),
-        "labs": {k: {"value": v.value, "unit": v.unit} for k, v in sorted(s.labs.items())},
+        "labs": {k: _lab(v) for k, v in sorted(s.labs.items())},
         "lighting": s.lighting, "notes": rec.notes,
         "photos": dict(sorted(rec.photos.items(), key=lambda kv: _angle_order(kv[0], config))),
         "closeups": list(rec.closeups),
         "valid": rec.session is not None,
     }
+
+
+def _lab(lab) -> dict:
+    return {"value": lab.value, "text": number_text(lab.value), "unit": lab.unit, "unit_label": unit_text(lab.unit)}
 
 
 def _angle_order(angle: str, config: Config):
@@ -122,7 +133,7 @@ def side_effect_log(sessions: list[dict]) -> list[dict]:
 def _treatments(config: Config, primary: Treatment | None) -> list[dict]:
     rows = []
     for t in sorted(config.treatments, key=lambda t: t.start, reverse=True):
-        row = t.model_dump(mode="json")
+        row = t.model_dump()
         row["current"] = t.end is None
         row["primary"] = t is primary
         rows.append(row)
@@ -147,10 +158,61 @@ def in_range(s: dict, since: dt.date | None, until: dt.date | None) -> bool:
     return s["baseline"] or ((since is None or d >= since) and (until is None or d <= until))
 
 
+def medication_periods(sessions: list[dict]) -> list[dict]:
+    """Runs of consecutive sessions that list the same medications.
+
+    A long journal repeats one list for months; the physician wants to see when it changed.
+    An empty list is a run of its own; without any medication, no runs at all.
+    """
+    runs: list[dict] = []
+    for s in sessions:
+        meds = list(s["medications"])
+        if runs and runs[-1]["medications"] == meds:
+            runs[-1]["end"] = s["date"]
+            runs[-1]["sessions"] += 1
+        else:
+            runs.append({"start": s["date"], "end": s["date"], "sessions": 1, "medications": meds})
+    return runs if any(r["medications"] for r in runs) else []
+
+
+def lab_columns(sessions: list[dict]) -> list[dict]:
+    """Columns of the labs table: name, display label, and the unit as first recorded."""
+    units: dict[str, str | None] = {}
+    for s in sessions:
+        for name, lab in s["labs"].items():
+            units.setdefault(name, lab["unit"])
+    return [{"name": name, "label": lab_label(name), "unit": unit_text(unit), "raw_unit": unit}
+            for name, unit in sorted(units.items())]
+
+
+def phase_spans(start: dt.date | None) -> list[dict]:
+    """The expected-response phases of CLINICAL.md as dates from the treatment start."""
+    if start is None:
+        return []
+    spans, lower = [], 0.0
+    for upper, key, label in scores.PHASES:
+        end = None if upper == float("inf") else start + dt.timedelta(days=round(upper * scores.DAYS_PER_MONTH))
+        begin = start + dt.timedelta(days=round(lower * scores.DAYS_PER_MONTH))
+        spans.append({"key": key, "label": label, "start": begin.isoformat(),
+                      "end": end.isoformat() if end else None})
+        lower = upper
+    return spans
+
+
+def finding_counts(findings) -> dict:
+    """How many findings of each level: the one count every page shows."""
+    levels = [f.level.value for f in findings]
+    return {"errors": levels.count("error"), "warnings": levels.count("warning"), "infos": levels.count("info")}
+
+
+SALT_LINES = [{"value": 20, "label": "SALT 20: trial success threshold"}, {"value": 10, "label": "SALT 10"}]
+
+
 def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | None = None,
-            since: dt.date | None = None, until: dt.date | None = None) -> dict:
-    """The whole analysis as one JSON-ready object (DESIGN.md, machine-readable outputs)."""
+            since: dt.date | None = None, until: dt.date | None = None) -> Analysis:
+    """The whole analysis, typed (DESIGN.md, machine-readable outputs); data.json is its dump."""
     config = journal.config
+    assert config is not None, "analyze needs a valid scalpsite.yaml (pipeline.require_config)"
     primary = primary_treatment(config)
     start = primary.start if primary else None
     sessions = [session_metrics(r, config, start) for r in journal.sessions]
@@ -159,23 +221,34 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
         base["baseline"] = True
         compare(sessions, base)
     sessions = [s for s in sessions if in_range(s, since, until)]
-    as_of = as_of or (dt.date.fromisoformat(sessions[-1]["date"]) if sessions else dt.date(1970, 1, 1))
+    last = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None
+    as_of = as_of or last or (start or dt.date(1970, 1, 1))
+    conditions = [c.value for c in config.conditions]
     marks = milestones(sessions)
-    return {
+    return Analysis.model_validate({
         "scalpsite_version": __version__,
         "title": config.title, "generated_for": as_of.isoformat(),
+        "records_up_to": last.isoformat() if last else None,
         "patient": {"name": config.patient.name,
                     "birth_date": config.patient.birth_date.isoformat() if config.patient.birth_date else None,
                     "age": _age_years(config.patient.birth_date, as_of)},
-        "conditions": [c.value for c in config.conditions],
+        "conditions": conditions,
         "angles": list(config.photos.angles),
-        "density_unit": config.density.unit, "density_zones": list(config.density.zones),
+        "angle_regions": {a: SALT_REGION_OF_ANGLE.get(a) for a in config.photos.angles},
+        "density_unit": config.density.unit, "density_unit_label": unit_text(config.density.unit),
+        "density_zones": list(config.density.zones),
         "treatments": _treatments(config, primary),
         "sessions": sessions,
-        "milestones": marks,
+        "milestones": marks, "milestone_list": milestone_list(marks, conditions),
         "response": response_status(sessions, marks),
         "schedule": _schedule(primary, sessions, as_of),
         "summary": summary(sessions, list(config.density.zones)),
         "side_effect_log": side_effect_log(sessions),
         "findings": [f.as_dict() for f in findings],
-    }
+        "finding_counts": finding_counts(findings),
+        "medication_periods": medication_periods(sessions),
+        "lab_columns": lab_columns(sessions),
+        "phases": phase_spans(start),
+        "salt_lines": SALT_LINES,
+        "definitions": definitions(conditions),
+    })

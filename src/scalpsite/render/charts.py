@@ -13,10 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
-from scalpsite.analysis import scores
-from scalpsite.render.site import (
-    MONTHS,  # the site's locale-free month names: charts and pages agree
-)
+from scalpsite.render.format import MONTHS  # the site's locale-free month names: charts and pages agree
 
 INK, MUTED, ACCENT, GOOD = "#1f2933", "#7b8794", "#2563a6", "#276749"
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
@@ -38,6 +35,7 @@ AD_MARGINS, AD_GAP = (0.32, 0.3, 0.3, 0.24), 0.5  # AD panels: titles above, no 
 # Date tick schemes, finest first: (months between labels, months between minor ticks; 0 for none).
 DATE_STEPS = [(1, 0), (3, 1), (6, 3), (12, 3), (24, 12), (60, 12), (120, 60)]
 MAX_LABELS, AD_MAX_LABELS = 9, 4
+DAYS_PER_MONTH = 365.25 / 12  # for spacing date labels only; the analysis dates every phase
 
 
 def _text_width(text: str, size: float) -> float:
@@ -99,7 +97,7 @@ def date_ticks(first: dt.date, last: dt.date, width_pt: float, size: float,
     for step, minor in DATE_STEPS:  # when none fits, the coarsest is kept
         ticks = month_starts(first, last, step)
         labels = [f"{MONTHS[t.month - 1]} {t.year}" if step < 12 else str(t.year) for t in ticks]
-        spacing = width_pt * step * scores.DAYS_PER_MONTH / days
+        spacing = width_pt * step * DAYS_PER_MONTH / days
         if len(ticks) <= max_labels and all(_text_width(s, size) + 1.5 * size <= spacing for s in labels):
             break
     return ticks, labels, month_starts(first, last, minor) if minor else []
@@ -118,28 +116,19 @@ def _date_axis(ax, dates: list[dt.date], size: float, max_labels: int,
     return first, last
 
 
-def _phase_bands(ax, start: dt.date | None, span: tuple[dt.date, dt.date]) -> None:
-    """Shade the expected-response phases behind the time axis; label those wide enough for it."""
-    if start is None:
-        return
+def _phase_bands(ax, phases: list[dict], span: tuple[dt.date, dt.date]) -> None:
+    """Shade the expected-response phases (dated by the analysis); label those wide enough for it."""
     first, last = span
     per_day = _width_pt(ax) / (last - first).days
-    lower = 0.0
-    for i, (upper, _, label) in enumerate(scores.PHASES):
-        a = max(first, start + dt.timedelta(days=lower * scores.DAYS_PER_MONTH))
-        b = last if math.isinf(upper) else min(last, start + dt.timedelta(days=upper * scores.DAYS_PER_MONTH))
-        lower = upper
+    for i, phase in enumerate(phases):
+        a = max(first, dt.date.fromisoformat(phase["start"]))
+        b = min(last, dt.date.fromisoformat(phase["end"])) if phase["end"] else last
         if a >= b:
             continue
-        ax.axvspan(a, b, color=PHASE_SHADES[i], zorder=0, lw=0)
-        if _text_width(label, 7) + 6 <= (b - a).days * per_day:
-            ax.text(a + (b - a) / 2, 1.0, label, transform=ax.get_xaxis_transform(), ha="center",
+        ax.axvspan(a, b, color=PHASE_SHADES[i % len(PHASE_SHADES)], zorder=0, lw=0)
+        if _text_width(phase["label"], 7) + 6 <= (b - a).days * per_day:
+            ax.text(a + (b - a) / 2, 1.0, phase["label"], transform=ax.get_xaxis_transform(), ha="center",
                     va="bottom", fontsize=7, color=MUTED)
-
-
-def _start(data: dict) -> dt.date | None:
-    primary = next((t for t in data["treatments"] if t.get("primary")), None)
-    return dt.date.fromisoformat(primary["start"]) if primary else None
 
 
 def salt_chart(data: dict) -> Figure | None:
@@ -148,11 +137,11 @@ def salt_chart(data: dict) -> Figure | None:
     if not x:
         return None
     fig, (ax,) = _figure((7.2, 2.8))
-    _phase_bands(ax, _start(data), _date_axis(ax, x, 9, MAX_LABELS))
-    for level, text in ((20, "SALT 20: trial success threshold"), (10, "SALT 10")):
-        ax.axhline(level, color=GOOD, lw=1.4, ls="--", zorder=2)
-        ax.text(0.01, level + 1, text, transform=ax.get_yaxis_transform(), fontsize=7, color=GOOD,
-                va="bottom", zorder=4, bbox={"fc": "white", "ec": "none", "alpha": 0.75, "pad": 1})
+    _phase_bands(ax, data["phases"], _date_axis(ax, x, 9, MAX_LABELS))
+    for line in data["salt_lines"]:
+        ax.axhline(line["value"], color=GOOD, lw=1.4, ls="--", zorder=2)
+        ax.text(0.01, line["value"] + 1, line["label"], transform=ax.get_yaxis_transform(), fontsize=7,
+                color=GOOD, va="bottom", zorder=4, bbox={"fc": "white", "ec": "none", "alpha": 0.75, "pad": 1})
     ax.plot(x, y, color=ACCENT, zorder=3, **_line_style(len(x), 4, 1.8))
     ax.set_ylim(0, max(60, max(y) + 10) if max(y) < 90 else 100)
     ax.set_ylabel("SALT (% scalp hair loss)")
@@ -179,36 +168,31 @@ def density_chart(data: dict) -> Figure | None:
     return fig
 
 
-AD_PANELS = [("itch", "Peak itch NRS (0-10)", 10), ("easi", "EASI (0-72)", None), ("poem", "POEM (0-28)", 28)]
+AD_PANELS = [("itch", 10), ("easi", None), ("poem", 28)]  # key, fixed top of the y axis
 
 
 def ad_chart(data: dict) -> Figure | None:
     """Atopic dermatitis measures, one small panel each, with the meaningful-change target."""
-    panels = [(k, t, top) for k, t, top in AD_PANELS if _dates(data["sessions"], k)[0]]
+    measures = {m["key"]: m for m in data["summary"]["ad_measures"]}
+    panels = [(k, top) for k, top in AD_PANELS if _dates(data["sessions"], k)[0]]
     if not panels:
         return None
     fig, axes = _figure((7.2, 2.3), AD_MARGINS, len(panels), AD_GAP)
-    every = [d for key, _, _ in panels for d in _dates(data["sessions"], key)[0]]
-    for ax, (key, title, top) in zip(axes, panels):
+    every = [d for key, _ in panels for d in _dates(data["sessions"], key)[0]]
+    for ax, (key, top) in zip(axes, panels):
         x, y = _dates(data["sessions"], key)
+        m = measures[key]
         ax.plot(x, y, color=ACCENT, **_line_style(len(x), 3, 1.5))
-        target = _target(key, y[0])
+        target = m["target"]["value"]
         if target is not None:
-            ax.axhline(target, color=GOOD, lw=0.9, ls="--")
-        ax.set_title(title, fontsize=8, color=INK, y=1.0)  # a fixed y skips a costly overlap search
+            ax.axhline(target, color=GOOD, lw=0.9, ls="--", gid=f"target-{key}")
+            ax.text(0.98, target, f"{m['target']['label']}: {target:g}", transform=ax.get_yaxis_transform(),
+                    ha="right", va="bottom", fontsize=6.5, color=GOOD, gid=f"target-{key}-label")
+        ax.set_title(f"{m['label']} ({m['scale']})", fontsize=8, color=INK, y=1.0)  # fixed y: no overlap search
         ax.set_ylim(0, top or max(y) * 1.15 + 1)
         ax.tick_params(axis="y", labelsize=7)
         _date_axis(ax, every, 7, AD_MAX_LABELS, minor=False)  # one span for all, so panels line up
     return fig
-
-
-def _target(key: str, first: float) -> float | None:
-    """The value that would meet the meaningful change from the first recorded value."""
-    if key == "itch":
-        return max(first - scores.ITCH_MEANINGFUL, 0)
-    if key == "poem":
-        return max(first - scores.POEM_MEANINGFUL, 0)
-    return first * 0.25 if key == "easi" else None  # EASI-75
 
 
 CHARTS = {"salt": salt_chart, "density": density_chart, "ad": ad_chart}

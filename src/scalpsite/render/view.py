@@ -1,24 +1,61 @@
-"""The view: the analysis plus what both renderers need chosen in advance (one place, so the
-site and the dossier cannot disagree)."""
+"""The view: the analysis plus what both outputs need chosen in advance: rendition paths,
+rendered notes, the appointment prepared for, and which sessions each comparison shows.
+
+The one place that adds presentation-only data; site, charts and dossier only draw it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from scalpsite.journal.load import Journal
 from scalpsite.photos.images import PhotoResult
 from scalpsite.render.notes import to_html, tree_of
 
-LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH"}
-POWER = re.compile(r"\^(-?\d+)")
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+# Thumbnails per angle in the PDF's timeline grid (three rows of eight). A multi-year journal
+# shows a sample spread over time: the grid stays readable, the PDF small, and typst's memory
+# flat; the site and the tables keep every session.
+TIMELINE_LIMIT = 24
 
 
 def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
               for_date: dt.date | None) -> dict:
     """Everything the templates need: the analysis plus rendition paths and rendered notes."""
-    view_photos = {}
+    notes_html = {s["folder"]: to_html(s["notes"]) for s in data["sessions"]}
+    appointments = [_appointment(a) for a in journal.appointments]
+    chosen = next((a for a in appointments if for_date and a["date"] == for_date.isoformat()), None)
+    since_last = since_last_appointment(data["sessions"], chosen, appointments)
+    compared = comparison(data, chosen, appointments)
+    must = [c["folder"] for c in compared] + list((since_last or {}).get("folders") or [])
+    view_photos = _renditions(data, photos)
+    return {
+        "data": data, "photos": view_photos, "charts": charts,
+        "notes_html": notes_html,
+        "notes_tree": {folder: tree_of(html) for folder, html in notes_html.items()},
+        "appointments": appointments, "appointment": chosen, "since_last": since_last,
+        "comparison": compared, "timeline": timeline_folders(data["sessions"], must, TIMELINE_LIMIT),
+        "angle_views": angle_views(data, view_photos), "chart_info": chart_info(data),
+    }
+
+
+def chart_info(data: dict) -> list[dict]:
+    """Title, caption and alt text of each chart, in the order both outputs show them."""
+    lines = " and ".join(line["label"].split(":")[0] for line in data["salt_lines"])
+    return [
+        {"key": "salt", "title": "SALT over time", "alt": "SALT score at each session; lower means less hair loss.",
+         "caption": f"SALT over time (0 = no loss, 100 = total loss), with the {lines} endpoints; "
+                    "shading marks the expected-response phases."},
+        {"key": "density", "title": "Hair density per zone", "alt": "Density readings per scalp zone at each session.",
+         "caption": f"Hair density per zone over time. Unit: {data['density_unit_label']}."},
+        {"key": "ad", "title": "Atopic dermatitis measures", "alt": "Itch, EASI and POEM at each session; lower is better.",
+         "caption": "Atopic dermatitis measures over time, each with the value that would meet its meaningful "
+                    "change against the baseline (dashed)."},
+    ]
+
+
+def _renditions(data: dict, photos: PhotoResult) -> dict:
+    """Per session folder and angle: the output paths and size of the photo's renditions."""
+    out = {}
     for s in data["sessions"]:
         row = {}
         for angle, src in s["photos"].items():
@@ -29,17 +66,8 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
             row[angle] = {"web": f"photos/{base}.jpg", "thumb": f"photos/{base}.thumb.jpg",
                           "print": f"print/{base}.jpg", "width": meta["width"], "height": meta["height"],
                           "key": meta["key"]}
-        view_photos[s["folder"]] = row
-    notes_html = {s["folder"]: to_html(s["notes"]) for s in data["sessions"]}
-    appointments = [_appointment(a) for a in journal.appointments]
-    chosen = next((a for a in appointments if for_date and a["date"] == for_date.isoformat()), None)
-    return {
-        "data": data, "photos": view_photos, "charts": charts,
-        "notes_html": notes_html,
-        "notes_tree": {folder: tree_of(html) for folder, html in notes_html.items()},
-        "appointments": appointments, "appointment": chosen,
-        "since_last": since_last_appointment(data["sessions"], chosen, appointments),
-    }
+        out[s["folder"]] = row
+    return out
 
 
 def _appointment(a) -> dict:
@@ -48,43 +76,18 @@ def _appointment(a) -> dict:
             "purpose": a.meta.purpose, "questions_html": html, "questions_tree": tree_of(html)}
 
 
-def lab_columns(sessions: list[dict]) -> list[dict]:
-    """Columns of the labs table: name, readable label, and the unit as first recorded."""
-    units: dict[str, str | None] = {}
-    for s in sessions:
-        for name, lab in (s.get("labs") or {}).items():
-            units.setdefault(name, lab.get("unit"))
-    return [{"name": name, "label": LAB_LABELS.get(name.lower(), _readable(name)),
-             "unit": unit_text(unit) if unit else None, "raw_unit": unit}
-            for name, unit in sorted(units.items())]
-
-
-def medication_periods(sessions: list[dict]) -> list[dict]:
-    """Runs of consecutive sessions that list the same medications, as {from, to, sessions, medications}.
-
-    A long journal repeats one list for months; the physician wants to see when it changed.
-    An empty list is a run of its own ("none recorded"); without any medication, no runs at all.
-    """
-    runs: list[dict] = []
-    for s in sessions:
-        meds = list(s.get("medications") or [])
-        if runs and runs[-1]["medications"] == meds:
-            runs[-1]["to"] = s["date"]
-            runs[-1]["sessions"] += 1
-        else:
-            runs.append({"from": s["date"], "to": s["date"], "sessions": 1, "medications": meds})
-    return runs if any(r["medications"] for r in runs) else []
-
-
-def _readable(key: str) -> str:
-    """'vitamin_D' as 'Vitamin D': underscores to spaces, first letter up, the rest as typed."""
-    text = key.replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
-def unit_text(unit: str) -> str:
-    """A unit as typed, with powers written as superscripts: '10^9/L' as '10⁹/L'."""
-    return POWER.sub(lambda m: m.group(1).translate(SUPERSCRIPT), str(unit))
+def angle_views(data: dict, photos: dict) -> dict[str, dict]:
+    """Per angle: the baseline and the latest photo to compare, and the timeline of every session."""
+    baseline_folder = data["summary"]["baseline_folder"]
+    result = {}
+    for angle in data["angles"]:
+        timeline = [{"session": s, "photo": photos.get(s["folder"], {}).get(angle)} for s in data["sessions"]]
+        shot = [t for t in timeline if t["photo"]]
+        base = next((t for t in shot if t["session"]["folder"] == baseline_folder), shot[0] if shot else None)
+        latest = shot[-1] if shot else None
+        result[angle] = {"baseline": base, "latest": latest if latest is not base else None,
+                         "timeline": timeline}
+    return result
 
 
 def previous_appointment(appointment: dict | None, appointments: list[dict]) -> dict | None:
@@ -102,7 +105,70 @@ def since_last_appointment(sessions: list[dict], chosen: dict | None, appointmen
     appointment's date; None without a chosen or a previous appointment.
     """
     previous = previous_appointment(chosen, appointments)
-    if previous is None:
+    if previous is None or chosen is None:
         return None
     folders = [s["folder"] for s in sessions if previous["date"] < s["date"] <= chosen["date"]]
     return {"date": previous["date"], "folders": folders}
+
+
+def comparison(data: dict, appointment: dict | None, appointments: list[dict]) -> list[dict]:
+    """Baseline, a middle session and latest, as {folder, role}, in date order without repeats."""
+    summary = data["summary"]
+    first, last = summary["baseline_folder"], summary["latest_folder"]
+    sessions = data["sessions"]
+    if not sessions or first is None or last is None:
+        return []
+    picks = [{"folder": first, "role": "Baseline"}]
+    seen = _seen_at_last_visit(sessions, first, last, appointment, appointments)
+    if seen:
+        picks.append({"folder": seen, "role": "At last visit"})
+    elif middle := _middle_in_time(sessions, first, last):
+        picks.append({"folder": middle, "role": "Midway"})
+    if last != first:
+        picks.append({"folder": last, "role": "Latest"})
+    return picks
+
+
+def _between(sessions: list[dict], first: str, last: str) -> list[dict]:
+    dates = {s["folder"]: s["date"] for s in sessions}
+    return [s for s in sessions if dates[first] < s["date"] < dates[last]]
+
+
+def _seen_at_last_visit(sessions, first, last, appointment, appointments) -> str | None:
+    """The last session on or before the appointment preceding this one (what the physician saw)."""
+    previous = previous_appointment(appointment, appointments)
+    if previous is None:
+        return None
+    seen = [s for s in _between(sessions, first, last) if s["date"] <= previous["date"]]
+    return seen[-1]["folder"] if seen else None
+
+
+def _middle_in_time(sessions: list[dict], first: str, last: str) -> str | None:
+    """The session nearest the midpoint between baseline and latest; the earlier one on a tie."""
+    inner = _between(sessions, first, last)
+    if not inner:
+        return None
+    dates = {s["folder"]: dt.date.fromisoformat(s["date"]) for s in sessions}
+    mid = dates[first] + (dates[last] - dates[first]) / 2
+    return min(inner, key=lambda s: (abs(dates[s["folder"]] - mid), s["date"]))["folder"]
+
+
+def timeline_folders(sessions: list[dict], must: list[str], limit: int) -> list[str]:
+    """At most `limit` session folders in date order: all when they fit, else a spread over time.
+
+    The first and the last session are always in; then the folders of `must` in their order
+    (the compared sessions, then those since the last visit) up to half the places; the rest
+    go to the sessions nearest to evenly spaced dates between the first and the last.
+    """
+    if len(sessions) <= limit:
+        return [s["folder"] for s in sessions]
+    dates = {s["folder"]: dt.date.fromisoformat(s["date"]) for s in sessions}
+    chosen = set(list(dict.fromkeys(f for f in must if f in dates))[:limit // 2])
+    first, last = dates[sessions[0]["folder"]], dates[sessions[-1]["folder"]]
+    chosen |= {sessions[0]["folder"], sessions[-1]["folder"]}
+    slots = limit - len(chosen)
+    for i in range(1, slots + 1):
+        target = first + (last - first) * i / (slots + 1)
+        free = [f for f in dates if f not in chosen]
+        chosen.add(min(free, key=lambda f: (abs(dates[f] - target), dates[f])))
+    return [s["folder"] for s in sessions if s["folder"] in chosen]

@@ -1,0 +1,265 @@
+"""The analysis as typed models: what data.json holds, and everything a page shows.
+
+Every value, label, unit, target and count that the site, the dossier or a chart shows is
+decided here (or by the functions that fill these models); renderers only draw. The JSON
+Schema of data.json (`scalpsite schema --kind data`) is generated from these models.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scalpsite.journal.models import Treatment
+
+Day = str  # an ISO date, YYYY-MM-DD
+
+
+class Out(BaseModel):
+    """Base of the analysis models: no unknown fields, so a renamed key fails a test."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SideEffectEntry(Out):
+    name: str = Field(description="as the patient wrote it")
+    key: str = Field(description="normalised name, used to group and count")
+    label: str = Field(description="display label")
+    severity: str | None = Field(description="mild, moderate, severe, or null when not graded")
+    notes: str | None = None
+
+
+class LabValue(Out):
+    value: float = Field(description="the value as a number")
+    text: str = Field(description="the value as the patient entered it (its precision kept)")
+    unit: str | None = Field(description="the unit as entered")
+    unit_label: str | None = Field(description="the unit for display (powers as superscripts)")
+
+
+class Session(Out):
+    """One session's measures as recorded, then compared with the baseline; missing is null."""
+
+    folder: str = Field(description="the session folder's name")
+    date: Day
+    baseline: bool = Field(description="whether this session is the baseline")
+    suffix: str | None = Field(description="what follows the date in the folder name, if anything")
+    days_on_treatment: int | None = Field(description="days since the tracked treatment's start")
+    week: int | None = Field(description="whole weeks on treatment (negative before the start)")
+    week_label: str = Field(description="'week 7', or 'before start'")
+    phase: str | None = Field(description="expected-response phase key")
+    phase_label: str | None
+    salt: float | None = Field(description="SALT, 0-100 (Olsen 2004)")
+    salt_regions: dict[str, float] | None = Field(description="% loss per SALT region, when given by region")
+    salt_class: str | None = Field(description="Olsen S-class")
+    aa_iga: int | None = Field(description="AA-IGA, 0-4")
+    aa_iga_label: str | None
+    density: dict[str, float] = Field(description="zone: reading, in the journal's unit")
+    vellus_pct: float | None
+    itch: int | None = Field(description="peak pruritus NRS, 0-10")
+    easi: float | None = Field(description="EASI, 0-72")
+    easi_band: str | None
+    poem: int | None = Field(description="POEM, 0-28")
+    dlqi: int | None = Field(description="DLQI, 0-30")
+    injection_site: str | None = Field(description="none, mild, moderate, severe; null when not recorded")
+    side_effects: list[SideEffectEntry]
+    side_effects_recorded: bool = Field(description="false when the session did not record side effects")
+    medications: list[str]
+    labs: dict[str, LabValue]
+    lighting: str | None
+    notes: str = Field(description="the session's notes (Markdown), empty when none")
+    photos: dict[str, str] = Field(description="angle: journal-relative path of the original photo")
+    closeups: list[str]
+    valid: bool = Field(description="false when the session's files have errors")
+    salt_change: float | None = Field(description="SALT points, current - baseline (negative is better)")
+    salt_improvement_pct: float | None = Field(description="(baseline - current) / baseline x 100")
+    density_change_pct: dict[str, float | None]
+    easi_improvement_pct: float | None
+    itch_change: int | None
+    poem_change: int | None
+    dlqi_change: int | None
+    poem_band: str | None
+    dlqi_band: str | None
+
+
+class TreatmentRow(Treatment):
+    """A treatment of scalpsite.yaml, with whether it is current and the one tracked."""
+
+    current: bool
+    primary: bool
+
+
+class Patient(Out):
+    name: str | None
+    birth_date: Day | None
+    age: int | None = Field(description="age in years on the as-of date")
+
+
+class Target(Out):
+    """A meaningful-change target against the baseline, decided once for every page and chart."""
+
+    label: str = Field(description="the rule in words, e.g. '−4 points' or 'EASI-75'")
+    value: float | None = Field(description="the value that meets it, from the baseline; null without one")
+    met: bool | None = Field(description="whether the latest value meets it; null when either is missing")
+
+
+class Measure(Out):
+    """Baseline and latest recorded value of one measure, with the change between them."""
+
+    key: str
+    label: str
+    scale: str = Field(description="range or unit, e.g. '0–72'")
+    baseline: float | None
+    latest: float | None
+    latest_date: Day | None
+    change: float | None
+    improvement_pct: float | None
+    band: str | None = None
+    target: Target | None = None
+
+
+class SaltSummary(Measure):
+    salt_class: str | None
+    aa_iga: int | None
+    aa_iga_label: str | None
+
+
+class DensityRow(Out):
+    zone: str
+    label: str
+    baseline: float | None
+    latest: float | None
+    latest_date: Day | None
+    change_pct: float | None
+
+
+class Summary(Out):
+    """The headline numbers: baseline against latest, time on treatment, phase."""
+
+    sessions: int
+    baseline_folder: str | None
+    baseline_date: Day | None
+    latest_folder: str | None
+    latest_date: Day | None
+    days_on_treatment: int | None
+    weeks_on_treatment: int | None
+    months_on_treatment: float | None
+    phase: str | None
+    phase_label: str | None
+    salt: SaltSummary | None
+    density: list[DensityRow]
+    vellus: Measure | None
+    ad_measures: list[Measure] = Field(description="itch, EASI, POEM, DLQI: the rows of the AD table")
+    no_response_note: str | None
+
+
+class Milestone(Out):
+    key: str
+    label: str
+    date: Day | None = Field(description="the first session after baseline that met it")
+    condition: str = Field(description="the condition it belongs to")
+
+
+class Response(Out):
+    status: str = Field(description="not_reached, kept or lost")
+    label: str
+    since: Day | None
+    lost_on: Day | None
+
+
+class Schedule(Out):
+    last_session: Day | None
+    next_due: Day | None
+    earliest: Day | None = None
+    overdue: bool
+    as_of: Day | None = None
+    preset: str | None = None
+    intervals_on_time: int = 0
+    intervals: int = 0
+
+
+class SideEffectRow(Out):
+    key: str
+    label: str
+    count: int = Field(description="sessions that reported it")
+    first: Day
+    last: Day
+    worst: str | None
+
+
+class FindingOut(Out):
+    level: str
+    code: str
+    path: str
+    line: int | None
+    message: str
+    hint: str
+
+
+class FindingCounts(Out):
+    errors: int
+    warnings: int
+    infos: int
+
+
+class MedicationPeriod(Out):
+    """A run of consecutive sessions that list the same medications."""
+
+    start: Day
+    end: Day
+    sessions: int
+    medications: list[str]
+
+
+class LabColumn(Out):
+    name: str
+    label: str
+    unit: str | None = Field(description="the unit for display, as first recorded")
+    raw_unit: str | None = Field(description="the unit as first recorded")
+
+
+class PhaseSpan(Out):
+    key: str
+    label: str
+    start: Day
+    end: Day | None = Field(description="null for the last, open-ended phase")
+
+
+class ChartLine(Out):
+    value: float
+    label: str
+
+
+class Definition(Out):
+    term: str
+    text: str
+    source: str | None = None
+
+
+class Analysis(Out):
+    """data.json: the whole analysis of a journal."""
+
+    scalpsite_version: str
+    title: str
+    generated_for: Day = Field(description="the as-of date: nothing recorded after it is used")
+    records_up_to: Day | None = Field(description="the date of the last session used")
+    patient: Patient
+    conditions: list[str]
+    angles: list[str]
+    angle_regions: dict[str, str | None] = Field(description="the SALT region each angle documents")
+    density_unit: str
+    density_unit_label: str
+    density_zones: list[str]
+    treatments: list[TreatmentRow]
+    sessions: list[Session]
+    milestones: dict[str, Day | None] = Field(description="key: date first met, or null")
+    milestone_list: list[Milestone] = Field(description="the milestones that apply to the conditions tracked")
+    response: Response
+    schedule: Schedule
+    summary: Summary
+    side_effect_log: list[SideEffectRow]
+    findings: list[FindingOut]
+    finding_counts: FindingCounts
+    medication_periods: list[MedicationPeriod]
+    lab_columns: list[LabColumn]
+    phases: list[PhaseSpan] = Field(description="expected-response phases as dates, for the charts")
+    salt_lines: list[ChartLine] = Field(description="the absolute SALT endpoints drawn on the chart")
+    definitions: list[Definition]
