@@ -26,3 +26,9 @@ class JournalError(ScalpsiteError):
 
 class BuildError(ScalpsiteError):
     """The build could not complete (output folder refused, renderer failed)."""
+
+
+class OptionError(ScalpsiteError):
+    """Options that contradict the journal (a usage error, exit 2), e.g. --for before the first session."""
+
+    exit_code = 2

@@ -242,3 +242,12 @@ def _load_appointment(path: Path, shown: str, findings: list[Finding]) -> Appoin
     meta, problems = validate(AppointmentMeta, doc, shown)
     findings.extend(problems)
     return Appointment(day, shown, meta or AppointmentMeta(), body.strip())
+
+
+def find_journal(start: Path) -> Path | None:
+    """The nearest folder from `start` upward that holds a scalpsite.yaml (as git finds .git)."""
+    start = Path(start).absolute()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,9 +12,54 @@ from scalpsite.errors import JournalError
 
 MAX_BYTES = 1_000_000  # a session file is a few hundred bytes; refuse what cannot be one
 MAX_NODES = 50_000
+
+
+def _core_schema(base: type) -> type:
+    """A loader of `base` that reads plain scalars as the YAML 1.2 core schema does.
+
+    Editors (the YAML language server) follow YAML 1.2, where `no`, `on` and `yes` are text
+    and `12:30` is not the number 750; PyYAML's default YAML 1.1 rules disagree. Only
+    true/false are booleans; there are no sexagesimal numbers and no implicit timestamps
+    (dates stay text until the model reads them). The `<<` merge key is still recognised,
+    so that it can be refused with a clear message.
+    """
+    loader = type(f"Core{base.__name__}", (base,), {"yaml_implicit_resolvers": {}})
+    for tag, pattern, first in CORE_RESOLVERS:
+        loader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first) + [""] * (tag == NULL))
+    loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    return loader
+
+
+NULL = "tag:yaml.org,2002:null"
+CORE_RESOLVERS = [  # YAML 1.2.2, section 10.3.2 (tag resolution of the core schema)
+    (NULL, r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("tag:yaml.org,2002:float", r"""^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+                                    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""", "-+.0123456789"),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
+]
+
+
+def _construct_int(loader, node) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)  # YAML 1.2: a leading 0 is not octal
+
+
+def _construct_float(loader, node) -> float:
+    text = loader.construct_scalar(node).lower()
+    if text.endswith(("inf", "nan")):
+        return float(text.replace(".", ""))
+    return float(text)
+
+
+SafeLoader = _core_schema(yaml.SafeLoader)
 # libyaml composes the same nodes, with the same lines, several times faster; the pure-Python
 # loader is the fallback and the one that explains errors.
-FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FastLoader = _core_schema(yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else SafeLoader
 
 
 @dataclass
@@ -22,13 +68,18 @@ class YamlDoc:
 
     data: object
     lines: dict[tuple, int] = field(default_factory=dict)
+    columns: dict[tuple, int] = field(default_factory=dict)
 
     def line_of(self, loc: tuple) -> int | None:
         """The line of the deepest existing key along `loc`."""
+        return self.position(loc)[0]
+
+    def position(self, loc: tuple) -> tuple[int | None, int | None]:
+        """(line, column) of the deepest existing key or item along `loc`; 1-based."""
         for end in range(len(loc), -1, -1):
             if loc[:end] in self.lines:
-                return self.lines[loc[:end]]
-        return None
+                return self.lines[loc[:end]], self.columns.get(loc[:end])
+        return None, None
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -59,7 +110,7 @@ def parse_yaml(text: str, shown: str) -> YamlDoc:
     if node is None:
         doc.data = {}
         return doc
-    builder = _Builder(loader, shown, doc.lines)
+    builder = _Builder(loader, shown, doc.lines, doc.columns)
     doc.data = builder.build(node, (), 1)
     return doc
 
@@ -75,7 +126,7 @@ def _compose(text: str, loader_class) -> tuple:
 def _compose_or_explain(text: str, shown: str) -> tuple:
     """Compose with the pure-Python loader, turning its errors into a JournalError with a line."""
     try:
-        return _compose(text, yaml.SafeLoader)
+        return _compose(text, SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -92,8 +143,8 @@ def _compose_or_explain(text: str, shown: str) -> tuple:
 class _Builder:
     """Turns a composed node tree into Python values, recording key lines."""
 
-    def __init__(self, loader: yaml.SafeLoader, shown: str, lines: dict):
-        self.loader, self.shown, self.lines = loader, shown, lines
+    def __init__(self, loader: yaml.SafeLoader, shown: str, lines: dict, columns: dict):
+        self.loader, self.shown, self.lines, self.columns = loader, shown, lines, columns
         self.count = 0
         self.anchors: set[int] = set()
 
@@ -130,6 +181,7 @@ class _Builder:
             if key in out:
                 raise JournalError(f"key '{key}' appears twice; keep one", self.shown, line)
             self.lines[path + (key,)] = line
+            self.columns[path + (key,)] = key_node.start_mark.column + 1
             out[key] = self.build(value_node, path + (key,), line)
         return out
 
@@ -138,6 +190,7 @@ class _Builder:
         for i, item in enumerate(node.value):
             line = item.start_mark.line + 1
             self.lines[path + (i,)] = line
+            self.columns[path + (i,)] = item.start_mark.column + 1
             out.append(self.build(item, path + (i,), line))
         return out
 
@@ -145,6 +198,8 @@ class _Builder:
 def load_yaml_file(path: Path, shown: str) -> YamlDoc:
     """Read and parse a YAML file; the top level must be a mapping."""
     doc = parse_yaml(read_text(path, shown), shown)
+    if doc.data is None:  # a file holding only `~` or `null`: nothing recorded, like an empty file
+        doc.data = {}
     if not isinstance(doc.data, dict):
         raise JournalError("expected keys and values (a YAML mapping) at the top level", shown, 1)
     return doc

@@ -1,0 +1,182 @@
+"""The journal's fields in words (type, range, unit, example, meaning), read from the models.
+
+Used for the hints of validation errors and for the generated field reference, so both say
+the same thing as the JSON Schema that editors show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+
+import annotated_types as at
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+# What a key of a free-named mapping stands for in a dotted path (density.<zone>).
+MAP_KEYS = {"density": "<zone>", "labs": "<name>", "photos": "<angle>"}
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One line of the field reference."""
+
+    key: str
+    type: str
+    range: str
+    unit: str
+    example: str
+    meaning: str
+    required: bool
+
+
+def _unwrap(tp) -> tuple[object, list]:
+    """(bare type, constraint objects) of an Annotated type, flattening nested Annotated."""
+    metadata: list = []
+    while typing.get_origin(tp) is typing.Annotated:
+        tp, *extra = typing.get_args(tp)
+        for m in extra:
+            metadata.extend(m.metadata if isinstance(m, FieldInfo) else [m])
+    return tp, metadata
+
+
+def _members(tp) -> list:
+    """The members of a Union (or Optional), without None; [tp] for anything else."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return [m for m in typing.get_args(tp) if m is not type(None)]
+    return [tp]
+
+
+def models_in(tp) -> list[type[BaseModel]]:
+    """Every model reachable inside an annotation (through unions, lists and mappings)."""
+    tp, _ = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [tp]
+    return [m for arg in typing.get_args(tp) for m in models_in(arg)]
+
+
+def range_words(metadata: list, text: bool = False) -> str:
+    """'0 to 10', 'at least 0', 'exactly 7 items', 'steps of 0.5' ... from constraint objects."""
+    lo = next((m.ge for m in metadata if isinstance(m, at.Ge)), None)
+    hi = next((m.le for m in metadata if isinstance(m, at.Le)), None)
+    parts = []
+    if lo is not None and hi is not None:
+        parts.append(f"{_num(lo)} to {_num(hi)}")
+    elif lo is not None:
+        parts.append(f"at least {_num(lo)}")
+    elif hi is not None:
+        parts.append(f"at most {_num(hi)}")
+    parts += [f"steps of {_num(m.multiple_of)}" for m in metadata if isinstance(m, at.MultipleOf)]
+    short = next((m.min_length for m in metadata if isinstance(m, at.MinLen)), None)
+    long = next((m.max_length for m in metadata if isinstance(m, at.MaxLen)), None)
+    if text and short:
+        parts.append("not empty")
+    elif short is not None and short == long:
+        parts.append(f"exactly {short} items")
+    elif short:
+        parts.append(f"at least {short} item{'s' * (short != 1)}")
+    return ", ".join(parts)
+
+
+def _num(x) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def kind_and_range(tp) -> tuple[str, str]:
+    """(the kind of value a field takes, its range) in the journal's words."""
+    tp, metadata = _unwrap(tp)
+    members = _members(tp)
+    if len(members) == 1 and members[0] is not tp:  # Optional[X]: X, whatever else it allows
+        words, rng = kind_and_range(members[0])
+        return words, ", ".join(r for r in (rng, range_words(metadata)) if r)
+    if len(members) > 1:
+        return " or ".join(_with_range(m) for m in members), range_words(metadata)
+    return _kind(tp), range_words(metadata, text=tp is str)
+
+
+def _kind(tp) -> str:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Literal:
+        return "one of: " + ", ".join(str(a) for a in args)
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return "one of: " + ", ".join(str(e.value) for e in tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return "keys: " + ", ".join(tp.model_fields)
+    if origin is list:
+        return f"a list, each {_with_range(args[0])}"
+    if origin is dict:
+        return f"named entries, each {_with_range(args[1])}"
+    return SCALARS.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def type_words(tp) -> str:
+    """The kind of value a field takes, without its range."""
+    return kind_and_range(tp)[0]
+
+
+def _with_range(tp) -> str:
+    words, rng = kind_and_range(tp)
+    if rng and words.startswith("a list, "):  # the count belongs to the list, not to its items
+        return words.replace("a list,", f"a list ({rng}),", 1)
+    return f"{words} ({rng})" if rng else words
+
+
+SCALARS = {int: "a whole number", float: "a number", str: "text", bool: "true or false",
+           dt.date: "a date, YYYY-MM-DD"}
+
+
+def field_at(model: type[BaseModel], loc: tuple) -> tuple[str, FieldInfo] | None:
+    """(name, field) of the model field that a validation `loc` points at; None when unknown."""
+    found, models = None, [model]
+    for comp in loc:
+        if not isinstance(comp, str):
+            continue
+        hit = next((m.model_fields[comp] for m in models if comp in m.model_fields), None)
+        if hit is not None:
+            found, models = (comp, hit), models_in(hit.annotation) or models
+    return found
+
+
+def describe(field: FieldInfo) -> str:
+    """'a whole number (0 to 10): Peak Pruritus NRS ...': what a field takes and means."""
+    words, rng = kind_and_range(field.annotation)
+    rng = ", ".join(r for r in (rng, range_words(field.metadata, text=field.annotation is str)) if r)
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    unit = f", in {extra['unit']}" if extra.get("unit") else ""
+    return f"{words}{f' ({rng})' if rng else ''}{unit}: {field.description or ''}".rstrip(": ")
+
+
+def rows(model: type[BaseModel], prefix: str = "") -> list[FieldRow]:
+    """The field reference of a model: one row per field, nested models after their parent."""
+    out = []
+    for name, field in model.model_fields.items():
+        key = prefix + name
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        example = json.dumps(field.examples[0], ensure_ascii=False) if field.examples else ""
+        words, rng = kind_and_range(field.annotation)
+        rng = ", ".join(r for r in (rng, range_words(field.metadata, text=field.annotation is str)) if r)
+        out.append(FieldRow(key, words, rng,
+                            str(extra.get("unit", "")), example, field.description or "",
+                            field.is_required()))
+        out += _nested_rows(key, field.annotation)
+    return out
+
+
+def _nested_rows(key: str, annotation) -> list[FieldRow]:
+    tp, _ = _unwrap(annotation)
+    found = []
+    for member in _members(tp):
+        member, _ = _unwrap(member)
+        origin = typing.get_origin(member)
+        inner = typing.get_args(member)
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            found += rows(member, f"{key}.")
+        elif origin is list and models_in(inner[0]):
+            found += rows(models_in(inner[0])[0], f"{key}[].")
+        elif origin is dict and models_in(inner[1]):
+            found += rows(models_in(inner[1])[0], f"{key}.{MAP_KEYS.get(key.split('.')[-1], '<name>')}.")
+    return found
