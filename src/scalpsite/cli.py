@@ -63,7 +63,7 @@ def common(f):
     f = click.option("--debug", is_flag=True, expose_value=False, callback=_flag(DEBUG, True),
                      help="Show Python tracebacks for unexpected errors.")(f)
     f = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_flag(VERBOSITY, 1),
-                     help="Say more: also notes, not only errors and warnings.")(f)
+                     help="Say more: which journal is used, and notes.")(f)
     return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_flag(VERBOSITY, -1),
                         help="Say less: errors only, no progress or summary.")(f)
 
@@ -71,6 +71,12 @@ def common(f):
 def verbosity() -> int:
     """-1 quiet, 0 normal, 1 verbose, wherever the option was given."""
     return click.get_current_context().meta.get(VERBOSITY, 0)
+
+
+def say_journal(journal: Path) -> None:
+    """With --verbose: which journal the command works on (it may have been found upward)."""
+    if verbosity() > 0:
+        click.echo(f"Journal: {journal.absolute()}", err=True)
 
 
 DISK_ERRORS = {  # errors of the machine, not of scalpsite: say what happened and what to do
@@ -196,6 +202,7 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
     from scalpsite.findings import summary
     from scalpsite.pipeline import check_journal
 
+    say_journal(journal)
     findings = check_journal(journal, today=as_of or dt.date.today())
     result = summary(findings)
     if fmt == "json":
@@ -227,6 +234,7 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date)
 
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}; swap them")
+    say_journal(journal)
     with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
         result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
                           progress=progress)

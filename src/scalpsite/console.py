@@ -57,8 +57,13 @@ def text_lines(findings: list[Finding], color: bool) -> list[str]:
 
 
 def shown_path(f: Finding, base: str) -> str:
-    """The finding's path as seen from the current folder (the journal folder as given, plus path)."""
-    return os.path.normpath(os.path.join(base, f.path))
+    """The finding's path as seen from the current folder; absolute when that is shorter to read."""
+    full = os.path.join(base, f.path)
+    try:
+        rel = os.path.relpath(full)
+    except ValueError:  # another drive (Windows)
+        return os.path.abspath(full)
+    return os.path.abspath(full) if rel.startswith(os.path.join("..", "..", "..")) else rel
 
 
 def gnu_lines(findings: list[Finding], base: str = ".") -> list[str]:
@@ -152,9 +157,5 @@ class Progress:
 
 
 def journal_base(journal: Path) -> str:
-    """The journal folder as a prefix for paths printed to tools (relative to here when inside it)."""
-    try:
-        rel = os.path.relpath(journal)
-    except ValueError:  # another drive (Windows)
-        return str(journal)
-    return rel if not Path(journal).is_absolute() or not rel.startswith("../../..") else str(journal)
+    """The journal folder that printed paths are joined to."""
+    return str(Path(journal).absolute())

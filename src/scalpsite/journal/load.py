@@ -75,7 +75,7 @@ def _read_doc(path: Path, shown: str, findings: list[Finding]) -> YamlDoc | None
         return load_yaml_file(path, shown)
     except JournalError as exc:
         findings.append(error("invalid-file", shown, exc.detail, exc.line,
-                              "fix the file so it is valid YAML"))
+                              exc.hint or "fix the file so it is valid YAML"))
         return None
 
 

@@ -123,6 +123,58 @@ def _compose(text: str, loader_class) -> tuple:
         loader.dispose()
 
 
+# PyYAML's problems (scanner, parser, composer), in the journal's words: (pattern, message, fix).
+YAML_WORDING = [
+    (r"found character '\\t' that cannot start any token|found a tab character",
+     "a tab character; YAML indents with spaces only", "replace the tab with spaces"),
+    (r"found character '(?P<ch>.+)' that cannot start any token",
+     "a value cannot start with '{ch}'", "put the value in quotes: key: \"{ch}...\""),
+    (r"mapping values are not allowed here",
+     "a ':' where a value was expected (a value holding ': ', or a key indented too far)",
+     "put the value in quotes, or line the key up with the keys above it"),
+    (r"could not find expected ':'",
+     "a line that is neither 'key: value' nor a list item", "add the ':' after the key, or join the line "
+     "to the text above it in quotes"),
+    (r"found unexpected end of stream",
+     "a quote that is opened but never closed", "close the quote on the same line"),
+    (r"expected <block end>, but found '-'|did not find expected '-' indicator",
+     "a '-' list item among keys, or keys among list items", "indent the list under its key, one item a line"),
+    (r"expected <block end>, but found '<scalar>'",
+     "text after a quoted value on the same line", "put the whole value in one pair of quotes"),
+    (r"expected '<document start>'", "a line '...' or '---' ends the document before the end of the file",
+     "remove that line"),
+    (r"while scanning a directive|YAML directive|TAG directive|incompatible YAML document",
+     "a line starting with '%' (a YAML directive)", "remove the line, or put its text in quotes"),
+    (r"expected <block end>|did not find expected key",
+     "the indentation does not line up with the lines above", "indent keys of one level by the same "
+     "number of spaces"),
+    (r"expected ',' or '\]'", "a list in [ ] that is not closed, or an item it cannot read",
+     "close the ]; put an item holding ',' or ':' in quotes"),
+    (r"expected ',' or '\}'", "a set of keys in { } that is not closed, or an entry it cannot read",
+     "close the }; put a value holding ',' or ':' in quotes"),
+    (r"found unknown escape character '(?P<ch>.+)'", "an unknown escape '\\{ch}' inside double quotes",
+     "use single quotes, or write the backslash twice"),
+    (r"but found another document|found unexpected document separator",
+     "a second document: a line '---' inside the file", "keep one document: remove the '---' line"),
+    (r"alias|anchor", "YAML anchors and aliases (&name, *name) are not supported", "write the value out"),
+    (r"tag handle|expected '!'|expected URI", "YAML tags (!name) are not supported", "remove the tag"),
+    (r"chomping or indentation indicators|indentation indicator",
+     "after '|' or '>' only '+', '-' or a digit may follow", "start the text on the next line"),
+    (r"expected the node content", "a value is missing, or starts with a character YAML reserves",
+     "put the value in quotes"),
+]
+
+
+def explain(problem: str) -> tuple[str, str]:
+    """(message, fix) for a PyYAML problem text; the problem itself when no wording matches."""
+    for pattern, message, fix in YAML_WORDING:
+        m = re.search(pattern, problem)
+        if m:
+            ch = m.groupdict().get("ch") or ""
+            return message.replace("{ch}", ch), fix.replace("{ch}", ch)
+    return problem, "check the YAML syntax on this line"
+
+
 def _compose_or_explain(text: str, shown: str) -> tuple:
     """Compose with the pure-Python loader, turning its errors into a JournalError with a line."""
     try:
@@ -130,8 +182,8 @@ def _compose_or_explain(text: str, shown: str) -> tuple:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or "invalid YAML"
-        raise JournalError(f"invalid YAML: {problem}", shown, line) from exc
+        message, fix = explain(" ".join(filter(None, (exc.context, exc.problem))) or "invalid YAML")
+        raise JournalError(f"invalid YAML: {message}", shown, line, fix) from exc
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         raise JournalError(f"the file contains a character ({exc.character!r}) that YAML does not allow, "
@@ -164,9 +216,10 @@ class _Builder:
             return self._sequence(node, path)
         try:
             return self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            raise JournalError(f"cannot read value {node.value!r}: {exc}", self.shown,
-                               node.start_mark.line + 1) from exc
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:  # only a tag (!!int x) gets here
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise JournalError(f"cannot read '{node.value}' with the YAML tag {tag}; tags are not supported",
+                               self.shown, node.start_mark.line + 1, "remove the tag") from exc
 
     def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
         out: dict = {}
