@@ -108,9 +108,9 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
     require_config(journal)
     data = analyze(journal, check(journal), as_of=as_of or source_date())
     if fmt == "fhir":
-        from scalpsite.output.fhir import to_fhir  # fhir.resources loads only for this format
+        from scalpsite.output.fhir import item_answers, to_fhir  # fhir.resources loads only here
 
-        return to_fhir(data)
+        return to_fhir(data, item_answers(journal))
     return to_json(data) if fmt == "json" else to_csv(data)
 
 
