@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -156,7 +157,7 @@ def rows(model: type[BaseModel], prefix: str = "") -> list[FieldRow]:
     for name, field in model.model_fields.items():
         key = prefix + name
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        example = json.dumps(field.examples[0], ensure_ascii=False) if field.examples else ""
+        example = yaml_flow(field.examples[0]) if field.examples else ""
         words, rng = kind_and_range(field.annotation)
         rng = ", ".join(r for r in (rng, range_words(field.metadata, text=field.annotation is str)) if r)
         out.append(FieldRow(key, words, rng,
@@ -167,16 +168,33 @@ def rows(model: type[BaseModel], prefix: str = "") -> list[FieldRow]:
 
 
 def _nested_rows(key: str, annotation) -> list[FieldRow]:
+    """Rows of the models inside a field: `key.sub`, `key[].sub` in lists, `key.<name>.sub` in mappings."""
     tp, _ = _unwrap(annotation)
-    found = []
-    for member in _members(tp):
-        member, _ = _unwrap(member)
-        origin = typing.get_origin(member)
-        inner = typing.get_args(member)
-        if isinstance(member, type) and issubclass(member, BaseModel):
-            found += rows(member, f"{key}.")
-        elif origin is list and models_in(inner[0]):
-            found += rows(models_in(inner[0])[0], f"{key}[].")
-        elif origin is dict and models_in(inner[1]):
-            found += rows(models_in(inner[1])[0], f"{key}.{MAP_KEYS.get(key.split('.')[-1], '<name>')}.")
-    return found
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return rows(tp, f"{key}.")
+    if origin in (typing.Union, types.UnionType):
+        return [row for member in args for row in _nested_rows(key, member)]
+    if origin is list:
+        return _nested_rows(f"{key}[]", args[0])
+    if origin is dict:
+        return _nested_rows(f"{key}.{MAP_KEYS.get(key.split('.')[-1], '<name>')}", args[1])
+    return []
+
+
+PLAIN = re.compile(r"^[A-Za-z_][\w .()/²-]*$")  # text YAML 1.2 reads as text without quotes
+
+
+def yaml_flow(value) -> str:
+    """A value as written in a YAML file, on one line: `[a, b]`, `{top: 60}`, `"300"`."""
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        plain = (PLAIN.match(value) and value.lower() not in ("true", "false", "null") and ": " not in value
+                 or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+        return value if plain else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_flow(v) for v in value) + "]"
+    return "{" + ", ".join(f"{k}: {yaml_flow(v)}" for k, v in value.items()) + "}"
