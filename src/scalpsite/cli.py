@@ -48,14 +48,14 @@ def date_option(*names, **kw):
 
 
 def _flag(key, value):
+    """A callback that records a flag in ctx.meta, which the group and its command share."""
     def callback(ctx, param, given):
-        if given:
-            ctx.meta[key] = value if ctx.meta.get(key) in (None, value) else _clash(ctx)
+        if not given:
+            return
+        if ctx.meta.get(key, value) != value:  # -q and -v, on either side of the command
+            raise click.UsageError("--quiet and --verbose cannot be used together", ctx)
+        ctx.meta[key] = value
     return callback
-
-
-def _clash(ctx):
-    raise click.UsageError("--quiet and --verbose cannot be used together", ctx)
 
 
 def common(f):
@@ -103,19 +103,12 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except OSError as exc:
-            if ctx.meta.get(DEBUG) or _disk_error(exc) is None:
-                raise self._internal(ctx, exc) from exc
-            raise _disk_error(exc) from exc
-        except Exception as exc:  # a bug, not the user's fault: say so briefly
-            raise self._internal(ctx, exc) from exc
-
-    @staticmethod
-    def _internal(ctx, exc: Exception) -> Exception:
-        if ctx.meta.get(DEBUG):
-            return exc
-        return click.ClickException(f"internal error: {exc!r} (run with --debug for details, "
-                                    "and please report it)")
+        except Exception as exc:
+            if ctx.meta.get(DEBUG):
+                raise
+            machine = _disk_error(exc) if isinstance(exc, OSError) else None
+            raise machine or click.ClickException(  # a bug, not the user's fault: say so briefly
+                f"internal error: {exc!r} (run with --debug for details, and please report it)") from exc
 
 
 @click.group(cls=Group, context_settings=CONTEXT)

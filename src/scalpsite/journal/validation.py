@@ -142,12 +142,12 @@ def _form(p: Problem):
 
 
 def _keys(p: Problem):
-    keys = known_keys_at(p)
+    keys = _keys_of(p)
     return (f"{p.field}: expected keys ({', '.join(keys)}), got {what(p.got)}",
             f"write it as {p.key}: {{{keys[0]}: ..}}" if keys else "")
 
 
-def known_keys_at(p: Problem) -> list[str]:
+def _keys_of(p: Problem) -> list[str]:
     """The keys the model expects at the problem's place."""
     return list(MODEL_FIELDS.get(p.ctx.get("class_name"), []))
 
