@@ -49,8 +49,8 @@ def test_check_text_lists_errors_before_warnings(runner, tmp_path):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "1 error",
-        "  sessions/2025-01-06/session.yaml:6: date: 2025-01-07 disagrees with the folder name (2025-01-06) "
-        "[date-mismatch]",
+        ("  sessions/2025-01-06/session.yaml:6: date: 2025-01-07 disagrees with the folder name (2025-01-06) "
+         "[date-mismatch]"),
         "    fix: remove the date: line or make it match the folder",
         "1 warning",
         "  sessions/2025-01-06: no left photo [missing-photo]",
@@ -140,7 +140,7 @@ def test_quiet_and_verbose_together_is_a_usage_error(runner, journal):
 
 def test_no_color_is_respected(runner, tmp_path, monkeypatch):
     """Item 8: NO_COLOR turns colour off even on a terminal."""
-    import scalpsite.console as console
+    from scalpsite import console
 
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE + "densty: 1\n"})
     monkeypatch.setattr(console.sys.stdout, "isatty", lambda: True, raising=False)
@@ -152,7 +152,7 @@ def test_no_color_is_respected(runner, tmp_path, monkeypatch):
 
 def test_use_color_reads_no_color(monkeypatch):
     """Item 8: the colour decision itself: a terminal, and NO_COLOR unset or empty."""
-    import scalpsite.console as console
+    from scalpsite import console
 
     class Tty:
         def isatty(self):

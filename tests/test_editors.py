@@ -11,7 +11,12 @@ from conftest import COMPLETE, REPO, write_journal
 
 import scalpsite
 from scalpsite.cli import main
-from scalpsite.journal.editors import SCHEMA_FILES, case_blind, gitattributes, schema_text
+from scalpsite.journal.editors import (
+    SCHEMA_FILES,
+    case_blind,
+    gitattributes,
+    schema_text,
+)
 
 GIT = shutil.which("git")
 
@@ -30,7 +35,7 @@ def test_pre_commit_hook_shows_warnings_and_readme_rev_is_this_version():
 @pytest.mark.skipif(GIT is None, reason="git is not installed")
 def test_the_readme_rev_names_a_tag_of_this_repository():
     """Item 2: pre-commit checks out `rev`; the tag must exist where the repository has its tags."""
-    tags = subprocess.run([GIT, "-C", str(REPO), "tag", "--list"], capture_output=True, text=True)
+    tags = subprocess.run([GIT, "-C", str(REPO), "tag", "--list"], capture_output=True, text=True, check=False)
     if tags.returncode != 0 or not tags.stdout.strip():
         pytest.skip("not a git checkout with tags (a shallow CI clone)")
     assert f"v{scalpsite.__version__}" in tags.stdout.split()

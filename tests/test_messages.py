@@ -56,8 +56,8 @@ SESSION_CASES = [  # (pydantic error kind, session.yaml text, message, fix)
     ("greater_than_equal", "density: {frontal: -1}", "density.frontal: -1 is less than 0, the lowest value allowed",
      None),
     ("less_than_equal", "ad: {itch: 11}", "ad.itch: 11 is more than 10, the highest value allowed", None),
-    ("multiple_of", "ad: {easi: {head_neck: {area_pct: 5, erythema: 1.3}, upper_limbs: {area_pct: 0}, "
-     "trunk: {area_pct: 0}, lower_limbs: {area_pct: 0}}}",
+    ("multiple_of", ("ad: {easi: {head_neck: {area_pct: 5, erythema: 1.3}, upper_limbs: {area_pct: 0}, "
+                     "trunk: {area_pct: 0}, lower_limbs: {area_pct: 0}}}"),
      "ad.easi.head_neck.erythema: 1.3 is not a multiple of 0.5", "use steps of 0.5"),
     ("too_short", "ad: {poem: [1, 2, 3]}", "ad.poem: 3 answers given; a list of answers has exactly 7",
      "give every answer (null for one not answered), or the total as one number"),

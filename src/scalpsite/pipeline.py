@@ -48,7 +48,7 @@ def source_date() -> dt.date | None:
     if not epoch:
         return None
     try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     except (ValueError, OverflowError, OSError) as exc:
         raise JournalError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
 
@@ -108,7 +108,10 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
     require_config(journal)
     data = analyze(journal, check(journal), as_of=as_of or source_date())
     if fmt == "fhir":
-        from scalpsite.output.fhir import item_answers, to_fhir  # fhir.resources loads only here
+        from scalpsite.output.fhir import (  # fhir.resources loads only here
+            item_answers,
+            to_fhir,
+        )
 
         return to_fhir(data, item_answers(journal))
     return to_json(data) if fmt == "json" else to_csv(data)
@@ -162,7 +165,7 @@ def _render_charts(data: dict, staging: Path) -> dict[str, str]:
 def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> dict[str, str]:
     from scalpsite.render.dossier import render_dossier
 
-    stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.timezone.utc)
+    stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.UTC)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
     return {"dossier": "dossier.pdf"}
 

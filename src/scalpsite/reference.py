@@ -24,8 +24,8 @@ INJECTION_COLUMNS = [  # injections.csv, one row per injection
     ("date", "a date, YYYY-MM-DD", "yes", "Day of the injection."),
     ("drug", "text", "yes", "The drug injected, as in scalpsite.yaml's treatments."),
     ("dose_mg", "a number", "yes", "Dose in milligrams."),
-    ("site", "one of: " + ", ".join(["abdomen_left", "abdomen_right", "thigh_left", "thigh_right",
-                                     "arm_left", "arm_right"]), "yes", "Where it was injected."),
+    ("site", "one of: abdomen_left, abdomen_right, thigh_left, thigh_right, arm_left, arm_right", "yes",
+     "Where it was injected."),
     ("reaction", "one of: none, mild, moderate, severe; or empty", "no",
      "Injection-site reaction; empty when not noted."),
     ("note", "text", "no", "Free note."),
@@ -99,8 +99,8 @@ def sections() -> list[str]:
     out += ["## appointments/YYYY-MM-DD.md", "",
             "Front matter between two `---` lines, then your questions in Markdown.", "",
             *model_table(AppointmentMeta), ""]
-    out += ["## injections.csv", "", "A CSV file with a header row: `"
-            + ",".join(c[0] for c in INJECTION_COLUMNS) + "`.", "",
+    header = ",".join(c[0] for c in INJECTION_COLUMNS)
+    out += ["## injections.csv", "", f"A CSV file with a header row: `{header}`.", "",
             *table(["column", "takes", "required", "meaning"], [list(c) for c in INJECTION_COLUMNS]), ""]
     out += ["## Photo masks: `<angle>.mask.png`", "",
             "A PNG of the photo's size, painted over it, from which the photo's SALT is measured:", "",
@@ -108,43 +108,52 @@ def sections() -> list[str]:
     return out + _outputs()
 
 
+CSV_TEXT = """\
+## data.csv and `export --format csv`
+
+One row per session and always the same columns: the fixed ones, then two per density zone of
+scalpsite.yaml (`<zone>` replaced by its name). A measure not recorded is an empty cell, never 0.
+"""
+
+FHIR_TEXT = f"""\
+## FHIR export: `export --format fhir`
+
+A FHIR R4B Bundle of type `collection`, validated with the `fhir.resources` package:
+
+- `Patient`, when scalpsite.yaml names the patient (name, birth date); otherwise every subject
+  is a display-only reference.
+- An `Observation` per session and recorded measure (status final, `effectiveDateTime` the
+  session date, `valueQuantity` in UCUM units); SALT carries its regions as components, density
+  has one Observation per zone (`bodySite`), labs one per result.
+- A `QuestionnaireResponse` per session that gave the POEM or DLQI answers item by item
+  (link ids `poem-1`...`poem-7`, `dlqi-1`...`dlqi-10`).
+- A `MedicationStatement` per treatment: `active` without an end, else `completed`.
+- A `DocumentReference` to `dossier.pdf`, which `scalpsite build` writes.
+- The `CodeSystem` `{fhir.CANONICAL}` (scalpsite's own codes, a fixed URN), so that every code
+  can be looked up in the Bundle itself.
+"""
+
+EDITORS_TEXT = f"""\
+## Editors
+
+`scalpsite init` writes the JSON Schemas ({", ".join(f"`{SCHEMA_DIR}/{f}`" for f in SCHEMA_FILES.values())})
+and `.vscode/settings.json`, which maps them to `scalpsite.yaml` and `sessions/*/session.yaml`
+for the YAML extension. After an upgrade, `scalpsite check` notes a schema that is out of date
+and `scalpsite schema --write` refreshes both.
+"""
+
+
 def _outputs() -> list[str]:
     columns = [[f"`{c.name}`", c.meaning] for c in COLUMNS + ZONE_COLUMNS]
-    out = ["## data.csv and `export --format csv`", "",
-           "One row per session and always the same columns: the fixed ones, then two per density "
-           "zone of scalpsite.yaml (`<zone>` replaced by its name). A measure not recorded is an "
-           "empty cell, never 0.", "", *table(["column", "holds"], columns), ""]
     measures = [[f"`{m.key}`", "LOINC" if m.system == fhir.LOINC else "scalpsite", f"`{m.code}`",
                  m.display, f"`{m.unit}`"] for m in fhir.MEASURES]
     concepts = [[f"`{code}`", display, text] for code, display, text in fhir.EXTRA_CONCEPTS]
-    out += ["## FHIR export: `export --format fhir`", "",
-            "A FHIR R4B Bundle of type `collection`, validated with the `fhir.resources` package:", "",
-            "- `Patient`, when scalpsite.yaml names the patient (name, birth date); otherwise every "
-            "subject is a display-only reference.",
-            "- An `Observation` per session and recorded measure (status final, `effectiveDateTime` "
-            "the session date, `valueQuantity` in UCUM units); SALT carries its regions as components, "
-            "density has one Observation per zone (`bodySite`), labs one per result.",
-            "- A `QuestionnaireResponse` per session that gave the POEM or DLQI answers item by item "
-            "(link ids `poem-1`...`poem-7`, `dlqi-1`...`dlqi-10`).",
-            "- A `MedicationStatement` per treatment: `active` without an end, else `completed`.",
-            "- A `DocumentReference` to `dossier.pdf`, which `scalpsite build` writes.",
-            f"- The `CodeSystem` `{fhir.CANONICAL}` (scalpsite's own codes, a fixed URN), so that "
-            "every code can be looked up in the Bundle itself.", "",
+    labs = ", ".join(f"`{name}` ({code} {display})" for name, (_, code, display) in fhir.LABS.items())
+    return [CSV_TEXT, *table(["column", "holds"], columns), "", FHIR_TEXT,
             *table(["data.json field", "system", "code", "display", "unit"], measures), "",
-            "Laboratory results named `" + "`, `".join(fhir.LABS) + "` carry their LOINC code "
-            "(" + ", ".join(f"{v[1]} {v[2]}" for v in fhir.LABS.values()) + "); others the scalpsite code "
+            f"Laboratory results named {labs} carry their LOINC code; others the scalpsite code",
             "`lab-result`, with the name as `code.text`. Other scalpsite codes:", "",
-            *table(["code", "display", "definition"], concepts), ""]
-    return out + _editors()
-
-
-def _editors() -> list[str]:
-    files = ", ".join(f"`{SCHEMA_DIR}/{f}`" for f in SCHEMA_FILES.values())
-    return ["## Editors", "",
-            f"`scalpsite init` writes the JSON Schemas ({files}) and `.vscode/settings.json`, which maps "
-            "them to `scalpsite.yaml` and `sessions/*/session.yaml` for the YAML extension. After an "
-            "upgrade, `scalpsite check` notes a schema that is out of date and `scalpsite schema "
-            "--write` refreshes both."]
+            *table(["code", "display", "definition"], concepts), "", EDITORS_TEXT]
 
 
 def render() -> str:

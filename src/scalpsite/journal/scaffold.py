@@ -7,7 +7,12 @@ import json
 from pathlib import Path
 
 from scalpsite.errors import ScalpsiteError
-from scalpsite.journal.editors import gitattributes, schema, vscode_settings, write_schemas
+from scalpsite.journal.editors import (
+    gitattributes,
+    schema,
+    vscode_settings,
+    write_schemas,
+)
 from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, Journal, load
 
 __all__ = ["init", "new_session", "schema", "session_text"]

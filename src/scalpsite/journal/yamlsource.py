@@ -25,7 +25,7 @@ def _core_schema(base: type) -> type:
     """
     loader = type(f"Core{base.__name__}", (base,), {"yaml_implicit_resolvers": {}})
     for tag, pattern, first in CORE_RESOLVERS:
-        loader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first) + [""] * (tag == NULL))
+        loader.add_implicit_resolver(tag, re.compile(pattern, re.VERBOSE), list(first) + [""] * (tag == NULL))
     loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
     loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
     return loader
@@ -133,8 +133,8 @@ YAML_WORDING = [
      "a ':' where a value was expected (a value holding ': ', or a key indented too far)",
      "put the value in quotes, or line the key up with the keys above it"),
     (r"could not find expected ':'",
-     "a line that is neither 'key: value' nor a list item", "add the ':' after the key, or join the line "
-     "to the text above it in quotes"),
+     "a line that is neither 'key: value' nor a list item",
+     "add the ':' after the key, or join the line to the text above it in quotes"),
     (r"found unexpected end of stream",
      "a quote that is opened but never closed", "close the quote on the same line"),
     (r"expected <block end>, but found '-'|did not find expected '-' indicator",
@@ -146,8 +146,8 @@ YAML_WORDING = [
     (r"while scanning a directive|YAML directive|TAG directive|incompatible YAML document",
      "a line starting with '%' (a YAML directive)", "remove the line, or put its text in quotes"),
     (r"expected <block end>|did not find expected key",
-     "the indentation does not line up with the lines above", "indent keys of one level by the same "
-     "number of spaces"),
+     "the indentation does not line up with the lines above",
+     "indent keys of one level by the same number of spaces"),
     (r"expected ',' or '\]'", "a list in [ ] that is not closed, or an item it cannot read",
      "close the ]; put an item holding ',' or ':' in quotes"),
     (r"expected ',' or '\}'", "a set of keys in { } that is not closed, or an entry it cannot read",
