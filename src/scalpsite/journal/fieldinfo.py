@@ -66,12 +66,12 @@ def range_words(metadata: list, text: bool = False) -> str:
     hi = next((m.le for m in metadata if isinstance(m, at.Le)), None)
     parts = []
     if lo is not None and hi is not None:
-        parts.append(f"{_num(lo)} to {_num(hi)}")
+        parts.append(f"{number_text(lo)} to {number_text(hi)}")
     elif lo is not None:
-        parts.append(f"at least {_num(lo)}")
+        parts.append(f"at least {number_text(lo)}")
     elif hi is not None:
-        parts.append(f"at most {_num(hi)}")
-    parts += [f"steps of {_num(m.multiple_of)}" for m in metadata if isinstance(m, at.MultipleOf)]
+        parts.append(f"at most {number_text(hi)}")
+    parts += [f"steps of {number_text(m.multiple_of)}" for m in metadata if isinstance(m, at.MultipleOf)]
     short = next((m.min_length for m in metadata if isinstance(m, at.MinLen)), None)
     long = next((m.max_length for m in metadata if isinstance(m, at.MaxLen)), None)
     if text and short:
@@ -83,7 +83,8 @@ def range_words(metadata: list, text: bool = False) -> str:
     return ", ".join(parts)
 
 
-def _num(x) -> str:
+def number_text(x) -> str:
+    """A bound as people write it: 100, not 100.0."""
     return str(int(x)) if float(x).is_integer() else str(x)
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from scalpsite.findings import Finding, error
 from scalpsite.journal import models
-from scalpsite.journal.fieldinfo import describe, field_at, models_in
+from scalpsite.journal.fieldinfo import describe, field_at, models_in, number_text
 from scalpsite.journal.yamlsource import YamlDoc
 
 MODEL_FIELDS = {name: list(cls.model_fields) for name, cls in vars(models).items()
@@ -104,12 +104,9 @@ def _number(kind: str):
 
 def _bound(relation: str, key: str, limit: str):
     def word(p: Problem):
-        return f"{p.field}: {_yaml(p.got)} is {relation} {_num(p.ctx[key])}, the {limit} allowed", ""
+        return f"{p.field}: {_yaml(p.got)} is {relation} {number_text(p.ctx[key])}, the {limit} allowed", ""
     return word
 
-
-def _num(x) -> str:
-    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
 
 
 def _count(p: Problem):
@@ -167,8 +164,8 @@ WORDING = {
     "greater_than": _bound("not more than", "gt", "limit"),
     "less_than_equal": _bound("more than", "le", "highest value"),
     "less_than": _bound("not less than", "lt", "limit"),
-    "multiple_of": lambda p: (f"{p.field}: {_yaml(p.got)} is not a multiple of {_num(p.ctx['multiple_of'])}",
-                              f"use steps of {_num(p.ctx['multiple_of'])}"),
+    "multiple_of": lambda p: (f"{p.field}: {_yaml(p.got)} is not a multiple of {number_text(p.ctx['multiple_of'])}",
+                              f"use steps of {number_text(p.ctx['multiple_of'])}"),
     "too_short": _count, "too_long": _count,
     "string_too_short": lambda p: (f"{p.field}: must not be empty", ""),
     "string_too_long": lambda p: (f"{p.field}: longer than {p.ctx['max_length']} characters", ""),
