@@ -439,7 +439,7 @@ def scalpsite_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "scalpsite"]
 
 
-BUILT = re.compile(r"Built (\d+) sessions, (\d+) photos processed, (\d+) from cache")
+BUILT = re.compile(r"Built (\d+) sessions?, (\d+) photos? processed, (\d+) from cache")
 
 
 def processed(r: dict) -> str:

@@ -137,7 +137,7 @@ def test_export_with_broken_config_lists_the_problems(runner, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["export", "--format", "xml"], "'xml' is not one of 'json', 'csv'"),
+    (["export", "--format", "xml"], "'xml' is not one of 'json', 'csv', 'fhir'"),
     (["schema", "--kind", "photos"], "'photos' is not one of 'session', 'config'"),
     (["export", "--as-of", "soon"], "'soon' is not a date; use YYYY-MM-DD"),
 ])

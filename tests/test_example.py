@@ -28,7 +28,7 @@ def built(tmp_path_factory):
 
 def test_build_summary_line(built):
     _, output = built
-    assert output.startswith("Built 13 sessions, 65 photos processed, 0 from cache, 0 error(s)")
+    assert output.startswith("Built 13 sessions, 65 photos processed, 0 from cache, 0 errors, 0 warnings")
 
 
 def test_site_pages(built):

@@ -163,7 +163,7 @@ def test_build_with_bad_photos_goes_on_shows_placeholders_and_exits_1(tmp_path):
     (session / "left.jpg").write_bytes((session / "right.jpg").read_bytes()[:600])
     result = CliRunner().invoke(main, ["build", str(root)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "3 error(s)" in result.output
+    assert "3 errors" in result.output
     page = (root / "_site/sessions/2025-03-03.html").read_text()
     assert page.count("no photo</span>") == 3
     assert all(f"sessions/2025-03-03/{a}.jpg" in page for a in ("front", "back", "left"))  # named in findings

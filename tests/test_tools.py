@@ -51,7 +51,7 @@ def test_init_writes_schema_files_that_the_first_lines_point_to(runner, tmp_path
         target = (yaml_file.parent / line.split("$schema=")[1]).resolve()
         assert target.is_file(), line
         jsonschema.validate(as_json(yaml_file), json.loads(target.read_text()))
-    assert "*.jpg" in (root / ".gitattributes").read_text() and "lfs" in (root / ".gitattributes").read_text()
+    assert "*.[jJ][pP][gG] filter=lfs" in (root / ".gitattributes").read_text()
     assert "same light" in (root / "README.md").read_text()
 
 
@@ -88,5 +88,5 @@ def test_build_quiet_prints_nothing_and_normal_prints_one_summary_line(runner, j
     result = runner.invoke(main, ["build", str(journal), "--no-pdf", "--quiet"])
     assert result.exit_code == 0 and result.output == ""
     result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
-    assert result.output.startswith("Built 2 sessions, 0 photos processed, 10 from cache, 0 error(s), 0 warning(s) -> ")
+    assert result.output.startswith("Built 2 sessions, 0 photos processed, 10 from cache, 0 errors, 0 warnings -> ")
     assert len(result.output.splitlines()) == 1

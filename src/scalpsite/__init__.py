@@ -1,3 +1,3 @@
 """scalpsite: a hair-regrowth journal of plain files, rendered as evidence."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -2,4 +2,4 @@
 
 from scalpsite.cli import main
 
-main()
+main(prog_name="scalpsite")

@@ -14,12 +14,25 @@ from scalpsite import __version__
 from scalpsite.errors import ScalpsiteError
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 
-# Failures of the disk, not of scalpsite: said in the system's words, never as an internal error.
-DISK_ERRORS = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded",
-               errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
-               errno.EPIPE: "broken pipe"}
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+DEBUG, VERBOSITY = "scalpsite.debug", "scalpsite.verbosity"
 
-JOURNAL = click.argument("journal", type=click.Path(file_okay=False, path_type=Path), default=".")
+
+def _journal(ctx, param, value):
+    """JOURNAL as given, or the nearest folder upward holding a scalpsite.yaml (like git)."""
+    if value is not None:
+        return value
+    from scalpsite.journal.load import find_journal
+
+    found = find_journal(Path.cwd())
+    if found is None:
+        raise ScalpsiteError(f"no scalpsite.yaml in {Path.cwd()} or any folder above it; run "
+                             "'scalpsite init DIR' to start a journal, or give the journal folder")
+    return found
+
+
+JOURNAL = click.argument("journal", type=click.Path(file_okay=False, path_type=Path), required=False,
+                         callback=_journal)
 
 
 def _date(ctx, param, value):
@@ -38,6 +51,54 @@ def date_option(*names, **kw):
     return click.option(*names, callback=_date, metavar="YYYY-MM-DD", **kw)
 
 
+def _flag(key, value):
+    """A callback that records a flag in ctx.meta, which the group and its command share."""
+    def callback(ctx, param, given):
+        if not given:
+            return
+        if ctx.meta.get(key, value) != value:  # -q and -v, on either side of the command
+            raise click.UsageError("--quiet and --verbose cannot be used together", ctx)
+        ctx.meta[key] = value
+    return callback
+
+
+def common(f):
+    """--debug, -q/--quiet and -v/--verbose: accepted before the command and after it."""
+    f = click.option("--debug", is_flag=True, expose_value=False, callback=_flag(DEBUG, True),
+                     help="Show Python tracebacks for unexpected errors.")(f)
+    f = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_flag(VERBOSITY, 1),
+                     help="Say more: which journal is used, and notes.")(f)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_flag(VERBOSITY, -1),
+                        help="Say less: errors only, no progress or summary.")(f)
+
+
+def verbosity() -> int:
+    """-1 quiet, 0 normal, 1 verbose, wherever the option was given."""
+    return click.get_current_context().meta.get(VERBOSITY, 0)
+
+
+def say_journal(journal: Path) -> None:
+    """With --verbose: which journal the command works on (it may have been found upward)."""
+    if verbosity() > 0:
+        click.echo(f"Journal: {journal.absolute()}", err=True)
+
+
+DISK_ERRORS = {  # errors of the machine, not of scalpsite: say what happened and what to do
+    errno.ENOSPC: ("no space left on device", "free some space and run the command again"),
+    errno.EDQUOT: ("disk quota exceeded", "free some space and run the command again"),
+    errno.EROFS: ("read-only file system", "write the output to a folder you can change (-o)"),
+    errno.EACCES: ("permission denied", "check the folder's permissions"),
+}
+
+
+def _disk_error(exc: OSError) -> ScalpsiteError | None:
+    if exc.errno not in DISK_ERRORS:
+        return None
+    what, fix = DISK_ERRORS[exc.errno]
+    where = f" ({exc.filename})" if exc.filename else ""
+    return ScalpsiteError(f"{what}{where}; {fix}")
+
+
 class Group(click.Group):
     """Shows a traceback only with --debug; everything else is a clean message."""
 
@@ -46,127 +107,202 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except OSError as exc:
-            if exc.errno in DISK_ERRORS and not ctx.params.get("debug"):
-                where = f" while writing {exc.filename}" if exc.filename else ""
-                raise ScalpsiteError(f"{exc.strerror or DISK_ERRORS[exc.errno]}{where}") from exc
-            if ctx.params.get("debug"):
+        except Exception as exc:
+            if ctx.meta.get(DEBUG):
                 raise
-            raise click.ClickException(f"internal error: {exc!r} (run with --debug for details, "
-                                       "and please report it)") from exc
-        except Exception as exc:  # a bug, not the user's fault: say so briefly
-            if ctx.params.get("debug"):
-                raise
-            raise click.ClickException(f"internal error: {exc!r} (run with --debug for details, "
-                                       "and please report it)") from exc
+            machine = _disk_error(exc) if isinstance(exc, OSError) else None
+            raise machine or click.ClickException(  # a bug, not the user's fault: say so briefly
+                f"internal error: {exc!r} (run with --debug for details, and please report it)") from exc
 
 
-@click.group(cls=Group)
+@click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="scalpsite")
-@click.option("--debug", is_flag=True, help="Show Python tracebacks for unexpected errors.")
-def main(debug: bool) -> None:
-    """scalpsite: your hair-regrowth journal as a site and a PDF dossier for your dermatologist."""
+@common
+def main() -> None:
+    """scalpsite: your hair-regrowth journal as a site and a PDF dossier for your dermatologist.
+
+    JOURNAL is the journal folder; without it, the nearest folder upward from here that holds a
+    scalpsite.yaml (like git finds its repository).
+
+    \b
+    Example:
+      scalpsite init my-journal && cd my-journal && scalpsite check
+    """
 
 
-@main.command()
+@main.command(short_help="Start a new journal in DIRECTORY.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @date_option("--start", help="Treatment start date (default: today).")
 @click.option("--drug", default="dupilumab", show_default=True, help="The treatment you track.")
+@common
 def init(directory: Path, start: dt.date | None, drug: str) -> None:
-    """Start a new journal in DIRECTORY."""
+    """Start a new journal in DIRECTORY (new or empty).
+
+    Writes scalpsite.yaml, a first session, .gitignore, .gitattributes, a README, the editor
+    schemas (.scalpsite/) and .vscode/settings.json.
+
+    \b
+    Example:
+      scalpsite init ~/hair-journal --start 2025-01-10 --drug dupilumab
+    """
     from scalpsite.journal.scaffold import init as do_init
 
     first = do_init(directory, start or dt.date.today(), drug)
-    click.echo(f"Journal created in {directory}; first session: {first}")
-    click.echo("Edit scalpsite.yaml, take the five photos, then run 'scalpsite check'.")
+    if verbosity() >= 0:
+        click.echo(f"Journal created in {directory}; first session: {first}")
+        click.echo("Edit scalpsite.yaml, take the five photos, then run 'scalpsite check'.")
 
 
-@main.command()
+@main.command(short_help="Add a session folder to fill in.")
 @JOURNAL
 @date_option("--date", "day", help="Session date (default: today).")
-def new(journal: Path, day: dt.date | None) -> None:
-    """Add a session folder with a session.yaml to fill in."""
+@click.option("--suffix", metavar="NAME", help="Name the folder DATE-NAME (a second session that day).")
+@common
+def new(journal: Path, day: dt.date | None, suffix: str | None) -> None:
+    """Add a session folder with a session.yaml to fill in.
+
+    \b
+    Examples:
+      scalpsite new --date 2025-02-07
+      scalpsite new --date 2025-02-07 --suffix dermatology
+    """
     from scalpsite.journal.load import load
     from scalpsite.journal.scaffold import new_session
 
     loaded = load(journal)
-    folder = new_session(loaded, day or dt.date.today())
-    angles = ", ".join(loaded.config.photos.angles)
-    click.echo(f"Created {folder}/session.yaml")
-    click.echo(f"Photograph: {angles} (same place, light and distance as before).")
+    folder = new_session(loaded, day or dt.date.today(), suffix)
+    if verbosity() >= 0:
+        angles = ", ".join(loaded.config.photos.angles)
+        click.echo(f"Created {folder}/session.yaml")
+        click.echo(f"Photograph: {angles} (same place, light and distance as before).")
 
 
-@main.command()
+@main.command(short_help="Is the record complete and consistent?")
 @JOURNAL
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "gnu", "github"]), default="text",
+              show_default=True, help="gnu: path:line:col: level: message [code], one a line; "
+                                      "github: workflow annotations.")
 @date_option("--as-of", help="Judge overdue sessions as of this date (default: today).")
+@common
 def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
-    """Validate the journal: completeness and consistency."""
-    from scalpsite.console import print_text
+    """Check that the journal is complete and consistent.
+
+    Errors come first, then warnings. Exit 1 on errors (or on warnings with --strict).
+
+    \b
+    Examples:
+      scalpsite check
+      scalpsite check ~/hair-journal --format gnu
+    """
+    from scalpsite.console import journal_base, print_check
     from scalpsite.findings import summary
     from scalpsite.pipeline import check_journal
 
+    say_journal(journal)
     findings = check_journal(journal, today=as_of or dt.date.today())
     result = summary(findings)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        print_text(findings, color=sys.stdout.isatty())
+        print_check(findings, fmt, journal_base(journal), verbosity())
     if result["errors"] or (strict and result["warnings"]):
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Build the site and the PDF dossier.")
 @JOURNAL
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: JOURNAL/_site).")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF dossier.")
 @date_option("--since", help="Only sessions from this date (the baseline is always kept).")
 @date_option("--until", help="Only sessions up to this date.")
 @date_option("--for", "for_date", help="Make the dossier for the appointment on this date.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
-def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date, quiet: bool) -> None:
-    """Build the site and the PDF dossier."""
-    from scalpsite.console import Progress, print_build
+@common
+def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date) -> None:
+    """Build the site and the PDF dossier (JOURNAL/_site unless -o).
+
+    \b
+    Examples:
+      scalpsite build
+      scalpsite build ~/hair-journal --for 2026-01-16 -o ~/dossier
+    """
+    from scalpsite.console import QUIET, Progress, print_build
     from scalpsite.pipeline import build as do_build
 
-    with Progress("Photos", enabled=not quiet and sys.stderr.isatty()) as progress:
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}; swap them")
+    say_journal(journal)
+    with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
         result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
                           progress=progress)
-    print_build(result, quiet)
+    print_build(result, verbosity())
     if result.errors:
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Print per-session metrics (JSON, CSV, FHIR).")
 @JOURNAL
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "fhir"]), default="json",
+              show_default=True, help="fhir: a FHIR R4B Bundle for the clinic's records.")
 @date_option("--as-of", help="Judge the schedule as of this date (default: the last session).")
+@common
 def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
-    """Print per-session metrics as JSON or CSV."""
+    """Print per-session metrics as JSON, CSV or a FHIR R4B Bundle.
+
+    \b
+    Examples:
+      scalpsite export --format csv > metrics.csv
+      scalpsite export ~/hair-journal --format fhir > bundle.json
+    """
     from scalpsite.pipeline import export_data
 
     click.echo(export_data(journal, fmt, as_of), nl=False)
 
 
-@main.command()
+@main.command(short_help="Preview the site; rebuilds on every change.")
 @JOURNAL
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--pdf", is_flag=True, help="Also rebuild the PDF dossier on every change (slower).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@common
 def serve(journal: Path, port: int, pdf: bool, open_browser: bool) -> None:
-    """Preview the site on 127.0.0.1; it rebuilds and reloads on every change."""
+    """Preview the site on 127.0.0.1; it rebuilds and reloads on every change.
+
+    \b
+    Example:
+      scalpsite serve --open
+    """
     from scalpsite.serve import serve as do_serve
 
     do_serve(journal, port=port, pdf=pdf, open_browser=open_browser)
 
 
-@main.command()
+@main.command(short_help="Print or refresh the editor schemas.")
 @click.option("--kind", type=click.Choice(["session", "config"]), default="session", show_default=True,
               help="session.yaml or scalpsite.yaml.")
-def schema(kind: str) -> None:
-    """Print the JSON Schema of session.yaml or scalpsite.yaml, for editors."""
-    from scalpsite.journal.scaffold import schema as make_schema
+@click.option("--write", "write", is_flag=True,
+              help="Refresh JOURNAL/.scalpsite/*.json instead of printing (after an upgrade).")
+@click.argument("journal", type=click.Path(file_okay=False, path_type=Path), required=False)
+@common
+def schema(kind: str, write: bool, journal: Path | None) -> None:
+    """Print the JSON Schema of session.yaml or scalpsite.yaml, or write both into a journal.
 
-    click.echo(json.dumps(make_schema(kind), indent=2, ensure_ascii=False))
+    \b
+    Examples:
+      scalpsite schema --kind config
+      scalpsite schema --write ~/hair-journal
+    """
+    from scalpsite.journal.editors import schema_text
+
+    if not write:
+        if journal is not None:
+            raise click.UsageError("JOURNAL is only used with --write")
+        click.echo(schema_text(kind), nl=False)
+        return
+    from scalpsite.pipeline import refresh_schemas
+
+    root = _journal(None, None, journal)
+    written = refresh_schemas(root)
+    if verbosity() >= 0:
+        click.echo(f"Wrote {', '.join(written)} in {root}")

@@ -1,50 +1,136 @@
-"""Human-readable output of findings and build summaries (the CLI's printing)."""
+"""What the CLI prints: findings in the text, gnu and github formats, and build summaries."""
 
 from __future__ import annotations
 
-from itertools import groupby
+import os
+import sys
+from pathlib import Path
 
 import click
 
-from scalpsite.findings import Finding, Level
+from scalpsite.findings import Finding, Level, sort_findings
 
 COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "blue"}
+HEADINGS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
+GITHUB = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+LEVEL_ORDER = [Level.ERROR, Level.WARNING, Level.INFO]
+QUIET, NORMAL, VERBOSE = -1, 0, 1
 
 
-def _group(f: Finding) -> str:
-    parts = f.path.split("/")
-    return "/".join(parts[:2]) if parts[0] == "sessions" and len(parts) > 1 else parts[0]
+def plural(n: int, word: str) -> str:
+    """'1 session', '2 sessions', '0 errors'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def print_text(findings: list[Finding], color: bool) -> None:
-    """Findings grouped by session (or file), then a count line."""
-    if not findings:
-        click.echo("No findings: the journal is complete and consistent.")
-        return
-    for group, items in groupby(findings, key=_group):
-        click.secho(group, bold=True, color=color)
-        for f in items:
-            tag = click.style(f"{f.level.value:7}", fg=COLOURS[f.level])
-            where = f":{f.line}" if f.line else ""
-            rel = f.path[len(group):].lstrip("/") or "."
-            click.echo(f"  {tag} {rel}{where}: {f.message} [{f.code}]", color=color)
-            if f.hint:
-                click.echo(f"          fix: {f.hint}", color=color)
+def use_color(err: bool = False) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    stream = sys.stderr if err else sys.stdout
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def counts(findings: list[Finding]) -> str:
+    """'1 error, 2 warnings'."""
     errors = sum(f.level is Level.ERROR for f in findings)
     warnings = sum(f.level is Level.WARNING for f in findings)
-    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
 
 
-def print_build(result, quiet: bool = False) -> None:
-    """One line per error found, then the one-line summary."""
-    for f in result.findings:
-        if f.level is Level.ERROR:
-            click.echo(f"error: {f.location()}: {f.message}", err=True)
-    if quiet:
+def by_level(findings: list[Finding], verbosity: int = NORMAL) -> list[Finding]:
+    """Errors first, then warnings, then notes; each in file and line order. Quiet keeps errors only."""
+    shown = [lvl for lvl in LEVEL_ORDER if verbosity > QUIET or lvl is Level.ERROR]
+    ordered = sort_findings(findings)
+    return [f for lvl in shown for f in ordered if f.level is lvl]
+
+
+def text_lines(findings: list[Finding], color: bool) -> list[str]:
+    """One line per finding (`path:line: message [code]`) with its fix below, under a level heading."""
+    lines, level = [], None
+    for f in findings:
+        if f.level is not level:
+            level = f.level
+            n = sum(g.level is level for g in findings)
+            lines.append(click.style(plural(n, HEADINGS[level]).capitalize(), fg=COLOURS[level], bold=True))
+        lines.append(f"  {f.location()}: {f.message} [{f.code}]")
+        if f.hint:
+            lines.append(click.style(f"    fix: {f.hint}", dim=True))
+    return [line if color else click.unstyle(line) for line in lines]
+
+
+def shown_path(f: Finding, base: str) -> str:
+    """The finding's path as seen from the current folder; absolute when that is shorter to read."""
+    full = os.path.join(base, f.path)
+    try:
+        rel = os.path.relpath(full)
+    except ValueError:  # another drive (Windows)
+        return os.path.abspath(full)
+    return os.path.abspath(full) if rel.startswith(os.path.join("..", "..", "..")) else rel
+
+
+def gnu_lines(findings: list[Finding], base: str = ".") -> list[str]:
+    """`path:line:col: level: message [code]`, the form editors and grep jump to (GNU coding standards)."""
+    out = []
+    for f in findings:
+        where = shown_path(f, base) + "".join(f":{n}" for n in (f.line, f.column if f.line else None) if n)
+        out.append(f"{where}: {f.level.value}: {_one_line(f.message)} [{f.code}]")
+    return out
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _escape(text: str, prop: bool = False) -> str:
+    """Workflow-command escaping (GitHub Actions): %, CR, LF, and in properties also : and ,."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def github_lines(findings: list[Finding], base: str = ".") -> list[str]:
+    """GitHub Actions workflow annotations: `::error file=..,line=..,title=..::message`."""
+    out = []
+    for f in findings:
+        props = [f"file={_escape(shown_path(f, base), True)}"]
+        props += [f"line={f.line}"] if f.line else []
+        props += [f"col={f.column}"] if f.line and f.column else []
+        props.append(f"title={_escape(f.code, True)}")
+        message = f.message + (f"\nfix: {f.hint}" if f.hint else "")
+        out.append(f"::{GITHUB[f.level]} {','.join(props)}::{_escape(message)}")
+    return out
+
+
+def print_findings(findings: list[Finding], fmt: str = "text", base: str = ".",
+                   verbosity: int = NORMAL, err: bool = False) -> None:
+    """Print findings in one of the CLI formats; text ends with a count line (not when quiet)."""
+    shown = by_level(findings, verbosity)
+    if fmt == "gnu":
+        lines = gnu_lines(shown, base)
+    elif fmt == "github":
+        lines = github_lines(shown, base)
+    else:
+        lines = text_lines(shown, use_color(err))
+    for line in lines:
+        click.echo(line, err=err)
+
+
+def print_check(findings: list[Finding], fmt: str, base: str, verbosity: int) -> None:
+    """`scalpsite check` output: the findings, then (text format) one summary line."""
+    print_findings(findings, fmt, base, verbosity)
+    if fmt != "text" or verbosity == QUIET:
         return
-    warnings = sum(f.level is Level.WARNING for f in result.findings)
-    click.echo(f"Built {result.sessions} sessions, {result.photos_rendered} photos processed, "
-               f"{result.photos_cached} from cache, {result.errors} error(s), {warnings} warning(s) "
+    if not findings:
+        click.echo("No findings: the journal is complete and consistent.")
+    else:
+        click.echo(counts(findings))
+
+
+def print_build(result, verbosity: int = NORMAL) -> None:
+    """The build's findings on stderr, as `check` prints them, then the one-line summary."""
+    print_findings([f for f in result.findings if verbosity >= VERBOSE or f.level is not Level.INFO],
+                   "text", verbosity=verbosity, err=True)
+    if verbosity == QUIET:
+        return
+    click.echo(f"Built {plural(result.sessions, 'session')}, {plural(result.photos_rendered, 'photo')} "
+               f"processed, {result.photos_cached} from cache, {counts(result.findings)} "
                f"-> {result.out} in {result.seconds:.1f} s")
 
 
@@ -61,10 +147,15 @@ class Progress:
         if not self.enabled:
             return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=click.get_text_stream("stderr"))
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
 
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.__exit__(*exc)
+
+
+def journal_base(journal: Path) -> str:
+    """The journal folder that printed paths are joined to."""
+    return str(Path(journal).absolute())

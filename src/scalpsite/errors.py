@@ -14,10 +14,11 @@ class ScalpsiteError(click.ClickException):
 class JournalError(ScalpsiteError):
     """A problem in one of the journal's files, located by path and line."""
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, hint: str = ""):
         self.path = path
         self.line = line
         self.detail = message
+        self.hint = hint
         where = path or ""
         if path and line:
             where = f"{path}:{line}"
@@ -26,3 +27,9 @@ class JournalError(ScalpsiteError):
 
 class BuildError(ScalpsiteError):
     """The build could not complete (output folder refused, renderer failed)."""
+
+
+class OptionError(ScalpsiteError):
+    """Options that contradict the journal (a usage error, exit 2), e.g. --for before the first session."""
+
+    exit_code = 2

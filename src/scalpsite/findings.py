@@ -22,11 +22,12 @@ class Finding:
     code: str
     message: str
     hint: str = ""
+    column: int | None = None  # 1-based, when the finding is about one key (for editors; not in JSON)
 
     def as_dict(self) -> dict:
         """The contract form of DESIGN.md, plus the fix hint."""
         d = asdict(self)
-        d["level"] = self.level.value
+        d["level"] = self.level.value  # `column` stays out: the JSON contract of DESIGN.md
         return {k: d[k] for k in ("level", "code", "path", "line", "message", "hint")}
 
     def location(self) -> str:
@@ -34,9 +35,10 @@ class Finding:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-def error(code: str, path: str, message: str, line: int | None = None, hint: str = "") -> Finding:
+def error(code: str, path: str, message: str, line: int | None = None, hint: str = "",
+          column: int | None = None) -> Finding:
     """Shorthand for an error finding."""
-    return Finding(path, line, Level.ERROR, code, message, hint)
+    return Finding(path, line, Level.ERROR, code, message, hint, column)
 
 
 def warning(code: str, path: str, message: str, line: int | None = None, hint: str = "") -> Finding:

@@ -12,10 +12,11 @@ from pathlib import Path
 from scalpsite.analysis.analyze import analyze
 from scalpsite.analysis.check import check
 from scalpsite.analysis.photocheck import check_photos
-from scalpsite.errors import JournalError
+from scalpsite.errors import JournalError, OptionError
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
-from scalpsite.journal.load import Journal, load
+from scalpsite.journal.editors import stale_schemas, write_schemas
+from scalpsite.journal.load import CONFIG_FILE, Journal, load
 from scalpsite.output.export import to_csv, to_json
 from scalpsite.output.memo import cached, code_digest, digest, link, tree_digest
 from scalpsite.output.publish import check_out, discard, stage, swap
@@ -48,7 +49,7 @@ def source_date() -> dt.date | None:
     if not epoch:
         return None
     try:
-        day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     except (ValueError, OverflowError, OSError) as exc:
         raise JournalError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
     if not DATE_MIN <= day <= DATE_MAX:
@@ -72,6 +73,7 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     root = Path(root)
     journal = load(root)
     require_config(journal)
+    _check_for_date(journal, for_date)
     out = check_out(out or root / "_site", root)
     photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
     findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
@@ -87,22 +89,43 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
                        time.monotonic() - started)
 
 
+def _check_for_date(journal: Journal, for_date: dt.date | None) -> None:
+    """A dossier for an appointment before the first session has nothing to show: a usage error."""
+    if for_date is not None and journal.sessions and for_date < journal.sessions[0].date:
+        raise OptionError(f"--for {for_date} is before the first session ({journal.sessions[0].date}); "
+                          "give the date of an appointment on or after it")
+
+
 def check_journal(root: Path, today: dt.date | None) -> list[Finding]:
     """All findings of `scalpsite check`: the files, then the photos (from small decodes)."""
     journal = load(root)
-    found = check(journal, today)
+    found = check(journal, today) + stale_schemas(root)
     if journal.config is not None:
         photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions")
-        found = sort_findings(found + photos.findings + check_photos(journal, photos.renditions))
-    return found
+        found += photos.findings + check_photos(journal, photos.renditions)
+    return sort_findings(found)
 
 
 def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
-    """The analysis of a journal as JSON or CSV text (no photos are read)."""
+    """The analysis of a journal as JSON, CSV or a FHIR R4B Bundle (no photos are read)."""
     journal = load(root)
     require_config(journal)
     data = analyze(journal, check(journal), as_of=as_of or source_date()).model_dump(mode="json")
+    if fmt == "fhir":
+        from scalpsite.output.fhir import (  # fhir.resources loads only here
+            item_answers,
+            to_fhir,
+        )
+
+        return to_fhir(data, item_answers(journal))
     return to_json(data) if fmt == "json" else to_csv(data)
+
+
+def refresh_schemas(root: Path) -> list[str]:
+    """`schema --write`: rewrite the journal's editor schemas for this scalpsite version."""
+    if not (Path(root) / CONFIG_FILE).is_file():
+        raise JournalError(f"no {CONFIG_FILE} here; give the journal folder", str(root))
+    return write_schemas(root)
 
 
 def _photo_paths(journal: Journal) -> list[str]:
@@ -147,7 +170,7 @@ def _render_charts(data: dict, staging: Path) -> dict[str, str]:
 def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> dict[str, str]:
     from scalpsite.render.dossier import render_dossier
 
-    stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.timezone.utc)
+    stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.UTC)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
     return {"dossier": "dossier.pdf"}
 

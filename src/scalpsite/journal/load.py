@@ -113,7 +113,7 @@ def _read_doc(path: Path, shown: str, findings: list[Finding], root: Path) -> Ya
         return load_yaml_file(path, shown)
     except JournalError as exc:
         findings.append(error("invalid-file", shown, exc.detail, exc.line,
-                              "fix the file so it is valid YAML"))
+                              exc.hint or "fix the file so it is valid YAML"))
         return None
 
 
@@ -310,3 +310,12 @@ def _load_appointment(path: Path, shown: str, findings: list[Finding]) -> Appoin
     meta, problems = validate(AppointmentMeta, doc, shown)
     findings.extend(problems)
     return Appointment(day, shown, meta or AppointmentMeta(), body.strip())
+
+
+def find_journal(start: Path) -> Path | None:
+    """The nearest folder from `start` upward that holds a scalpsite.yaml (as git finds .git)."""
+    start = Path(start).absolute()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None

@@ -1,4 +1,8 @@
-"""The journal's typed models: the single source of truth for validation and schema."""
+"""The journal's typed models: the single source of truth for validation, schema and reference.
+
+Every field has a `description` (editors show it; docs/journal-format.md is generated from it),
+and an example or a unit where one helps (`examples=`, `json_schema_extra={"unit": ...}`).
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,33 @@ from enum import Enum
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import Strict as NoCoercion
 
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
 DEFAULT_ZONES = ["frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right"]
+SCHEDULES = ("dupilumab", "default")  # the presets of analysis/schedule.py (a test keeps them equal)
 
+# Strict numbers: `true` is not 1 and "12" is not 12 (YAML gives numbers for unquoted digits).
+Number = Annotated[float, NoCoercion()]
+Whole = Annotated[int, NoCoercion()]
+Percent = Annotated[Number, Field(ge=0, le=100)]
+# Dates scalpsite accepts (journal/limits.py): date arithmetic in schedules and charts never overflows.
 Date = Annotated[dt.date, Field(ge=DATE_MIN, le=DATE_MAX)]
-AngleName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
-Reading = Annotated[float, Field(ge=0, le=1_000_000)]  # a density reading: finite, never negative
-LabValue = Annotated[float, Field(ge=-1e9, le=1e9)]
-Percent = Annotated[float, Field(ge=0, le=100)]
-Sign = Annotated[float, Field(ge=0, le=3, multiple_of=0.5)]
+AngleName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]  # names output files
+Reading = Annotated[Number, Field(ge=0, le=1_000_000)]  # a density reading: finite, never negative
+LabNumber = Annotated[Number, Field(ge=-1_000_000, le=1_000_000)]
+Sign = Annotated[Number, Field(ge=0, le=3, multiple_of=0.5)]
+
+
+def unit(name: str) -> dict:
+    """The JSON Schema extra that records a field's unit (shown in the field reference)."""
+    return {"unit": name}
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors; numbers are finite (no .inf or .nan)."""
+    """Base: unknown keys are errors; numbers are finite."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -52,39 +67,72 @@ class Condition(str, Enum):
 
 
 class Patient(Strict):
-    name: str | None = None
-    birth_date: Date | None = None
+    """Who the journal is about."""
+
+    name: str | None = Field(None, description="Name shown on the dossier cover.",
+                             examples=["Sam Example"])
+    birth_date: Date | None = Field(
+        None, description="Birth date (YYYY-MM-DD): the dossier shows the age, and EASI uses the "
+        "child weights before the 8th birthday.", examples=["1991-05-14"])
 
 
 class Treatment(Strict):
-    drug: str
-    start: Date
-    end: Date | None = None
-    dose: str | None = None
-    indication: str | None = None
-    schedule: str | None = Field(None, description="tracking-schedule preset, e.g. dupilumab")
-    notes: str | None = None
+    """One treatment, current (no end) or past."""
+
+    drug: str = Field(description="Name of the drug or treatment.", examples=["dupilumab"])
+    start: Date = Field(description="Date of the first dose or application (YYYY-MM-DD).",
+                           examples=["2025-01-10"])
+    end: Date | None = Field(None, description="Date it stopped (YYYY-MM-DD); leave out while "
+                                "it goes on.", examples=["2024-02-01"])
+    dose: str | None = Field(None, description="Dose and frequency as prescribed, in words.",
+                             examples=["600 mg loading, then 300 mg every 2 weeks"])
+    indication: str | None = Field(None, description="What it is given for.",
+                                   examples=["alopecia areata (off-label)"])
+    schedule: Literal[SCHEDULES] | None = Field(
+        None, description="Tracking-schedule preset: how often sessions fall due (the default "
+        "preset when left out).", examples=["dupilumab"])
+    notes: str | None = Field(None, description="Free notes, such as how it went.",
+                              examples=["partial regrowth, relapsed"])
 
 
 class PhotosConfig(Strict):
-    angles: list[AngleName] = Field(default_factory=lambda: list(DEFAULT_ANGLES), min_length=1)
+    """The photos of every session."""
+
+    angles: list[AngleName] = Field(default_factory=lambda: list(DEFAULT_ANGLES), min_length=1,
+                              description="Photo angles, one photo per angle in each session "
+                              "folder, named by the angle (overhead.jpg, front.heic ...).",
+                              examples=[DEFAULT_ANGLES])
 
 
 class DensityConfig(Strict):
-    unit: str = "FU/cm²"
-    zones: list[str] = Field(default_factory=lambda: list(DEFAULT_ZONES))
+    """Hair density readings."""
+
+    unit: str = Field("FU/cm²", description="Unit of the density readings, as your measuring "
+                      "tool reports them.", examples=["FU/cm²"])
+    zones: list[str] = Field(default_factory=lambda: list(DEFAULT_ZONES),
+                             description="Scalp zones you take a density reading of.",
+                             examples=[["frontal", "crown"]])
 
 
 class Config(Strict):
     """scalpsite.yaml"""
 
-    title: str = "Hair regrowth journal"
-    patient: Patient = Field(default_factory=Patient)
-    conditions: list[Condition] = Field(default_factory=lambda: [Condition.alopecia_areata])
-    treatments: list[Treatment]
-    photos: PhotosConfig = Field(default_factory=PhotosConfig)
-    density: DensityConfig = Field(default_factory=DensityConfig)
-    theme: str = Field("default", pattern=r"^[A-Za-z0-9_-]+$")
+    title: str = Field("Hair regrowth journal", description="Title of the site and the dossier.",
+                       examples=["Hair regrowth journal"])
+    patient: Patient = Field(default_factory=Patient, description="Who the journal is about; "
+                             "shown on the dossier cover when set.")
+    conditions: list[Condition] = Field(
+        default_factory=lambda: [Condition.alopecia_areata],
+        description="Conditions tracked; add atopic_dermatitis to record itch, EASI and POEM.",
+        examples=[["alopecia_areata", "atopic_dermatitis"]])
+    treatments: list[Treatment] = Field(description="Treatments, current and past; the journal "
+                                        "tracks the current one started last.")
+    photos: PhotosConfig = Field(default_factory=PhotosConfig, description="The photo angles.")
+    density: DensityConfig = Field(default_factory=DensityConfig,
+                                   description="Density unit and scalp zones.")
+    theme: str = Field("default", pattern=r"^[A-Za-z0-9_-]+$", description="Theme folder under "
+                       "themes/ in the journal; what it lacks comes from the default theme.",
+                       examples=["default"])
 
 
 # ---------- session (session.yaml) ----------
@@ -92,40 +140,61 @@ class Config(Strict):
 class SaltRegions(Strict):
     """Percent of terminal-hair loss per SALT region (Olsen 2004)."""
 
-    top: Percent | None
-    back: Percent | None
-    left: Percent | None
-    right: Percent | None
+    top: Percent | None = Field(description="Loss on the top (vertex, with the frontal scalp); "
+                                "weight 0.40.", examples=[60], json_schema_extra=unit("%"))
+    back: Percent | None = Field(description="Loss on the back of the scalp; weight 0.24.",
+                                 examples=[30], json_schema_extra=unit("%"))
+    left: Percent | None = Field(description="Loss on the left side; weight 0.18.",
+                                 examples=[20], json_schema_extra=unit("%"))
+    right: Percent | None = Field(description="Loss on the right side; weight 0.18.",
+                                  examples=[25], json_schema_extra=unit("%"))
 
 
 class HairQuality(Strict):
-    vellus_pct: Percent | None = None
+    """Quality of the regrowing hair."""
+
+    vellus_pct: Percent | None = Field(None, description="Share of regrowing hairs that are vellus "
+                                       "(fine, downy); terminal = 100 - vellus.", examples=[30],
+                                       json_schema_extra=unit("%"))
 
 
 class EasiRegion(Strict):
-    area_pct: Percent
-    erythema: Sign = 0
-    oedema: Sign = 0
-    excoriation: Sign = 0
-    lichenification: Sign = 0
+    """One EASI region: area involved and four signs, 0-3 in half points."""
+
+    area_pct: Percent = Field(description="Percent of the region with eczema (EASI turns it into "
+                              "an area score 0-6).", examples=[15], json_schema_extra=unit("%"))
+    erythema: Sign = Field(0, description="Redness, 0-3.", examples=[2])
+    oedema: Sign = Field(0, description="Oedema or papulation (swelling, bumps), 0-3.", examples=[1])
+    excoriation: Sign = Field(0, description="Scratch marks, 0-3.", examples=[1])
+    lichenification: Sign = Field(0, description="Thickened skin, 0-3.", examples=[0])
 
 
 class EasiParts(Strict):
-    head_neck: EasiRegion
-    upper_limbs: EasiRegion
-    trunk: EasiRegion
-    lower_limbs: EasiRegion
+    """EASI by region (Hanifin 2001); the total is computed with adult or child weights."""
+
+    head_neck: EasiRegion = Field(description="Head and neck.")
+    upper_limbs: EasiRegion = Field(description="Arms and hands.")
+    trunk: EasiRegion = Field(description="Trunk, front and back.")
+    lower_limbs: EasiRegion = Field(description="Legs and feet.")
 
 
-PoemAnswers = Annotated[list[Annotated[int, Field(ge=0, le=4)] | None], Field(min_length=7, max_length=7)]
-DlqiAnswers = Annotated[list[Annotated[int, Field(ge=0, le=3)] | None], Field(min_length=10, max_length=10)]
+PoemAnswers = Annotated[list[Annotated[Whole, Field(ge=0, le=4)] | None], Field(min_length=7, max_length=7)]
+DlqiAnswers = Annotated[list[Annotated[Whole, Field(ge=0, le=3)] | None], Field(min_length=10, max_length=10)]
 
 
 class AtopicDermatitis(Strict):
-    itch: Annotated[int, Field(ge=0, le=10)] | None = Field(None, description="peak pruritus NRS, 0-10")
-    easi: either(Annotated[float, Field(ge=0, le=72)], EasiParts) | None = None
-    poem: either(Annotated[int, Field(ge=0, le=28)], PoemAnswers, "answers") | None = None
-    areas: list[str] = Field(default_factory=list)
+    """Atopic dermatitis measures."""
+
+    itch: Annotated[Whole, Field(ge=0, le=10)] | None = Field(
+        None, description="Peak Pruritus NRS: the worst itch in the past 24 hours, 0-10.", examples=[6])
+    easi: either(Annotated[Number, Field(ge=0, le=72)], EasiParts) | None = Field(
+        None, description="EASI, 0-72: the total (from a clinician), or the four regions, from "
+        "which the total is computed.", examples=[12.4])
+    poem: either(Annotated[Whole, Field(ge=0, le=28)], PoemAnswers, "answers") | None = Field(
+        None, description="POEM, 0-28: the total, or the seven answers, 0-4 each (null for an "
+        "unanswered one).", examples=[14, [2, 3, 1, 0, 4, 2, 1]])
+    areas: list[str] = Field(default_factory=list, description="Body areas affected, in words.",
+                             examples=[["neck", "elbows"]])
 
 
 class Severity(str, Enum):
@@ -136,40 +205,65 @@ class Severity(str, Enum):
 
 
 class SideEffect(Strict):
-    name: str = Field(min_length=1)
-    severity: Literal["mild", "moderate", "severe"] | None = None
-    notes: str | None = None
+    """One side effect since the last session."""
+
+    name: str = Field(min_length=1, description="Name of the side effect; the common ones "
+                      "(conjunctivitis, oral_herpes, headache ...) are grouped and counted in the log.",
+                      examples=["conjunctivitis"])
+    severity: Literal["mild", "moderate", "severe"] | None = Field(
+        None, description="How bad it was: mild, moderate or severe.", examples=["mild"])
+    notes: str | None = Field(None, description="Free notes.", examples=["both eyes, eye drops"])
 
 
 class Lab(Strict):
-    value: LabValue
-    unit: str | None = None
+    """One laboratory result."""
+
+    value: LabNumber = Field(description="The result, as on the laboratory report.", examples=[420])
+    unit: str | None = Field(None, description="Its unit, as on the report.", examples=["IU/mL"])
 
 
 class Session(Strict):
     """session.yaml"""
 
-    date: Date | None = None
-    salt: either(Percent, SaltRegions) | None = None
-    density: dict[str, Reading | None] = Field(default_factory=dict)
-    hair_quality: HairQuality | None = None
-    ad: AtopicDermatitis | None = None
-    dlqi: either(Annotated[int, Field(ge=0, le=30)], DlqiAnswers, "answers") | None = None
-    injection_site: Severity | None = None
+    date: Date | None = Field(None, description="Session date (YYYY-MM-DD); the folder name "
+                                 "gives it, and this must agree.", examples=["2025-01-06"])
+    salt: either(Percent, SaltRegions) | None = Field(
+        None, description="SALT, percent of scalp hair lost (0-100, Olsen 2004): the loss per "
+        "region (the total is computed), or a total estimate.",
+        examples=[{"top": 60, "back": 30, "left": 20, "right": 25}, 39.3], json_schema_extra=unit("%"))
+    density: dict[str, Reading | None] = Field(
+        default_factory=dict, description="Density reading per zone of scalpsite.yaml, in its unit.",
+        examples=[{"frontal": 120, "crown": 60}])
+    hair_quality: HairQuality | None = Field(None, description="Quality of the regrowing hair.")
+    ad: AtopicDermatitis | None = Field(None, description="Atopic dermatitis measures, when "
+                                        "atopic_dermatitis is tracked.")
+    dlqi: either(Annotated[Whole, Field(ge=0, le=30)], DlqiAnswers, "answers") | None = Field(
+        None, description="DLQI, 0-30: the total, or the ten answers, 0-3 each (null for an "
+        "unanswered one).", examples=[8, [1, 0, 2, 1, 0, 0, 1, 0, 1, 2]])
+    injection_site: Severity | None = Field(None, description="Injection-site reaction since the "
+                                            "last session.", examples=["none"])
     side_effects: Annotated[
         Union[Annotated[list[SideEffect], Tag("list")], Annotated[Literal["none"], Tag("none")]],
         Discriminator(lambda v: "list" if isinstance(v, list) else "none"),
-    ] | None = Field(None, description="a list of side effects, or none")
-    medications: list[str] = Field(default_factory=list)
-    labs: dict[str, Lab] = Field(default_factory=dict)
-    lighting: str | None = None
-    photos: dict[str, str] = Field(default_factory=dict, description="angle: file name, when not named by angle")
-    notes: str | None = None
+    ] | None = Field(None, description="Side effects since the last session: none, or a list.",
+                     examples=["none", [{"name": "conjunctivitis", "severity": "mild"}]])
+    medications: list[str] = Field(default_factory=list, description="Medications at the time, in "
+                                   "words.", examples=[["dupilumab 300 mg q2w", "tacrolimus ointment"]])
+    labs: dict[str, Lab] = Field(default_factory=dict, description="Laboratory results by name.",
+                                 examples=[{"ige": {"value": 420, "unit": "IU/mL"}}])
+    lighting: str | None = Field(None, description="The light the photos were taken in, so "
+                                 "sessions can be compared.", examples=["window daylight, 10:00"])
+    photos: dict[str, str] = Field(default_factory=dict, description="Angle: file name, for a "
+                                   "photo not named by its angle.", examples=[{"front": "IMG_4031.HEIC"}])
+    notes: str | None = Field(None, description="Free notes in Markdown (or in notes.md beside it).",
+                              examples=["Started the eye drops."])
 
 
 class AppointmentMeta(Strict):
     """Front matter of appointments/YYYY-MM-DD.md"""
 
-    clinician: str | None = None
-    purpose: str | None = None
-    date: Date | None = None
+    clinician: str | None = Field(None, description="Who you are seeing.", examples=["Dr. A. Example"])
+    purpose: str | None = Field(None, description="What the appointment is for.",
+                                examples=["6-month review"])
+    date: Date | None = Field(None, description="Appointment date (YYYY-MM-DD); the file name "
+                                 "gives it.", examples=["2025-07-04"])

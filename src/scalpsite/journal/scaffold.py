@@ -7,11 +7,15 @@ import json
 from pathlib import Path
 
 from scalpsite.errors import ScalpsiteError
-from scalpsite.journal.load import CONFIG_FILE, Journal, load
-from scalpsite.journal.models import Config, Session
+from scalpsite.journal.editors import (
+    gitattributes,
+    schema,
+    vscode_settings,
+    write_schemas,
+)
+from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, Journal, load
 
-SCHEMA_DIR = ".scalpsite"
-SCHEMA_FILES = {"config": "config.schema.json", "session": "session.schema.json"}
+__all__ = ["init", "new_session", "schema", "session_text"]
 
 CONFIG_TEMPLATE = """\
 # yaml-language-server: $schema=.scalpsite/config.schema.json
@@ -29,10 +33,6 @@ density: {{unit: FU/cm², zones: [frontal, midscalp, crown, occipital, temporal_
 """
 
 GITIGNORE = "_site/\n.scalpsite-cache/\n"
-GITATTRIBUTES = """\
-# Photos are large and binary. To keep them in Git LFS, install git-lfs and uncomment:
-# *.jpg *.jpeg *.png *.heic *.heif *.webp *.avif filter=lfs diff=lfs merge=lfs -text
-"""
 README = """\
 # My hair regrowth journal
 
@@ -52,20 +52,6 @@ complete?), `scalpsite build` (site and PDF dossier in `_site/`).
 """
 
 
-def write_schemas(root: Path) -> None:
-    """Write the JSON Schemas that editors use to validate the journal's YAML."""
-    folder = root / SCHEMA_DIR
-    folder.mkdir(exist_ok=True)
-    for kind, name in SCHEMA_FILES.items():
-        (folder / name).write_text(json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n")
-
-
-def schema(kind: str) -> dict:
-    """The JSON Schema of scalpsite.yaml ('config') or session.yaml ('session')."""
-    model = Config if kind == "config" else Session
-    return model.model_json_schema()
-
-
 def init(root: Path, start: dt.date, drug: str = "dupilumab") -> Path:
     """Create a journal in `root` (new or empty folder) with a first, empty session."""
     root = Path(root)
@@ -75,10 +61,12 @@ def init(root: Path, start: dt.date, drug: str = "dupilumab") -> Path:
     schedule = "dupilumab" if drug == "dupilumab" else "default"
     (root / CONFIG_FILE).write_text(CONFIG_TEMPLATE.format(drug=drug, start=start, schedule=schedule))
     (root / ".gitignore").write_text(GITIGNORE)
-    (root / ".gitattributes").write_text(GITATTRIBUTES)
+    (root / ".gitattributes").write_text(gitattributes())
     (root / "README.md").write_text(README)
     (root / "appointments").mkdir()
     write_schemas(root)
+    (root / ".vscode").mkdir()
+    (root / ".vscode" / "settings.json").write_text(vscode_settings())
     return new_session(load(root), start)
 
 
@@ -106,13 +94,23 @@ def session_text(journal: Journal, day: dt.date) -> str:
     return SESSION_TEMPLATE.format(date=day, zones=zones, ad=ad, medications=meds)
 
 
-def new_session(journal: Journal, day: dt.date) -> Path:
-    """Create sessions/<day>/session.yaml; refuses a folder that exists."""
+def session_folder_name(day: dt.date, suffix: str | None = None) -> str:
+    """'2025-01-06' or '2025-01-06-<suffix>'; a suffix that cannot name a session folder is refused."""
+    name = day.isoformat() + (f"-{suffix}" if suffix else "")
+    if suffix is not None and not FOLDER_RE.fullmatch(name):
+        raise ScalpsiteError(f"--suffix '{suffix}' cannot be part of a folder name; use letters, digits, "
+                             "'-', '_' or '.', starting with a letter or digit (e.g. --suffix followup)")
+    return name
+
+
+def new_session(journal: Journal, day: dt.date, suffix: str | None = None) -> Path:
+    """Create sessions/<day>[-<suffix>]/session.yaml; refuses a folder that exists."""
     if journal.config is None:
         raise ScalpsiteError("scalpsite.yaml has errors; run 'scalpsite check' and fix them first")
-    folder = journal.root / "sessions" / day.isoformat()
+    folder = journal.root / "sessions" / session_folder_name(day, suffix)
     if folder.exists():
-        raise ScalpsiteError(f"{folder} already exists; pick another --date or add a suffix folder by hand")
+        raise ScalpsiteError(f"{folder} already exists; pick another --date, or add --suffix NAME "
+                             "for a second session that day")
     folder.mkdir(parents=True)
     (folder / "session.yaml").write_text(session_text(journal, day))
     return folder

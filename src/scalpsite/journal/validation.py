@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import difflib
-import typing
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
 from scalpsite.findings import Finding, error
+from scalpsite.journal import models
+from scalpsite.journal.fieldinfo import describe, field_at, models_in, number_text
 from scalpsite.journal.yamlsource import YamlDoc
 
-
-def _models_in(annotation) -> list[type[BaseModel]]:
-    """Every BaseModel class reachable inside a (possibly nested) type annotation."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    found = []
-    for arg in typing.get_args(annotation):
-        found.extend(_models_in(arg))
-    return found
+MODEL_FIELDS = {name: list(cls.model_fields) for name, cls in vars(models).items()
+                if isinstance(cls, type) and issubclass(cls, BaseModel) and cls is not BaseModel}
 
 
 def known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -28,7 +23,7 @@ def known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
         nxt = []
         for m in models:
             field = m.model_fields.get(comp) if isinstance(comp, str) else None
-            nxt.extend(_models_in(field.annotation) if field else [])
+            nxt.extend(models_in(field.annotation) if field else [])
         models = nxt or models
     return sorted({name for m in models for name in m.model_fields})
 
@@ -57,25 +52,162 @@ def did_you_mean(word: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One pydantic error, with what the journal's words need: the key, the value, the field."""
+
+    field: str  # dotted path in the file: 'ad.itch', 'treatments[0].start'
+    key: str
+    got: object
+    ctx: dict
+    loc: tuple
+    msg: str
+    about: str  # '<name> takes <what it takes and means>', from the model (fieldinfo.describe)
+
+
+def _yaml(value) -> str:
+    """A scalar as it is written in YAML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
+def what(value) -> str:
+    """A value read from YAML, named in words: 'the text 'x'', 'the number 3', 'a list of 2 items'."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"{_yaml(value)} (a yes/no value)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, dict):
+        return "keys and values"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' * (len(value) != 1)}"
+    return repr(value)
+
+
+def _text(p: Problem):
+    if isinstance(p.got, dict | list):
+        return f"{p.field}: expected text, got {what(p.got)}", "write it as one line of text"
+    return f"{p.field}: expected text, got {what(p.got)}", f'put it in quotes: {p.key}: "{_yaml(p.got)}"'
+
+
+def _number(kind: str):
+    def word(p: Problem):
+        fix = "write the number alone, without a unit or %" if isinstance(p.got, str) else ""
+        return f"{p.field}: expected {kind}, got {what(p.got)}", fix
+    return word
+
+
+def _bound(relation: str, key: str, limit: str):
+    def word(p: Problem):
+        return f"{p.field}: {_yaml(p.got)} is {relation} {number_text(p.ctx[key])}, the {limit} allowed", ""
+    return word
+
+
+
+def _count(p: Problem):
+    n, has = p.ctx.get("min_length", p.ctx.get("max_length")), p.ctx.get("actual_length")
+    if "answers" in p.loc:
+        return (f"{p.field}: {has} answer{'s' * (has != 1)} given; a list of answers has exactly {n}",
+                "give every answer (null for one not answered), or the total as one number")
+    if "min_length" in p.ctx:
+        return f"{p.field}: {has} item{'s' * (has != 1)}; it needs at least {n}", ""
+    return f"{p.field}: {has} items; it takes at most {n}", ""
+
+
+def _choice(p: Problem):
+    if p.loc[-1:] == ("none",):  # side_effects: the word none, or a list
+        return (f"{p.field}: {what(p.got)} is neither none nor a list of side effects",
+                f"write {p.key}: none, or a list such as - {{name: conjunctivitis, severity: mild}}")
+    choices = [c.strip(" '") for c in p.ctx.get("expected", "").replace(" or ", ", ").split(",")]
+    return (f"{p.field}: {what(p.got)} is not one of {', '.join(choices)}{did_you_mean(p.got, choices)}",
+            f"use one of: {', '.join(choices)}")
+
+
+FORMS = {"total": "a number (the total)", "parts": "its parts as keys", "answers": "a list of answers",
+         "list": "a list", "none": "none"}
+
+
+def _form(p: Problem):
+    tags = [t.strip(" '") for t in p.ctx.get("expected_tags", "").split(",")]
+    forms = " or ".join(FORMS.get(t, t) for t in tags)
+    return f"{p.field}: expected {forms}, got {what(p.got)}", ""
+
+
+def _keys(p: Problem):
+    keys = _keys_of(p)
+    return (f"{p.field}: expected keys ({', '.join(keys)}), got {what(p.got)}",
+            f"write it as {p.key}: {{{keys[0]}: ..}}" if keys else "")
+
+
+def _keys_of(p: Problem) -> list[str]:
+    """The keys the model expects at the problem's place."""
+    return list(MODEL_FIELDS.get(p.ctx.get("class_name"), []))
+
+
+def _date(p: Problem):
+    return f"{p.field}: {what(p.got)} is not a date", "write the date as YYYY-MM-DD, e.g. 2025-01-06"
+
+
+WORDING = {
+    "string_type": _text,
+    "int_type": _number("a whole number"), "int_parsing": _number("a whole number"),
+    "int_from_float": _number("a whole number"),
+    "float_type": _number("a number"), "float_parsing": _number("a number"),
+    "finite_number": _number("a finite number"),
+    "bool_type": _number("true or false"), "bool_parsing": _number("true or false"),
+    "greater_than_equal": _bound("less than", "ge", "lowest value"),
+    "greater_than": _bound("not more than", "gt", "limit"),
+    "less_than_equal": _bound("more than", "le", "highest value"),
+    "less_than": _bound("not less than", "lt", "limit"),
+    "multiple_of": lambda p: (f"{p.field}: {_yaml(p.got)} is not a multiple of {number_text(p.ctx['multiple_of'])}",
+                              f"use steps of {number_text(p.ctx['multiple_of'])}"),
+    "too_short": _count, "too_long": _count,
+    "string_too_short": lambda p: (f"{p.field}: must not be empty", ""),
+    "string_too_long": lambda p: (f"{p.field}: longer than {p.ctx['max_length']} characters", ""),
+    "string_pattern_mismatch": lambda p: (f"{p.field}: {what(p.got)} is not a plain name",
+                                          "use letters, digits, '-' and '_' only"),
+    "enum": _choice, "literal_error": _choice,
+    "union_tag_invalid": _form,
+    "model_type": _keys, "model_attributes_type": _keys,
+    "dict_type": lambda p: (f"{p.field}: expected named entries (name: value), got {what(p.got)}",
+                            f"write one 'name: value' per line under {p.key}:"),
+    "list_type": lambda p: (f"{p.field}: expected a list, got {what(p.got)}",
+                            f"write it in brackets: {p.key}: [{_yaml(p.got)}]"),
+    "date_type": _date, "date_parsing": _date, "date_from_datetime_parsing": _date,
+    "date_from_datetime_inexact": _date,
+    "value_error": lambda p: (f"{p.field}: {p.msg.removeprefix('Value error, ')}", ""),
+    "assertion_error": lambda p: (f"{p.field}: {p.msg.removeprefix('Assertion failed, ')}", ""),
+}
+
+
+def _fallback(p: Problem):
+    return f"{p.field}: {what(p.got)} is not accepted here", ""
+
+
 def _one(err: dict, doc: YamlDoc, model: type[BaseModel], shown: str) -> Finding:
     path = data_path(doc.data, err["loc"])
-    line = doc.line_of(path)
+    line, column = doc.position(path)
     kind = err["type"]
     if kind == "extra_forbidden":
         key = err["loc"][-1]
         keys = known_keys(model, err["loc"][:-1])
         return error("unknown-key", shown, f"unknown key '{key}'{did_you_mean(key, keys)}", line,
-                     f"known keys here: {', '.join(keys)}")
+                     f"known keys here: {', '.join(keys)}", column)
     if kind == "missing":
         key = err["loc"][-1]
         where = f" in '{_dotted(path)}'" if path else ""
-        return error("missing-key", shown, f"missing key '{key}'{where}", line, f"add '{key}:' with a value")
-    msg = err["msg"]
-    msg = msg[0].lower() + msg[1:]
-    got = err.get("input")
-    shown_input = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-    return error("invalid-value", shown, f"{_dotted(path) or 'value'}: {msg}{shown_input}", line,
-                 "see the journal format in the README")
+        return error("missing-key", shown, f"missing key '{key}'{where}", line, f"add '{key}:' with a value", column)
+    found = field_at(model, err["loc"])
+    about = f"{found[0]} takes {describe(found[1])}" if found else ""
+    p = Problem(_dotted(path) or "value", str(path[-1]) if path else "value", err.get("input"),
+                err.get("ctx") or {}, err["loc"], err["msg"], about)
+    message, fix = WORDING.get(kind, _fallback)(p)
+    return error("invalid-value", shown, message, line, fix or about, column)
 
 
 def findings_from(exc: ValidationError, doc: YamlDoc, model: type[BaseModel], shown: str) -> list[Finding]:

@@ -1,12 +1,93 @@
-"""data.json and data.csv: the metrics in the contract form of DESIGN.md."""
+"""data.json and data.csv: the metrics in the contract form of DESIGN.md.
+
+The CSV has fixed columns, declared once in COLUMNS (then two per density zone of the config):
+the column set never changes with the data, and a measure a session did not record is an empty
+cell, never 0. To add a measure, add a row to COLUMNS; docs/journal-format.md lists them.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
-CSV_SKIP = {"notes", "lighting"}  # free text belongs in the site, not a metrics table
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its name, what it holds, and how to read it from a data.json session."""
+
+    name: str
+    meaning: str
+    value: Callable[[dict], object]
+
+
+def key(name: str) -> Callable[[dict], object]:
+    """The session field `name` as is (None when absent)."""
+    return lambda s: s.get(name)
+
+
+def region(name: str) -> Callable[[dict], object]:
+    """One SALT region's percent loss, when the session gave the regions."""
+    return lambda s: (s.get("salt_regions") or {}).get(name)
+
+
+def _side_effects(s: dict) -> str | None:
+    if not s.get("side_effects_recorded"):
+        return None  # not recorded: empty, not "none"
+    if not s["side_effects"]:
+        return "none"
+    return "; ".join(e["name"] + (f" ({e['severity']})" if e["severity"] else "") for e in s["side_effects"])
+
+
+def _labs(s: dict) -> str:
+    return "; ".join(f"{name}={lab['value']}" + (f" {lab['unit']}" if lab["unit"] else "")
+                     for name, lab in s.get("labs", {}).items())
+
+
+COLUMNS: list[Column] = [
+    Column("folder", "session folder name", key("folder")),
+    Column("date", "session date, YYYY-MM-DD", key("date")),
+    Column("baseline", "true for the session the changes are measured from", key("baseline")),
+    Column("days_on_treatment", "days since the start of the tracked treatment (negative before)",
+           key("days_on_treatment")),
+    Column("week", "whole weeks on treatment", key("week")),
+    Column("phase", "phase of the expected response (observation, response window ...)", key("phase")),
+    Column("salt", "SALT, % scalp hair lost, 0-100 (given or computed from the regions)", key("salt")),
+    Column("salt_top", "SALT region top, % loss (empty when a total was given)", region("top")),
+    Column("salt_back", "SALT region back, % loss", region("back")),
+    Column("salt_left", "SALT region left, % loss", region("left")),
+    Column("salt_right", "SALT region right, % loss", region("right")),
+    Column("salt_class", "Olsen S-class of the SALT score (S0-S5)", key("salt_class")),
+    Column("aa_iga", "AA-IGA grade from SALT, 0-4", key("aa_iga")),
+    Column("salt_change", "SALT points minus the baseline's (negative is better)", key("salt_change")),
+    Column("salt_improvement_pct", "relative SALT improvement from baseline, %", key("salt_improvement_pct")),
+    Column("vellus_pct", "share of regrowing hairs that are vellus, %", key("vellus_pct")),
+    Column("itch", "Peak Pruritus NRS, 0-10", key("itch")),
+    Column("itch_change", "itch minus the baseline's", key("itch_change")),
+    Column("easi", "EASI, 0-72 (given or computed from the regions)", key("easi")),
+    Column("easi_band", "EASI severity band (Leshem 2015)", key("easi_band")),
+    Column("easi_improvement_pct", "relative EASI improvement from baseline, %", key("easi_improvement_pct")),
+    Column("poem", "POEM total, 0-28", key("poem")),
+    Column("poem_band", "POEM band (Charman 2013)", key("poem_band")),
+    Column("poem_change", "POEM minus the baseline's", key("poem_change")),
+    Column("dlqi", "DLQI total, 0-30", key("dlqi")),
+    Column("dlqi_band", "DLQI band", key("dlqi_band")),
+    Column("dlqi_change", "DLQI minus the baseline's", key("dlqi_change")),
+    Column("injection_site", "injection-site reaction: none, mild, moderate or severe", key("injection_site")),
+    Column("side_effects", "side effects as 'name (severity); ...', 'none', or empty when not recorded",
+           _side_effects),
+    Column("medications", "medications, separated by '; '", lambda s: "; ".join(s.get("medications", []))),
+    Column("labs", "laboratory results as 'name=value unit; ...'", _labs),
+    Column("valid", "false when the session.yaml has errors (its measures are then empty)", key("valid")),
+]
+ZONE_COLUMNS: list[Column] = [  # once per density zone of scalpsite.yaml, <zone> replaced
+    Column("density_<zone>", "density reading of the zone, in the configured unit",
+           lambda s, zone: s.get("density", {}).get(zone)),
+    Column("density_change_pct_<zone>", "change of the zone's density from baseline, %",
+           lambda s, zone: (s.get("density_change_pct") or {}).get(zone)),
+]
 
 
 def to_json(data: dict) -> str:
@@ -14,17 +95,11 @@ def to_json(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def csv_columns(data: dict) -> list[str]:
-    """Scalar session fields in contract order, then density_<zone> per zone seen."""
-    cols: list[str] = []
-    for s in data["sessions"]:
-        for k, v in s.items():
-            if k not in cols and k not in CSV_SKIP and (v is None or isinstance(v, (str, int, float, bool))):
-                cols.append(k)
-    zones = list(data["density_zones"])
-    zones += sorted({z for s in data["sessions"] for z in s["density"]} - set(zones))
-    seen = [z for z in zones if any(z in s["density"] for s in data["sessions"])]
-    return cols + [f"density_{z}" for z in seen] + [f"density_change_pct_{z}" for z in seen]
+def csv_columns(zones: list[str]) -> list[Column]:
+    """Every column, in order: the fixed ones, then two per density zone of the config."""
+    per_zone = [Column(c.name.replace("<zone>", z), c.meaning, lambda s, c=c, z=z: c.value(s, z))
+                for c in ZONE_COLUMNS for z in zones]
+    return COLUMNS + per_zone
 
 
 def _cell(v) -> str:
@@ -37,18 +112,10 @@ def _cell(v) -> str:
 
 def to_csv(data: dict) -> str:
     """One row per session; unrecorded measures are empty cells, never 0."""
-    cols = csv_columns(data)
+    cols = csv_columns(list(data["density_zones"]))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(cols)
+    writer.writerow([c.name for c in cols])
     for s in data["sessions"]:
-        row = []
-        for c in cols:
-            if c.startswith("density_change_pct_"):
-                row.append(_cell(s["density_change_pct"].get(c.removeprefix("density_change_pct_"))))
-            elif c.startswith("density_") and c not in s:
-                row.append(_cell(s["density"].get(c.removeprefix("density_"))))
-            else:
-                row.append(_cell(s.get(c)))
-        writer.writerow(row)
+        writer.writerow([_cell(c.value(s)) for c in cols])
     return buf.getvalue()

@@ -1,0 +1,261 @@
+"""`export --format fhir`: the analysis as a FHIR R4B Bundle (type collection) for a clinic's records.
+
+Built as plain data from the data.json object and validated with the `fhir.resources` R4B models.
+Codes: LOINC where a code was verified (POEM total 89870-0, total IgE 19113-0); every other
+measure is a concept of scalpsite's own CodeSystem (CANONICAL), which the Bundle carries so a
+reader can look each code up. docs/journal-format.md lists the mapping (generated from the
+tables below). Each part of the Bundle is one function in BUILDERS: a new resource kind (such
+as a MedicationAdministration per injection) is one more function there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# A URN, not a web address: scalpsite has no web site that could publish the CodeSystem, and a
+# URN cannot be taken for one. Fixed forever: uuid5(NAMESPACE_URL, "scalpsite/fhir/CodeSystem/measures").
+CANONICAL = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'scalpsite/fhir/CodeSystem/measures')}"
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How one per-session measure of data.json becomes an Observation."""
+
+    key: str  # the session field in data.json
+    system: str
+    code: str
+    display: str
+    unit: str  # UCUM code ('%', '{score}')
+    category: str  # observation-category: exam, survey, laboratory
+    definition: str
+
+
+MEASURES: list[Measure] = [
+    Measure("salt", CANONICAL, "salt", "SALT score", "%", "exam",
+            "Severity of Alopecia Tool: percent of scalp hair lost, 0-100 (Olsen 2004); "
+            "components per region when the regions were recorded."),
+    Measure("vellus_pct", CANONICAL, "vellus-percent", "Vellus share of regrowing hair", "%", "exam",
+            "Share of regrowing hairs that are vellus (fine, downy), in percent."),
+    Measure("itch", CANONICAL, "peak-pruritus-nrs", "Peak Pruritus NRS", "{score}", "survey",
+            "Worst itch in the past 24 hours, 0-10."),
+    Measure("easi", CANONICAL, "easi", "EASI score", "{score}", "exam",
+            "Eczema Area and Severity Index, 0-72 (given, or computed from the four regions)."),
+    Measure("poem", LOINC, "89870-0", "Total score [POEM]", "{score}", "survey",
+            "Patient-Oriented Eczema Measure total, 0-28 (Charman 2004)."),
+    Measure("dlqi", CANONICAL, "dlqi", "DLQI score", "{score}", "survey",
+            "Dermatology Life Quality Index total, 0-30 (Finlay and Khan 1994)."),
+]
+SALT_REGIONS = {"top": "SALT region top (vertex), % loss", "back": "SALT region back, % loss",
+                "left": "SALT region left side, % loss", "right": "SALT region right side, % loss"}
+EXTRA_CONCEPTS = [  # scalpsite codes that are not in MEASURES
+    ("hair-density", "Hair density", "Density reading of one scalp zone (bodySite), in the journal's unit."),
+    ("injection-site-reaction", "Injection-site reaction",
+     "Injection-site reaction since the last session: none, mild, moderate or severe."),
+    ("lab-result", "Laboratory result", "A laboratory result named in code.text, as on the report."),
+    *[(f"salt-{r}", f"SALT {r}", text) for r, text in SALT_REGIONS.items()],
+]
+LABS = {"ige": (LOINC, "19113-0", "IgE [Units/volume] in Serum")}  # lab name in the journal -> LOINC
+DENSITY_UNITS = {"FU/cm²": "{FU}/cm2", "FU/cm2": "{FU}/cm2", "hairs/cm²": "{hairs}/cm2", "hairs/cm2": "{hairs}/cm2"}
+QUESTIONNAIRES = {"poem": ("POEM (Patient-Oriented Eczema Measure)", 7),
+                  "dlqi": ("DLQI (Dermatology Life Quality Index)", 10)}
+
+
+class Context:
+    """What every builder needs: the data, a stable id per resource, and the subject reference."""
+
+    def __init__(self, data: dict, answers: dict[str, dict[str, list]] | None = None):
+        self.data, self.answers = data, answers or {}
+        seed = json.dumps([data["title"], data["patient"], data["treatments"][-1:]], sort_keys=True)
+        self.seed = hashlib.sha256(seed.encode()).hexdigest()[:16]
+        self.patient_url = self.url("Patient", "patient") if _has_patient(data) else None
+
+    def url(self, kind: str, key: str) -> str:
+        """A fullUrl that is the same for the same journal and resource (reproducible output)."""
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'scalpsite/{self.seed}/{kind}/{key}')}"
+
+    def subject(self) -> dict:
+        """The patient as a reference; a display only when scalpsite.yaml names no patient."""
+        if self.patient_url:
+            return {"reference": self.patient_url}
+        return {"display": "the person who keeps this journal (not named in scalpsite.yaml)"}
+
+
+def _has_patient(data: dict) -> bool:
+    return bool(data["patient"]["name"] or data["patient"]["birth_date"])
+
+
+def coding(system: str, code: str, display: str) -> dict:
+    """A CodeableConcept with one coding and its text."""
+    return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
+
+
+def quantity(value, unit: str, ucum: str | None) -> dict:
+    """A Quantity; the UCUM system and code only when the unit is known to UCUM."""
+    q = {"value": value, "unit": unit}
+    return q | {"system": UCUM, "code": ucum} if ucum else q
+
+
+def observation(ctx: Context, s: dict, code: dict, value: dict, category: str, **extra) -> dict:
+    """An Observation of one session: final, with its date, code and value."""
+    return {"resourceType": "Observation", "status": "final",
+            "category": [coding(CATEGORY, category, category.capitalize())],
+            "code": code, "subject": ctx.subject(), "effectiveDateTime": s["date"], **value, **extra}
+
+
+# ---------- the builders: each returns (key, resource) pairs ----------
+
+def code_system(ctx: Context) -> list[tuple[str, dict]]:
+    """scalpsite's CodeSystem, so that a reader can look up every scalpsite code in the Bundle."""
+    concepts = [(m.code, m.display, m.definition) for m in MEASURES if m.system == CANONICAL] + EXTRA_CONCEPTS
+    return [("measures", {
+        "resourceType": "CodeSystem", "url": CANONICAL, "name": "ScalpsiteMeasures",
+        "title": "scalpsite measures", "status": "active", "content": "complete", "caseSensitive": True,
+        "description": "Measures of a scalpsite hair-regrowth journal that have no LOINC code.",
+        "concept": [{"code": c, "display": d, "definition": text} for c, d, text in concepts]})]
+
+
+def patient(ctx: Context) -> list[tuple[str, dict]]:
+    """The Patient, when scalpsite.yaml names one (name or birth date)."""
+    if not ctx.patient_url:
+        return []
+    p = ctx.data["patient"]
+    resource = {"resourceType": "Patient"}
+    resource |= {"name": [{"text": p["name"]}]} if p["name"] else {}
+    resource |= {"birthDate": p["birth_date"]} if p["birth_date"] else {}
+    return [("patient", resource)]
+
+
+def measures(ctx: Context) -> list[tuple[str, dict]]:
+    """An Observation per session and recorded measure (a measure not recorded has none)."""
+    out = []
+    for s in ctx.data["sessions"]:
+        for m in MEASURES:
+            if s.get(m.key) is None:
+                continue
+            extra = {"component": _salt_regions(s)} if m.key == "salt" and s.get("salt_regions") else {}
+            value = {"valueQuantity": quantity(s[m.key], m.unit, m.unit)}
+            out.append((f"{s['folder']}/{m.key}",
+                        observation(ctx, s, coding(m.system, m.code, m.display), value, m.category, **extra)))
+        out += _density(ctx, s) + _injection_site(ctx, s) + _labs(ctx, s)
+    return out
+
+
+def _salt_regions(s: dict) -> list[dict]:
+    return [{"code": coding(CANONICAL, f"salt-{r}", text), "valueQuantity": quantity(v, "%", "%")}
+            for r, text in SALT_REGIONS.items() if (v := s["salt_regions"].get(r)) is not None]
+
+
+def _density(ctx: Context, s: dict) -> list[tuple[str, dict]]:
+    unit = ctx.data["density_unit"]
+    code = coding(CANONICAL, "hair-density", "Hair density")
+    return [(f"{s['folder']}/density/{zone}",
+             observation(ctx, s, code, {"valueQuantity": quantity(v, unit, DENSITY_UNITS.get(unit))}, "exam",
+                         bodySite={"text": zone}))
+            for zone, v in s["density"].items()]
+
+
+def _injection_site(ctx: Context, s: dict) -> list[tuple[str, dict]]:
+    if s.get("injection_site") is None:
+        return []
+    code = coding(CANONICAL, "injection-site-reaction", "Injection-site reaction")
+    value = {"valueCodeableConcept": {"text": s["injection_site"]}}
+    return [(f"{s['folder']}/injection_site", observation(ctx, s, code, value, "exam"))]
+
+
+def _labs(ctx: Context, s: dict) -> list[tuple[str, dict]]:
+    out = []
+    for name, lab in s.get("labs", {}).items():
+        known = LABS.get(name.lower())
+        code = coding(*known) | {"text": name} if known else \
+            coding(CANONICAL, "lab-result", "Laboratory result") | {"text": name}
+        value = {"valueQuantity": quantity(lab["value"], lab["unit"] or "", None)}
+        if not lab["unit"]:
+            value["valueQuantity"].pop("unit")
+        out.append((f"{s['folder']}/lab/{name}", observation(ctx, s, code, value, "laboratory")))
+    return out
+
+
+def questionnaires(ctx: Context) -> list[tuple[str, dict]]:
+    """A QuestionnaireResponse per session that recorded the POEM or DLQI answers item by item."""
+    out = []
+    for s in ctx.data["sessions"]:
+        for key, (title, count) in QUESTIONNAIRES.items():
+            answers = ctx.answers.get(s["folder"], {}).get(key)
+            if answers is None or len(answers) != count:
+                continue
+            items = [{"linkId": f"{key}-{i}", "text": f"{title}, question {i}"}
+                     | ({"answer": [{"valueInteger": a}]} if a is not None else {})
+                     for i, a in enumerate(answers, 1)]
+            out.append((f"{s['folder']}/{key}-answers", {
+                "resourceType": "QuestionnaireResponse", "status": "completed", "subject": ctx.subject(),
+                "authored": s["date"], "item": [{"linkId": key, "text": title, "item": items}]}))
+    return out
+
+
+def medications(ctx: Context) -> list[tuple[str, dict]]:
+    """A MedicationStatement per treatment of scalpsite.yaml, current (active) or past (completed)."""
+    out = []
+    for t in ctx.data["treatments"]:
+        period = {"start": t["start"]} | ({"end": t["end"]} if t["end"] else {})
+        resource = {"resourceType": "MedicationStatement", "status": "completed" if t["end"] else "active",
+                    "medicationCodeableConcept": {"text": t["drug"]}, "subject": ctx.subject(),
+                    "effectivePeriod": period}
+        resource |= {"dosage": [{"text": t["dose"]}]} if t.get("dose") else {}
+        resource |= {"reasonCode": [{"text": t["indication"]}]} if t.get("indication") else {}
+        resource |= {"note": [{"text": t["notes"]}]} if t.get("notes") else {}
+        out.append((f"treatment/{t['drug']}/{t['start']}", resource))
+    return out
+
+
+def dossier(ctx: Context) -> list[tuple[str, dict]]:
+    """A DocumentReference to the PDF dossier that `build` writes beside the site (dossier.pdf)."""
+    return [("dossier", {
+        "resourceType": "DocumentReference", "status": "current", "subject": ctx.subject(),
+        "type": {"text": "Hair-regrowth dossier (scalpsite)"},
+        "description": f"{ctx.data['title']}: dossier prepared for {ctx.data['generated_for']}",
+        "content": [{"attachment": {"contentType": "application/pdf", "url": "dossier.pdf",
+                                    "title": "dossier.pdf"}}]})]
+
+
+BUILDERS: list[Callable[[Context], list[tuple[str, dict]]]] = [
+    code_system, patient, measures, questionnaires, medications, dossier,
+]
+
+
+def item_answers(journal) -> dict[str, dict[str, list]]:
+    """POEM and DLQI answers given item by item, per session folder (data.json keeps totals only)."""
+    out = {}
+    for rec in journal.sessions:
+        s = rec.session
+        lists = {"poem": s.ad.poem if s and s.ad else None, "dlqi": s.dlqi if s else None}
+        lists = {k: v for k, v in lists.items() if isinstance(v, list)}
+        if lists:
+            out[rec.folder] = lists
+    return out
+
+
+def bundle(data: dict, answers: dict[str, dict[str, list]] | None = None) -> dict:
+    """The Bundle as plain data (not yet validated)."""
+    ctx = Context(data, answers)
+    entries = []
+    for build in BUILDERS:
+        for key, resource in build(ctx):
+            kind = resource["resourceType"]
+            url = ctx.patient_url if kind == "Patient" else ctx.url(kind, key)
+            entries.append({"fullUrl": url, "resource": resource})
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def to_fhir(data: dict, answers: dict[str, dict[str, list]] | None = None) -> str:
+    """The Bundle as JSON text, validated against the FHIR R4B models of `fhir.resources`."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    validated = Bundle.model_validate(bundle(data, answers))
+    return validated.model_dump_json(indent=2) + "\n"
