@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,13 +18,15 @@ from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal.load import Journal, load
 from scalpsite.output.export import to_csv, to_json
-from scalpsite.output.memo import cached, code_digest, digest, link, tree_digest
-from scalpsite.output.publish import check_out, discard, stage, swap
+from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
+from scalpsite.output.lock import build_lock
+from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
+from scalpsite.output.publish import check_out, publish
 from scalpsite.photos import images
 from scalpsite.render.themes import theme_dirs
 from scalpsite.render.view import make_view
 
-CACHE_DIR = ".scalpsite-cache"
+Notify = Callable[[str], None]
 
 
 @dataclass
@@ -62,33 +66,42 @@ def require_config(journal: Journal) -> None:
 
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
           until: dt.date | None = None, for_date: dt.date | None = None,
-          progress: images.Progress | None = None) -> BuildResult:
-    """Load, check, analyse, render and publish; the previous output survives any failure."""
+          progress: images.Progress | None = None, on_wait: Notify | None = None) -> BuildResult:
+    """Load, check, analyse, render and publish.
+
+    Errors in the journal are findings: the output is still published and shows them. An
+    exception, a refused OUT or a failed renderer leaves the previous output as it was.
+    """
     started = time.monotonic()
     root = Path(root)
     journal = load(root)
     require_config(journal)
     out = check_out(out or root / "_site", root)
-    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
-    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
-    data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
-    staging = stage(out)
-    try:
-        _render(journal, data, photos, staging, pdf, for_date)
-        swap(staging, out)
-    except BaseException:
-        discard(staging)
-        raise
+    with writing(root, out, on_wait) as cache:
+        photos = images.process(root, _photo_paths(journal), folder(cache, "renditions"), progress)
+        findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
+        data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
+        publish(out, lambda staging: _render(journal, data, photos, staging, cache, pdf, for_date))
     return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
                        time.monotonic() - started)
 
 
-def check_journal(root: Path, today: dt.date | None) -> list[Finding]:
+@contextlib.contextmanager
+def writing(root: Path, out: Path | None, on_wait: Notify | None) -> Iterator[Path]:
+    """The checked cache folder, with the journal's build lock held and disk failures made BuildErrors."""
+    with disk_errors(root.resolve() / CACHE_DIR, out):
+        cache = cache_root(root)
+        with build_lock(cache, root, on_wait):
+            yield cache
+
+
+def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = None) -> list[Finding]:
     """All findings of `scalpsite check`: the files, then the photos (from small decodes)."""
     journal = load(root)
     found = check(journal, today)
     if journal.config is not None:
-        photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions")
+        with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
+            photos = images.inspect(root, _photo_paths(journal), folder(cache, "renditions"))
         found = sort_findings(found + photos.findings + check_photos(journal, photos.renditions))
     return found
 
@@ -105,23 +118,23 @@ def _photo_paths(journal: Journal) -> list[str]:
     return sorted({p for rec in journal.sessions for p in rec.photos.values()})
 
 
-def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: Path,
+def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: Path, cache: Path,
             pdf: bool, for_date: dt.date | None) -> None:
     (staging / "data.json").write_text(to_json(data), encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
-    cache = journal.root / CACHE_DIR
     chart_input = {k: data[k] for k in ("sessions", "treatments", "conditions", "density_zones", "density_unit")}
-    charts = cached(cache / "charts", digest("charts", chart_input, code_digest()), staging,
+    charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
                     lambda: _render_charts(data, staging))
     view = make_view(journal, data, photos, charts, for_date)
-    _place_photos(view, photos, cache / "renditions", staging)
+    renditions = cache / "renditions"
+    _place_photos(view, renditions, staging, ("web", "thumb"))
     dirs = theme_dirs(journal.root, journal.config.theme)
     inputs = digest(view, tree_digest(dirs), code_digest())
-    cached(cache / "site", digest("site", inputs), staging,
-           lambda: _render_site(view, staging, dirs, cache / "jinja"))
+    cached(folder(cache, "site"), digest("site", inputs), staging,
+           lambda: _render_site(view, staging, dirs, folder(cache, "jinja")))
     if pdf:
-        cached(cache / "dossier", digest("dossier", inputs), staging,
-               lambda: _render_pdf(view, staging, dirs, data))
+        cached(folder(cache, "dossier"), digest("dossier", inputs), staging,
+               lambda: _render_pdf(view, staging, dirs, data, renditions))
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 
@@ -139,18 +152,19 @@ def _render_charts(data: dict, staging: Path) -> dict[str, str]:
     return render_charts(data, staging)
 
 
-def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> dict[str, str]:
+def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict, renditions: Path) -> dict[str, str]:
     from scalpsite.render.dossier import render_dossier
+
+    _place_photos(view, renditions, staging, ("print",))  # only typst reads them: copied only when it runs
 
     stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.timezone.utc)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
     return {"dossier": "dossier.pdf"}
 
 
-def _place_photos(view: dict, photos: images.PhotoResult, cache: Path, staging: Path) -> None:
-    """Link (or copy) cached renditions to their places in the staging folder."""
+def _place_photos(view: dict, cache: Path, staging: Path, sizes: tuple[str, ...]) -> None:
+    """Copy (or reflink) the cached renditions of the given sizes to their places in the staging folder."""
     for row in view["photos"].values():
         for r in row.values():
-            for name, rel in (("web", r["web"]), ("thumb", r["thumb"]), ("print", r["print"])):
-                link(cache / f"{r['key']}-{name}.jpg", staging / rel)
-
+            for name in sizes:
+                place(cache / f"{r['key']}-{name}.jpg", staging / r[name])

@@ -23,6 +23,13 @@ STALE_PART_SECONDS = 3600
 Progress = Callable[[int, int], None]
 
 
+class CacheWriteError(OSError):
+    """Writing a rendition into the cache failed (disk full, read-only...): the disk's fault, not the photo's.
+
+    It is raised on to the build instead of being remembered as an unreadable photo.
+    """
+
+
 @dataclass(frozen=True)
 class Job:
     """One photo to render: its source, content key, and where the renditions go."""
@@ -104,8 +111,13 @@ def _renditions(job: Job) -> Rendered:
         # Written aside, then renamed: a killed build never leaves half a rendition in the cache.
         final = Path(job.cache) / f"{job.key}-{name}.jpg"
         part = final.with_name(f".{final.name}.{os.getpid()}.part")
-        im.save(part, "JPEG", quality=quality, optimize=True)
-        os.replace(part, final)
+        try:
+            im.save(part, "JPEG", quality=quality, optimize=True)
+            os.replace(part, final)
+        except OSError as exc:
+            if exc.errno is None:  # an encoder error: the photo's problem
+                raise
+            raise CacheWriteError(exc.errno, exc.strerror, str(part)) from None
         web = web or im.size
     return Rendered(job.key, web[0], web[1], facts=facts)
 
@@ -142,6 +154,8 @@ def _guarded(step, job: Job) -> Rendered:
     _register_heif()
     try:
         return step(job)
+    except CacheWriteError:
+        raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return Rendered(job.key, 0, 0, _describe(exc))
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
