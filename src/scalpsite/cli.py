@@ -23,6 +23,11 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
 
 
+def waiting(message: str) -> None:
+    """Say once on stderr that the command waits for another build of the same journal."""
+    click.echo(message, err=True)
+
+
 def date_option(*names, **kw):
     return click.option(*names, callback=_date, metavar="YYYY-MM-DD", **kw)
 
@@ -35,11 +40,19 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as exc:  # a bug, not the user's fault: say so briefly
+        except Exception as exc:
             if ctx.params.get("debug"):
                 raise
-            raise click.ClickException(f"internal error: {exc!r} (run with --debug for details, "
-                                       "and please report it)") from exc
+            raise click.ClickException(_describe(exc)) from exc
+
+
+def _describe(exc: Exception) -> str:
+    """A full or read-only disk is the user's to fix, said plainly; anything else is a bug of ours."""
+    from scalpsite.output.guard import DISK_FULL
+
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL:  # e.g. `export > file` on a full disk
+        return f"{DISK_FULL[exc.errno]} while writing {exc.filename or 'the output'}"
+    return f"internal error: {exc!r} (run with --debug for details, and please report it)"
 
 
 @click.group(cls=Group)
@@ -88,7 +101,7 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
     from scalpsite.findings import summary
     from scalpsite.pipeline import check_journal
 
-    findings = check_journal(journal, today=as_of or dt.date.today())
+    findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting)
     result = summary(findings)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -113,7 +126,7 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
 
     with Progress("Photos", enabled=not quiet and sys.stderr.isatty()) as progress:
         result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
-                          progress=progress)
+                          progress=progress, on_wait=waiting)
     print_build(result, quiet)
     if result.errors:
         sys.exit(1)

@@ -18,13 +18,12 @@ from scalpsite.errors import BuildError
 CACHE_DIR = ".scalpsite-cache"
 
 # Failures of the disk, not of scalpsite: said in plain words, with the path, never "internal error".
-WRITE_ERRORS = {
+DISK_FULL = {
     errno.ENOSPC: "no space left on device",
     errno.EDQUOT: "disk quota exceeded",
     errno.EROFS: "read-only file system",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "operation not permitted",
 }
+WRITE_ERRORS = {**DISK_FULL, errno.EACCES: "permission denied", errno.EPERM: "operation not permitted"}
 PERMISSION = {errno.EACCES, errno.EPERM}
 
 
