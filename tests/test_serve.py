@@ -106,10 +106,12 @@ def test_failed_rebuild_keeps_previous_output(tmp_path, start, capsys):
     assert wait_for(lambda: err.append(capsys.readouterr().err) or "Build failed" in "".join(err))
     status, _, page = fetch(s.url + "index.html")
     assert status == 200 and "Test journal" in page
-    assert fetch(s.url + VERSION_URL.lstrip("/"))[2] == "1"
+    assert "The last build failed; you are seeing the previous output" in page and "scalpsite.yaml" in page
+    assert fetch(s.url + VERSION_URL.lstrip("/"))[2] == "2"  # open pages reload to show the failure
 
     (root / "scalpsite.yaml").write_text(CONFIG.replace("Test journal", "Fixed b41e"))
     assert wait_for(lambda: "Fixed b41e" in fetch(s.url + "index.html")[2])
+    assert "scalpsite-overlay" not in fetch(s.url + "index.html")[2]
     stop_and_join(s)
     assert "Traceback" not in capsys.readouterr().err
 

@@ -143,17 +143,35 @@ def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
     click.echo(export_data(journal, fmt, as_of), nl=False)
 
 
+def _loopback(ctx, param, value: str) -> str:
+    from scalpsite.errors import ScalpsiteError
+    from scalpsite.serve import loopback
+
+    try:
+        loopback(value)
+    except ScalpsiteError as exc:
+        raise click.BadParameter(exc.format_message()) from None
+    return value
+
+
 @main.command()
 @JOURNAL
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (0 picks a free one).")
+              help="Port to listen on (0 picks a free one).")
+@click.option("--bind", default="127.0.0.1", show_default=True, metavar="ADDRESS", callback=_loopback,
+              help="Loopback address to listen on: 127.0.0.1, ::1 or localhost. Loopback only: the preview "
+                   "has no password, so it is never reachable from another computer.")
 @click.option("--pdf", is_flag=True, help="Also rebuild the PDF dossier on every change (slower).")
+@click.option("--no-reload", is_flag=True, help="Do not reload the page in the browser after a rebuild.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
-def serve(journal: Path, port: int, pdf: bool, open_browser: bool) -> None:
-    """Preview the site on 127.0.0.1; it rebuilds and reloads on every change."""
+def serve(journal: Path, port: int, bind: str, pdf: bool, no_reload: bool, open_browser: bool) -> None:
+    """Preview the site on this computer; it rebuilds and reloads on every change.
+
+    The last build's errors are shown in a box at the top of every page.
+    """
     from scalpsite.serve import serve as do_serve
 
-    do_serve(journal, port=port, pdf=pdf, open_browser=open_browser)
+    do_serve(journal, port=port, pdf=pdf, open_browser=open_browser, bind=bind, reload=not no_reload)
 
 
 @main.command()
