@@ -135,15 +135,16 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     sys_version = ""
     error_message_format = ERROR_BODY
     error_content_type = "text/plain; charset=utf-8"
+    default_request_version = "HTTP/1.0"  # answers to garbage get a status line, not an HTTP/0.9 body
 
     def send_head(self):
         """The response headers and body for GET and HEAD."""
         if self.headers.get("Host", "").lower() not in self.server.hosts:
-            self.send_error(421 if self.headers.get("Host") else 400, "Unknown host")
+            self.send_error(421 if self.headers.get("Host") else 400)
             return None
         route = request_path(self.path)
         if route is None:
-            self.send_error(400, "Malformed path")
+            self.send_error(400)
             return None
         if route in (RELOAD_JS_URL, VERSION_URL, OVERLAY_CSS_URL):
             return self._send_own(route)
@@ -178,14 +179,15 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def list_directory(self, path):
         """No folder listings: a folder without index.html is simply not found."""
-        self.send_error(404, "Not found")
+        self.send_error(404)
         return None
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Every malformed request is a plain 400 (an overlong line too), with a tiny body."""
-        if code in (414, 431):
-            code, message = 400, "Line too long"
-        super().send_error(code, message)
+        """Every malformed request is a plain 400 (an overlong line too); the body is the status alone.
+
+        The standard messages echo the request line back; a tiny fixed body says all that is needed.
+        """
+        super().send_error(400 if code in (414, 431) else code)
 
     def end_headers(self) -> None:
         """Every response is fresh: a rebuild may change any file."""
