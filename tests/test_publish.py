@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from scalpsite.cli import main
 from scalpsite.errors import BuildError
-from scalpsite.output import guard, memo, publish
+from scalpsite.output import carry, guard, memo, publish
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -152,6 +152,68 @@ def test_editing_the_output_never_changes_the_cache(runner, journal):
     assert (site / "index.html").read_bytes() == original
     assert photo.read_bytes() == photo_bytes
     assert not [p for p in site.rglob("*") if p.is_file() and p.read_bytes().endswith(b"edited by hand")]
+
+
+def overwrite_keeping_stamps(path: Path) -> None:
+    """Change a file in place, same size, and put its modification time back (as `touch -r` would)."""
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-3:] = b"XYZ"
+    with open(path, "r+b") as f:
+        f.write(data)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_edits_in_the_output_never_survive_a_rebuild(runner, journal):
+    """issue 12 item 9: a file edited in OUT, even with its size and time kept, is replaced on rebuild."""
+    assert build(runner, journal).exit_code == 0
+    site = journal / "_site"
+    first = tree(site)
+    photo = next(site.rglob("photos/**/*.jpg"))
+    for p in (site / "index.html", photo, site / "dossier.pdf"):
+        overwrite_keeping_stamps(p)
+    assert build(runner, journal).exit_code == 0
+    assert tree(site) == first
+
+
+def test_noop_rebuild_reuses_the_previous_outputs_files(runner, journal):
+    """issue 12 item 9: unchanged files move on from the previous output (no copy); OUT shares nothing."""
+    assert build(runner, journal).exit_code == 0
+    site = journal / "_site"
+    inodes = {p: p.stat().st_ino for p in site.rglob("*.jpg")}
+    assert build(runner, journal).exit_code == 0
+    assert {p: p.stat().st_ino for p in site.rglob("*.jpg")} == inodes
+    assert all(p.stat().st_nlink == 1 for p in site.rglob("*") if p.is_file())
+    cache_inodes = {p.stat().st_ino for p in (journal / ".scalpsite-cache").rglob("*") if p.is_file()}
+    assert not cache_inodes & {p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_file_shared_with_a_leftover_is_copied_again(runner, journal):
+    """issue 12 item 9: a previous-output file that is linked elsewhere is not reused."""
+    assert build(runner, journal, "--no-pdf").exit_code == 0
+    site = journal / "_site"
+    photo = next(site.rglob("photos/**/*.jpg"))
+    (journal / "elsewhere.jpg").hardlink_to(photo)
+    assert build(runner, journal, "--no-pdf").exit_code == 0
+    assert photo.stat().st_nlink == 1 and not photo.samefile(journal / "elsewhere.jpg")
+
+
+def test_placer_record_is_per_output_folder(tmp_path):
+    """issue 12 item 9: what was placed in one OUT is never taken for another OUT's file."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    (cache / "r").mkdir(parents=True)
+    (cache / "r" / "a.jpg").write_bytes(b"cached")
+    out.mkdir()
+    (out / "a.jpg").write_bytes(b"cached")
+    placer = carry.Placer(cache, out, tmp_path / "staging")
+    placer.placed["a.jpg"] = "r/a.jpg"
+    placer.save()
+    other = tmp_path / "other"
+    assert carry.Placer.start(cache, other, tmp_path / "s2").known == {}
+    again = carry.Placer.start(cache, out, tmp_path / "s3")
+    assert again._unchanged("a.jpg", "r/a.jpg") and not again._unchanged("a.jpg", "r/b.jpg")
+    (cache / carry.RECORD).write_text("{broken")
+    assert carry.Placer.start(cache, out, tmp_path / "s4").known == {}
 
 
 def test_place_copies_when_the_file_system_cannot_clone(tmp_path, monkeypatch):
@@ -327,14 +389,14 @@ def test_full_disk_while_staging(runner, journal, monkeypatch, code, reason):
     assert build(runner, journal).exit_code == 0
     before = tree(journal / "_site")
     retitle(journal, "Not published")
-    real = memo.place
+    real = carry.Placer.place
 
-    def place(src: Path, dst: Path):
+    def place(self, src: Path, dst: Path):
         if dst.suffix == ".jpg":
             raise OSError(code, os.strerror(code), str(dst))
-        real(src, dst)
+        real(self, src, dst)
 
-    monkeypatch.setattr("scalpsite.pipeline.place", place)
+    monkeypatch.setattr(carry.Placer, "place", place)
     result = build(runner, journal)
     assert result.exit_code == 1
     assert f"Error: {reason} while writing {journal.resolve()}/._site.building-" in result.output

@@ -18,6 +18,7 @@ from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal.load import Journal, load
 from scalpsite.output.export import to_csv, to_json
+from scalpsite.output.carry import Placer
 from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
 from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
@@ -81,7 +82,13 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
         photos = images.process(root, _photo_paths(journal), folder(cache, "renditions"), progress)
         findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
         data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
-        publish(out, lambda staging: _render(journal, data, photos, staging, cache, pdf, for_date))
+
+        def render(staging: Path) -> Placer:
+            placer = Placer.start(cache, out, staging)
+            _render(journal, data, photos, placer, pdf, for_date)
+            return placer
+
+        publish(out, render).save()
     return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
                        time.monotonic() - started)
 
@@ -118,23 +125,24 @@ def _photo_paths(journal: Journal) -> list[str]:
     return sorted({p for rec in journal.sessions for p in rec.photos.values()})
 
 
-def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: Path, cache: Path,
-            pdf: bool, for_date: dt.date | None) -> None:
+def _render(journal: Journal, data: dict, photos: images.PhotoResult, placer: Placer, pdf: bool,
+            for_date: dt.date | None) -> None:
+    staging, cache, put = placer.staging, placer.cache, placer.place
     (staging / "data.json").write_text(to_json(data), encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
     chart_input = {k: data[k] for k in ("sessions", "treatments", "conditions", "density_zones", "density_unit")}
     charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
-                    lambda: _render_charts(data, staging))
+                    lambda: _render_charts(data, staging), put)
     view = make_view(journal, data, photos, charts, for_date)
     renditions = cache / "renditions"
-    _place_photos(view, renditions, staging, ("web", "thumb"))
+    _place_photos(view, renditions, staging, ("web", "thumb"), put)
     dirs = theme_dirs(journal.root, journal.config.theme)
     inputs = digest(view, tree_digest(dirs), code_digest())
     cached(folder(cache, "site"), digest("site", inputs), staging,
-           lambda: _render_site(view, staging, dirs, folder(cache, "jinja")))
+           lambda: _render_site(view, staging, dirs, folder(cache, "jinja")), put)
     if pdf:
         cached(folder(cache, "dossier"), digest("dossier", inputs), staging,
-               lambda: _render_pdf(view, staging, dirs, data, renditions))
+               lambda: _render_pdf(view, staging, dirs, data, renditions), put)
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 
@@ -156,15 +164,15 @@ def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict, renditi
     from scalpsite.render.dossier import render_dossier
 
     _place_photos(view, renditions, staging, ("print",))  # only typst reads them: copied only when it runs
-
     stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.timezone.utc)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
     return {"dossier": "dossier.pdf"}
 
 
-def _place_photos(view: dict, cache: Path, staging: Path, sizes: tuple[str, ...]) -> None:
-    """Copy (or reflink) the cached renditions of the given sizes to their places in the staging folder."""
+def _place_photos(view: dict, cache: Path, staging: Path, sizes: tuple[str, ...],
+                  put: Callable[[Path, Path], None] = place) -> None:
+    """Put the cached renditions of the given sizes at their places in the staging folder (never a link to the cache)."""
     for row in view["photos"].values():
         for r in row.values():
             for name in sizes:
-                place(cache / f"{r['key']}-{name}.jpg", staging / r[name])
+                put(cache / f"{r['key']}-{name}.jpg", staging / r[name])

@@ -50,18 +50,20 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str]]) -> dict[str, str]:
+def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str]],
+           put: Callable[[Path, Path], None] | None = None) -> dict[str, str]:
     """Files a step writes into `out`, as name -> relative path: from the cache when `key` is known.
 
-    `cache` is the step's folder inside the journal's cache (checked by `guard.folder`). Only the
-    newest entry of a step is kept, so the cache does not grow build after build.
+    `cache` is the step's folder inside the journal's cache (checked by `guard.folder`); cached
+    files are put into `out` by `put` (default: `place`, a copy). Only the newest entry of a step
+    is kept, so the cache does not grow build after build.
     """
     entry = cache / key
     manifest = entry / "manifest.json"
     if manifest.is_file():
         made = json.loads(manifest.read_text())
         for rel in made.values():
-            place(entry / rel, out / rel)
+            (put or place)(entry / rel, out / rel)
         return made
     made = produce()
     _empty(cache)

@@ -12,8 +12,11 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from scalpsite.errors import BuildError
+
+T = TypeVar("T")
 
 MARKER = ".scalpsite-output"
 MARKER_TEXT = "This folder is written by scalpsite build and replaced on every build.\n"
@@ -44,15 +47,16 @@ def check_out(out: Path, journal: Path) -> Path:
     return out_r
 
 
-def publish(out: Path, render: Callable[[Path], None]) -> None:
+def publish(out: Path, render: Callable[[Path], T]) -> T:
     """Render into a fresh staging folder and swap it in; if anything fails, OUT stays as it was."""
     staging = stage(out)
     try:
-        render(staging)
+        made = render(staging)
         swap(staging, out)
     except BaseException:
         discard(staging)
         raise
+    return made
 
 
 def stage(out: Path) -> Path:
