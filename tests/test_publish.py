@@ -358,6 +358,7 @@ def test_journal_errors_still_publish_and_flag_them(runner, journal):
 @pytest.mark.parametrize("failure, message", [
     (RuntimeError("renderer bug"), "internal error: RuntimeError('renderer bug')"),
     (BuildError("the dossier could not be typeset"), "Error: the dossier could not be typeset"),
+    (KeyboardInterrupt(), "Aborted!"),
 ])
 def test_failed_renderer_never_touches_the_previous_output(runner, journal, monkeypatch, failure, message):
     """issue 12 item 11: an exception or a failed renderer leaves the previous output byte for byte."""
