@@ -98,6 +98,38 @@ def test_lock_file_link_is_not_followed(runner, journal, elsewhere):
     assert (elsewhere / "build.lock").read_text() == "not a lock\n"
 
 
+def test_tampered_rendition_index_never_deletes_outside_the_cache(runner, journal, tmp_path):
+    """issue 12 item 3: the rendition cache's cleanup deletes only files named by content keys, in the cache."""
+    import json
+
+    assert build(runner, journal, "--no-pdf").exit_code == 0
+    victim = tmp_path / "victim-web.jpg"
+    victim.write_text("user file")
+    index_path = journal / ".scalpsite-cache/renditions/index.json"
+    index = json.loads(index_path.read_text())
+    index["renditions"][f"../../../{victim.stem.removesuffix('-web')}"] = {"width": 1, "height": 1, "error": None}
+    index_path.write_text(json.dumps(index))
+    assert build(runner, journal, "--no-pdf").exit_code == 0
+    assert victim.read_text() == "user file"
+
+
+def test_tampered_cache_manifest_cannot_write_outside_the_output(runner, journal, tmp_path):
+    """issue 12 item 3: a cached entry naming a path outside OUT is refused, nothing written there."""
+    import json
+
+    assert build(runner, journal, "--no-pdf").exit_code == 0
+    published = tree(journal / "_site")
+    manifest = next((journal / ".scalpsite-cache/site").glob("*/manifest.json"))
+    made = json.loads(manifest.read_text())
+    made["index.html"] = "../../escaped.html"
+    manifest.write_text(json.dumps(made))
+    (journal / ".scalpsite-cache/escaped.html").write_text("from the cache")
+    result = build(runner, journal, "--no-pdf")
+    assert result.exit_code == 1 and "refusing to write to" in result.output
+    assert not (journal / "escaped.html").exists() and not (tmp_path / "escaped.html").exists()
+    assert tree(journal / "_site") == published
+
+
 @pytest.mark.parametrize("rel, ok", [
     ("charts", True), ("charts/x/y.svg", True), (".", True), ("..", False), ("../other", False),
     ("charts/../../other", False),

@@ -19,6 +19,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scalpsite.output.guard import contained
 from scalpsite.output.memo import place
 
 RECORD = "placed.json"
@@ -47,8 +48,7 @@ class Placer:
 
     def place(self, src: Path, dst: Path) -> None:
         """Put the cached file src at dst in the staging folder."""
-        rel = dst.relative_to(self.staging).as_posix()
-        source = src.relative_to(self.cache).as_posix()
+        rel, source = contained(dst, self.staging), contained(src, self.cache)
         self.placed[rel] = source
         if self._unchanged(rel, source):
             dst.parent.mkdir(parents=True, exist_ok=True)

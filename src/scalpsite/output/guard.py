@@ -65,6 +65,21 @@ def inside(path: Path, *roots: Path) -> Path:
                      f"{' and '.join(str(r) for r in roots)} (a link?); remove the link and build again")
 
 
+def contained(path: Path, root: Path) -> str:
+    """`path` relative to `root`, or a BuildError when its name leads out of root (`..`, elsewhere).
+
+    A check on names only, for folders scalpsite made itself and that hold no links (staging,
+    cache entries); `inside` resolves links where the folder may hold something else.
+    """
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        rel = None
+    if rel is None or ".." in rel.parts:
+        raise BuildError(f"refusing to write to {path}: it is outside {root}")
+    return rel.as_posix()
+
+
 @contextlib.contextmanager
 def disk_errors(cache: Path, out: Path | None = None) -> Iterator[None]:
     """Turn a disk write failure (full, quota, read-only, permission) into a BuildError naming the path.

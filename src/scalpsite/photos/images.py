@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from scalpsite.photos.photometa import embedded_preview, exif_facts, light
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
 SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)
 INDEX_FILE = "index.json"
+KEY = re.compile(r"[0-9a-f]{32}")  # content_key()
 STALE_PART_SECONDS = 3600
 Progress = Callable[[int, int], None]
 
@@ -194,7 +196,7 @@ class Cache:
             index, stale = {}, True
         self.index = {"settings": SETTINGS_KEY, "sources": {}, "renditions": {}, "facts": {}}
         if not stale:
-            self.index.update({k: index.get(k, {}) for k in ("sources", "renditions", "facts")})
+            self.index.update(_valid_entries(index))
 
     def keys_for(self, sources: list[Path], workers: Workers) -> dict[Path, str]:
         """Content key of each photo: from the index when size and mtime are unchanged, else hashed."""
@@ -238,6 +240,16 @@ class Cache:
 
     def path(self, key: str, name: str) -> Path:
         return self.folder / f"{key}-{name}.jpg"
+
+
+def _valid_entries(index: dict) -> dict:
+    """The index's entries whose keys are content keys: save() deletes files named by them."""
+    buckets = {k: index.get(k) if isinstance(index.get(k), dict) else {} for k in ("sources", "renditions", "facts")}
+    for bucket in ("renditions", "facts"):
+        buckets[bucket] = {k: v for k, v in buckets[bucket].items() if KEY.fullmatch(k) and isinstance(v, dict)}
+    buckets["sources"] = {k: v for k, v in buckets["sources"].items()
+                          if isinstance(v, dict) and KEY.fullmatch(str(v.get("key")))}
+    return buckets
 
 
 class Workers:
