@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -170,3 +172,26 @@ def test_lock_is_released_when_the_holder_dies(journal, monkeypatch):
             pass
     finally:
         holder.kill()
+
+
+def test_workers_of_a_killed_build_do_not_keep_the_lock(journal, monkeypatch):
+    """issue 12 item 4: photo workers forked by a build that is then killed do not hold the journal."""
+    monkeypatch.setenv(lock.TIMEOUT_ENV, "10")
+    cache = cache_root(journal)
+    code = ("import os, sys, pathlib, signal, time\nfrom concurrent.futures import ProcessPoolExecutor\n"
+            "from scalpsite.output.lock import build_lock\n"
+            "with build_lock(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])):\n"
+            "    pool = ProcessPoolExecutor(1)\n    pool.submit(time.sleep, 60)\n    time.sleep(0.5)\n"
+            "    print(*[p for p in pool._processes], flush=True)\n    os.kill(os.getpid(), signal.SIGKILL)\n")
+    build = subprocess.Popen([sys.executable, "-c", code, str(cache), str(journal)], env=ENV, text=True,
+                             stdout=subprocess.PIPE)
+    workers = [int(pid) for pid in build.stdout.readline().split()]
+    build.wait(10)
+    try:
+        assert workers and build.returncode == -9
+        with lock.build_lock(cache, journal):  # taken although the orphaned worker still runs
+            pass
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

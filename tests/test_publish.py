@@ -88,6 +88,14 @@ def test_link_inside_the_cache_is_refused(runner, journal, elsewhere, step):
     assert tree(journal / "_site") == published
 
 
+@pytest.mark.parametrize("rel", [".scalpsite-cache", ".scalpsite-cache/site", ".scalpsite-cache/x/y"])
+def test_output_inside_the_cache_is_refused(runner, journal, rel):
+    """issue 12 item 3: OUT inside the cache would be emptied by the cache's own cleanup."""
+    result = build(runner, journal, "--no-pdf", "-o", str(journal / rel))
+    assert result.exit_code == 1
+    assert f"Error: output folder {journal / rel} is inside the cache, which scalpsite empties" in result.output
+
+
 def test_lock_file_link_is_not_followed(runner, journal, elsewhere):
     """issue 12 item 3: the lock file is opened without following a link planted in its place."""
     (journal / ".scalpsite-cache").mkdir()

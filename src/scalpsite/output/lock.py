@@ -21,6 +21,23 @@ LOCK_FILE = "build.lock"
 TIMEOUT_ENV = "SCALPSITE_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 600.0  # seconds: a cold build of a long journal with its PDF takes minutes
 POLL = 0.1
+_HELD: set[int] = set()  # lock descriptors of this process
+
+
+def _forget_in_child() -> None:
+    """In a forked worker: close the inherited lock descriptors, so that only the build holds the lock.
+
+    Otherwise photo workers orphaned by a killed build would keep the journal locked.
+    Closing (not unlocking) leaves the parent's lock in place.
+    """
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 def timeout() -> float:
@@ -44,10 +61,12 @@ def build_lock(cache: Path, journal: Path, on_wait: Callable[[str], None] | None
         raise BuildError(f"cannot open the build lock {path}: {exc.strerror}") from exc
     try:
         _acquire(fd, path, journal, on_wait)
+        _HELD.add(fd)
         try:
             yield
         finally:
-            _unlock(fd)  # explicitly: worker processes forked meanwhile share this open file
+            _HELD.discard(fd)
+            _unlock(fd)  # explicitly: a process forked meanwhile may still share this open file
     finally:
         os.close(fd)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from scalpsite.errors import BuildError
+from scalpsite.output.guard import CACHE_DIR
 
 T = TypeVar("T")
 
@@ -36,6 +37,10 @@ def check_out(out: Path, journal: Path) -> Path:
                          f"{journal / '_site'}")
     if out_r == home or out_r.parent == out_r:
         raise BuildError(f"refusing to write output into {out_r}; choose a dedicated folder")
+    cache = journal_r / CACHE_DIR
+    if out_r == cache or cache in out_r.parents:
+        raise BuildError(f"output folder {out} is inside the cache, which scalpsite empties; choose "
+                         f"{journal / '_site'}")
     sessions = journal_r / "sessions"
     if sessions in out_r.parents:
         raise BuildError(f"output folder {out} is inside the journal's sessions; choose {journal / '_site'}")
