@@ -78,7 +78,7 @@ def test_two_builds_and_a_preview_rebuild_keep_out_complete(tmp_path):
                 assert b.returncode == 0, err
                 assert "Traceback" not in err and "Error" not in err
             assert title in (out / "index.html").read_text()
-            assert wait_until(lambda: title.encode() in get(url + "data.json")[1])
+            assert wait_until(lambda t=title: t.encode() in get(url + "data.json")[1])
         watcher.stop.set()
         watcher.join(10)
         assert watcher.problems == [] and watcher.looks > 20

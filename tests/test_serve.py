@@ -116,7 +116,7 @@ def test_failed_rebuild_keeps_previous_output(tmp_path, start, capsys):
 
     (root / "scalpsite.yaml").write_text(CONFIG.replace("Test journal", "Fixed b41e"))
     assert wait_for(lambda: "Fixed b41e" in fetch(s.url + "index.html")[2])
-    assert "scalpsite-overlay" not in fetch(s.url + "index.html")[2]
+    assert wait_for(lambda: "scalpsite-overlay" not in fetch(s.url + "index.html")[2], 5)  # set just after the swap
     stop_and_join(s)
     assert "Traceback" not in capsys.readouterr().err
 
@@ -228,9 +228,9 @@ def served(tmp_path_factory):
     ready, stop, urls = threading.Event(), threading.Event(), []
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tempfile, "tempdir", str(base / "tmp"))
-        thread = threading.Thread(target=serve, daemon=True, kwargs=dict(
-            root=write_journal(base / "j", {"2025-01-06": COMPLETE}), port=0, ready=ready, stop=stop,
-            on_ready=urls.append))
+        root = write_journal(base / "j", {"2025-01-06": COMPLETE})
+        thread = threading.Thread(target=serve, daemon=True, kwargs={
+            "root": root, "port": 0, "ready": ready, "stop": stop, "on_ready": urls.append})
         thread.start()
         assert ready.wait(60), "the server did not become ready"
     yield SimpleNamespace(url=urls[0])

@@ -17,8 +17,8 @@ from scalpsite.analysis.photocheck import check_photos
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal.load import Journal, load
-from scalpsite.output.export import to_csv, to_json
 from scalpsite.output.carry import Placer
+from scalpsite.output.export import to_csv, to_json
 from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
 from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest

@@ -178,9 +178,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         return BytesIO(body)
 
     def list_directory(self, path):
-        """No folder listings: a folder without index.html is simply not found."""
+        """No folder listings: a folder without index.html is simply not found (nothing to send after)."""
         self.send_error(404)
-        return None
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Every malformed request is a plain 400 (an overlong line too); the body is the status alone.
