@@ -221,4 +221,5 @@ def test_a_full_disk_is_named_not_an_internal_error(runner, journal, monkeypatch
     monkeypatch.setattr(scalpsite.pipeline, "_render", full)
     result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
     assert result.exit_code == 1
-    assert f"Error: {words} (/out/_site/data.json); " in result.output and "internal error" not in result.output
+    assert f"Error: {words} while writing /out/_site/data.json; nothing was published" in result.output
+    assert "internal error" not in result.output

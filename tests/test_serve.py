@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -14,13 +17,15 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import COMPLETE, CONFIG, write_journal
+from conftest import COMPLETE, CONFIG, REPO, write_journal
 
 from scalpsite import serve as serve_mod
+from scalpsite.cli import main
 from scalpsite.errors import ScalpsiteError
 from scalpsite.serve import RELOAD_JS_URL, VERSION_URL, inject, serve, watched
 
 SCRIPT = f'<script src="{RELOAD_JS_URL}"'
+CHROMIUM = "/usr/bin/chromium"
 
 
 def fetch(url: str) -> tuple[int, str, str]:
@@ -54,10 +59,10 @@ def start(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
     running = []
 
-    def _start(root: Path) -> SimpleNamespace:
+    def _start(root: Path, **options) -> SimpleNamespace:
         ready, stop, urls = threading.Event(), threading.Event(), []
         thread = threading.Thread(target=serve, daemon=True, kwargs=dict(
-            root=root, port=0, pdf=False, ready=ready, stop=stop, on_ready=urls.append))
+            root=root, port=0, pdf=False, ready=ready, stop=stop, on_ready=urls.append, **options))
         thread.start()
         assert ready.wait(60), "the server did not become ready"
         running.append(SimpleNamespace(root=root, url=urls[0], stop=stop, thread=thread, temp_root=temp_root))
@@ -106,10 +111,12 @@ def test_failed_rebuild_keeps_previous_output(tmp_path, start, capsys):
     assert wait_for(lambda: err.append(capsys.readouterr().err) or "Build failed" in "".join(err))
     status, _, page = fetch(s.url + "index.html")
     assert status == 200 and "Test journal" in page
-    assert fetch(s.url + VERSION_URL.lstrip("/"))[2] == "1"
+    assert "The last build failed; you are seeing the previous output" in page and "scalpsite.yaml" in page
+    assert fetch(s.url + VERSION_URL.lstrip("/"))[2] == "2"  # open pages reload to show the failure
 
     (root / "scalpsite.yaml").write_text(CONFIG.replace("Test journal", "Fixed b41e"))
     assert wait_for(lambda: "Fixed b41e" in fetch(s.url + "index.html")[2])
+    assert wait_for(lambda: "scalpsite-overlay" not in fetch(s.url + "index.html")[2], 5)  # set just after the swap
     stop_and_join(s)
     assert "Traceback" not in capsys.readouterr().err
 
@@ -194,3 +201,245 @@ def test_watched_journal_inside_a_hidden_folder(tmp_path):
     root = tmp_path / ".config" / "j"
     assert watched(root, str(root / "scalpsite.yaml"))
     assert not watched(root, str(root / ".scalpsite-cache" / "x"))
+
+
+# --- issue 12 item 5: the preview answers only its own address, and never with a traceback ----------
+
+def raw_request(url: str, data: bytes) -> bytes:
+    """Send raw bytes to the server of `url`; the whole response."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(data)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status_of(response: bytes) -> int:
+    return int(response.split(b" ", 2)[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One running preview of a small complete journal, shared by the request tests of this module."""
+    base = tmp_path_factory.mktemp("served")
+    (base / "tmp").mkdir()
+    ready, stop, urls = threading.Event(), threading.Event(), []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tempfile, "tempdir", str(base / "tmp"))
+        root = write_journal(base / "j", {"2025-01-06": COMPLETE})
+        thread = threading.Thread(target=serve, daemon=True, kwargs={
+            "root": root, "port": 0, "ready": ready, "stop": stop, "on_ready": urls.append})
+        thread.start()
+        assert ready.wait(60), "the server did not become ready"
+    yield SimpleNamespace(url=urls[0])
+    stop.set()
+    thread.join(15)
+
+
+@pytest.mark.parametrize("host, status", [
+    ("127.0.0.1:{port}", 200), ("localhost:{port}", 200), ("LocalHost:{port}", 200),
+    ("evil.example:{port}", 421), ("evil.example", 421), ("127.0.0.1", 421), ("127.0.0.1:1", 421),
+    ("localhost.evil.example:{port}", 421), ("[::1]:{port}", 421), (None, 400),
+])
+def test_only_the_preview_address_is_answered(served, host, status):
+    """issue 12 item 5: a DNS-rebinding page (any other Host) cannot read the journal's data."""
+    port = urlsplit(served.url).port
+    head = f"Host: {host.format(port=port)}\r\n" if host else ""
+    response = raw_request(served.url, f"GET /data.json HTTP/1.1\r\n{head}Connection: close\r\n\r\n".encode())
+    assert status_of(response) == status
+    if status != 200:
+        body = response.split(b"\r\n\r\n", 1)[1]
+        assert len(body) < 40 and b"sessions" not in body
+
+
+@pytest.mark.parametrize("path", ["/photos/", "/sessions/", "/charts/", "/static/", "/photos/2025-01-06/"])
+def test_no_directory_listings(served, path):
+    """issue 12 item 5: a folder without index.html is not found, never listed."""
+    status, _, body = fetch(served.url + path.lstrip("/"))
+    assert status == 404 and ".jpg" not in body and ".html" not in body
+
+
+MALFORMED = [
+    b"GET /%00 HTTP/1.1\r\n", b"GET /index.html%00.txt HTTP/1.1\r\n", b"GET /%zz HTTP/1.1\r\n",
+    b"GET /% HTTP/1.1\r\n", b"GET /%ff HTTP/1.1\r\n", b"GET /%c3%28 HTTP/1.1\r\n", b"GET /a%0ab HTTP/1.1\r\n",
+    b"GET /%2 HTTP/1.1\r\n", b"GET http://[::1 HTTP/1.1\r\n", b"GET index.html HTTP/1.1\r\n",
+    b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n", b"GET / HTTP/1.1\r\nX-Long: " + b"b" * 70_000 + b"\r\n",
+    b"GET / HTTP/9.9\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n",
+]
+
+
+@pytest.mark.parametrize("request_head", MALFORMED, ids=range(len(MALFORMED)))
+def test_malformed_requests_are_400_without_traceback(served, capsys, request_head):
+    """issue 12 item 5: %00, bad percent-encoding, overlong lines...: 400, and nothing on stderr."""
+    port = urlsplit(served.url).port
+    host = f"Host: 127.0.0.1:{port}\r\n".encode()
+    data = request_head + (host if request_head.startswith(b"GET") else b"") + b"Connection: close\r\n\r\n"
+    response = raw_request(served.url, data)
+    assert status_of(response) == (505 if b"HTTP/9.9" in request_head else 400)
+    assert len(response.split(b"\r\n\r\n", 1)[1]) < 40  # no echo of the request
+    assert fetch(served.url + "index.html")[0] == 200  # still serving
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Error" not in err
+
+
+@pytest.mark.parametrize("target, path", [
+    ("/", "/"), ("/sessions/2025-01-06.html?x=1#y", "/sessions/2025-01-06.html"), ("/a%20b", "/a b"),
+    ("/caf%C3%A9", "/café"), ("/%00", None), ("/%zz", None), ("/%", None), ("/%ff", None),
+    ("/%1f", None), ("/%7f", None), ("//[", None), ("relative", None),
+])
+def test_request_path(target, path):
+    """issue 12 item 5: the decoded path of a request, or None for a malformed one."""
+    assert serve_mod.request_path(target) == path
+
+
+def read_url(proc: subprocess.Popen, lines: list[str]) -> str:
+    """Read the preview's stdout until it prints its address."""
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("Serving "):
+            return line.split(" at ", 1)[1].split()[0]
+    raise AssertionError("the preview never printed its address:\n" + "".join(lines))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_signals_remove_the_temporary_output(tmp_path, signum):
+    """issue 12 item 5: SIGTERM and SIGHUP remove the temporary copy of the site, as Ctrl-C does."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, photos=True)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "scalpsite", "serve", str(root), "--port", "0"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = read_url(proc, [])
+        assert fetch(url + "data.json")[0] == 200
+        assert (serve_dirs(temp)[0] / "site" / "data.json").is_file()
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "Preview stopped." in out and "Traceback" not in err
+    assert list(temp.iterdir()) == []
+
+
+def test_previews_killed_earlier_are_cleaned_up(tmp_path, monkeypatch):
+    """issue 12 item 5: a preview that was killed outright (SIGKILL) leaves no site behind for long."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    dead, alive = tmp_path / f"scalpsite-serve-{proc.pid}-ab", tmp_path / f"scalpsite-serve-{os.getppid()}-cd"
+    for folder in (dead, alive, tmp_path / "scalpsite-serve-x"):
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "data.json").write_text("{}")
+    serve_mod.remove_stale_previews()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "scalpsite-serve-x"]
+
+
+# --- issue 18 item 12: the error box, --no-reload, --bind ------------------------------------------
+
+BAD_SESSION = COMPLETE.replace("itch: 7", "itch: 17") + "\"<b>bold</b>\": 1\n"
+
+
+def test_overlay_lists_the_last_builds_errors(tmp_path, start):
+    """issue 18 item 12: every served page shows the errors with file:line, escaped; gone after a fix."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": BAD_SESSION})
+    s = start(root)
+    for page in ("index.html", "sessions/2025-01-06.html", "findings.html"):
+        status, _, html_text = fetch(s.url + page)
+        assert status == 200
+        assert html_text.index('id="scalpsite-overlay"') < html_text.index("</header>")
+        box = html_text.split('id="scalpsite-overlay"', 1)[1].split("</section>", 1)[0]
+        assert "The last build found 2 errors" in box
+        assert "<code>sessions/2025-01-06/session.yaml:3</code>" in box
+        assert "&lt;b&gt;bold&lt;/b&gt;" in box and "<b>bold" not in box
+    assert "scalpsite-overlay" not in (serve_dirs(s.temp_root)[0] / "site/index.html").read_text()
+    (root / "sessions/2025-01-06/session.yaml").write_text(COMPLETE)
+    assert wait_for(lambda: "scalpsite-overlay" not in fetch(s.url + "index.html")[2])
+
+
+@pytest.mark.parametrize("page, expected", [
+    (b'<html><body class="x"><p>a</p></body>', b'<html><body class="x">BOX<p>a</p></body>'),
+    (b"<BODY>a</BODY>", b"<BODY>BOXa</BODY>"),
+    (b"<p>no body</p>", b"BOX<p>no body</p>"),
+    (b"<bodyguard><body>a", b"<bodyguard><body>BOXa"),
+])
+def test_overlay_goes_just_after_body(monkeypatch, page, expected):
+    """issue 18 item 12: the box is the first thing in the page's body."""
+    monkeypatch.setattr(serve_mod, "overlay_html", lambda problems, failed: "BOX")
+    assert serve_mod.overlay(page, (serve_mod.Problem("a", "b"),), False) == expected
+    assert serve_mod.overlay(page, (), False) == page
+
+
+def test_overlay_in_a_real_browser(tmp_path, start):
+    """issue 18 item 12: chromium shows the box at the top, styled (the pages' CSP allows its stylesheet)."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no {CHROMIUM} (.ci/run installs Debian's chromium)")
+    s = start(write_journal(tmp_path / "j", {"2025-01-06": BAD_SESSION}))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 800})
+            violations = []
+            page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(s.url + "sessions/2025-01-06.html")
+            box = page.locator("#scalpsite-overlay")
+            assert box.is_visible()
+            assert box.bounding_box()["y"] == 0
+            assert box.evaluate("e => getComputedStyle(e).position") == "sticky"
+            assert "sessions/2025-01-06/session.yaml:3" in box.inner_text()
+            page.mouse.wheel(0, 2000)
+            page.wait_for_timeout(200)
+            assert box.bounding_box()["y"] == 0  # stays in view while scrolling
+            assert violations == []
+        finally:
+            browser.close()
+
+
+def test_no_reload_leaves_out_the_script(tmp_path, start):
+    """issue 18 item 12: `--no-reload` serves the pages without the reload script, errors still shown."""
+    s = start(write_journal(tmp_path / "j", {"2025-01-06": BAD_SESSION}), reload=False)
+    page = fetch(s.url + "index.html")[2]
+    assert SCRIPT not in page and "scalpsite-overlay" in page
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "192.168.1.20", "::", "example.com", "10.0.0.1", ""])
+def test_bind_accepts_only_loopback(runner, tmp_path, address):
+    """issue 18 item 12: --bind with anything but a loopback address is a usage error saying why."""
+    root = write_journal(tmp_path / "j", {})
+    result = runner.invoke(main, ["serve", str(root), "--bind", address])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--bind': '{address}' is not a loopback address. The preview shows your photos " \
+           "and health data to anyone who can reach it, with no password, so it listens only on this " \
+           "computer: use 127.0.0.1, ::1 or localhost" in " ".join(result.output.split())
+
+
+def test_bind_help_says_loopback_only(runner):
+    """issue 18 item 12: the help documents --bind as loopback-only."""
+    result = runner.invoke(main, ["serve", "--help"])
+    assert "--bind ADDRESS" in result.output and "Loopback only" in result.output
+    assert "--no-reload" in result.output
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("bind, host", [
+    ("localhost", "localhost"),
+    pytest.param("::1", "[::1]", marks=pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback")),
+])
+def test_bind_to_other_loopback_names(tmp_path, start, bind, host):
+    """issue 18 item 12: localhost and ::1 work, and the Host check follows the address."""
+    s = start(write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}), bind=bind)
+    assert s.url.startswith(f"http://{host}:")
+    assert fetch(s.url + "index.html")[0] == 200

@@ -47,6 +47,11 @@ def _date(ctx, param, value):
     return day
 
 
+def waiting(message: str) -> None:
+    """Say once on stderr that the command waits for another build of the same journal."""
+    click.echo(message, err=True)
+
+
 def date_option(*names, **kw):
     return click.option(*names, callback=_date, metavar="YYYY-MM-DD", **kw)
 
@@ -200,7 +205,7 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
     from scalpsite.pipeline import check_journal
 
     say_journal(journal)
-    findings = check_journal(journal, today=as_of or dt.date.today())
+    findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting)
     result = summary(findings)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -234,7 +239,7 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date)
     say_journal(journal)
     with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
         result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
-                          progress=progress)
+                          progress=progress, on_wait=waiting)
     print_build(result, verbosity())
     if result.errors:
         sys.exit(1)
@@ -259,15 +264,32 @@ def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
     click.echo(export_data(journal, fmt, as_of), nl=False)
 
 
+def _loopback(ctx, param, value: str) -> str:
+    from scalpsite.errors import ScalpsiteError
+    from scalpsite.serve import loopback
+
+    try:
+        loopback(value)
+    except ScalpsiteError as exc:
+        raise click.BadParameter(exc.format_message()) from None
+    return value
+
+
 @main.command(short_help="Preview the site; rebuilds on every change.")
 @JOURNAL
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (0 picks a free one).")
+              help="Port to listen on (0 picks a free one).")
+@click.option("--bind", default="127.0.0.1", show_default=True, metavar="ADDRESS", callback=_loopback,
+              help="Loopback address to listen on: 127.0.0.1, ::1 or localhost. Loopback only: the preview "
+                   "has no password, so it is never reachable from another computer.")
 @click.option("--pdf", is_flag=True, help="Also rebuild the PDF dossier on every change (slower).")
+@click.option("--no-reload", is_flag=True, help="Do not reload the page in the browser after a rebuild.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
 @common
-def serve(journal: Path, port: int, pdf: bool, open_browser: bool) -> None:
-    """Preview the site on 127.0.0.1; it rebuilds and reloads on every change.
+def serve(journal: Path, port: int, bind: str, pdf: bool, no_reload: bool, open_browser: bool) -> None:
+    """Preview the site on this computer; it rebuilds and reloads on every change.
+
+    The last build's errors are shown in a box at the top of every page.
 
     \b
     Example:
@@ -275,7 +297,7 @@ def serve(journal: Path, port: int, pdf: bool, open_browser: bool) -> None:
     """
     from scalpsite.serve import serve as do_serve
 
-    do_serve(journal, port=port, pdf=pdf, open_browser=open_browser)
+    do_serve(journal, port=port, pdf=pdf, open_browser=open_browser, bind=bind, reload=not no_reload)
 
 
 @main.command(short_help="Print or refresh the editor schemas.")

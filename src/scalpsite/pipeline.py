@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,17 +16,20 @@ from scalpsite.analysis.check import check
 from scalpsite.analysis.photocheck import check_photos
 from scalpsite.errors import JournalError, OptionError
 from scalpsite.findings import Finding, Level, sort_findings
-from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.editors import stale_schemas, write_schemas
+from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.load import CONFIG_FILE, Journal, load
+from scalpsite.output.carry import Placer
 from scalpsite.output.export import to_csv, to_json
-from scalpsite.output.memo import cached, code_digest, digest, link, tree_digest
-from scalpsite.output.publish import check_out, discard, stage, swap
+from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
+from scalpsite.output.lock import build_lock
+from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
+from scalpsite.output.publish import check_out, publish
 from scalpsite.photos import images
 from scalpsite.render.themes import theme_dirs
 from scalpsite.render.view import make_view
 
-CACHE_DIR = ".scalpsite-cache"
+Notify = Callable[[str], None]
 
 
 @dataclass
@@ -67,24 +72,29 @@ def require_config(journal: Journal) -> None:
 
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
           until: dt.date | None = None, for_date: dt.date | None = None,
-          progress: images.Progress | None = None) -> BuildResult:
-    """Load, check, analyse, render and publish; the previous output survives any failure."""
+          progress: images.Progress | None = None, on_wait: Notify | None = None) -> BuildResult:
+    """Load, check, analyse, render and publish.
+
+    Errors in the journal are findings: the output is still published and shows them. An
+    exception, a refused OUT or a failed renderer leaves the previous output as it was.
+    """
     started = time.monotonic()
     root = Path(root)
     journal = load(root)
     require_config(journal)
     _check_for_date(journal, for_date)
     out = check_out(out or root / "_site", root)
-    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
-    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
-    data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until).model_dump(mode="json")
-    staging = stage(out)
-    try:
-        _render(journal, data, photos, staging, pdf, for_date)
-        swap(staging, out)
-    except BaseException:
-        discard(staging)
-        raise
+    with writing(root, out, on_wait) as cache:
+        photos = images.process(root, _photo_paths(journal), folder(cache, "renditions"), progress)
+        findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
+        data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until).model_dump(mode="json")
+
+        def render(staging: Path) -> Placer:
+            placer = Placer.start(cache, out, staging)
+            _render(journal, data, photos, placer, pdf, for_date)
+            return placer
+
+        publish(out, render).save()
     return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
                        time.monotonic() - started)
 
@@ -96,12 +106,22 @@ def _check_for_date(journal: Journal, for_date: dt.date | None) -> None:
                           "give the date of an appointment on or after it")
 
 
-def check_journal(root: Path, today: dt.date | None) -> list[Finding]:
+@contextlib.contextmanager
+def writing(root: Path, out: Path | None, on_wait: Notify | None) -> Iterator[Path]:
+    """The checked cache folder, with the journal's build lock held and disk failures made BuildErrors."""
+    with disk_errors(root.resolve() / CACHE_DIR, out):
+        cache = cache_root(root)
+        with build_lock(cache, root, on_wait):
+            yield cache
+
+
+def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = None) -> list[Finding]:
     """All findings of `scalpsite check`: the files, then the photos (from small decodes)."""
     journal = load(root)
     found = check(journal, today) + stale_schemas(root)
     if journal.config is not None:
-        photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions")
+        with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
+            photos = images.inspect(root, _photo_paths(journal), folder(cache, "renditions"))
         found += photos.findings + check_photos(journal, photos.renditions)
     return sort_findings(found)
 
@@ -132,24 +152,25 @@ def _photo_paths(journal: Journal) -> list[str]:
     return sorted({p for rec in journal.sessions for p in rec.photos.values()})
 
 
-def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: Path,
-            pdf: bool, for_date: dt.date | None) -> None:
+def _render(journal: Journal, data: dict, photos: images.PhotoResult, placer: Placer, pdf: bool,
+            for_date: dt.date | None) -> None:
+    staging, cache, put = placer.staging, placer.cache, placer.place
     (staging / "data.json").write_text(to_json(data), encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
-    cache = journal.root / CACHE_DIR
     chart_input = {k: data[k] for k in ("sessions", "summary", "conditions", "density_zones", "density_unit",
                                         "phases", "salt_lines")}
-    charts = cached(cache / "charts", digest("charts", chart_input, code_digest()), staging,
-                    lambda: _render_charts(data, staging))
+    charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
+                    lambda: _render_charts(data, staging), put)
     view = make_view(journal, data, photos, charts, for_date)
-    _place_photos(view, photos, cache / "renditions", staging)
+    renditions = cache / "renditions"
+    _place_photos(view, renditions, staging, ("web", "thumb"), put)
     dirs = theme_dirs(journal.root, journal.config.theme)
     inputs = digest(view, tree_digest(dirs), code_digest())
-    cached(cache / "site", digest("site", inputs), staging,
-           lambda: _render_site(view, staging, dirs, cache / "jinja"))
+    cached(folder(cache, "site"), digest("site", inputs), staging,
+           lambda: _render_site(view, staging, dirs, folder(cache, "jinja")), put)
     if pdf:
-        cached(cache / "dossier", digest("dossier", inputs), staging,
-               lambda: _render_pdf(view, staging, dirs, data))
+        cached(folder(cache, "dossier"), digest("dossier", inputs), staging,
+               lambda: _render_pdf(view, staging, dirs, data, renditions), put)
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 
@@ -167,18 +188,19 @@ def _render_charts(data: dict, staging: Path) -> dict[str, str]:
     return render_charts(data, staging)
 
 
-def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> dict[str, str]:
+def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict, renditions: Path) -> dict[str, str]:
     from scalpsite.render.dossier import render_dossier
 
+    _place_photos(view, renditions, staging, ("print",))  # only typst reads them: copied only when it runs
     stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.UTC)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
     return {"dossier": "dossier.pdf"}
 
 
-def _place_photos(view: dict, photos: images.PhotoResult, cache: Path, staging: Path) -> None:
-    """Link (or copy) cached renditions to their places in the staging folder."""
+def _place_photos(view: dict, cache: Path, staging: Path, sizes: tuple[str, ...],
+                  put: Callable[[Path, Path], None] = place) -> None:
+    """Put the cached renditions of the given sizes at their places in the staging folder (never a link to the cache)."""
     for row in view["photos"].values():
         for r in row.values():
-            for name, rel in (("web", r["web"]), ("thumb", r["thumb"]), ("print", r["print"])):
-                link(cache / f"{r['key']}-{name}.jpg", staging / rel)
-
+            for name in sizes:
+                put(cache / f"{r['key']}-{name}.jpg", staging / r[name])

@@ -1,18 +1,31 @@
-"""`scalpsite serve`: a local preview on 127.0.0.1 that rebuilds and reloads on change."""
+"""`scalpsite serve`: a local preview on a loopback address that rebuilds and reloads on change.
+
+The preview shows private health data without a password, so it listens only on a loopback
+address, answers only requests addressed to it by that name (a DNS-rebinding page cannot read
+it), and removes its temporary copy of the site however it is stopped (Ctrl-C, SIGTERM, SIGHUP).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import html
+import ipaddress
+import os
+import re
 import shutil
+import signal
+import socket
+import sys
 import tempfile
 import threading
 import webbrowser
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import click
 
@@ -21,7 +34,11 @@ from scalpsite.errors import ScalpsiteError
 HOST = "127.0.0.1"
 RELOAD_JS_URL = "/__scalpsite/reload.js"
 VERSION_URL = "/__scalpsite/version"
+OVERLAY_CSS_URL = "/__scalpsite/overlay.css"
 IGNORED_DIRS = {"_site", "__pycache__", "node_modules"}
+TEMP_PREFIX = "scalpsite-serve-"
+BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # A same-origin file, not inline code, so the pages' CSP (script-src 'self') allows it.
 RELOAD_JS = """\
@@ -43,44 +60,115 @@ WAITING_PAGE = """\
 <p>Fix the journal and save: this page reloads when a build succeeds.</p></body></html>
 """
 
+# The error box of the preview, at the top of every page; a file, since the pages' CSP forbids inline style.
+OVERLAY_CSS = """\
+#scalpsite-overlay { position: sticky; top: 0; z-index: 2147483647; max-height: 40vh; overflow: auto;
+  margin: 0; padding: .75rem 1rem; background: #fff1f0; color: #5f0b0b; border-bottom: 3px solid #b3261e;
+  font: 15px/1.4 system-ui, sans-serif; text-align: left; }
+#scalpsite-overlay h2 { margin: 0 0 .4rem; font-size: 1rem; color: inherit; }
+#scalpsite-overlay ul { margin: 0; padding-left: 1.2rem; }
+#scalpsite-overlay li { margin: .15rem 0; white-space: pre-wrap; }
+#scalpsite-overlay code { font: 13px/1.4 ui-monospace, monospace; font-weight: bold; }
+#scalpsite-overlay p { margin: .4rem 0 0; font-size: .85rem; }
+"""
+ERROR_BODY = "%(code)d %(message)s\n"  # tiny: no server details, no echo of a long request
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line of the error box: where (file:line, or empty for a failed build) and what."""
+
+    where: str
+    message: str
+
+
+def loopback(address: str) -> str:
+    """The address to bind for a --bind value; anything but a loopback address is refused with the reason."""
+    if address.lower() == "localhost":
+        return HOST  # bound by number: a hosts file cannot send localhost elsewhere
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        ip = None
+    if ip is None or not ip.is_loopback:
+        raise ScalpsiteError(f"'{address}' is not a loopback address. The preview shows your photos and health "
+                             "data to anyone who can reach it, with no password, so it listens only on this "
+                             "computer: use 127.0.0.1, ::1 or localhost")
+    return str(ip)
+
 
 class PreviewServer(ThreadingHTTPServer):
-    """An HTTP server that knows the output folder, the build number and the last error."""
+    """An HTTP server that knows the output folder, the build number and the last build's problems."""
 
-    def __init__(self, port: int, out: Path):
+    def __init__(self, port: int, out: Path, bind: str = HOST, reload: bool = True):
         self.out = out
         self.version = 0
-        self.error: str | None = None
-        super().__init__((HOST, port), partial(PreviewHandler, directory=str(out)))
+        self.reload = reload
+        self.error: str | None = None  # the last build raised: its message
+        self.problems: tuple[Problem, ...] = ()
+        self.address = loopback(bind)
+        self.name = "localhost" if bind.lower() == "localhost" else self.address
+        self.address_family = socket.AF_INET6 if ":" in self.address else socket.AF_INET
+        super().__init__((self.address, port), partial(PreviewHandler, directory=str(out)))
+        port = self.server_address[1]
+        literal = f"[{self.address}]" if ":" in self.address else self.address
+        self.hosts = {f"{literal}:{port}", f"localhost:{port}"}
 
     @property
     def url(self) -> str:
         """The address to open in a browser."""
-        return f"http://{HOST}:{self.server_address[1]}/"
+        literal = f"[{self.name}]" if ":" in self.name else self.name
+        return f"http://{literal}:{self.server_address[1]}/"
+
+    def handle_error(self, request, client_address) -> None:
+        """A request that could not be answered is one line on stderr, never a traceback."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):  # a browser closing a tab is normal
+            click.echo(f"Preview: could not answer a request ({exc!r})", err=True)
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
-    """Serves the current output, its HTML with the reload script, and the two preview routes."""
+    """Serves the current output, its HTML with the error box and reload script, and the preview routes."""
 
     server: PreviewServer
+    server_version = "scalpsite-preview"
+    sys_version = ""
+    error_message_format = ERROR_BODY
+    error_content_type = "text/plain; charset=utf-8"
+    default_request_version = "HTTP/1.0"  # answers to garbage get a status line, not an HTTP/0.9 body
 
     def send_head(self):
         """The response headers and body for GET and HEAD."""
-        route = urlsplit(self.path).path
-        if route == RELOAD_JS_URL:
-            return self._send(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
-        if route == VERSION_URL:
-            return self._send(str(self.server.version).encode(), "text/plain; charset=utf-8")
-        if not self.server.out.is_dir():  # no build yet, failed, or mid-swap
+        if self.headers.get("Host", "").lower() not in self.server.hosts:
+            self.send_error(421 if self.headers.get("Host") else 400)
+            return None
+        route = request_path(self.path)
+        if route is None:
+            self.send_error(400)
+            return None
+        if route in (RELOAD_JS_URL, VERSION_URL, OVERLAY_CSS_URL):
+            return self._send_own(route)
+        if not self.server.out.is_dir():  # no build yet, or the first one failed
             message = html.escape(self.server.error or "Building...")
-            return self._send(inject(WAITING_PAGE.format(message=message).encode(), self.server.version),
-                              "text/html; charset=utf-8", 503)
-        path = Path(self.translate_path(self.path))
+            page = inject(WAITING_PAGE.format(message=message).encode(), self.server.version)
+            return self._send(page, "text/html; charset=utf-8", 503)
+        path = Path(self.translate_path(route))
         if path.is_dir() and route.endswith("/"):
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            return self._send(inject(path.read_bytes(), self.server.version), "text/html; charset=utf-8")
+            return self._send(self._decorate(path.read_bytes()), "text/html; charset=utf-8")
         return super().send_head()
+
+    def _send_own(self, route: str) -> BytesIO:
+        if route == RELOAD_JS_URL:
+            return self._send(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
+        if route == OVERLAY_CSS_URL:
+            return self._send(OVERLAY_CSS.encode(), "text/css; charset=utf-8")
+        return self._send(str(self.server.version).encode(), "text/plain; charset=utf-8")
+
+    def _decorate(self, page: bytes) -> bytes:
+        page = overlay(page, self.server.problems, failed=self.server.error is not None)
+        return inject(page, self.server.version) if self.server.reload else page
 
     def _send(self, body: bytes, content_type: str, status: int = 200) -> BytesIO:
         self.send_response(status)
@@ -88,6 +176,17 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return BytesIO(body)
+
+    def list_directory(self, path):
+        """No folder listings: a folder without index.html is simply not found (nothing to send after)."""
+        self.send_error(404)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Every malformed request is a plain 400 (an overlong line too); the body is the status alone.
+
+        The standard messages echo the request line back; a tiny fixed body says all that is needed.
+        """
+        super().send_error(400 if code in (414, 431) else code)
 
     def end_headers(self) -> None:
         """Every response is fresh: a rebuild may change any file."""
@@ -98,11 +197,53 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         """Quiet: one line per request would drown the build messages."""
 
 
+def request_path(target: str) -> str | None:
+    """The decoded path of a request target, or None when it is malformed.
+
+    Malformed: not a URL, a `%` not followed by two hex digits, bytes that are not UTF-8, or a
+    control character (such as `%00`) once decoded.
+    """
+    try:
+        raw = urlsplit(target).path
+    except ValueError:
+        return None
+    if not raw.startswith("/") or BAD_ESCAPE.search(raw):
+        return None
+    try:
+        path = unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if CONTROL.search(path) else path
+
+
 def inject(page: bytes, version: int) -> bytes:
     """The page with the reload script referenced just before </body>."""
     tag = f'<script src="{RELOAD_JS_URL}" data-version="{version}"></script>'.encode()
     at = page.lower().rfind(b"</body>")
     return page + tag if at < 0 else page[:at] + tag + page[at:]
+
+
+def overlay(page: bytes, problems: tuple[Problem, ...], failed: bool) -> bytes:
+    """The page with the box listing the last build's errors just after <body>; unchanged when there are none."""
+    if not problems:
+        return page
+    box = overlay_html(problems, failed).encode()
+    match = re.search(rb"<body\b[^>]*>", page, re.IGNORECASE)
+    at = match.end() if match else 0
+    return page[:at] + box + page[at:]
+
+
+def overlay_html(problems: tuple[Problem, ...], failed: bool) -> str:
+    """The error box: a heading, then one escaped line per problem."""
+    if failed:
+        title = "The last build failed; you are seeing the previous output"
+    else:
+        title = f"The last build found {len(problems)} error{'s' if len(problems) != 1 else ''}"
+    items = "".join(f"<li><code>{html.escape(p.where)}</code> {html.escape(p.message)}</li>" if p.where
+                    else f"<li>{html.escape(p.message)}</li>" for p in problems)
+    return (f'<link rel="stylesheet" href="{OVERLAY_CSS_URL}">'
+            f'<section id="scalpsite-overlay" role="alert"><h2>{html.escape(title)}</h2><ul>{items}</ul>'
+            "<p>Shown by the preview only; fix the journal and save to rebuild.</p></section>")
 
 
 def watched(root: Path, path: str) -> bool:
@@ -117,17 +258,21 @@ def watched(root: Path, path: str) -> bool:
 def rebuild(root: Path, server: PreviewServer, pdf: bool) -> None:
     """Build into the server's output; on a user error, say why and keep the previous output."""
     from scalpsite.console import print_build
+    from scalpsite.findings import Level
     from scalpsite.pipeline import build
 
     try:
-        result = build(root, server.out, pdf=pdf)
+        result = build(root, server.out, pdf=pdf, on_wait=partial(click.echo, err=True))
     except ScalpsiteError as exc:
         server.error = exc.format_message()
+        server.problems = (Problem("", server.error),)
+        server.version += 1  # open pages reload and show the failure over the previous output
         click.echo(f"Build failed: {server.error}", err=True)
-        shown = "the previous output" if server.version else "a page with this message"
+        shown = "the previous output" if server.out.is_dir() else "a page with this message"
         click.echo(f"Still serving {shown}; fix the journal and save to rebuild.", err=True)
         return
     server.error = None
+    server.problems = tuple(Problem(f.location(), f.message) for f in result.findings if f.level is Level.ERROR)
     server.version += 1
     print_build(result)
 
@@ -149,12 +294,12 @@ def rebuild_on_change(changes: Iterator[set], root: Path, server: PreviewServer,
             rebuild(root, server, pdf)
 
 
-def start_server(port: int, out: Path) -> PreviewServer:
-    """A running server bound to 127.0.0.1:port, or a clear error when the port is taken."""
+def start_server(port: int, out: Path, bind: str = HOST, reload: bool = True) -> PreviewServer:
+    """A running server bound to a loopback address, or a clear error when the port is taken."""
     try:
-        server = PreviewServer(port, out)
+        server = PreviewServer(port, out, bind, reload)
     except OSError as exc:
-        raise ScalpsiteError(f"cannot listen on {HOST}:{port} ({exc.strerror}); "
+        raise ScalpsiteError(f"cannot listen on {bind}:{port} ({exc.strerror}); "
                              "choose another port with --port, or --port 0 for any free one") from exc
     threading.Thread(target=server.serve_forever, args=(0.1,), name="scalpsite-serve", daemon=True).start()
     return server
@@ -162,26 +307,71 @@ def start_server(port: int, out: Path) -> PreviewServer:
 
 def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = False,
           ready: threading.Event | None = None, stop: threading.Event | None = None,
-          on_ready: Callable[[str], None] | None = None) -> None:
-    """Build into a temporary folder, serve it on 127.0.0.1 and rebuild on change until stopped."""
+          on_ready: Callable[[str], None] | None = None, bind: str = HOST, reload: bool = True) -> None:
+    """Build into a temporary folder, serve it on a loopback address and rebuild on change until stopped."""
     root = Path(root)
     if not (root / "scalpsite.yaml").is_file():
         raise ScalpsiteError(f"{root} is not a journal (no scalpsite.yaml); run 'scalpsite init' first")
+    loopback(bind)
     stop = stop or threading.Event()
-    tmp = Path(tempfile.mkdtemp(prefix="scalpsite-serve-"))
-    server = None
-    try:
-        server = start_server(port, tmp / "site")
-        changes = watch_changes(root, stop)
-        next(changes, None)  # the watcher now runs: edits made during the first build are not lost
-        rebuild(root, server, pdf)
-        _announce(server.url, root, open_browser, ready, on_ready)
-        rebuild_on_change(changes, root, server, pdf)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        _close(server, tmp)
+    remove_stale_previews()
+    server = tmp = None
+    with stopped_by_signals():
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+            server = start_server(port, tmp / "site", bind, reload)
+            changes = watch_changes(root, stop)
+            next(changes, None)  # the watcher now runs: edits made during the first build are not lost
+            rebuild(root, server, pdf)
+            _announce(server.url, root, open_browser, ready, on_ready)
+            rebuild_on_change(changes, root, server, pdf)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            _close(server, tmp)
     click.echo("Preview stopped.")
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop the preview as Ctrl-C does (KeyboardInterrupt), so the cleanup runs.
+
+    Only the main thread can receive signals; a preview run in another thread (tests) is left alone.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _interrupt) for sig in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _interrupt(signum, frame) -> None:
+    for sig in _STOP_SIGNALS:  # a second signal must not cut the cleanup short
+        signal.signal(sig, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def remove_stale_previews() -> None:
+    """Delete the temporary sites of earlier previews that were killed (SIGKILL, power loss) by this user."""
+    from scalpsite.output.publish import pid_alive
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+        pid = folder.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or folder.is_symlink() or not folder.is_dir():
+            continue
+        if _owned_by_me(folder) and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _owned_by_me(folder: Path) -> bool:
+    return not hasattr(os, "getuid") or folder.stat().st_uid == os.getuid()
 
 
 def _announce(url: str, root: Path, open_browser: bool, ready: threading.Event | None,
@@ -195,8 +385,9 @@ def _announce(url: str, root: Path, open_browser: bool, ready: threading.Event |
         webbrowser.open(url)
 
 
-def _close(server: PreviewServer | None, tmp: Path) -> None:
+def _close(server: PreviewServer | None, tmp: Path | None) -> None:
     if server is not None:
         server.shutdown()
         server.server_close()
-    shutil.rmtree(tmp, ignore_errors=True)
+    if tmp is not None:
+        shutil.rmtree(tmp, ignore_errors=True)

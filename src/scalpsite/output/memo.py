@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from scalpsite import __version__
+
+if sys.platform.startswith("linux"):
+    import fcntl
+
+    FICLONE = 0x40049409  # _IOW(0x94, 9, int), linux/fs.h
+else:  # macOS clonefile and Windows block cloning are not wired up: a plain copy there
+    FICLONE = None
 
 
 def digest(*parts) -> str:
@@ -41,22 +50,25 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str]]) -> dict[str, str]:
+def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str]],
+           put: Callable[[Path, Path], None] | None = None) -> dict[str, str]:
     """Files a step writes into `out`, as name -> relative path: from the cache when `key` is known.
 
-    Only the newest entry of a step is kept, so the cache does not grow build after build.
+    `cache` is the step's folder inside the journal's cache (checked by `guard.folder`); cached
+    files are put into `out` by `put` (default: `place`, a copy). Only the newest entry of a step
+    is kept, so the cache does not grow build after build.
     """
     entry = cache / key
     manifest = entry / "manifest.json"
     if manifest.is_file():
         made = json.loads(manifest.read_text())
         for rel in made.values():
-            link(entry / rel, out / rel)
+            (put or place)(entry / rel, out / rel)
         return made
     made = produce()
-    shutil.rmtree(cache, ignore_errors=True)
+    _empty(cache)
     tmp = cache / f".{key}.tmp"
-    tmp.mkdir(parents=True)
+    tmp.mkdir()
     for rel in made.values():
         (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out / rel, tmp / rel)
@@ -65,10 +77,37 @@ def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str
     return made
 
 
-def link(src: Path, dst: Path) -> None:
-    """Hard-link src to dst (same content, no copy), or copy across file systems."""
+def _empty(folder: Path) -> None:
+    """Delete the entries of a step folder, never following a link out of it."""
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def place(src: Path, dst: Path) -> None:
+    """Put a copy of a cached file at dst: a reflink where the file system can share blocks, else a copy.
+
+    Never a hard link: editing a file in OUT must not change the cache (and through it later builds).
+    """
     dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
+    if FICLONE is None:
         shutil.copyfile(src, dst)
+        return
+    with open(src, "rb") as s, open(dst, "wb") as d:
+        try:  # btrfs, XFS, bcachefs...: the clone shares blocks until either side is written
+            fcntl.ioctl(d.fileno(), FICLONE, s.fileno())
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            _send(s.fileno(), d.fileno())  # ext4, tmpfs, across file systems: a kernel-side copy
+
+
+def _send(src: int, dst: int) -> None:
+    size, offset = os.fstat(src).st_size, 0
+    while offset < size:
+        sent = os.sendfile(dst, src, offset, size - offset)
+        if sent == 0:
+            break
+        offset += sent

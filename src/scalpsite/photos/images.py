@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -19,8 +20,16 @@ from scalpsite.photos.photometa import embedded_preview, exif_facts, light
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
 SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)
 INDEX_FILE = "index.json"
+KEY = re.compile(r"[0-9a-f]{32}")  # content_key()
 STALE_PART_SECONDS = 3600
 Progress = Callable[[int, int], None]
+
+
+class CacheWriteError(OSError):
+    """Writing a rendition into the cache failed (disk full, read-only...): the disk's fault, not the photo's.
+
+    It is raised on to the build instead of being remembered as an unreadable photo.
+    """
 
 
 @dataclass(frozen=True)
@@ -128,8 +137,13 @@ def _renditions(job: Job) -> Rendered:
         # Written aside, then renamed: a killed build never leaves half a rendition in the cache.
         final = Path(job.cache) / f"{job.key}-{name}.jpg"
         part = final.with_name(f".{final.name}.{os.getpid()}.part")
-        im.save(part, "JPEG", quality=quality, optimize=True)
-        os.replace(part, final)
+        try:
+            im.save(part, "JPEG", quality=quality, optimize=True)
+            os.replace(part, final)
+        except OSError as exc:
+            if exc.errno is None:  # an encoder error: the photo's problem
+                raise
+            raise CacheWriteError(exc.errno, exc.strerror, str(part)) from None
         web = web or im.size
     return Rendered(job.key, web[0], web[1], facts=facts)
 
@@ -166,6 +180,8 @@ def _guarded(step, job: Job) -> Rendered:
     _register_heif()
     try:
         return step(job)
+    except CacheWriteError:
+        raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return Rendered(job.key, 0, 0, _describe(exc))
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -204,7 +220,7 @@ class Cache:
             index, stale = {}, True
         self.index = {"settings": SETTINGS_KEY, "sources": {}, "renditions": {}, "facts": {}}
         if not stale:
-            self.index.update({k: index.get(k, {}) for k in ("sources", "renditions", "facts")})
+            self.index.update(_valid_entries(index))
 
     def keys_for(self, sources: list[Path], workers: Workers) -> dict[Path, str]:
         """Content key of each photo: from the index when size and mtime are unchanged, else hashed."""
@@ -248,6 +264,16 @@ class Cache:
 
     def path(self, key: str, name: str) -> Path:
         return self.folder / f"{key}-{name}.jpg"
+
+
+def _valid_entries(index: dict) -> dict:
+    """The index's entries whose keys are content keys: save() deletes files named by them."""
+    buckets = {k: index.get(k) if isinstance(index.get(k), dict) else {} for k in ("sources", "renditions", "facts")}
+    for bucket in ("renditions", "facts"):
+        buckets[bucket] = {k: v for k, v in buckets[bucket].items() if KEY.fullmatch(k) and isinstance(v, dict)}
+    buckets["sources"] = {k: v for k, v in buckets["sources"].items()
+                          if isinstance(v, dict) and KEY.fullmatch(str(v.get("key")))}
+    return buckets
 
 
 class Workers:
