@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 
 from scalpsite import __version__
 
+PASSWORD_ENV = "SCALPSITE_PASSWORD"
 JOURNAL = click.argument("journal", type=click.Path(file_okay=False, path_type=Path), default=".")
 
 
@@ -98,6 +100,42 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
         sys.exit(1)
 
 
+ENCRYPT_HELP = ("Encrypt everything with a password from SCALPSITE_PASSWORD or asked twice (hidden). "
+                "It must have at least 12 characters and be rated 4 of 4 by the zxcvbn estimator; "
+                "see docs/encryption.md.")
+GENERATE_HELP = "With --encrypt: make a six-word passphrase from the EFF word list and print it once."
+
+
+def encryption_options(command):
+    """--encrypt and --generate-password, shared by build and bundle."""
+    command = click.option("--generate-password", is_flag=True, help=GENERATE_HELP)(command)
+    return click.option("--encrypt", is_flag=True, help=ENCRYPT_HELP)(command)
+
+
+def ask_password(encrypt: bool, generate: bool) -> str | None:
+    """The password for --encrypt: generated, from SCALPSITE_PASSWORD, or typed twice, hidden."""
+    if not encrypt:
+        if generate:
+            raise click.UsageError("--generate-password works with --encrypt")
+        return None
+    from_env = os.environ.get(PASSWORD_ENV)
+    if generate:
+        if from_env is not None:
+            raise click.UsageError(f"--generate-password makes a new password, but {PASSWORD_ENV} is set; "
+                                   "unset it or leave out --generate-password")
+        from scalpsite.output.passwords import generate as make
+
+        return make()
+    if from_env is not None:
+        return from_env
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+
+
+def show_password(password: str) -> None:
+    """Print a generated password, the one time it is shown."""
+    click.echo(f"Password (shown only this once; keep it in a password manager): {password}")
+
+
 @main.command()
 @JOURNAL
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: JOURNAL/_site).")
@@ -105,18 +143,50 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
 @date_option("--since", help="Only sessions from this date (the baseline is always kept).")
 @date_option("--until", help="Only sessions up to this date.")
 @date_option("--for", "for_date", help="Make the dossier for the appointment on this date.")
+@encryption_options
+@click.option("--print-link", is_flag=True, help="With --encrypt: print a link that opens the site "
+              "without typing the password. The link is the key: share it only privately.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
-def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date, quiet: bool) -> None:
-    """Build the site and the PDF dossier."""
-    from scalpsite.console import Progress, print_build
+def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date, encrypt: bool,
+          generate_password: bool, print_link: bool, quiet: bool) -> None:
+    """Build the site and the PDF dossier (encrypted with --encrypt)."""
+    from scalpsite.console import Progress, print_build, print_link as show_link
     from scalpsite.pipeline import build as do_build
 
+    if print_link and not encrypt:
+        raise click.UsageError("--print-link works with --encrypt")
+    password = ask_password(encrypt, generate_password)
     with Progress("Photos", enabled=not quiet and sys.stderr.isatty()) as progress:
         result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
-                          progress=progress)
+                          progress=progress, password=password)
     print_build(result, quiet)
+    if generate_password:
+        show_password(password)
+    if print_link:
+        show_link(result.out, password)
     if result.errors:
         sys.exit(1)
+
+
+@main.command()
+@JOURNAL
+@click.option("-o", "--out", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write (default: JOURNAL/_bundle.html).")
+@date_option("--for", "for_date", help="Make the bundle for the appointment on this date.")
+@encryption_options
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0, min_open=True), default=20,
+              show_default=True, metavar="MB", help="Refuse a bundle larger than this (1 MB = 10^6 bytes).")
+def bundle(journal: Path, target: Path | None, for_date, encrypt: bool, generate_password: bool,
+           max_mb: float) -> None:
+    """Write the site as one self-contained HTML file, to send by e-mail or upload."""
+    from scalpsite.console import print_bundle
+    from scalpsite.pipeline import bundle as do_bundle
+
+    password = ask_password(encrypt, generate_password)
+    made = do_bundle(journal, target, for_date=for_date, password=password, max_mb=max_mb)
+    print_bundle(made, max_mb)
+    if generate_password:
+        show_password(password)
 
 
 @main.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,14 @@ from scalpsite.analysis.photocheck import check_photos
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal.load import Journal, load
+from scalpsite.output.bundle import DEFAULT_MAX_MB, BundleFile, bundle_files, bundle_html
+from scalpsite.output.bundle import DEFAULT_NAME as BUNDLE_NAME
+from scalpsite.output.bundle import check_path as check_bundle_path
+from scalpsite.output.bundle import write as write_bundle
+from scalpsite.output.encrypt import Sealer, encrypt_site
 from scalpsite.output.export import to_csv, to_json
 from scalpsite.output.memo import cached, code_digest, digest, link, tree_digest
+from scalpsite.output.passwords import require_strong
 from scalpsite.output.publish import check_out, discard, stage, swap
 from scalpsite.photos import images
 from scalpsite.render.themes import theme_dirs
@@ -62,12 +69,17 @@ def require_config(journal: Journal) -> None:
 
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
           until: dt.date | None = None, for_date: dt.date | None = None,
-          progress: images.Progress | None = None) -> BuildResult:
-    """Load, check, analyse, render and publish; the previous output survives any failure."""
+          progress: images.Progress | None = None, password: str | None = None) -> BuildResult:
+    """Load, check, analyse, render and publish; the previous output survives any failure.
+
+    With a password the finished build is encrypted before it replaces OUT (docs/encryption.md).
+    """
     started = time.monotonic()
     root = Path(root)
     journal = load(root)
     require_config(journal)
+    if password is not None:
+        require_strong(password, password_hints(journal))
     out = check_out(out or root / "_site", root)
     photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
     findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
@@ -75,12 +87,35 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     staging = stage(out)
     try:
         _render(journal, data, photos, staging, pdf, for_date)
+        if password is not None:
+            encrypt_site(staging, password)
         swap(staging, out)
     except BaseException:
         discard(staging)
         raise
     return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
                        time.monotonic() - started)
+
+
+def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = None,
+           password: str | None = None, max_mb: float = DEFAULT_MAX_MB,
+           progress: images.Progress | None = None) -> BundleFile:
+    """The site in one self-contained HTML file (encrypted with a password), refused over max_mb."""
+    root = Path(root)
+    journal = load(root)
+    require_config(journal)
+    if password is not None:
+        require_strong(password, password_hints(journal))
+    target = check_bundle_path(target or root / BUNDLE_NAME, root)
+    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
+    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
+    data = analyze(journal, findings, as_of=for_date or source_date())
+    (root / CACHE_DIR).mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bundle-", dir=root / CACHE_DIR) as site:
+        _render(journal, data, photos, Path(site), False, for_date)
+        sealer = Sealer.new(password) if password is not None else Sealer(None, None)
+        html = bundle_html(bundle_files(Path(site)), sealer)
+    return write_bundle(target, html, max_mb, password is not None)
 
 
 def check_journal(root: Path, today: dt.date | None) -> list[Finding]:
@@ -99,6 +134,12 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
     require_config(journal)
     data = analyze(journal, check(journal), as_of=as_of or source_date())
     return to_json(data) if fmt == "json" else to_csv(data)
+
+
+def password_hints(journal: Journal) -> list[str]:
+    """Words of the journal a password must not lean on: title, patient's name, drug names."""
+    config = journal.config
+    return [config.title, config.patient.name or "", *(t.drug for t in config.treatments), "scalpsite"]
 
 
 def _photo_paths(journal: Journal) -> list[str]:
