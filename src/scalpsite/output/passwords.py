@@ -57,7 +57,7 @@ def require_strong(password: str, hints: list[str] = ()) -> None:
     """Raise a BuildError naming the rule when the password is too weak."""
     verdict = judge(password, hints)
     if verdict.problem:
-        raise BuildError(f"password refused: {verdict.problem}. The rule: {RULE}. "
+        raise BuildError(f"password refused: {verdict.problem.rstrip('.')}. The rule: {RULE}. "
                          "Use --generate-password for a strong passphrase.")
 
 
