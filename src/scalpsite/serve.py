@@ -21,7 +21,7 @@ from scalpsite.errors import ScalpsiteError
 HOST = "127.0.0.1"
 RELOAD_JS_URL = "/__scalpsite/reload.js"
 VERSION_URL = "/__scalpsite/version"
-IGNORED_DIRS = {"_site", "__pycache__", "node_modules"}
+IGNORED_DIRS = {"_site", "_bundle.html", "__pycache__", "node_modules"}  # our outputs and tool folders
 
 # A same-origin file, not inline code, so the pages' CSP (script-src 'self') allows it.
 RELOAD_JS = """\

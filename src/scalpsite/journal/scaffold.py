@@ -28,7 +28,7 @@ photos: {{angles: [overhead, front, back, left, right]}}
 density: {{unit: FU/cm², zones: [frontal, midscalp, crown, occipital, temporal_left, temporal_right]}}
 """
 
-GITIGNORE = "_site/\n.scalpsite-cache/\n"
+GITIGNORE = "_site/\n_bundle.html\n.scalpsite-cache/\n"
 GITATTRIBUTES = """\
 # Photos are large and binary. To keep them in Git LFS, install git-lfs and uncomment:
 # *.jpg *.jpeg *.png *.heic *.heif *.webp *.avif filter=lfs diff=lfs merge=lfs -text
