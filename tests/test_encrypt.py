@@ -7,6 +7,7 @@ import base64
 import hashlib
 import io
 import re
+import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -237,3 +238,15 @@ def test_bundle_leaves_no_scratch_in_the_cache(made):
     """Issue 17 item 4: the bundle renders in the cache and cleans up after itself."""
     assert (made.root / ".scalpsite-cache").is_dir()
     assert not list((made.root / ".scalpsite-cache").glob("bundle-*"))
+
+
+def test_the_decrypter_in_the_docs_works(made, tmp_path, monkeypatch):
+    """Issue 17 item 2: the short decrypter of docs/encryption.md recovers the plain build."""
+    from conftest import REPO
+
+    text = (REPO / "docs" / "encryption.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    shutil.copytree(made.enc, tmp_path / "_site")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "docs/encryption.md", "exec"), {"password": PASSWORD})
+    assert plain_files(tmp_path / "decrypted") == plain_files(made.plain)
