@@ -92,6 +92,15 @@ def test_password_is_asked_twice_hidden(runner, private):
     assert decrypt_site(private / "_site", PASSWORD)[1]["index.html"].startswith(b"<!doctype html>")
 
 
+def test_no_password_typed_is_a_clear_error(runner, private):
+    """Issue 17 item 1: without a terminal or the variable, say where the password comes from."""
+    result = runner.invoke(main, ["build", str(private), "--encrypt"], input="", env={"SCALPSITE_PASSWORD": None})
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == ("Error: no password given: type it twice at the prompt, or set "
+                                              "SCALPSITE_PASSWORD; nothing was built")
+    assert not (private / "_site").exists()
+
+
 def test_generated_password_is_printed_once_and_opens_the_site(runner, private):
     """Issue 17 item 1: --generate-password prints the passphrase once, and it is the key."""
     result = runner.invoke(main, ["build", str(private), "--encrypt", "--generate-password", "--no-pdf"],

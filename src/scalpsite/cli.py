@@ -128,7 +128,11 @@ def ask_password(encrypt: bool, generate: bool) -> str | None:
         return make()
     if from_env is not None:
         return from_env
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    try:
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    except click.Abort:  # end of input (no terminal) or Ctrl-C
+        raise click.ClickException(f"no password given: type it twice at the prompt, or set {PASSWORD_ENV}; "
+                                   "nothing was built") from None
 
 
 def show_password(password: str) -> None:
@@ -179,11 +183,13 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
 def bundle(journal: Path, target: Path | None, for_date, encrypt: bool, generate_password: bool,
            max_mb: float) -> None:
     """Write the site as one self-contained HTML file, to send by e-mail or upload."""
-    from scalpsite.console import print_bundle
+    from scalpsite.console import Progress, print_bundle
     from scalpsite.pipeline import bundle as do_bundle
 
     password = ask_password(encrypt, generate_password)
-    made = do_bundle(journal, target, for_date=for_date, password=password, max_mb=max_mb)
+    with Progress("Photos", enabled=sys.stderr.isatty()) as progress:
+        made = do_bundle(journal, target, for_date=for_date, password=password, max_mb=max_mb,
+                         progress=progress)
     print_bundle(made, max_mb)
     if generate_password:
         show_password(password)

@@ -81,9 +81,7 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     if password is not None:
         require_strong(password, password_hints(journal))
     out = check_out(out or root / "_site", root)
-    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
-    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
-    data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
+    photos, findings, data = _analyse(journal, progress, for_date, since, until)
     staging = stage(out)
     try:
         _render(journal, data, photos, staging, pdf, for_date)
@@ -107,9 +105,7 @@ def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = No
     if password is not None:
         require_strong(password, password_hints(journal))
     target = check_bundle_path(target or root / BUNDLE_NAME, root)
-    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
-    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
-    data = analyze(journal, findings, as_of=for_date or source_date())
+    photos, _, data = _analyse(journal, progress, for_date)
     (root / CACHE_DIR).mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bundle-", dir=root / CACHE_DIR) as site:
         _render(journal, data, photos, Path(site), False, for_date)
@@ -134,6 +130,16 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
     require_config(journal)
     data = analyze(journal, check(journal), as_of=as_of or source_date())
     return to_json(data) if fmt == "json" else to_csv(data)
+
+
+def _analyse(journal: Journal, progress: images.Progress | None, for_date: dt.date | None,
+             since: dt.date | None = None, until: dt.date | None = None):
+    """Photos processed, every finding, and the analysis: what both outputs render."""
+    root = journal.root
+    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
+    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
+    data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
+    return photos, findings, data
 
 
 def password_hints(journal: Journal) -> list[str]:
