@@ -39,7 +39,7 @@ def private_journal(root: Path) -> Path:
 
 def vault_params(html: str) -> dict:
     """The public parameters block of an unlock page or bundle."""
-    found = re.search(r'<script type="application/json" id="scalpsite-vault">(.*?)</script>', html, re.S)
+    found = re.search(r'<script type="application/json" id="scalpsite-vault">(.*?)</script>', html, re.DOTALL)
     return json.loads(found.group(1))
 
 

@@ -96,7 +96,7 @@ def assert_slider_works(page) -> None:
 
 
 def assert_only_local_requests(page, allowed: str) -> None:
-    outside = [u for u in page.requests if not (u.startswith(allowed) or u.startswith("blob:"))]
+    outside = [u for u in page.requests if not u.startswith((allowed, "blob:"))]
     assert outside == []
     assert [p for p in page.problems if "Content Security Policy" in p] == []
 

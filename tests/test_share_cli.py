@@ -21,11 +21,11 @@ def private(tmp_path):
 
 @pytest.mark.parametrize("password, problem", [
     ("short1!", "it has 7 characters; use at least 12"),
-    ("aaaaaaaaaaaaaaaa", 'it is rated 0 of 4 by zxcvbn (at least 4 is needed): Repeats like "aaa" are easy to '
-                         "guess. Add another word or two. Uncommon words are better. Avoid repeated words "
-                         "and characters"),
-    ("Robin Testperson 1", "it is rated 1 of 4 by zxcvbn (at least 4 is needed): Add another word or two. "
-                           "Uncommon words are better"),
+    ("aaaaaaaaaaaaaaaa", ('it is rated 0 of 4 by zxcvbn (at least 4 is needed): Repeats like "aaa" are easy to '
+                          "guess. Add another word or two. Uncommon words are better. Avoid repeated words "
+                          "and characters")),
+    ("Robin Testperson 1", ("it is rated 1 of 4 by zxcvbn (at least 4 is needed): Add another word or two. "
+                            "Uncommon words are better")),
     ("é" * 64, "it is longer than 127 bytes, which PDF readers cut off"),
 ])
 def test_weak_password_is_refused_with_the_rule(runner, private, password, problem):
@@ -140,8 +140,8 @@ def test_bundle_reports_its_size_and_whether_it_is_encrypted(runner, private):
 @pytest.mark.parametrize("name, code, message", [
     ("record.pdf", 1, "Error: bundle file {p} must end in .html, so that it opens in a web browser"),
     ("sessions/2025-01-06/b.html", 1, "Error: bundle file {p} is inside the journal's sessions; choose {j}/_bundle.html"),
-    ("notes.html", 1, "Error: {p} exists and was not made by scalpsite bundle; choose another file name "
-                      "(nothing was changed)"),
+    ("notes.html", 1, ("Error: {p} exists and was not made by scalpsite bundle; choose another file name "
+                       "(nothing was changed)")),
     ("folder.html", 2, "Error: Invalid value for '-o' / '--out': File '{p}' is a directory."),
 ])
 def test_bundle_refuses_a_path_that_could_harm_the_users_files(runner, private, name, code, message):

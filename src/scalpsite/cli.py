@@ -154,7 +154,8 @@ def show_password(password: str) -> None:
 def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date, encrypt: bool,
           generate_password: bool, print_link: bool, quiet: bool) -> None:
     """Build the site and the PDF dossier (encrypted with --encrypt)."""
-    from scalpsite.console import Progress, print_build, print_link as show_link
+    from scalpsite.console import Progress, print_build
+    from scalpsite.console import print_link as show_link
     from scalpsite.pipeline import build as do_build
 
     if print_link and not encrypt:

@@ -16,7 +16,12 @@ from scalpsite.analysis.photocheck import check_photos
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal.load import Journal, load
-from scalpsite.output.bundle import DEFAULT_MAX_MB, BundleFile, bundle_files, bundle_html
+from scalpsite.output.bundle import (
+    DEFAULT_MAX_MB,
+    BundleFile,
+    bundle_files,
+    bundle_html,
+)
 from scalpsite.output.bundle import DEFAULT_NAME as BUNDLE_NAME
 from scalpsite.output.bundle import check_path as check_bundle_path
 from scalpsite.output.bundle import write as write_bundle
