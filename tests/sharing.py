@@ -23,7 +23,10 @@ LATEST = COMPLETE.replace("top: 60", "top: 50")  # SALT 35.3 at the second sessi
 SECRETS = ["2025-01-06", "2025-03-03", "2025-01-10", "2025-03-10", "6 Jan 2025", "3 Mar 2025",
            "39.3", "35.3", "12.4", "Test journal", "dupilumab", "Dupilumab", PATIENT, CLINICIAN, NOTE,
            "salt_regions"]
-SIGNATURES = [b"\xff\xd8\xff\xe0", b"JFIF", b"Exif", b"\x89PNG\r\n\x1a\n", b"<svg", b"<?xml"]
+# Image signatures, raw and as the base64 of a data: URI. Each has a byte outside the base64
+# alphabet or is long enough that random ciphertext text cannot produce it by chance.
+SIGNATURES = [b"\xff\xd8\xff\xe0", b"JFIF\x00", b"Exif\x00\x00", b"\x89PNG\r\n\x1a\n", b"<svg", b"<?xml",
+              b"/9j/4AAQSkZJRg", b"iVBORw0KGgo", b"PHN2Zy", b"PD94bWwg"]
 
 
 def private_journal(root: Path) -> Path:

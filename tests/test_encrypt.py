@@ -14,6 +14,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from pypdf import PdfReader
 from sharing import (
+    NOTE,
     PASSWORD,
     SECRETS,
     SIGNATURES,
@@ -77,14 +78,16 @@ def test_encrypted_out_has_no_private_text_name_or_image_signature(made):
     note or JPEG/PNG/SVG signature; file names are opaque."""
     names = [p.relative_to(made.enc).as_posix() for p in made.enc.rglob("*") if p.is_file()]
     assert all(ENCRYPTED_NAME.fullmatch(n) for n in names), names
-    for path in made.enc.rglob("*"):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        for secret in SECRETS:
-            assert secret.encode("utf-8") not in data, (path.name, secret)
-        for signature in SIGNATURES:
-            assert signature not in data, (path.name, signature)
+    needles = [s.encode("utf-8") for s in SECRETS] + SIGNATURES
+    assert found_in(made.enc, needles) == set()
+    in_plain = found_in(made.plain, needles)  # the same scan does see the plain build's secrets
+    assert {b"2025-01-06", b"6 Jan 2025", b"39.3", NOTE.encode(), b"\xff\xd8\xff\xe0", b"<svg"} <= in_plain
+
+
+def found_in(folder, needles: list[bytes]) -> set[bytes]:
+    """The needles found anywhere in the bytes of any file under folder."""
+    data = [p.read_bytes() for p in folder.rglob("*") if p.is_file()]
+    return {n for n in needles if any(n in d for d in data)}
 
 
 def test_two_encrypted_builds_differ_only_in_salt_nonces_and_ciphertext(made):
@@ -217,8 +220,9 @@ def test_encrypted_bundle_decrypts_to_the_pages_and_shows_nothing(made):
     _, files = decrypt_all(params, bundle_payloads(html), PASSWORD)
     assert files["index.html"] == (made.plain / "index.html").read_bytes()
     data = made.sealed_bundle.read_bytes()
-    for needle in [s.encode() for s in SECRETS] + SIGNATURES:
-        assert needle not in data, needle
+    assert [n for n in [s.encode() for s in SECRETS] + SIGNATURES if n in data] == []
+    plain = made.plain_bundle.read_bytes()
+    assert {b"/9j/4AAQSkZJRg", b"PD94bWwg"} <= {n for n in SIGNATURES if n in plain}
 
 
 def test_bundle_over_the_limit_is_refused_and_nothing_is_written(made, tmp_path):
