@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sharing import PASSWORD, private_journal
+from sharing import PASSWORD, decrypt_site, private_journal
 
 from scalpsite.pipeline import build, bundle
 
@@ -81,6 +81,7 @@ def assert_session_page_with_photos(page) -> None:
     page.wait_for_load_state()
     sizes = decoded_sizes(page, ".photo-grid img")
     assert len(sizes) == 5 and all(w > 0 for w in sizes), sizes
+    assert page.evaluate("Array.from(document.querySelectorAll('.photo-grid img')).every(i => i.src.startsWith('blob:'))")
     assert page.locator("#vault-password").count() == 0  # not asked again
 
 
@@ -165,3 +166,27 @@ def test_plain_bundle_opens_without_a_password(made, page):
     assert_summary(page)
     assert_session_page_with_photos(page)
     assert_only_local_requests(page, (made / "plain.html").as_uri())
+
+
+@pytest.mark.parametrize("harm, message", [
+    ("delete", "A file of these pages is missing (p/{id}.js). Copy the whole folder again."),
+    ("alter", "A file of these pages is damaged (p/{id}.js). Copy the whole folder again."),
+])
+def test_a_missing_or_altered_payload_is_named(made, page, tmp_path, harm, message):
+    """Issue 17 item 3: a page whose file is gone or changed says which file, instead of a blank page."""
+    site = tmp_path / "site"
+    shutil.copytree(made / "_site", site)
+    manifest, _ = decrypt_site(site, PASSWORD)
+    ident = next(f["id"] for f in manifest["files"] if f["path"] == "sessions/2025-01-06.html")
+    payload = site / "p" / f"{ident}.js"
+    if harm == "delete":
+        payload.unlink()
+    else:  # one base64 character changed inside the ciphertext: the GCM tag check fails
+        text = payload.read_text()
+        at = text.index('","') + 40
+        payload.write_text(text[:at] + ("A" if text[at] != "A" else "B") + text[at + 1:])
+    page.goto((site / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    assert_summary(page)
+    page.locator(".session-table a", has_text="6 Jan 2025").click()
+    page.locator("[role=alert]", has_text=message.format(id=ident)).wait_for(timeout=WAIT)

@@ -302,33 +302,33 @@
     });
   }
 
+  function fileView(file, url) {
+    var doc = document.implementation.createHTMLDocument(file.path.split("/").pop());
+    var main = doc.body.appendChild(doc.createElement("main"));
+    var back = main.appendChild(doc.createElement("button"));
+    main.className = "vault vault-file";
+    main.id = "main";
+    back.type = "button";
+    back.textContent = "← Back";
+    if (file.type.indexOf("image/") === 0) {
+      var img = main.appendChild(doc.createElement("img"));
+      img.src = url;
+      img.alt = "Photo";
+    } else {  // data.json, data.csv, the PDF: offered as a download of the decrypted file
+      var link = main.appendChild(doc.createElement("p")).appendChild(doc.createElement("a"));
+      link.href = url;
+      link.download = file.path.split("/").pop();
+      link.textContent = "Download " + link.download;
+    }
+    doc.body.className = "vault-page";
+    return doc;
+  }
+
   function showFile(file) {
     return blobFor(file.id).then(function (url) {
-      var doc = document.implementation.createHTMLDocument(file.path.split("/").pop());
-      var main = doc.createElement("main");
-      var back = doc.createElement("button");
-      main.className = "vault vault-file";
-      main.id = "main";
-      back.type = "button";
-      back.textContent = "← Back";
-      main.appendChild(back);
-      if (file.type.indexOf("image/") === 0) {
-        var img = doc.createElement("img");
-        img.src = url;
-        img.alt = "Photo";
-        main.appendChild(img);
-      } else {
-        var link = doc.createElement("a");
-        link.href = url;
-        link.download = file.path.split("/").pop();
-        link.textContent = "Download " + link.download;
-        main.appendChild(doc.createElement("p")).appendChild(link);
-      }
-      doc.body.className = "vault-page";
-      doc.body.appendChild(main);
       var keep = {};
       keep[file.id] = true;
-      install(doc, file.id, [], []);
+      install(fileView(file, url), file.id, [], []);
       document.querySelector(".vault-file button").addEventListener("click", function () { history.back(); });
       release(keep);
     });
