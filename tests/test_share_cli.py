@@ -137,6 +137,15 @@ def test_bundle_reports_its_size_and_whether_it_is_encrypted(runner, private):
     assert plain.output.endswith("of at most 5 MB; NOT encrypted: anyone who gets the file can read it)\n")
 
 
+def test_bundle_of_a_journal_with_errors_names_them_and_exits_1(runner, private):
+    """Issue 17 item 4: like build, the bundle is written but the journal's errors are named (exit 1)."""
+    (private / "sessions/2025-03-03/session.yaml").write_text("salt: {top: 500}\n")
+    result = runner.invoke(main, ["bundle", str(private)])
+    assert result.exit_code == 1
+    assert (private / "_bundle.html").is_file()
+    assert "error: sessions/2025-03-03/session.yaml:1:" in result.output
+
+
 @pytest.mark.parametrize("name, code, message", [
     ("record.pdf", 1, "Error: bundle file {p} must end in .html, so that it opens in a web browser"),
     ("sessions/2025-01-06/b.html", 1, "Error: bundle file {p} is inside the journal's sessions; choose {j}/_bundle.html"),

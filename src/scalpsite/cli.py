@@ -194,6 +194,8 @@ def bundle(journal: Path, target: Path | None, for_date, encrypt: bool, generate
     print_bundle(made, max_mb)
     if generate_password:
         show_password(password)
+    if made.errors:
+        sys.exit(1)
 
 
 @main.command()

@@ -60,6 +60,8 @@ def print_link(out, password: str) -> None:
 
 def print_bundle(made, max_mb: float) -> None:
     """Where the bundle is, its size against the limit, and whether it is encrypted."""
+    for f in made.errors:
+        click.echo(f"error: {f.location()}: {f.message}", err=True)
     state = "encrypted" if made.encrypted else "NOT encrypted: anyone who gets the file can read it"
     click.echo(f"Bundle written: {made.path} ({made.size / 1_000_000:.1f} MB of at most {max_mb:g} MB; {state})")
 

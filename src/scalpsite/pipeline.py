@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scalpsite.analysis.analyze import analyze
@@ -110,13 +110,14 @@ def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = No
     if password is not None:
         require_strong(password, password_hints(journal))
     target = check_bundle_path(target or root / BUNDLE_NAME, root)
-    photos, _, data = _analyse(journal, progress, for_date)
+    photos, findings, data = _analyse(journal, progress, for_date)
     (root / CACHE_DIR).mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bundle-", dir=root / CACHE_DIR) as site:
         _render(journal, data, photos, Path(site), False, for_date)
         sealer = Sealer.new(password) if password is not None else Sealer(None, None)
         html = bundle_html(bundle_files(Path(site)), sealer)
-    return write_bundle(target, html, max_mb, password is not None)
+    made = write_bundle(target, html, max_mb, password is not None)
+    return replace(made, errors=[f for f in findings if f.level is Level.ERROR])
 
 
 def check_journal(root: Path, today: dt.date | None) -> list[Finding]:

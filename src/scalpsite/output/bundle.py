@@ -12,7 +12,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
@@ -29,11 +29,12 @@ LEFT_OUT = {"data.json", "data.csv", "dossier.pdf"}  # not shown by any page; th
 
 @dataclass(frozen=True)
 class BundleFile:
-    """A written bundle: where, how big, and whether it is encrypted."""
+    """A written bundle: where, how big, whether it is encrypted, and the journal's errors."""
 
     path: Path
     size: int
     encrypted: bool
+    errors: list = field(default_factory=list)  # findings of level error, shown in the bundle too
 
 
 def check_path(path: Path, journal: Path) -> Path:
