@@ -18,6 +18,7 @@
   var waiting = {};   // id -> callbacks of the loads waiting for that payload
   var scriptsInline = {};
   var key = null, manifest = null, byPath = {}, byId = {}, blobs = {}, current = null;
+  var routing = 0;  // counts navigations, so that a slow page never replaces a later one
 
   function Problem(kind, id) {
     this.kind = kind;
@@ -31,14 +32,13 @@
   }
 
   function describe(error) {
-    var name = error && error.id ? (params.store === "files" ? "p/" + error.id + ".js" : "part " + error.id) : "";
-    if (error instanceof Problem && error.kind === "missing") {
-      return "A file of these pages is missing (" + name + "). Copy the whole folder again.";
+    if (!(error instanceof Problem)) {
+      return "These pages could not be opened: " + (error && error.message ? error.message : error);
     }
-    if (error instanceof Problem) {
-      return "A file of these pages is damaged (" + name + "). Copy the whole folder again.";
+    if (params.store !== "files") {
+      return "This file is damaged (part " + error.id + " cannot be read). Ask for a new copy.";
     }
-    return "These pages could not be opened: " + (error && error.message ? error.message : error);
+    return "A file of these pages is " + error.kind + " (p/" + error.id + ".js). Copy the whole folder again.";
   }
 
   // ---------- payloads ----------
@@ -281,7 +281,7 @@
     });
   }
 
-  function showPage(file, html) {
+  function showPage(file, html, ticket) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var styles = collect(doc, "link[rel~=stylesheet][href]", "href", file.path, function (p) { return byPath[p]; });
     var scripts = collect(doc, "script[src]", "src", file.path, function (p) { return manifest.scripts[p]; });
@@ -297,6 +297,7 @@
     });
     var linked = styles.map(function (p) { return blobFor(byPath[p].id).then(stylesheet); });
     return Promise.all([Promise.all(linked), Promise.all(decoded)]).then(function (done) {
+      if (ticket !== routing) { done[0].forEach(function (link) { link.remove(); }); return; }
       install(doc, file.id, done[0], scripts);
       release(keep);
     });
@@ -324,9 +325,10 @@
     return doc;
   }
 
-  function showFile(file) {
+  function showFile(file, ticket) {
     return blobFor(file.id).then(function (url) {
       var keep = {};
+      if (ticket !== routing) { return; }
       keep[file.id] = true;
       install(fileView(file, url), file.id, [], []);
       document.querySelector(".vault-file button").addEventListener("click", function () { history.back(); });
@@ -358,6 +360,7 @@
   }
 
   function route() {
+    var ticket = ++routing;
     var match = /^#\/(\d+)(?:\/(.*))?$/.exec(location.hash);
     var anchor = "";
     if (match && match[2]) {
@@ -370,9 +373,9 @@
     }
     if (file.id === current) { scrollToAnchor(anchor); return; }
     var shown = file.type === "text/html"
-      ? open(file.id).then(function (buffer) { return showPage(file, asText(buffer)); })
-      : showFile(file);
-    shown.then(function () { scrollToAnchor(anchor); }, showError);
+      ? open(file.id).then(function (buffer) { return showPage(file, asText(buffer), ticket); })
+      : showFile(file, ticket);
+    shown.then(function () { if (ticket === routing) { scrollToAnchor(anchor); } }, showError);
   }
 
   window.addEventListener("hashchange", function () { if (manifest) { route(); } });
@@ -407,7 +410,8 @@
       input.focus();
       return;
     }
-    tryKey(fromBase64(saved)).then(route, function () { forget(); input.focus(); });
+    Promise.resolve(saved).then(function (text) { return tryKey(fromBase64(text)); })
+      .then(route, function () { forget(); input.focus(); });
   }
 
   start();
