@@ -169,3 +169,15 @@ def test_help_documents_the_password_sources_and_the_rule(runner):
     for command in ("build", "bundle"):
         text = " ".join(runner.invoke(main, [command, "--help"]).output.split())
         assert "SCALPSITE_PASSWORD" in text and "at least 12 characters" in text and "zxcvbn" in text
+
+
+def test_encrypted_build_and_bundle_write_only_their_output_and_the_cache(runner, private):
+    """Issue 17 with the safety rule: the journal's own files are untouched; only OUT, the bundle
+    and the cache are written."""
+    mine = {p: p.read_bytes() for p in private.rglob("*") if p.is_file()}
+    env = {"SCALPSITE_PASSWORD": PASSWORD}
+    assert runner.invoke(main, ["build", str(private), "--encrypt"], env=env).exit_code == 0
+    assert runner.invoke(main, ["bundle", str(private), "--encrypt"], env=env).exit_code == 0
+    assert {p: p.read_bytes() for p in mine} == mine
+    made = {p.relative_to(private).parts[0] for p in private.rglob("*")} - {p.relative_to(private).parts[0] for p in mine}
+    assert made == {"_site", "_bundle.html", ".scalpsite-cache"}
