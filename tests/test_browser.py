@@ -72,7 +72,17 @@ def assert_summary(page) -> None:
 
 
 def decoded_sizes(page, selector: str) -> list[int]:
-    return page.evaluate(f"Array.from(document.querySelectorAll({selector!r})).map(i => i.complete ? i.naturalWidth : 0)")
+    """The natural widths of the images, once each has loaded (0 for one that failed to decode).
+
+    Polled from Python: the page's policy forbids the string evaluation of wait_for_function.
+    """
+    script = f"Array.from(document.querySelectorAll({selector!r})).map(i => i.complete ? i.naturalWidth : -1)"
+    for _ in range(WAIT // 100):
+        sizes = page.evaluate(script)
+        if sizes and -1 not in sizes:
+            return sizes
+        page.wait_for_timeout(100)
+    return page.evaluate(script)
 
 
 def assert_session_page_with_photos(page) -> None:
