@@ -4,6 +4,7 @@ decrypter written from docs/encryption.md (tests/sharing.py), byte scans and the
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import io
 import re
@@ -254,3 +255,13 @@ def test_the_decrypter_in_the_docs_works(made, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "docs/encryption.md", "exec"), {"password": PASSWORD})  # noqa: S102 -- the docs' own example
     assert plain_files(tmp_path / "decrypted") == plain_files(made.plain)
+
+
+def test_bundle_for_an_appointment_names_it(made, tmp_path):
+    """Issue 17 item 4: `bundle --for D` prepares the pages for that appointment, as build does."""
+    target = tmp_path / "for.html"
+    bundle(made.root, target, for_date=dt.date(2025, 3, 10))
+    html = target.read_text(encoding="utf-8")
+    _, files = decrypt_all(vault_params(html), bundle_payloads(html), None)
+    index = files["index.html"].decode()
+    assert "Prepared for the appointment on <strong>10 Mar 2025</strong> with Dr. Fennimore Quill" in index
