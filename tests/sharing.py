@@ -14,7 +14,7 @@ from pathlib import Path
 from conftest import COMPLETE, CONFIG, write_journal
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-PASSWORD = "quartz-ember-violin-harbor-pepper-lagoon"
+PASSWORD = "quartz-ember-violin-harbor-lake"
 NOTE = "Tingling near the crown after the long walk"
 PATIENT = "Robin Testperson"
 CLINICIAN = "Dr. Fennimore Quill"

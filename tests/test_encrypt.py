@@ -7,8 +7,10 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import os
 import re
 import shutil
+import subprocess
 from types import SimpleNamespace
 
 import pytest
@@ -137,6 +139,17 @@ def test_dossier_is_aes256_encrypted_with_the_same_password(made):
     assert reader.decrypt(PASSWORD)
     plain = PdfReader(made.plain / "dossier.pdf")
     assert [p.extract_text() for p in reader.pages] == [p.extract_text() for p in plain.pages]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext") and os.environ.get("CI", "").lower() not in ("1", "true"),
+                    reason="poppler-utils is not installed (apt-get install poppler-utils); CI installs it")
+def test_dossier_opens_in_a_poppler_reader_with_the_password(made):
+    """Issue 17 item 5, in a second reader: poppler (Evince, Okular) reads only 32 bytes of a password."""
+    pdf = str(made.enc / "dossier.pdf")
+    wrong = subprocess.run(["pdftotext", "-upw", "not the password", pdf, "-"], capture_output=True, text=True)
+    assert wrong.returncode != 0 and "Incorrect password" in wrong.stderr
+    right = subprocess.run(["pdftotext", "-upw", PASSWORD, pdf, "-"], capture_output=True, text=True)
+    assert right.returncode == 0 and "Test journal" in right.stdout
 
 
 def test_a_failed_encryption_leaves_the_previous_output(made, tmp_path, monkeypatch):

@@ -26,7 +26,9 @@ def private(tmp_path):
                           "and characters")),
     ("Robin Testperson 1", ("it is rated 1 of 4 by zxcvbn (at least 4 is needed): Add another word or two. "
                             "Uncommon words are better")),
-    ("é" * 64, "it is longer than 127 bytes, which PDF readers cut off"),
+    ("correct horse battery staple lamp", "it has 33 bytes; use at most 32, the most that PDF readers "
+                                          "built on poppler (Evince, Okular) read"),
+    ("é" * 17, "it has 34 bytes; use at most 32, the most that PDF readers built on poppler (Evince, Okular) read"),
 ])
 def test_weak_password_is_refused_with_the_rule(runner, private, password, problem):
     """Issue 17 item 1: weaker than the documented rule -> refused before anything is built."""
@@ -59,7 +61,7 @@ def test_generated_passphrase_is_six_list_words_and_strong():
     assert len(made) == 5
     for phrase in made:
         assert passwords.judge(phrase).problem is None
-        assert len(phrase.split("-")) >= 6
+        assert len(phrase) <= 32 and len(phrase.split("-")) >= 6
 
 
 @pytest.mark.parametrize("args, message", [
@@ -115,7 +117,7 @@ def test_generated_password_is_printed_once_and_opens_the_site(runner, private):
 
 def test_print_link_warns_that_the_link_is_the_key(runner, private):
     """Issue 17 item 3: --print-link prints index.html#password=... with a warning."""
-    password = PASSWORD + " ü"
+    password = "quartz ember ü violin harbor"
     result = runner.invoke(main, ["build", str(private), "--encrypt", "--print-link", "--no-pdf", "-q"],
                            env={"SCALPSITE_PASSWORD": password})
     assert result.exit_code == 0, result.output

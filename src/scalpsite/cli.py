@@ -101,9 +101,10 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
 
 
 ENCRYPT_HELP = ("Encrypt everything with a password from SCALPSITE_PASSWORD or asked twice (hidden). "
-                "It must have at least 12 characters and be rated 4 of 4 by the zxcvbn estimator; "
-                "see docs/encryption.md.")
-GENERATE_HELP = "With --encrypt: make a six-word passphrase from the EFF word list and print it once."
+                "It must have at least 12 characters, at most 32 bytes, and be rated 4 of 4 by the "
+                "zxcvbn estimator; see docs/encryption.md.")
+GENERATE_HELP = ("With --encrypt: make a six-word passphrase (at most 32 characters) from the EFF word "
+                 "list and print it once.")
 
 
 def encryption_options(command):

@@ -12,15 +12,18 @@ from scalpsite.errors import BuildError
 
 MIN_LENGTH = 12
 MIN_SCORE = 4  # zxcvbn's top score: an estimated 10^10 guesses or more
-MAX_BYTES = 127  # PDF AES-256 (revision 6) reads at most 127 bytes of a password
-ESTIMATE_CHARS = 72  # zxcvbn refuses longer input; a prefix never estimates higher than the whole
-WORDS = 6  # 6 words of 7,776: about 77 bits
+# The PDF standard reads up to 127 bytes of an AES-256 password, but readers built on poppler
+# (Evince, Okular; checked with poppler 22.12) read only the first 32, so a longer one would not open
+# the dossier there. One password opens everything, so every password keeps within 32 bytes.
+MAX_BYTES = 32
+WORDS = 6  # 6 words of 7,776 whose whole phrase fits in MAX_BYTES: about 64 bits
 SEPARATOR = "-"
 WORDLIST = Path(__file__).with_name("eff_large_wordlist.txt")
 
-RULE = (f"at least {MIN_LENGTH} characters, and rated {MIN_SCORE} of 4 (an estimated 10^10 guesses "
-        "or more) by the zxcvbn strength estimator, which also counts the journal's title, the "
-        "patient's name and the drug names as easy guesses")
+RULE = (f"at least {MIN_LENGTH} characters and at most {MAX_BYTES} bytes (the most that every PDF "
+        f"reader reads), rated {MIN_SCORE} of 4 (an estimated 10^10 guesses or more) by the zxcvbn "
+        "strength estimator, which also counts the journal's title, the patient's name and the drug "
+        "names as easy guesses")
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,9 @@ def judge(password: str, hints: list[str] = ()) -> Verdict:
     if len(password) < MIN_LENGTH:
         return Verdict(f"it has {len(password)} characters; use at least {MIN_LENGTH}", 0)
     if len(password.encode("utf-8")) > MAX_BYTES:
-        return Verdict(f"it is longer than {MAX_BYTES} bytes, which PDF readers cut off", 0)
-    result = zxcvbn(password[:ESTIMATE_CHARS], user_inputs=[h for h in hints if h])
+        return Verdict(f"it has {len(password.encode('utf-8'))} bytes; use at most {MAX_BYTES}, the most "
+                       "that PDF readers built on poppler (Evince, Okular) read", 0)
+    result = zxcvbn(password, user_inputs=[h for h in hints if h])
     if result["score"] >= MIN_SCORE:
         return Verdict(None, result["score"])
     advice = " ".join(x for x in [result["feedback"].get("warning"), *result["feedback"].get("suggestions", [])] if x)
@@ -71,6 +75,13 @@ def wordlist() -> tuple[str, ...]:
 
 
 def generate(words: int = WORDS) -> str:
-    """A diceware-style passphrase: `words` words drawn with `secrets`, joined by hyphens."""
+    """A diceware-style passphrase: `words` words drawn with `secrets`, joined by hyphens.
+
+    Drawn again until it fits in MAX_BYTES, which makes it uniform over the 2^64 six-word phrases
+    of at most 32 characters (about one draw in ten thousand fits; each draw takes microseconds).
+    """
     pool = wordlist()
-    return SEPARATOR.join(secrets.choice(pool) for _ in range(words))
+    while True:
+        phrase = SEPARATOR.join(secrets.choice(pool) for _ in range(words))
+        if len(phrase) <= MAX_BYTES:
+            return phrase
