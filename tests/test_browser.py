@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import REPO
 from sharing import PASSWORD, decrypt_site, private_journal
 
 from scalpsite.pipeline import build, bundle
@@ -200,3 +201,36 @@ def test_a_missing_or_altered_payload_is_named(made, page, tmp_path, harm, messa
     assert_summary(page)
     page.locator(".session-table a", has_text="6 Jan 2025").click()
     page.locator("[role=alert]", has_text=message.format(id=ident)).wait_for(timeout=WAIT)
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory):
+    """A journal with its own theme whose style sheet draws a background image with url(...)."""
+    from PIL import Image
+
+    root = private_journal(tmp_path_factory.mktemp("themed") / "j")
+    (root / "scalpsite.yaml").write_text((root / "scalpsite.yaml").read_text() + "theme: mine\n")
+    static = root / "themes/mine/static"
+    static.mkdir(parents=True)
+    default = (REPO / "themes/default/static/style.css").read_text()
+    (static / "style.css").write_text(default + '\nbody { background-image: url("paper.png"); }\n')
+    Image.new("RGB", (8, 6), (250, 240, 220)).save(static / "paper.png")
+    build(root, root / "_site", pdf=False, password=PASSWORD)
+    return root / "_site"
+
+
+def test_a_theme_style_sheet_finds_its_images(themed, page):
+    """Issue 17 item 3: a theme's url(...) in CSS points at the decrypted file, as in the plain site."""
+    page.goto((themed / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    assert_summary(page)
+    background = page.evaluate("getComputedStyle(document.body).backgroundImage")
+    assert background.startswith('url("blob:'), background
+    width = page.evaluate("""async () => {
+        const img = new Image();
+        img.src = getComputedStyle(document.body).backgroundImage.slice(5, -2);
+        await img.decode();
+        return img.naturalWidth;
+    }""")
+    assert width == 8
+    assert_only_local_requests(page, themed.as_uri() + "/")

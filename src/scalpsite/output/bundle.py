@@ -84,7 +84,7 @@ def _hash(text: str) -> str:
 
 def csp(style: str, scripts: list[str]) -> str:
     """No request of any kind; only this file's own style and scripts, by hash."""
-    return ("default-src 'none'; img-src data: blob:; style-src blob: " + _hash(style) + "; script-src "
+    return ("default-src 'none'; img-src data: blob:; font-src blob:; style-src blob: " + _hash(style) + "; script-src "
             + " ".join(_hash(s) for s in scripts) + "; object-src 'none'; base-uri 'none'; form-action 'none'")
 
 

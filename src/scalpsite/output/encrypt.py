@@ -33,8 +33,9 @@ AAD_PREFIX = "scalpsite-vault/1/"
 PAYLOADS, SCRIPTS = "p", "s"
 RUNTIME = ("unlock.js", "unlock.css")
 PROTECTED_PDF = "dossier.pdf"
-SITE_CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' blob:; script-src 'self'; "
-            "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
+SITE_CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' blob:; "
+            "font-src 'self' blob:; script-src 'self'; connect-src 'none'; object-src 'none'; "
+            "base-uri 'none'; form-action 'none'")
 TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml",
          ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
          ".json": "application/json", ".csv": "text/csv", ".pdf": "application/pdf", ".txt": "text/plain"}

@@ -118,10 +118,35 @@
   function blobFor(id) {
     if (!blobs[id]) {
       blobs[id] = open(id).then(function (buffer) {
+        if (byId[id].type === "text/css") { return styleSheet(id, asText(buffer)); }
         return URL.createObjectURL(new Blob([buffer], { type: byId[id].type }));
       });
     }
     return blobs[id];
+  }
+
+  // A style sheet's url(...) references would resolve against its blob: address and find
+  // nothing, so each one that names a file of the build points at that file's blob instead.
+  var CSS_URL = /url\(\s*(['"]?)([^'")]+)\1\s*\)/g;
+  var needs = {};  // id of a style sheet -> ids of the files its url(...) references use
+
+  function styleSheet(id, css) {
+    var found = [];
+    css.replace(CSS_URL, function (match, quote, href) {
+      var target = resolve(href.trim(), byId[id].path);
+      var file = target && byPath[target.path];
+      if (file && file.type !== "text/css" && found.indexOf(file.id) < 0) { found.push(file.id); }
+      return match;
+    });
+    needs[id] = found;
+    return Promise.all(found.map(blobFor)).then(function (urls) {
+      var text = css.replace(CSS_URL, function (match, quote, href) {
+        var target = resolve(href.trim(), byId[id].path);
+        var at = target && byPath[target.path] ? found.indexOf(byPath[target.path].id) : -1;
+        return at < 0 ? match : 'url("' + urls[at] + '")';
+      });
+      return URL.createObjectURL(new Blob([text], { type: "text/css" }));
+    });
   }
 
   function release(keep) {
@@ -289,9 +314,6 @@
       el.remove();
     });
     var images = rewrite(doc.body, file.path);
-    var keep = {};
-    styles.forEach(function (p) { keep[byPath[p].id] = true; });
-    images.forEach(function (pair) { keep[pair[1]] = true; });
     var decoded = images.map(function (pair) {
       return blobFor(pair[1]).then(function (url) { pair[0].setAttribute("src", url); });
     });
@@ -299,8 +321,18 @@
     return Promise.all([Promise.all(linked), Promise.all(decoded)]).then(function (done) {
       if (ticket !== routing) { done[0].forEach(function (link) { link.remove(); }); return; }
       install(doc, file.id, done[0], scripts);
-      release(keep);
+      release(inUse(styles, images));
     });
+  }
+
+  function inUse(styles, images) {
+    var keep = {};
+    styles.forEach(function (p) {
+      keep[byPath[p].id] = true;
+      needs[byPath[p].id].forEach(function (id) { keep[id] = true; });
+    });
+    images.forEach(function (pair) { keep[pair[1]] = true; });
+    return keep;
   }
 
   function fileView(file, url) {
