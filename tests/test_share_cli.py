@@ -26,8 +26,8 @@ def private(tmp_path):
                           "and characters")),
     ("Robin Testperson 1", ("it is rated 1 of 4 by zxcvbn (at least 4 is needed): Add another word or two. "
                             "Uncommon words are better")),
-    ("correct horse battery staple lamp", "it has 33 bytes; use at most 32, the most that PDF readers "
-                                          "built on poppler (Evince, Okular) read"),
+    ("correct horse battery staple lamp", ("it has 33 bytes; use at most 32, the most that PDF readers "
+                                           "built on poppler (Evince, Okular) read")),
     ("é" * 17, "it has 34 bytes; use at most 32, the most that PDF readers built on poppler (Evince, Okular) read"),
 ])
 def test_weak_password_is_refused_with_the_rule(runner, private, password, problem):
