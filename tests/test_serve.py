@@ -187,6 +187,7 @@ def test_inject(page, expected):
     ("appointments/2025-03-14.md", True),
     ("_site/index.html", False),
     ("._site.building-abc/index.html", False),
+    ("_bundle.html", False),
     (".scalpsite-cache/renditions/x-web.jpg", False),
     (".git/index", False),
     ("sessions/2025-01-06/.session.yaml.swp", False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import click
 from scalpsite import __version__
 from scalpsite.errors import ScalpsiteError
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
+from scalpsite.passwords_cli import ask_password, encryption_options, show_password
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DEBUG, VERBOSITY = "scalpsite.debug", "scalpsite.verbosity"
@@ -222,26 +224,72 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
 @date_option("--since", help="Only sessions from this date (the baseline is always kept).")
 @date_option("--until", help="Only sessions up to this date.")
 @date_option("--for", "for_date", help="Make the dossier for the appointment on this date.")
+@encryption_options
+@click.option("--print-link", is_flag=True, help="With --encrypt: print a link that opens the site "
+              "without typing the password. The link is the key: share it only privately.")
 @common
-def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date) -> None:
-    """Build the site and the PDF dossier (JOURNAL/_site unless -o).
+def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date, encrypt: bool,
+          generate_password: bool, print_link: bool) -> None:
+    """Build the site and the PDF dossier (JOURNAL/_site unless -o); encrypted with --encrypt.
 
     \b
     Examples:
       scalpsite build
       scalpsite build ~/hair-journal --for 2026-01-16 -o ~/dossier
+      scalpsite build --encrypt --generate-password
     """
     from scalpsite.console import QUIET, Progress, print_build
+    from scalpsite.console import print_link as show_link
     from scalpsite.pipeline import build as do_build
 
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}; swap them")
+    if print_link and not encrypt:
+        raise click.UsageError("--print-link works with --encrypt")
+    password = ask_password(encrypt, generate_password)
     say_journal(journal)
     with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
         result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
-                          progress=progress, on_wait=waiting)
+                          progress=progress, on_wait=waiting, password=password)
     print_build(result, verbosity())
+    if generate_password:
+        show_password(password)
+    if print_link:
+        show_link(result.out, password)
     if result.errors:
+        sys.exit(1)
+
+
+@main.command(short_help="Write the site as one HTML file to send.")
+@JOURNAL
+@click.option("-o", "--out", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write (default: JOURNAL/_bundle.html).")
+@date_option("--for", "for_date", help="Make the bundle for the appointment on this date.")
+@encryption_options
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0, min_open=True), default=20,
+              show_default=True, metavar="MB", help="Refuse a bundle larger than this (1 MB = 10^6 bytes).")
+@common
+def bundle(journal: Path, target: Path | None, for_date, encrypt: bool, generate_password: bool,
+           max_mb: float) -> None:
+    """Write the site as one self-contained HTML file, to send by e-mail or upload.
+
+    \b
+    Examples:
+      scalpsite bundle --for 2026-01-16
+      scalpsite bundle --encrypt -o ~/dossier.html
+    """
+    from scalpsite.console import QUIET, Progress, print_bundle
+    from scalpsite.pipeline import bundle as do_bundle
+
+    password = ask_password(encrypt, generate_password)
+    say_journal(journal)
+    with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
+        made = do_bundle(journal, target, for_date=for_date, password=password, max_mb=max_mb,
+                         progress=progress)
+    print_bundle(made, max_mb)
+    if generate_password:
+        show_password(password)
+    if made.errors:
         sys.exit(1)
 
 

@@ -134,6 +134,24 @@ def print_build(result, verbosity: int = NORMAL) -> None:
                f"-> {result.out} in {result.seconds:.1f} s")
 
 
+def print_link(out, password: str) -> None:
+    """The unlock link of an encrypted site, with the warning that it is the key."""
+    from urllib.parse import quote
+
+    click.echo("Warning: this link contains the password. Anyone who has it can read the site; "
+               "send it only by a private channel, never with the site itself.", err=True)
+    click.echo(f"{(out / 'index.html').as_uri()}#password={quote(password, safe='')}")
+    click.echo("On a web host, put #password=... after the address of the site's index.html.", err=True)
+
+
+def print_bundle(made, max_mb: float) -> None:
+    """Where the bundle is, its size against the limit, and whether it is encrypted."""
+    for f in made.errors:
+        click.echo(f"error: {f.location()}: {f.message}", err=True)
+    state = "encrypted" if made.encrypted else "NOT encrypted: anyone who gets the file can read it"
+    click.echo(f"Bundle written: {made.path} ({made.size / 1_000_000:.1f} MB of at most {max_mb:g} MB; {state})")
+
+
 class Progress:
     """A progress bar on stderr for photo work; does nothing when disabled (pipes, --quiet)."""
 

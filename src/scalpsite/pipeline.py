@@ -6,9 +6,10 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scalpsite.analysis.analyze import analyze
@@ -19,11 +20,14 @@ from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal.editors import stale_schemas, write_schemas
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.load import CONFIG_FILE, Journal, load
+from scalpsite.output import bundle as bundles
 from scalpsite.output.carry import Placer
+from scalpsite.output.encrypt import Sealer, encrypt_site
 from scalpsite.output.export import to_csv, to_json
 from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
 from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
+from scalpsite.output.passwords import require_strong
 from scalpsite.output.publish import check_out, publish
 from scalpsite.photos import images
 from scalpsite.render.themes import theme_dirs
@@ -72,31 +76,71 @@ def require_config(journal: Journal) -> None:
 
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
           until: dt.date | None = None, for_date: dt.date | None = None,
-          progress: images.Progress | None = None, on_wait: Notify | None = None) -> BuildResult:
+          progress: images.Progress | None = None, on_wait: Notify | None = None,
+          password: str | None = None) -> BuildResult:
     """Load, check, analyse, render and publish.
 
     Errors in the journal are findings: the output is still published and shows them. An
-    exception, a refused OUT or a failed renderer leaves the previous output as it was.
+    exception, a refused OUT or a failed renderer leaves the previous output as it was. With a
+    password the finished build is encrypted before it replaces OUT (docs/encryption.md).
     """
     started = time.monotonic()
     root = Path(root)
     journal = load(root)
     require_config(journal)
     _check_for_date(journal, for_date)
+    if password is not None:
+        require_strong(password, password_hints(journal))
     out = check_out(out or root / "_site", root)
     with writing(root, out, on_wait) as cache:
-        photos = images.process(root, _photo_paths(journal), folder(cache, "renditions"), progress)
-        findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
-        data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until).model_dump(mode="json")
+        photos, findings, data = _analyse(journal, cache, progress, for_date, since, until)
 
         def render(staging: Path) -> Placer:
             placer = Placer.start(cache, out, staging)
             _render(journal, data, photos, placer, pdf, for_date)
+            if password is not None:
+                encrypt_site(staging, password)
             return placer
 
         publish(out, render).save()
     return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
                        time.monotonic() - started)
+
+
+def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = None,
+           password: str | None = None, max_mb: float = bundles.DEFAULT_MAX_MB,
+           progress: images.Progress | None = None, on_wait: Notify | None = None) -> bundles.BundleFile:
+    """The site in one self-contained HTML file (encrypted with a password), refused over max_mb."""
+    root = Path(root)
+    journal = load(root)
+    require_config(journal)
+    _check_for_date(journal, for_date)
+    if password is not None:
+        require_strong(password, password_hints(journal))
+    target = bundles.check_path(target or root / bundles.DEFAULT_NAME, root)
+    with writing(root, None, on_wait) as cache:
+        photos, findings, data = _analyse(journal, cache, progress, for_date)
+        with tempfile.TemporaryDirectory(prefix="bundle-", dir=cache) as site:
+            _render(journal, data, photos, Placer.start(cache, target, Path(site)), False, for_date)
+            sealer = Sealer.new(password) if password is not None else Sealer(None, None)
+            html = bundles.bundle_html(bundles.bundle_files(Path(site)), sealer)
+    made = bundles.write(target, html, max_mb, password is not None)
+    return replace(made, errors=[f for f in findings if f.level is Level.ERROR])
+
+
+def _analyse(journal: Journal, cache: Path, progress: images.Progress | None, for_date: dt.date | None,
+             since: dt.date | None = None, until: dt.date | None = None):
+    """Photos processed, every finding, and the analysis as data: what every output renders."""
+    photos = images.process(journal.root, _photo_paths(journal), folder(cache, "renditions"), progress)
+    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
+    analysis = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
+    return photos, findings, analysis.model_dump(mode="json")
+
+
+def password_hints(journal: Journal) -> list[str]:
+    """Words of the journal a password must not lean on: title, patient's name, drug names."""
+    config = journal.config
+    return [config.title, config.patient.name or "", *(t.drug for t in config.treatments), "scalpsite"]
 
 
 def _check_for_date(journal: Journal, for_date: dt.date | None) -> None:

@@ -32,7 +32,7 @@ photos: {{angles: [overhead, front, back, left, right]}}
 density: {{unit: FU/cm², zones: [frontal, midscalp, crown, occipital, temporal_left, temporal_right]}}
 """
 
-GITIGNORE = "_site/\n.scalpsite-cache/\n"
+GITIGNORE = "_site/\n_bundle.html\n.scalpsite-cache/\n"
 README = """\
 # My hair regrowth journal
 

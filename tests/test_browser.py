@@ -1,0 +1,236 @@
+"""Issue 17 'Done when' 1: the encrypted site and the bundle in a real browser (Debian's chromium
+driven by Playwright, opened from file://): wrong password, summary, photos, slider, navigation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from conftest import REPO
+from sharing import PASSWORD, decrypt_site, private_journal
+
+from scalpsite.pipeline import build, bundle
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists() and not IN_CI,
+                       reason="Debian's chromium is not installed (apt-get install chromium); "
+                              "CI installs it and runs these tests"),
+]
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+WRONG = "Wrong password: nothing was decrypted. Check it and try again."
+WAIT = 30_000  # ms; PBKDF2 with 600,000 iterations on a busy machine
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    root = private_journal(tmp_path_factory.mktemp("browser") / "j")
+    build(root, root / "_site", password=PASSWORD)
+    bundle(root, root / "sealed.html", password=PASSWORD)
+    bundle(root, root / "plain.html")
+    return root
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab in a fresh profile, recording every request and CSP complaint."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1200})
+    tab = context.new_page()
+    tab.requests, tab.problems = [], []
+    tab.on("request", lambda r: tab.requests.append(r.url))
+    tab.on("console", lambda m: tab.problems.append(m.text) if m.type in ("error", "warning") else None)
+    tab.on("pageerror", lambda e: tab.problems.append(str(e)))
+    yield tab
+    context.close()
+
+
+def unlock(page, password: str) -> None:
+    page.fill("#vault-password", password)
+    page.click("#vault-submit")
+
+
+def assert_summary(page) -> None:
+    """The summary with the journal's SALT values (39.3 at baseline, 35.3 latest)."""
+    page.locator("h1#summary-h").wait_for(timeout=WAIT)
+    salt = page.locator(".card-salt").inner_text()
+    assert "35.3" in salt and "39.3 → 35.3" in salt
+    assert page.title() == "Test journal"
+
+
+def decoded_sizes(page, selector: str) -> list[int]:
+    """The natural widths of the images, once each has loaded (0 for one that failed to decode).
+
+    Polled from Python: the page's policy forbids the string evaluation of wait_for_function.
+    """
+    script = f"Array.from(document.querySelectorAll({selector!r})).map(i => i.complete ? i.naturalWidth : -1)"
+    for _ in range(WAIT // 100):
+        sizes = page.evaluate(script)
+        if sizes and -1 not in sizes:
+            return sizes
+        page.wait_for_timeout(100)
+    return page.evaluate(script)
+
+
+def assert_session_page_with_photos(page) -> None:
+    page.locator(".session-table a", has_text="6 Jan 2025").click()
+    page.locator("h1", has_text="Session 6 Jan 2025").wait_for(timeout=WAIT)
+    page.wait_for_load_state()
+    sizes = decoded_sizes(page, ".photo-grid img")
+    assert len(sizes) == 5 and all(w > 0 for w in sizes), sizes
+    assert page.evaluate("Array.from(document.querySelectorAll('.photo-grid img')).every(i => i.src.startsWith('blob:'))")
+    assert page.locator("#vault-password").count() == 0  # not asked again
+
+
+def assert_slider_works(page) -> None:
+    page.locator(".site-nav a", has_text="Front").click()
+    page.locator(".compare.is-slider .compare-range").wait_for(timeout=WAIT)
+    assert all(w > 0 for w in decoded_sizes(page, ".compare-stage img"))
+    page.locator(".compare-range").fill("20")
+    clip = page.evaluate("document.querySelector('.compare-after').style.clipPath")
+    assert clip == "inset(0px 0px 0px 20%)"
+    page.locator(".compare-toggle").click()
+    assert "is-slider" not in page.locator(".compare").get_attribute("class")
+
+
+def assert_only_local_requests(page, allowed: str) -> None:
+    outside = [u for u in page.requests if not u.startswith((allowed, "blob:"))]
+    assert outside == []
+    assert [p for p in page.problems if "Content Security Policy" in p] == []
+
+
+def test_encrypted_site_from_file(made, page):
+    """Wrong password says so and keeps nothing; the right one shows the summary with its SALT
+    values, a session page with decoded photos and the working slider, asking only once."""
+    site = made / "_site"
+    page.goto((site / "index.html").as_uri())
+    unlock(page, "not the right password at all")
+    page.locator("#vault-status", has_text=WRONG).wait_for(timeout=WAIT)
+    assert page.evaluate("sessionStorage.length") == 0
+    assert page.input_value("#vault-password") == ""
+    unlock(page, PASSWORD)
+    assert_summary(page)
+    assert page.evaluate("sessionStorage.length") == 1
+    assert_session_page_with_photos(page)
+    assert_slider_works(page)
+    page.go_back()
+    page.locator("h1", has_text="Session 6 Jan 2025").wait_for(timeout=WAIT)
+    assert_only_local_requests(page, site.as_uri() + "/")
+
+
+def test_key_is_kept_for_the_tab_only(made, browser, page):
+    """Issue 17 item 3: a reload in the same tab does not ask again; a new browser profile does."""
+    page.goto((made / "_site" / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    assert_summary(page)
+    page.reload()
+    assert_summary(page)
+    other = browser.new_context().new_page()
+    other.goto((made / "_site" / "index.html").as_uri())
+    other.locator("#vault-password").wait_for(timeout=WAIT)
+    other.context.close()
+
+
+def test_password_link_unlocks_and_leaves_the_address(made, page):
+    """Issue 17 item 3: index.html#password=... unlocks directly; the password leaves the address bar."""
+    page.goto((made / "_site" / "index.html").as_uri() + "#password=" + quote(PASSWORD, safe=""))
+    assert_summary(page)
+    assert "password" not in page.url
+
+
+def test_wrong_password_link_says_so(made, page):
+    """Issue 17 item 3: a link with a wrong password shows the error and the form."""
+    page.goto((made / "_site" / "index.html").as_uri() + "#password=wrong-but-long-enough")
+    page.locator("#vault-status", has_text=WRONG).wait_for(timeout=WAIT)
+    assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_encrypted_bundle_from_file(made, page):
+    """Issue 17 item 4: the one-file bundle likewise: error, summary, session photos, slider, offline."""
+    page.goto((made / "sealed.html").as_uri())
+    unlock(page, "not the right password at all")
+    page.locator("#vault-status", has_text=WRONG).wait_for(timeout=WAIT)
+    unlock(page, PASSWORD)
+    assert_summary(page)
+    assert_session_page_with_photos(page)
+    assert_slider_works(page)
+    assert_only_local_requests(page, (made / "sealed.html").as_uri())
+
+
+def test_plain_bundle_opens_without_a_password(made, page):
+    """Issue 17 item 4: a bundle made without --encrypt opens straight on the summary."""
+    page.goto((made / "plain.html").as_uri())
+    assert_summary(page)
+    assert_session_page_with_photos(page)
+    assert_only_local_requests(page, (made / "plain.html").as_uri())
+
+
+@pytest.mark.parametrize("harm, message", [
+    ("delete", "A file of these pages is missing (p/{id}.js). Copy the whole folder again."),
+    ("alter", "A file of these pages is damaged (p/{id}.js). Copy the whole folder again."),
+])
+def test_a_missing_or_altered_payload_is_named(made, page, tmp_path, harm, message):
+    """Issue 17 item 3: a page whose file is gone or changed says which file, instead of a blank page."""
+    site = tmp_path / "site"
+    shutil.copytree(made / "_site", site)
+    manifest, _ = decrypt_site(site, PASSWORD)
+    ident = next(f["id"] for f in manifest["files"] if f["path"] == "sessions/2025-01-06.html")
+    payload = site / "p" / f"{ident}.js"
+    if harm == "delete":
+        payload.unlink()
+    else:  # one base64 character changed inside the ciphertext: the GCM tag check fails
+        text = payload.read_text()
+        at = text.index('","') + 40
+        payload.write_text(text[:at] + ("A" if text[at] != "A" else "B") + text[at + 1:])
+    page.goto((site / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    assert_summary(page)
+    page.locator(".session-table a", has_text="6 Jan 2025").click()
+    page.locator("[role=alert]", has_text=message.format(id=ident)).wait_for(timeout=WAIT)
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory):
+    """A journal with its own theme whose style sheet draws a background image with url(...)."""
+    from PIL import Image
+
+    root = private_journal(tmp_path_factory.mktemp("themed") / "j")
+    (root / "scalpsite.yaml").write_text((root / "scalpsite.yaml").read_text() + "theme: mine\n")
+    static = root / "themes/mine/static"
+    static.mkdir(parents=True)
+    default = (REPO / "themes/default/static/style.css").read_text()
+    (static / "style.css").write_text(default + '\nbody { background-image: url("paper.png"); }\n')
+    Image.new("RGB", (8, 6), (250, 240, 220)).save(static / "paper.png")
+    build(root, root / "_site", pdf=False, password=PASSWORD)
+    return root / "_site"
+
+
+def test_a_theme_style_sheet_finds_its_images(themed, page):
+    """Issue 17 item 3: a theme's url(...) in CSS points at the decrypted file, as in the plain site."""
+    page.goto((themed / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    assert_summary(page)
+    background = page.evaluate("getComputedStyle(document.body).backgroundImage")
+    assert background.startswith('url("blob:'), background
+    width = page.evaluate("""async () => {
+        const img = new Image();
+        img.src = getComputedStyle(document.body).backgroundImage.slice(5, -2);
+        await img.decode();
+        return img.naturalWidth;
+    }""")
+    assert width == 8
+    assert_only_local_requests(page, themed.as_uri() + "/")
