@@ -349,27 +349,30 @@ def serve(journal: Path, port: int, bind: str, pdf: bool, no_reload: bool, open_
 
 
 @main.command(short_help="Print or refresh the editor schemas.")
-@click.option("--kind", type=click.Choice(["session", "config"]), default="session", show_default=True,
-              help="session.yaml or scalpsite.yaml.")
+@click.option("--kind", type=click.Choice(["session", "config", "data"]), default="session", show_default=True,
+              help="session.yaml, scalpsite.yaml, or data.json (what build and export write).")
 @click.option("--write", "write", is_flag=True,
               help="Refresh JOURNAL/.scalpsite/*.json instead of printing (after an upgrade).")
 @click.argument("journal", type=click.Path(file_okay=False, path_type=Path), required=False)
 @common
 def schema(kind: str, write: bool, journal: Path | None) -> None:
-    """Print the JSON Schema of session.yaml or scalpsite.yaml, or write both into a journal.
+    """Print the JSON Schema of session.yaml, scalpsite.yaml or data.json, or write the first two into a journal.
 
     \b
     Examples:
       scalpsite schema --kind config
+      scalpsite schema --kind data > data.schema.json
       scalpsite schema --write ~/hair-journal
     """
-    from scalpsite.journal.editors import schema_text
+    from scalpsite.pipeline import schema_text
 
     if not write:
         if journal is not None:
             raise click.UsageError("JOURNAL is only used with --write")
         click.echo(schema_text(kind), nl=False)
         return
+    if kind == "data":
+        raise click.UsageError("--write refreshes the editor schemas of the journal's files, not data.json")
     from scalpsite.pipeline import refresh_schemas
 
     root = _journal(None, None, journal)

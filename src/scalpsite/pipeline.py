@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
@@ -17,6 +18,7 @@ from scalpsite.analysis.check import check
 from scalpsite.analysis.photocheck import check_photos
 from scalpsite.errors import JournalError, OptionError
 from scalpsite.findings import Finding, Level, sort_findings
+from scalpsite.journal import editors
 from scalpsite.journal.editors import stale_schemas, write_schemas
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.load import CONFIG_FILE, Journal, load
@@ -183,6 +185,16 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
 
         return to_fhir(data, item_answers(journal))
     return to_json(data) if fmt == "json" else to_csv(data)
+
+
+def schema_text(kind: str) -> str:
+    """`scalpsite schema --kind K`: the JSON Schema of scalpsite.yaml, session.yaml or data.json."""
+    if kind != "data":
+        return editors.schema_text(kind)
+    from scalpsite.analysis.result import Analysis
+
+    body = Analysis.model_json_schema(mode="serialization")
+    return json.dumps({"$schema": editors.JSON_SCHEMA_DIALECT, **body}, indent=2, ensure_ascii=False) + "\n"
 
 
 def refresh_schemas(root: Path) -> list[str]:

@@ -12,7 +12,7 @@ from scalpsite.analysis.response import milestone_list, milestones, response_sta
 from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
-from scalpsite.analysis.summary import summary
+from scalpsite.analysis.summary import DENSITY_NOTE, SCALES, summary
 from scalpsite.findings import Finding
 from scalpsite.journal.load import Journal, SessionRecord
 from scalpsite.journal.models import Config, Session, Treatment
@@ -249,6 +249,6 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
         "medication_periods": medication_periods(sessions),
         "lab_columns": lab_columns(sessions),
         "phases": phase_spans(start),
-        "salt_lines": SALT_LINES,
+        "salt_lines": SALT_LINES, "measure_scales": SCALES, "density_note": DENSITY_NOTE,
         "definitions": definitions(conditions),
     })

@@ -262,4 +262,6 @@ class Analysis(Out):
     lab_columns: list[LabColumn]
     phases: list[PhaseSpan] = Field(description="expected-response phases as dates, for the charts")
     salt_lines: list[ChartLine] = Field(description="the absolute SALT endpoints drawn on the chart")
+    measure_scales: dict[str, str] = Field(description="the range of each score, for labels")
+    density_note: str = Field(description="how to read density changes (CLINICAL.md)")
     definitions: list[Definition]

@@ -39,12 +39,16 @@ class Rule:
         return None if improvement is None else improvement >= self.pct
 
 
-# The AD table's rows, CLINICAL.md: key, label, scale, band function, meaningful change.
+SCALES = {"salt": "0–100", "itch": "NRS 0–10", "easi": "0–72", "poem": "0–28", "dlqi": "0–30"}  # CLINICAL.md
+DENSITY_NOTE = ("Month-to-month noise of a few percent is normal; trends over 3 to 6 months matter "
+                "(change is shown against the baseline).")
+
+# The AD table's rows, CLINICAL.md: key, label, band function, meaningful change.
 AD_MEASURES = [
-    ("itch", "Itch", "NRS 0–10", None, Rule(points=scores.ITCH_MEANINGFUL)),
-    ("easi", "EASI", "0–72", scores.easi_band, Rule(pct=75, name="EASI-75")),
-    ("poem", "POEM", "0–28", scores.poem_band, Rule(points=scores.POEM_MEANINGFUL)),
-    ("dlqi", "DLQI", "0–30", scores.dlqi_band, Rule(points=scores.DLQI_MEANINGFUL)),
+    ("itch", "Itch", None, Rule(points=scores.ITCH_MEANINGFUL)),
+    ("easi", "EASI", scores.easi_band, Rule(pct=75, name="EASI-75")),
+    ("poem", "POEM", scores.poem_band, Rule(points=scores.POEM_MEANINGFUL)),
+    ("dlqi", "DLQI", scores.dlqi_band, Rule(points=scores.DLQI_MEANINGFUL)),
 ]
 
 
@@ -63,8 +67,8 @@ def measure(sessions: list[dict], key: str, label: str = "", scale: str = "") ->
 def ad_measures(sessions: list[dict]) -> list[dict]:
     """The AD rows, each with its band and its meaningful-change target against the baseline."""
     rows = []
-    for key, label, scale, band, rule in AD_MEASURES:
-        row = measure(sessions, key, label, scale)
+    for key, label, band, rule in AD_MEASURES:
+        row = measure(sessions, key, label, SCALES[key])
         row["band"] = band(row["latest"]) if band else None
         row["target"] = {"label": rule.label(), "value": rule.value(row["baseline"]),
                          "met": rule.met(row["baseline"], row["latest"])}
@@ -74,7 +78,7 @@ def ad_measures(sessions: list[dict]) -> list[dict]:
 
 def salt_summary(sessions: list[dict]) -> dict:
     """SALT baseline against latest, with the S-class and AA-IGA of the latest value."""
-    salt = measure(sessions, "salt", "SALT", "0–100")
+    salt = measure(sessions, "salt", "SALT", SCALES["salt"])
     grade = scores.aa_iga(salt["latest"])
     return salt | {"salt_class": scores.salt_class(salt["latest"]), "aa_iga": grade,
                    "aa_iga_label": scores.AA_IGA_LABELS.get(grade)}
