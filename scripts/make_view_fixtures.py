@@ -100,12 +100,22 @@ def grow(root: Path, count: int) -> Path:
     return root
 
 
-def view_for(for_date: dt.date | None, count: int = len(SESSIONS)) -> dict:
-    """The view of the fixture journal (grown to `count` sessions), as the pipeline makes it."""
+EARLIER = "---\nclinician: Dr. B. Before\npurpose: first visit\n---\nWhat should I track?\n"
+
+
+def view_for(for_date: dt.date | None, count: int = len(SESSIONS), appointments: dict | None = None) -> dict:
+    """The view of the fixture journal (grown to `count` sessions, with extra appointment files
+    {"YYYY-MM-DD": text}, or {"2025-07-04": None} to drop one), as the pipeline makes it."""
     with tempfile.TemporaryDirectory() as tmp:
-        journal = load(grow(write_journal(Path(tmp) / "journal"), count))
-        data = analyze(journal, check(journal), as_of=for_date).model_dump(mode="json")
-        return make_view(journal, data, stand_in_photos(journal), dict(CHARTS), for_date)
+        root = grow(write_journal(Path(tmp) / "journal"), count)
+        for day, text in (appointments or {}).items():
+            target = root / "appointments" / f"{day}.md"
+            target.write_text(text) if text is not None else target.unlink()
+        journal = load(root)
+        if for_date is not None:
+            journal = journal.until(for_date)
+        data = analyze(journal, check(journal), as_of=for_date, for_date=for_date).model_dump(mode="json")
+        return make_view(journal, data, stand_in_photos(journal), dict(CHARTS))
 
 
 def fixtures() -> dict[str, str]:

@@ -16,7 +16,6 @@ from scalpsite.render import dossier
 from scalpsite.render import view as views
 from scalpsite.render.format import fmt_date, fmt_num
 from scalpsite.render.themes import builtin_themes
-from scalpsite.render.view import since_last_appointment
 
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("typst")
@@ -28,8 +27,6 @@ SESSIONS_HEADER = "Date On treatment Phase SALT Δ pts Impr. Class Itch EASI POE
 ANGLE_TITLES = {"overhead": "Overhead SALT region: top", "front": "Front hairline and brows; no SALT weight",
                 "back": "Back SALT region: back", "left": "Left SALT region: left",
                 "right": "Right SALT region: right"}
-EARLIER_VISIT = {"date": "2025-02-01", "path": "appointments/2025-02-01.md", "clinician": "Dr. B. Before",
-                 "purpose": "first visit", "questions_tree": []}
 CHART = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="150" viewBox="0 0 400 150">'
          '<rect width="400" height="150" fill="#eef4fa"/><polyline points="10,20 200,90 390,120" '
          'fill="none" stroke="#2563a6" stroke-width="3"/></svg>')
@@ -113,9 +110,11 @@ def test_user_markup_prints_literally(rendered):
     assert MARKUP in text
 
 
-def test_appointment_questions_on_last_page(rendered):
+def test_appointment_questions_on_page_one(rendered):
+    """Issue 14 item 2: the questions are what the visit is for: page 1, not the last page."""
     _, pages = rendered
-    assert "Is this response enough?" in pages[-1]
+    assert "Questions for this appointment" in pages[0] and "Is this response enough?" in pages[0]
+    assert not any("Is this response enough?" in p for p in pages[1:])
 
 
 def test_definitions_named(rendered):
@@ -154,18 +153,15 @@ def test_broken_template_raises_build_error(tmp_path):
     assert "dossier.typ" in err.value.message and "Traceback" not in err.value.message
 
 
-@pytest.mark.parametrize("appointment, role", [
-    (None, "Midway"),
-    ({"date": "2025-03-01"}, "At last visit"),
-])
-def test_comparison_picks_a_middle_session(appointment, role):
+@pytest.mark.parametrize("seen, role", [(None, "Midway"), ("b", "At last visit")])
+def test_comparison_picks_a_middle_session(seen, role):
     data = {"summary": {"baseline_folder": "a", "latest_folder": "d"},
+            "last_visit": {"folder": seen} if seen else None,
             "sessions": [{"folder": f, "date": d} for f, d in
                          [("a", "2025-01-01"), ("b", "2025-02-01"), ("c", "2025-04-20"), ("d", "2025-07-01")]]}
-    earlier = [{"date": "2025-02-15"}]
-    picks = views.comparison(data, appointment, earlier)
+    picks = views.comparison(data)
     assert [p["role"] for p in picks] == ["Baseline", role, "Latest"]
-    assert picks[1]["folder"] == ("b" if appointment else "c")
+    assert picks[1]["folder"] == (seen or "c")
 
 
 def test_no_sessions_table_row_is_split_across_pages(long_dossier):
@@ -205,7 +201,7 @@ def test_sessions_table_header_repeats_on_every_page_it_spans(long_dossier):
 def test_photo_comparison_groups_stay_on_one_page(long_dossier):
     view, pages = long_dossier
     sessions = {s["folder"]: s for s in view["data"]["sessions"]}
-    picks = views.comparison(view["data"], view["appointment"], view["appointments"])
+    picks = views.comparison(view["data"])
     captions = [f"{p['role']} · {fmt_date(sessions[p['folder']]['date'])}" for p in picks]
     assert [p["role"] for p in picks] == ["Baseline", "Midway", "Latest"]
     for angle, title in ANGLE_TITLES.items():
@@ -223,20 +219,14 @@ def test_long_dossier_keeps_the_summary_on_page_one(long_dossier):
     assert "page 1 of" in pages[0] and "Photo comparisons" in pages[1]
 
 
-def with_since_last(view: dict) -> dict:
-    """Set view["since_last"] as make_view does."""
-    view["since_last"] = since_last_appointment(view["data"]["sessions"], view["appointment"], view["appointments"])
-    return view
-
-
 def test_sessions_since_the_previous_appointment_are_highlighted(tmp_path):
-    view = load_view()
-    view["appointments"].insert(0, EARLIER_VISIT)
-    assert with_since_last(view)["since_last"]["folders"] == ["2025-03-03"]
+    script = fixture_script()
+    view = script.view_for(dt.date(2025, 7, 4), appointments={"2025-02-01": script.EARLIER})
+    assert view["since_last"]["folders"] == ["2025-03-03"]
     pages = pages_text(render(view, tmp_path))
     assert "1 session since the last appointment on 1 Feb 2025" in pages[0]
     assert "highlighted: since the last appointment on 1 Feb 2025" in " ".join(pages[1:])
-    assert "Is this response enough?" in pages[-1]
+    assert "Is this response enough?" in pages[0]
 
 
 def test_no_highlight_for_a_first_appointment(rendered):
@@ -246,12 +236,10 @@ def test_no_highlight_for_a_first_appointment(rendered):
 
 
 def test_no_highlight_without_an_appointment(tmp_path):
-    view = load_view()
-    view["appointment"] = None
-    view["appointments"].insert(0, EARLIER_VISIT)
-    assert with_since_last(view)["since_last"] is None
+    view = fixture_script().view_for(None, appointments={"2025-07-04": None, "2025-02-01": "Earlier?\n"})
+    assert view["since_last"] is None and view["appointment"] is None
     text = " ".join(pages_text(render(view, tmp_path)))
-    assert "since the last appointment" not in text and "Questions for the appointment" not in text
+    assert "since the last appointment" not in text and "Questions for" not in text
 
 
 def test_lab_columns_have_readable_labels_and_units():

@@ -71,7 +71,7 @@ SESSION_CASES = [  # (pydantic error kind, session.yaml text, message, fix)
      "write side_effects: none, or a list such as - {name: conjunctivitis, severity: mild}"),
     ("union_tag_invalid", "salt: [60, 30]",
      "salt: expected a number (the total) or its parts as keys, got a list of 2 items", None),
-    ("model_type", "labs: {ige: 250}", "labs.ige: expected keys (value, unit), got the number 250",
+    ("model_type", "labs: {ige: 250}", "labs.ige: expected keys (value, unit, range), got the number 250",
      "write it as ige: {value: ..}"),
     ("dict_type", "density: [120]", "density: expected named entries (name: value), got a list of 1 item",
      "write one 'name: value' per line under density:"),

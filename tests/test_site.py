@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +13,6 @@ import pytest
 
 from scalpsite.render import format, site
 from scalpsite.render.themes import builtin_themes
-from scalpsite.render.view import since_last_appointment
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_view.json"
 DEFAULT_THEME = builtin_themes() / "default"
@@ -198,11 +198,12 @@ def visible_text(page: Page) -> str:
     return " ".join(" ".join(page.text).split())
 
 
-def test_index_names_the_appointment_and_highlights_the_new_sessions(view, tmp_path):
-    view["appointments"].insert(0, {"date": "2025-02-01", "path": "appointments/2025-02-01.md",
-                                    "clinician": None, "purpose": None, "questions_html": ""})
-    view["appointment"] = view["appointments"][-1]
-    view["since_last"] = since_last_appointment(view["data"]["sessions"], view["appointment"], view["appointments"])
+def test_index_names_the_appointment_and_highlights_the_new_sessions(tmp_path):
+    """Issue 14 item 2: the appointment and its questions at the top of the index."""
+    from conftest import fixture_script
+
+    script = fixture_script()
+    view = script.view_for(dt.date(2025, 7, 4), appointments={"2025-02-01": script.EARLIER})
     out = tmp_path / "out"
     build(view, out)
     index = html_pages(out)["index.html"]
@@ -210,36 +211,20 @@ def test_index_names_the_appointment_and_highlights_the_new_sessions(view, tmp_p
     assert "Prepared for the appointment on 4 Jul 2025 with Dr. A. Example" in text
     assert "1 session since the last appointment on 1 Feb 2025" in text
     assert "Highlighted: since the last appointment on 1 Feb 2025" in text
+    assert text.index("Is this response enough?") < text.index("Treatment response summary")
     rows = [a.get("class", "") for a in index.all("tr")]
     assert sum("is-since" in c.split() for c in rows) == 1
 
 
-def test_index_without_an_appointment_has_no_banner_or_highlight(view, tmp_path):
+def test_index_without_an_appointment_has_no_banner_or_highlight(tmp_path):
+    from conftest import fixture_script
+
+    view = fixture_script().view_for(None, appointments={"2025-07-04": None})
     out = tmp_path / "out"
     build(view, out)
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Prepared for the appointment" not in html
     assert "is-since" not in html and "since the last appointment" not in html
-
-
-SESSIONS = [{"folder": f, "date": f[:10]} for f in
-            ("2025-01-06", "2025-02-01", "2025-02-03-extra", "2025-03-03", "2025-07-04", "2025-08-01")]
-
-
-@pytest.mark.parametrize("chosen, earlier, expected", [
-    (None, ["2025-02-01"], None),                                    # no --for: nothing marked
-    ("2025-07-04", [], None),                                        # first appointment: nothing marked
-    ("2025-07-04", ["2025-02-01"],                                   # the visit's own day was seen then
-     ("2025-02-01", ["2025-02-03-extra", "2025-03-03", "2025-07-04"])),
-    ("2025-07-04", ["2025-01-01", "2025-03-03", "2025-09-01"],       # the latest one before is used
-     ("2025-03-03", ["2025-07-04"])),
-    ("2025-03-01", ["2025-02-01"], ("2025-02-01", ["2025-02-03-extra"])),
-])
-def test_since_last_appointment(chosen, earlier, expected):
-    appointments = [{"date": d, "clinician": None} for d in sorted([*earlier, *([chosen] if chosen else [])])]
-    appointment = next((a for a in appointments if a["date"] == chosen), None)
-    since = since_last_appointment(SESSIONS, appointment, appointments)
-    assert (since and (since["date"], since["folders"])) == expected
 
 
 def test_index_lists_medication_changes(view, tmp_path):

@@ -88,9 +88,7 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     """
     started = time.monotonic()
     root = Path(root)
-    journal = load(root)
-    require_config(journal)
-    _check_for_date(journal, for_date)
+    journal = as_of_appointment(load(root), for_date, until)
     if password is not None:
         require_strong(password, password_hints(journal))
     out = check_out(out or root / "_site", root)
@@ -114,9 +112,7 @@ def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = No
            progress: images.Progress | None = None, on_wait: Notify | None = None) -> bundles.BundleFile:
     """The site in one self-contained HTML file (encrypted with a password), refused over max_mb."""
     root = Path(root)
-    journal = load(root)
-    require_config(journal)
-    _check_for_date(journal, for_date)
+    journal = as_of_appointment(load(root), for_date)
     if password is not None:
         require_strong(password, password_hints(journal))
     target = bundles.check_path(target or root / bundles.DEFAULT_NAME, root)
@@ -135,7 +131,8 @@ def _analyse(journal: Journal, cache: Path, progress: images.Progress | None, fo
     """Photos processed, every finding, and the analysis as data: what every output renders."""
     photos = images.process(journal.root, _photo_paths(journal), folder(cache, "renditions"), progress)
     findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
-    analysis = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
+    analysis = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until,
+                       for_date=for_date)
     return photos, findings, analysis.model_dump(mode="json")
 
 
@@ -145,11 +142,21 @@ def password_hints(journal: Journal) -> list[str]:
     return [config.title, config.patient.name or "", *(t.drug for t in config.treatments), "scalpsite"]
 
 
-def _check_for_date(journal: Journal, for_date: dt.date | None) -> None:
-    """A dossier for an appointment before the first session has nothing to show: a usage error."""
-    if for_date is not None and journal.sessions and for_date < journal.sessions[0].date:
+def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date | None = None) -> Journal:
+    """The journal a dossier for `for_date` may use: nothing recorded after that date (--for implies --until).
+
+    A date before the first session, or an --until after --for, is a usage error.
+    """
+    require_config(journal)
+    if for_date is None:
+        return journal
+    if journal.sessions and for_date < journal.sessions[0].date:
         raise OptionError(f"--for {for_date} is before the first session ({journal.sessions[0].date}); "
                           "give the date of an appointment on or after it")
+    if until is not None and until > for_date:
+        raise OptionError(f"--until {until} is after --for {for_date}; a dossier for {for_date} "
+                          "knows nothing recorded after it (leave out --until, or make it earlier)")
+    return journal.until(for_date)
 
 
 @contextlib.contextmanager
@@ -217,7 +224,7 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, placer: Pl
                                         "phases", "salt_lines")}
     charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
                     lambda: _render_charts(data, staging), put)
-    view = make_view(journal, data, photos, charts, for_date)
+    view = make_view(journal, data, photos, charts)
     renditions = cache / "renditions"
     _place_photos(view, renditions, staging, ("web", "thumb"), put)
     dirs = theme_dirs(journal.root, journal.config.theme)

@@ -6,13 +6,16 @@ import datetime as dt
 
 from scalpsite import __version__
 from scalpsite.analysis import scores
+from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.definitions import definitions
-from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE, lab_label, number_text, unit_text, week_label
-from scalpsite.analysis.response import milestone_list, milestones, response_status
+from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE, lab_label, unit_text, week_label
+from scalpsite.analysis.labs import lab_result, th2_markers
+from scalpsite.analysis.response import TRAJECTORY_KEYS, milestone_list, milestones, response_status, trajectory
 from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
 from scalpsite.analysis.summary import DENSITY_NOTE, SCALES, summary
+from scalpsite.analysis.visits import chosen_appointment, last_visit, previous_appointment
 from scalpsite.findings import Finding
 from scalpsite.journal.load import Journal, SessionRecord
 from scalpsite.journal.models import Config, Session, Treatment
@@ -85,16 +88,13 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None) -
         "side_effects": _side_effects(s),
         "side_effects_recorded": s.side_effects is not None,
         "medications": list(s.medications),
-        "labs": {k: _lab(v) for k, v in sorted(s.labs.items())},
+        "labs": {k: lab_result(k, v, rec.raw, config.labs) for k, v in sorted(s.labs.items())},
+        "assessed_by": s.assessed_by or "self",
         "lighting": s.lighting, "notes": rec.notes,
         "photos": dict(sorted(rec.photos.items(), key=lambda kv: _angle_order(kv[0], config))),
         "closeups": list(rec.closeups),
         "valid": rec.session is not None,
     }
-
-
-def _lab(lab) -> dict:
-    return {"value": lab.value, "text": number_text(lab.value), "unit": lab.unit, "unit_label": unit_text(lab.unit)}
 
 
 def _angle_order(angle: str, config: Config):
@@ -209,8 +209,12 @@ SALT_LINES = [{"value": 20, "label": "SALT 20: trial success threshold"}, {"valu
 
 
 def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | None = None,
-            since: dt.date | None = None, until: dt.date | None = None) -> Analysis:
-    """The whole analysis, typed (DESIGN.md, machine-readable outputs); data.json is its dump."""
+            since: dt.date | None = None, until: dt.date | None = None,
+            for_date: dt.date | None = None) -> Analysis:
+    """The whole analysis, typed (DESIGN.md, machine-readable outputs); data.json is its dump.
+
+    `for_date`: the appointment the dossier is for (else the next one after the last session).
+    """
     config = journal.config
     assert config is not None, "analyze needs a valid scalpsite.yaml (pipeline.require_config)"
     primary = primary_treatment(config)
@@ -225,6 +229,9 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
     as_of = as_of or last or (start or dt.date(1970, 1, 1))
     conditions = [c.value for c in config.conditions]
     marks = milestones(sessions)
+    visit = chosen_appointment(journal.appointments, for_date, last)
+    previous = previous_appointment(visit, journal.appointments)
+    seen = last_visit(sessions, previous)
     return Analysis.model_validate({
         "scalpsite_version": __version__,
         "title": config.title, "generated_for": as_of.isoformat(),
@@ -240,9 +247,10 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
         "treatments": _treatments(config, primary),
         "sessions": sessions,
         "milestones": marks, "milestone_list": milestone_list(marks, conditions),
-        "response": response_status(sessions, marks),
+        "response": response_status(sessions),
+        "trajectories": [trajectory(sessions, key) for key in TRAJECTORY_KEYS],
         "schedule": _schedule(primary, sessions, as_of),
-        "summary": summary(sessions, list(config.density.zones)),
+        "summary": summary(sessions, list(config.density.zones), seen["session_date"] if seen else None),
         "side_effect_log": side_effect_log(sessions),
         "findings": [f.as_dict() for f in findings],
         "finding_counts": finding_counts(findings),
@@ -251,4 +259,8 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
         "phases": phase_spans(start),
         "salt_lines": SALT_LINES, "measure_scales": SCALES, "density_note": DENSITY_NOTE,
         "definitions": definitions(conditions),
+        "appointment": visit, "previous_appointment": previous, "last_visit": seen,
+        "th2_markers": th2_markers(sessions),
+        "completeness": completeness(sessions, findings, conditions),
+        "assessment_note": ASSESSMENT_NOTE,
     })

@@ -52,6 +52,14 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "meaningful. Unanswered questions are handled as for POEM (one counts 0, two or more: no score).",
          "Finlay & Khan, Clin Exp Dermatol 1994;19:210–6; bands: Hongbo et al., J Invest Dermatol "
          "2005;125:659–64"),
+        ("", "Self-assessed", "Every score in this dossier is the patient's own assessment, entered in the "
+         "journal, except in sessions marked 'clinician' (measured in clinic). Self-assessed SALT and EASI "
+         "are estimates by the patient, not by a trained rater.", None),
+        (AA, "Response", f"SALT30 and SALT ≤ 20 are followed over time: first met at the first session "
+         f"that meets them; kept once met at two consecutive sessions at least 4 weeks apart and at every "
+         f"session since; lost on the second of two consecutive sessions that fail them after they were "
+         f"kept. One session never makes a response kept.", "the rule of the ritlecitinib post hoc "
+         "trajectory analysis as CLINICAL.md states it"),
         ("", "Phases", "Time on treatment from the start of the tracked treatment: observation (0–3 months), "
          "response window (3–6), continued assessment (6–12), maintenance (beyond 12); the tracking "
          "schedule widens from every 4 weeks to every 8–12 weeks accordingly.",

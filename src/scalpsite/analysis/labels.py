@@ -7,6 +7,7 @@ import re
 LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH"}
 POWER = re.compile(r"\^(-?\d+)")
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SALT_REGION_OF_ANGLE = {"overhead": "top", "back": "back", "left": "left", "right": "right"}  # CLINICAL.md
 
 
@@ -40,3 +41,15 @@ def number_text(value: float | int) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value) if isinstance(value, float) else str(value)
+
+
+def day_text(value) -> str:
+    """An ISO date as '6 Jan 2025' (locale-free, so the output is reproducible); '—' when missing."""
+    if not value:
+        return "—"
+    text = str(value)
+    try:
+        year, month, day = (int(p) for p in text[:10].split("-"))
+        return f"{day} {MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return text

@@ -33,6 +33,18 @@ class LabValue(Out):
     text: str = Field(description="the value as the patient entered it (its precision kept)")
     unit: str | None = Field(description="the unit as entered")
     unit_label: str | None = Field(description="the unit for display (powers as superscripts)")
+    range: list[float] | None = Field(description="reference range [low, high], when known")
+    range_text: str | None = Field(description="the range for display")
+    range_source: str | None = Field(description="report, journal, or the adult default it is")
+    flag: str | None = Field(description="high or low against the range; null inside it or without one")
+
+
+class LabMarker(LabValue):
+    """The latest result of a Th2 marker (IgE, eosinophils) for page 1."""
+
+    name: str
+    label: str
+    date: Day
 
 
 class Session(Out):
@@ -64,6 +76,7 @@ class Session(Out):
     side_effects_recorded: bool = Field(description="false when the session did not record side effects")
     medications: list[str]
     labs: dict[str, LabValue]
+    assessed_by: str = Field(description="self (the patient) or clinician: who assessed the scores")
     lighting: str | None
     notes: str = Field(description="the session's notes (Markdown), empty when none")
     photos: dict[str, str] = Field(description="angle: journal-relative path of the original photo")
@@ -102,15 +115,17 @@ class Target(Out):
 
 
 class Measure(Out):
-    """Baseline and latest recorded value of one measure, with the change between them."""
+    """Baseline, last visit and latest recorded value of one measure, with the changes."""
 
     key: str
     label: str
     scale: str = Field(description="range or unit, e.g. '0–72'")
     baseline: float | None
+    at_last_visit: float | None = Field(description="the value the physician saw at the previous appointment")
     latest: float | None
     latest_date: Day | None
-    change: float | None
+    change: float | None = Field(description="latest - baseline")
+    change_since_last_visit: float | None = Field(description="latest - value at the last visit")
     improvement_pct: float | None
     band: str | None = None
     target: Target | None = None
@@ -126,9 +141,25 @@ class DensityRow(Out):
     zone: str
     label: str
     baseline: float | None
+    at_last_visit: float | None
     latest: float | None
     latest_date: Day | None
-    change_pct: float | None
+    change_pct: float | None = Field(description="latest against baseline, %")
+    change_since_last_visit_pct: float | None
+
+
+class RegionRow(Out):
+    """SALT loss of one region: baseline, last visit, latest and the change (points, relative)."""
+
+    region: str
+    label: str
+    weight: float
+    baseline: float | None
+    at_last_visit: float | None
+    latest: float | None
+    latest_date: Day | None
+    change: float | None
+    improvement_pct: float | None
 
 
 class Summary(Out):
@@ -145,6 +176,7 @@ class Summary(Out):
     phase: str | None
     phase_label: str | None
     salt: SaltSummary | None
+    salt_regions: list[RegionRow] = Field(description="per SALT region, from sessions that gave regions")
     density: list[DensityRow]
     vellus: Measure | None
     ad_measures: list[Measure] = Field(description="itch, EASI, POEM, DLQI: the rows of the AD table")
@@ -163,6 +195,19 @@ class Response(Out):
     label: str
     since: Day | None
     lost_on: Day | None
+
+
+class Trajectory(Out):
+    """The course of a response by the CLINICAL.md rule (first met, kept, lost)."""
+
+    key: str
+    label: str
+    status: str = Field(description="not_met, first_met, kept, at_risk (kept, not met at the latest session) or lost")
+    first_met: Day | None
+    kept_since: Day | None = Field(description="first of the sessions from which it was kept")
+    lost_on: Day | None = Field(description="the second of two consecutive failing sessions after it was kept")
+    latest_met: bool | None
+    status_label: str
 
 
 class Schedule(Out):
@@ -234,6 +279,46 @@ class Definition(Out):
     source: str | None = None
 
 
+class Visit(Out):
+    """An appointment as the dossier names it."""
+
+    date: Day
+    path: str | None = Field(description="its file in appointments/, if any")
+    clinician: str | None
+    purpose: str | None
+    chosen_by: str | None = Field(None, description="'for' (--for) or 'next' (the next after the last session)")
+
+
+class LastVisit(Out):
+    """What the physician saw at the previous appointment, and what is new since."""
+
+    date: Day = Field(description="the previous appointment")
+    folder: str | None = Field(description="the last session on or before it")
+    session_date: Day | None
+    sessions_since: list[str] = Field(description="folders of the sessions after it")
+
+
+class Recorded(Out):
+    key: str
+    label: str
+    sessions: int = Field(description="sessions that recorded it")
+
+
+class FindingKind(Out):
+    code: str
+    level: str
+    count: int
+    example: str = Field(description="the message of the first such finding")
+
+
+class Completeness(Out):
+    """How complete the record is: what the dossier prints instead of every finding."""
+
+    sessions: int
+    recorded: list[Recorded]
+    findings: list[FindingKind]
+
+
 class Analysis(Out):
     """data.json: the whole analysis of a journal."""
 
@@ -253,6 +338,7 @@ class Analysis(Out):
     milestones: dict[str, Day | None] = Field(description="key: date first met, or null")
     milestone_list: list[Milestone] = Field(description="the milestones that apply to the conditions tracked")
     response: Response
+    trajectories: list[Trajectory] = Field(description="SALT30 and SALT ≤ 20: first met, kept, lost")
     schedule: Schedule
     summary: Summary
     side_effect_log: list[SideEffectRow]
@@ -265,3 +351,9 @@ class Analysis(Out):
     measure_scales: dict[str, str] = Field(description="the range of each score, for labels")
     density_note: str = Field(description="how to read density changes (CLINICAL.md)")
     definitions: list[Definition]
+    appointment: Visit | None = Field(description="the appointment the dossier prepares for")
+    previous_appointment: Visit | None
+    last_visit: LastVisit | None
+    th2_markers: list[LabMarker] = Field(description="latest IgE and eosinophils, for page 1")
+    completeness: Completeness
+    assessment_note: str = Field(description="who assessed the scores, said once on page 1")

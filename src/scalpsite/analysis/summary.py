@@ -52,23 +52,50 @@ AD_MEASURES = [
 ]
 
 
-def measure(sessions: list[dict], key: str, label: str = "", scale: str = "") -> dict:
-    """Baseline and latest recorded value of one measure, with the change between them."""
+def _at(sessions: list[dict], value, until: str | None):
+    """The last recorded value on or before the session date `until` (the last visit), or None."""
+    if until is None:
+        return None
+    seen = [value(s) for s in sessions if s["date"] <= until and value(s) is not None]
+    return seen[-1] if seen else None
+
+
+def measure(sessions: list[dict], key: str, label: str = "", scale: str = "", visit: str | None = None) -> dict:
+    """Baseline, last visit and latest recorded value of one measure, with the changes."""
     base = next((s for s in sessions if s["baseline"]), None)
     recorded = [s for s in sessions if s[key] is not None]
     latest = recorded[-1] if recorded else None
     b = base[key] if base else None
     v = latest[key] if latest else None
-    return {"key": key, "label": label or readable(key), "scale": scale, "baseline": b, "latest": v,
-            "latest_date": latest["date"] if latest else None,
-            "change": scores.change(b, v), "improvement_pct": scores.improvement_pct(b, v)}
+    seen = _at(sessions, lambda s: s[key], visit)
+    return {"key": key, "label": label or readable(key), "scale": scale, "baseline": b, "at_last_visit": seen,
+            "latest": v, "latest_date": latest["date"] if latest else None,
+            "change": scores.change(b, v), "change_since_last_visit": scores.change(seen, v),
+            "improvement_pct": scores.improvement_pct(b, v)}
 
 
-def ad_measures(sessions: list[dict]) -> list[dict]:
+def region_rows(sessions: list[dict], visit: str | None) -> list[dict]:
+    """Per SALT region: loss at baseline, at the last visit and latest, from sessions that gave regions."""
+    base = next((s for s in sessions if s["baseline"]), None)
+    given = [s for s in sessions if s["salt_regions"]]
+    if not given:
+        return []
+    rows = []
+    for region, weight in scores.SALT_WEIGHTS.items():
+        b = base["salt_regions"][region] if base and base["salt_regions"] else None
+        v = given[-1]["salt_regions"][region]
+        rows.append({"region": region, "label": readable(region), "weight": weight, "baseline": b,
+                     "at_last_visit": _at(sessions, lambda s, r=region: (s["salt_regions"] or {}).get(r), visit),
+                     "latest": v, "latest_date": given[-1]["date"], "change": scores.change(b, v),
+                     "improvement_pct": scores.improvement_pct(b, v)})
+    return rows
+
+
+def ad_measures(sessions: list[dict], visit: str | None = None) -> list[dict]:
     """The AD rows, each with its band and its meaningful-change target against the baseline."""
     rows = []
     for key, label, band, rule in AD_MEASURES:
-        row = measure(sessions, key, label, SCALES[key])
+        row = measure(sessions, key, label, SCALES[key], visit)
         row["band"] = band(row["latest"]) if band else None
         row["target"] = {"label": rule.label(), "value": rule.value(row["baseline"]),
                          "met": rule.met(row["baseline"], row["latest"])}
@@ -76,16 +103,16 @@ def ad_measures(sessions: list[dict]) -> list[dict]:
     return rows
 
 
-def salt_summary(sessions: list[dict]) -> dict:
+def salt_summary(sessions: list[dict], visit: str | None = None) -> dict:
     """SALT baseline against latest, with the S-class and AA-IGA of the latest value."""
-    salt = measure(sessions, "salt", "SALT", SCALES["salt"])
+    salt = measure(sessions, "salt", "SALT", SCALES["salt"], visit)
     grade = scores.aa_iga(salt["latest"])
     return salt | {"salt_class": scores.salt_class(salt["latest"]), "aa_iga": grade,
                    "aa_iga_label": scores.AA_IGA_LABELS.get(grade)}
 
 
-def density_rows(sessions: list[dict], zones: list[str]) -> list[dict]:
-    """Per zone with a reading: baseline, latest and the change in percent."""
+def density_rows(sessions: list[dict], zones: list[str], visit: str | None = None) -> list[dict]:
+    """Per zone with a reading: baseline, last visit, latest and the changes in percent."""
     rows = []
     base = next((s for s in sessions if s["baseline"]), {"density": {}})
     for zone in zones:
@@ -93,8 +120,10 @@ def density_rows(sessions: list[dict], zones: list[str]) -> list[dict]:
         if not recorded:
             continue
         b, v = base["density"].get(zone), recorded[-1]["density"][zone]
-        rows.append({"zone": zone, "label": readable(zone), "baseline": b, "latest": v,
-                     "latest_date": recorded[-1]["date"], "change_pct": scores.change_pct(b, v)})
+        seen = _at(sessions, lambda s, z=zone: s["density"].get(z), visit)
+        rows.append({"zone": zone, "label": readable(zone), "baseline": b, "at_last_visit": seen, "latest": v,
+                     "latest_date": recorded[-1]["date"], "change_pct": scores.change_pct(b, v),
+                     "change_since_last_visit_pct": scores.change_pct(seen, v)})
     return rows
 
 
@@ -109,8 +138,11 @@ def no_response_note(sessions: list[dict]) -> str | None:
             "no regrowth by 6 to 9 months.")
 
 
-def summary(sessions: list[dict], zones: list[str]) -> dict:
-    """Baseline vs latest for every measure, the time on treatment, and the phase."""
+def summary(sessions: list[dict], zones: list[str], visit: str | None = None) -> dict:
+    """Baseline vs latest (and the last visit) for every measure, the time on treatment, the phase.
+
+    `visit`: the date of the session the physician saw at the previous appointment.
+    """
     base = next((s for s in sessions if s["baseline"]), None)
     last = sessions[-1] if sessions else None
     days = last["days_on_treatment"] if last else None
@@ -122,9 +154,10 @@ def summary(sessions: list[dict], zones: list[str]) -> dict:
         "months_on_treatment": None if days is None else round(scores.months(days), 1),
         "phase": last["phase"] if last else None,
         "phase_label": scores.PHASE_LABELS.get(last["phase"]) if last else None,
-        "salt": salt_summary(sessions) if sessions else None,
-        "density": density_rows(sessions, zones),
-        "vellus": measure(sessions, "vellus_pct", "Vellus share", "%") if sessions else None,
-        "ad_measures": ad_measures(sessions) if sessions else [],
+        "salt": salt_summary(sessions, visit) if sessions else None,
+        "salt_regions": region_rows(sessions, visit),
+        "density": density_rows(sessions, zones, visit),
+        "vellus": measure(sessions, "vellus_pct", "Vellus share", "%", visit) if sessions else None,
+        "ad_measures": ad_measures(sessions, visit) if sessions else [],
         "no_response_note": no_response_note(sessions),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
@@ -38,6 +38,7 @@ class SessionRecord:
     closeups: list[str] = field(default_factory=list)
     notes: str = ""
     lines: dict = field(default_factory=dict)
+    raw: dict = field(default_factory=dict)  # key path -> a number as written in session.yaml
     has_yaml: bool = True
     notes_file: bool = False  # whether the notes come (also) from notes.md
 
@@ -69,6 +70,17 @@ class Journal:
     appointments: list[Appointment] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     config_lines: dict = field(default_factory=dict)
+
+    def until(self, day: dt.date) -> Journal:
+        """The journal as it stood on `day`: later sessions and appointments, and their findings, left out.
+
+        A dossier for an appointment knows nothing recorded after it.
+        """
+        later = {f"sessions/{r.folder}" for r in self.sessions if r.date > day}
+        later |= {a.path for a in self.appointments if a.date > day}
+        kept = [f for f in self.findings if not any(f.path == p or f.path.startswith(p + "/") for p in later)]
+        return replace(self, sessions=[r for r in self.sessions if r.date <= day],
+                       appointments=[a for a in self.appointments if a.date <= day], findings=kept)
 
 
 def load(root: Path) -> Journal:
@@ -180,7 +192,7 @@ def _load_session(root: Path, folder: Path, angles: list[str], findings: list[Fi
     if record.has_yaml:
         doc = _read_doc(yaml_file, record.yaml_path, findings, root)
         if doc is not None:
-            record.lines = doc.lines
+            record.lines, record.raw = doc.lines, doc.raw
             record.session, problems = validate(Session, doc, record.yaml_path)
             findings.extend(problems)
     else:

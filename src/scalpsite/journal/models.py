@@ -10,7 +10,7 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 from pydantic import Strict as NoCoercion
 
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
@@ -114,6 +114,23 @@ class DensityConfig(Strict):
                              examples=[["frontal", "crown"]])
 
 
+def _ordered(pair: list[float] | None) -> list[float] | None:
+    if pair is not None and pair[0] > pair[1]:
+        raise ValueError("the low end of a range comes first: [low, high]")
+    return pair
+
+
+LabRange = Annotated[list[LabNumber], Field(min_length=2, max_length=2), AfterValidator(_ordered)]
+
+
+class LabReference(Strict):
+    """A laboratory's reference range for one test, used when a session's result has none."""
+
+    unit: str | None = Field(None, description="The unit the range is in; results in another unit "
+                             "get no flag.", examples=["IU/mL"])
+    range: LabRange = Field(description="Reference range, [low, high].", examples=[[0, 100]])
+
+
 class Config(Strict):
     """scalpsite.yaml"""
 
@@ -133,6 +150,9 @@ class Config(Strict):
     theme: str = Field("default", pattern=r"^[A-Za-z0-9_-]+$", description="Theme folder under "
                        "themes/ in the journal; what it lacks comes from the default theme.",
                        examples=["default"])
+    labs: dict[str, LabReference] = Field(default_factory=dict, description="Reference ranges of your "
+                                          "laboratory by test name, for results that do not carry their own.",
+                                          examples=[{"ige": {"unit": "IU/mL", "range": [0, 100]}}])
 
 
 # ---------- session (session.yaml) ----------
@@ -220,6 +240,8 @@ class Lab(Strict):
 
     value: LabNumber = Field(description="The result, as on the laboratory report.", examples=[420])
     unit: str | None = Field(None, description="Its unit, as on the report.", examples=["IU/mL"])
+    range: LabRange | None = Field(None, description="The report's reference range, [low, high]; it is "
+                                   "used for the high/low flag instead of any default.", examples=[[0, 100]])
 
 
 class Session(Strict):
@@ -251,6 +273,9 @@ class Session(Strict):
                                    "words.", examples=[["dupilumab 300 mg q2w", "tacrolimus ointment"]])
     labs: dict[str, Lab] = Field(default_factory=dict, description="Laboratory results by name.",
                                  examples=[{"ige": {"value": 420, "unit": "IU/mL"}}])
+    assessed_by: Literal["self", "clinician"] | None = Field(
+        None, description="Who assessed SALT, EASI and the other scores of this session: self (the "
+        "default) or clinician, for values measured in clinic.", examples=["clinician"])
     lighting: str | None = Field(None, description="The light the photos were taken in, so "
                                  "sessions can be compared.", examples=["window daylight, 10:00"])
     photos: dict[str, str] = Field(default_factory=dict, description="Angle: file name, for a "

@@ -73,6 +73,7 @@ class YamlDoc:
     data: object
     lines: dict[tuple, int] = field(default_factory=dict)
     columns: dict[tuple, int] = field(default_factory=dict)
+    raw: dict[tuple, str] = field(default_factory=dict)  # numbers as written: "0.460" stays "0.460"
 
     def line_of(self, loc: tuple) -> int | None:
         """The line of the deepest existing key along `loc`."""
@@ -130,7 +131,7 @@ def parse_yaml(text: str, shown: str) -> YamlDoc:
     if node is None:
         doc.data = {}
         return doc
-    builder = _Builder(loader, shown, doc.lines, doc.columns)
+    builder = _Builder(loader, shown, doc.lines, doc.columns, doc.raw)
     doc.data = builder.build(node, (), 1)
     return doc
 
@@ -215,8 +216,8 @@ def _compose_or_explain(text: str, shown: str) -> tuple:
 class _Builder:
     """Turns a composed node tree into Python values, recording key lines."""
 
-    def __init__(self, loader: yaml.SafeLoader, shown: str, lines: dict, columns: dict):
-        self.loader, self.shown, self.lines, self.columns = loader, shown, lines, columns
+    def __init__(self, loader: yaml.SafeLoader, shown: str, lines: dict, columns: dict, raw: dict):
+        self.loader, self.shown, self.lines, self.columns, self.raw = loader, shown, lines, columns, raw
         self.count = 0
         self.anchors: set[int] = set()
 
@@ -244,6 +245,8 @@ class _Builder:
                                self.shown, node.start_mark.line + 1, "remove the tag") from exc
         if isinstance(value, str):
             check_text(value, self.shown, node.start_mark.line + 1)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            self.raw[path] = node.value
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:

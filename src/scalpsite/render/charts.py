@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
-from scalpsite.render.format import MONTHS  # the site's locale-free month names: charts and pages agree
+from scalpsite.analysis.labels import MONTHS  # the locale-free month names of every page
 
 INK, MUTED, ACCENT, GOOD = "#1f2933", "#7b8794", "#2563a6", "#276749"
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]

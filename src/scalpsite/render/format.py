@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from scalpsite.analysis.labels import day_text
+
 DASH = "—"
 MINUS = "\u2212"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def fmt_num(value, digits: int = 1) -> str:
@@ -34,15 +35,8 @@ def fmt_signed(value, digits: int = 1) -> str:
 
 
 def fmt_date(value) -> str:
-    """An ISO date as '6 Jan 2025' (locale-free, so the output is reproducible)."""
-    if not value:
-        return DASH
-    text = str(value)
-    try:
-        year, month, day = (int(p) for p in text[:10].split("-"))
-        return f"{day} {MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
-        return text
+    """An ISO date as '6 Jan 2025': the analysis's one date format, so pages and labels agree."""
+    return day_text(value)
 
 
 def fmt_label(value) -> str:

@@ -18,14 +18,14 @@ from scalpsite.render.notes import to_html, tree_of
 TIMELINE_LIMIT = 24
 
 
-def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
-              for_date: dt.date | None) -> dict:
+def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict) -> dict:
     """Everything the templates need: the analysis plus rendition paths and rendered notes."""
     notes_html = {s["folder"]: to_html(s["notes"]) for s in data["sessions"]}
     appointments = [_appointment(a) for a in journal.appointments]
-    chosen = next((a for a in appointments if for_date and a["date"] == for_date.isoformat()), None)
-    since_last = since_last_appointment(data["sessions"], chosen, appointments)
-    compared = comparison(data, chosen, appointments)
+    chosen = _chosen(data["appointment"], appointments)
+    seen = data["last_visit"]
+    since_last = {"date": seen["date"], "folders": seen["sessions_since"]} if seen else None
+    compared = comparison(data)
     must = [c["folder"] for c in compared] + list((since_last or {}).get("folders") or [])
     view_photos = _renditions(data, photos)
     return {
@@ -72,8 +72,25 @@ def _renditions(data: dict, photos: PhotoResult) -> dict:
 
 def _appointment(a) -> dict:
     html = to_html(a.body)
+    tree = tree_of(html)
     return {"date": a.date.isoformat(), "path": a.path, "clinician": a.meta.clinician,
-            "purpose": a.meta.purpose, "questions_html": html, "questions_tree": tree_of(html)}
+            "purpose": a.meta.purpose, "questions_html": html, "questions_tree": tree,
+            "question_count": question_count(tree)}
+
+
+def _chosen(visit: dict | None, appointments: list[dict]) -> dict | None:
+    """The appointment the analysis chose, with its questions when it has a file."""
+    if visit is None:
+        return None
+    found = next((a for a in appointments if a["path"] == visit["path"]), None)
+    return visit | {k: found[k] if found else v for k, v in
+                    (("questions_html", ""), ("questions_tree", []), ("question_count", 0))}
+
+
+def question_count(tree: list[dict]) -> int:
+    """How many questions the notes hold: the items of its lists, else its paragraphs."""
+    items = [c for n in tree if n["tag"] in ("ol", "ul") for c in n["children"] if c["tag"] == "li"]
+    return len(items) or sum(n["tag"] == "p" for n in tree)
 
 
 def angle_views(data: dict, photos: dict) -> dict[str, dict]:
@@ -90,37 +107,16 @@ def angle_views(data: dict, photos: dict) -> dict[str, dict]:
     return result
 
 
-def previous_appointment(appointment: dict | None, appointments: list[dict]) -> dict | None:
-    """The latest appointment strictly before `appointment`, or None."""
-    if not appointment:
-        return None
-    earlier = [a for a in appointments if a["date"] < appointment["date"]]
-    return max(earlier, key=lambda a: a["date"]) if earlier else None
-
-
-def since_last_appointment(sessions: list[dict], chosen: dict | None, appointments: list[dict]) -> dict | None:
-    """With an appointment chosen: when the physician last saw the records, and the sessions since.
-
-    Sessions after the previous appointment (one on its day was seen then) up to the chosen
-    appointment's date; None without a chosen or a previous appointment.
-    """
-    previous = previous_appointment(chosen, appointments)
-    if previous is None or chosen is None:
-        return None
-    folders = [s["folder"] for s in sessions if previous["date"] < s["date"] <= chosen["date"]]
-    return {"date": previous["date"], "folders": folders}
-
-
-def comparison(data: dict, appointment: dict | None, appointments: list[dict]) -> list[dict]:
-    """Baseline, a middle session and latest, as {folder, role}, in date order without repeats."""
+def comparison(data: dict) -> list[dict]:
+    """Baseline, the session seen at the last visit (else the one midway), and latest, as {folder, role}."""
     summary = data["summary"]
     first, last = summary["baseline_folder"], summary["latest_folder"]
     sessions = data["sessions"]
     if not sessions or first is None or last is None:
         return []
     picks = [{"folder": first, "role": "Baseline"}]
-    seen = _seen_at_last_visit(sessions, first, last, appointment, appointments)
-    if seen:
+    seen = (data["last_visit"] or {}).get("folder")
+    if seen and seen not in (first, last):
         picks.append({"folder": seen, "role": "At last visit"})
     elif middle := _middle_in_time(sessions, first, last):
         picks.append({"folder": middle, "role": "Midway"})
@@ -132,15 +128,6 @@ def comparison(data: dict, appointment: dict | None, appointments: list[dict]) -
 def _between(sessions: list[dict], first: str, last: str) -> list[dict]:
     dates = {s["folder"]: s["date"] for s in sessions}
     return [s for s in sessions if dates[first] < s["date"] < dates[last]]
-
-
-def _seen_at_last_visit(sessions, first, last, appointment, appointments) -> str | None:
-    """The last session on or before the appointment preceding this one (what the physician saw)."""
-    previous = previous_appointment(appointment, appointments)
-    if previous is None:
-        return None
-    seen = [s for s in _between(sessions, first, last) if s["date"] <= previous["date"]]
-    return seen[-1]["folder"] if seen else None
 
 
 def _middle_in_time(sessions: list[dict], first: str, last: str) -> str | None:
