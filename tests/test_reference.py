@@ -95,7 +95,7 @@ def test_csv_says_not_recorded_apart_from_none(runner, tmp_path):
     assert (first["side_effects"], third["side_effects"]) == ("none", "")
     assert second["side_effects"] == "conjunctivitis (mild); headache"
     assert second["medications"] == "dupilumab 300 mg q2w; emollient"
-    assert second["labs"] == "ige=250.0 IU/mL"
+    assert second["labs"] == "ige=250 IU/mL [high]"
 
 
 def test_csv_header_matches_the_declared_table(runner, journal):

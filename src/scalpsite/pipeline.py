@@ -32,6 +32,7 @@ from scalpsite.output.memo import cached, code_digest, digest, place, tree_diges
 from scalpsite.output.passwords import require_strong
 from scalpsite.output.publish import check_out, publish
 from scalpsite.photos import images
+from scalpsite.render.fonts import font_findings, journal_texts
 from scalpsite.render.themes import theme_dirs
 from scalpsite.render.view import make_view
 
@@ -130,7 +131,8 @@ def _analyse(journal: Journal, cache: Path, progress: images.Progress | None, fo
              since: dt.date | None = None, until: dt.date | None = None):
     """Photos processed, every finding, and the analysis as data: what every output renders."""
     photos = images.process(journal.root, _photo_paths(journal), folder(cache, "renditions"), progress)
-    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
+    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions)
+                             + font_findings(journal_texts(journal)))
     analysis = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until,
                        for_date=for_date)
     return photos, findings, analysis.model_dump(mode="json")
@@ -175,7 +177,7 @@ def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = No
     if journal.config is not None:
         with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
             photos = images.inspect(root, _photo_paths(journal), folder(cache, "renditions"))
-        found += photos.findings + check_photos(journal, photos.renditions)
+        found += photos.findings + check_photos(journal, photos.renditions) + font_findings(journal_texts(journal))
     return sort_findings(found)
 
 

@@ -120,13 +120,13 @@ class Measure(Out):
     key: str
     label: str
     scale: str = Field(description="range or unit, e.g. '0–72'")
-    baseline: float | None
-    at_last_visit: float | None = Field(description="the value the physician saw at the previous appointment")
-    latest: float | None
+    baseline: int | float | None
+    at_last_visit: int | float | None = Field(description="the value the physician saw at the previous appointment")
+    latest: int | float | None
     latest_date: Day | None
-    change: float | None = Field(description="latest - baseline")
-    change_since_last_visit: float | None = Field(description="latest - value at the last visit")
-    improvement_pct: float | None
+    change: int | float | None = Field(description="latest - baseline")
+    change_since_last_visit: int | float | None = Field(description="latest - value at the last visit")
+    improvement_pct: int | float | None
     band: str | None = None
     target: Target | None = None
 
@@ -140,9 +140,9 @@ class SaltSummary(Measure):
 class DensityRow(Out):
     zone: str
     label: str
-    baseline: float | None
-    at_last_visit: float | None
-    latest: float | None
+    baseline: int | float | None
+    at_last_visit: int | float | None
+    latest: int | float | None
     latest_date: Day | None
     change_pct: float | None = Field(description="latest against baseline, %")
     change_since_last_visit_pct: float | None
@@ -154,9 +154,9 @@ class RegionRow(Out):
     region: str
     label: str
     weight: float
-    baseline: float | None
-    at_last_visit: float | None
-    latest: float | None
+    baseline: int | float | None
+    at_last_visit: int | float | None
+    latest: int | float | None
     latest_date: Day | None
     change: float | None
     improvement_pct: float | None

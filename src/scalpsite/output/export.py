@@ -42,8 +42,9 @@ def _side_effects(s: dict) -> str | None:
 
 
 def _labs(s: dict) -> str:
-    return "; ".join(f"{name}={lab['value']}" + (f" {lab['unit']}" if lab["unit"] else "")
-                     for name, lab in s.get("labs", {}).items())
+    """Each result as entered, with its unit and, when out of its range, the flag: 'ige=420 IU/mL [high]'."""
+    return "; ".join(f"{name}={lab['text']}" + (f" {lab['unit']}" if lab["unit"] else "")
+                     + (f" [{lab['flag']}]" if lab["flag"] else "") for name, lab in s.get("labs", {}).items())
 
 
 COLUMNS: list[Column] = [
@@ -79,7 +80,9 @@ COLUMNS: list[Column] = [
     Column("side_effects", "side effects as 'name (severity); ...', 'none', or empty when not recorded",
            _side_effects),
     Column("medications", "medications, separated by '; '", lambda s: "; ".join(s.get("medications", []))),
-    Column("labs", "laboratory results as 'name=value unit; ...'", _labs),
+    Column("labs", "laboratory results as entered, 'name=value unit [high|low]; ...' (the flag against "
+           "the report's, the journal's or the adult default range)", _labs),
+    Column("assessed_by", "who assessed the scores: self or clinician", key("assessed_by")),
     Column("valid", "false when the session.yaml has errors (its measures are then empty)", key("valid")),
 ]
 ZONE_COLUMNS: list[Column] = [  # once per density zone of scalpsite.yaml, <zone> replaced

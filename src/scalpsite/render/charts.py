@@ -18,6 +18,8 @@ from scalpsite.analysis.labels import MONTHS  # the locale-free month names of e
 INK, MUTED, ACCENT, GOOD = "#1f2933", "#7b8794", "#2563a6", "#276749"
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
 ZONE_COLOURS = ["#2563a6", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"]
+ZONE_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+ZONE_DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
 FONT = "DejaVu Sans"  # matplotlib's own font, also embedded in the PDF
 
 # Applied only while the charts are drawn; the fixed salt and no dates keep the SVG byte-identical.
@@ -129,6 +131,9 @@ def _phase_bands(ax, phases: list[dict], span: tuple[dt.date, dt.date]) -> None:
         if _text_width(phase["label"], 7) + 6 <= (b - a).days * per_day:
             ax.text(a + (b - a) / 2, 1.0, phase["label"], transform=ax.get_xaxis_transform(), ha="center",
                     va="bottom", fontsize=7, color=MUTED)
+        elif b == last:  # the current phase, too narrow yet for its label: name it at the right edge
+            ax.text(b, 1.0, phase["label"] + " →", transform=ax.get_xaxis_transform(), ha="right",
+                    va="bottom", fontsize=7, color=MUTED)
 
 
 def salt_chart(data: dict) -> Figure | None:
@@ -159,8 +164,9 @@ def density_chart(data: dict) -> Figure | None:
     fig, (ax,) = _figure((7.2, 2.8), MARGINS[:3] + (0.1 + 0.16 * rows,))
     _date_axis(ax, [d for x, _ in series for d in x], 9, MAX_LABELS)
     style = _line_style(max(len(x) for x, _ in series), 3, 1.4)
-    for i, (zone, (x, y)) in enumerate(zip(zones, series)):
-        ax.plot(x, y, color=ZONE_COLOURS[i % len(ZONE_COLOURS)], label=zone.replace("_", " "), **style)
+    for i, (zone, (x, y)) in enumerate(zip(zones, series)):  # colour, marker and dash: readable in grey too
+        ax.plot(x, y, color=ZONE_COLOURS[i % len(ZONE_COLOURS)], label=zone.replace("_", " "),
+                **(style | {"marker": ZONE_MARKERS[i % len(ZONE_MARKERS)], "ls": ZONE_DASHES[i % len(ZONE_DASHES)]}))
     ax.set_ylabel(f"density ({data['density_unit']})")
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=7, ncol=math.ceil(len(zones) / rows), frameon=False, loc="lower left",
@@ -168,7 +174,7 @@ def density_chart(data: dict) -> Figure | None:
     return fig
 
 
-AD_PANELS = [("itch", 10), ("easi", None), ("poem", 28)]  # key, fixed top of the y axis
+AD_PANELS = [("itch", 10), ("easi", None), ("poem", 28), ("dlqi", 30)]  # key, fixed top of the y axis
 
 
 def ad_chart(data: dict) -> Figure | None:
