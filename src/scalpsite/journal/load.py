@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, error, warning
+from scalpsite.journal.injections import InjectionLog, read_log
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.models import AppointmentMeta, Config, Session
 from scalpsite.journal.paths import (
@@ -69,6 +70,7 @@ class Journal:
     appointments: list[Appointment] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     config_lines: dict = field(default_factory=dict)
+    injections: InjectionLog | None = None  # injections.csv; None when the journal has none
 
 
 def load(root: Path) -> Journal:
@@ -83,6 +85,7 @@ def load(root: Path) -> Journal:
     angles = journal.config.photos.angles if journal.config else []
     journal.sessions = _load_sessions(root, angles, journal.findings)
     journal.appointments = _load_appointments(root, journal.findings)
+    journal.injections = read_log(root, journal.findings)
     if journal.config is not None:
         journal.findings += theme_links(root, journal.config.theme)
     return journal
