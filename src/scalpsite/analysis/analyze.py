@@ -6,6 +6,7 @@ import datetime as dt
 
 from scalpsite import __version__
 from scalpsite.analysis import scores
+from scalpsite.analysis.clinical import clinical_fields
 from scalpsite.analysis.definitions import definitions
 from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE, lab_label, number_text, unit_text, week_label
 from scalpsite.analysis.response import milestone_list, milestones, response_status
@@ -225,6 +226,7 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
     as_of = as_of or last or (start or dt.date(1970, 1, 1))
     conditions = [c.value for c in config.conditions]
     marks = milestones(sessions)
+    extra = clinical_fields(journal, sessions, primary, as_of, conditions)  # issue 15: its own fields
     return Analysis.model_validate({
         "scalpsite_version": __version__,
         "title": config.title, "generated_for": as_of.isoformat(),
@@ -239,7 +241,8 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
         "density_zones": list(config.density.zones),
         "treatments": _treatments(config, primary),
         "sessions": sessions,
-        "milestones": marks, "milestone_list": milestone_list(marks, conditions),
+        "milestones": marks | extra.pop("milestones"),
+        "milestone_list": milestone_list(marks, conditions) + extra.pop("milestone_list"),
         "response": response_status(sessions, marks),
         "schedule": _schedule(primary, sessions, as_of),
         "summary": summary(sessions, list(config.density.zones)),
@@ -251,4 +254,5 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
         "phases": phase_spans(start),
         "salt_lines": SALT_LINES,
         "definitions": definitions(conditions),
+        **extra,
     })
