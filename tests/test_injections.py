@@ -149,3 +149,109 @@ def test_the_log_reads_any_column_order_and_keeps_good_rows():
                     "arm_left,2025-01-24,x,dupilumab,\r\n", found)
     assert [(r.line, r.row.site, r.row.note) for r in log.rows] == [(2, "arm_left", "by my partner, at home")]
     assert [f.line for f in found] == [3]
+
+
+# ---------- `new --injection` and `check` (CliRunner) ----------
+
+import json  # noqa: E402
+
+from conftest import COMPLETE, write_journal  # noqa: E402
+
+from scalpsite.cli import SITES, main  # noqa: E402
+from scalpsite.journal.models import INJECTION_SITES  # noqa: E402
+
+HEADER = "date,drug,dose_mg,site,reaction,note\n"
+
+
+def test_the_cli_offers_the_sites_of_the_model():
+    """Item 1: `--site` choices are the sites injections.csv accepts."""
+    assert SITES == INJECTION_SITES
+
+
+def test_new_injection_creates_the_log_with_its_header(runner, tmp_path):
+    """Item 1: `new --injection --date D --site S` appends a row; the file is created with a header."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    result = runner.invoke(main, ["new", str(root), "--injection", "--date", "2025-01-10", "--site", "thigh_left"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Added to injections.csv: 2025-01-10, dupilumab 300 mg, thigh_left\n"
+    assert (root / "injections.csv").read_text() == HEADER + "2025-01-10,dupilumab,300,thigh_left,,\n"
+
+
+def test_new_injection_appends_and_never_rewrites(runner, tmp_path):
+    """Item 1: the rows there stay byte for byte (a last line without newline, another column order)."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    before = "site,date,drug,dose_mg,note\r\nthigh_left,2025-01-10,dupilumab,200,\"clinic, nurse\""
+    (root / "injections.csv").write_bytes(before.encode())
+    result = runner.invoke(main, ["new", str(root), "--injection", "--date", "2025-01-24"])
+    assert result.exit_code == 0, result.output
+    assert "site not noted" in result.output and "--site next time" in result.output
+    assert (root / "injections.csv").read_bytes() == before.encode() + b"\n,2025-01-24,dupilumab,200,\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--site", "arm_left"], "Error: --site and --dose go with --injection"),
+    (["--injection", "--suffix", "x"], "Error: --suffix names a session folder; it does not go with --injection"),
+    (["--injection", "--dose", "0"], "Error: Invalid value for '--dose': 0.0 is not in the range 0<x<=10000."),
+    (["--injection", "--site", "belly"], "Error: Invalid value for '--site': 'belly' is not one of"),
+])
+def test_new_injection_usage_errors(runner, tmp_path, args, message):
+    """Item 1: wrong combinations are usage errors (exit 2) that say what goes with what."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    result = runner.invoke(main, ["new", str(root), *args])
+    assert result.exit_code == 2 and message in result.output
+    assert not (root / "injections.csv").exists()
+
+
+def test_new_injection_refuses_a_log_with_a_bad_header(runner, tmp_path):
+    """Item 1: a header it cannot map is an error naming the fix; the file is left as it was."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    (root / "injections.csv").write_text("when,drug\n")
+    result = runner.invoke(main, ["new", str(root), "--injection"])
+    assert result.exit_code == 1
+    assert result.output == ("Error: injections.csv: unknown column 'when'; fix its first line (the column names: "
+                             "date,drug,dose_mg,site,reaction,note) and run the command again\n")
+    assert (root / "injections.csv").read_text() == "when,drug\n"
+
+
+def test_new_injection_needs_a_dose_for_a_drug_without_one(runner, tmp_path):
+    """Item 1: no dose logged and no usual dose known: ask for --dose."""
+    config = "treatments: [{drug: tralokinumab, start: 2025-01-10}]\n"
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, config=config)
+    result = runner.invoke(main, ["new", str(root), "--injection"])
+    assert result.exit_code == 1 and result.output == "Error: no dose of tralokinumab logged yet; give it with --dose MG\n"
+
+
+def check_json(runner, root, as_of) -> list[dict]:
+    result = runner.invoke(main, ["check", str(root), "--format", "json", "--as-of", as_of])
+    return json.loads(result.output)["findings"]
+
+
+def test_check_reads_every_row_against_treatments_calendar_and_rotation(runner, tmp_path):
+    """Item 1: same site as the previous injection, dates outside the treatment, unknown drug, future."""
+    config = ("treatments:\n  - {drug: dupilumab, start: 2025-01-10, schedule: dupilumab}\n"
+              "  - {drug: omalizumab, start: 2024-01-01, end: 2024-06-01}\n")
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, config=config)
+    (root / "injections.csv").write_text(HEADER + "2025-01-10,dupilumab,300,thigh_left,,\n"
+                                         "2025-01-10,Dupilumab,300,thigh_left,,\n2025-01-03,dupilumab,300,arm_left,,\n"
+                                         "2024-07-01,omalizumab,150,arm_right,,\n2025-01-24,dupilumb,300,thigh_right,,\n"
+                                         "2025-03-01,dupilumab,300,thigh_right,,\n")
+    got = {(f["code"], f["line"]): f["message"] for f in check_json(runner, root, "2025-01-26")
+           if f["path"] == "injections.csv"}
+    assert got == {
+        ("injection-same-site", 3): "injection on 2025-01-10 at thigh_left, the same site as the one before (2025-01-10)",
+        ("injection-outside-treatment", 4): "injection on 2025-01-03, before dupilumab started (2025-01-10)",
+        ("injection-outside-treatment", 5): "injection on 2024-07-01, after omalizumab ended (2024-06-01)",
+        ("injection-unknown-drug", 6): "drug 'dupilumb' is not a treatment in scalpsite.yaml (did you mean 'dupilumab'?)",
+        ("injection-future", 7): "injection dated 2025-03-01, after today (2025-01-26)",
+    }
+
+
+@pytest.mark.parametrize("as_of, overdue", [("2025-01-31", False), ("2025-02-01", True)])
+def test_check_says_a_dose_is_overdue_once_its_window_has_closed(runner, tmp_path, as_of, overdue):
+    """Item 1: overdue = the as-of date is past due + 7 with nothing logged."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    (root / "injections.csv").write_text(HEADER + "2025-01-10,dupilumab,300,thigh_left,,\n"
+                                         "2025-01-10,dupilumab,300,thigh_right,,\n")
+    found = [f for f in check_json(runner, root, as_of) if f["code"] == "injection-overdue"]
+    expected = "no injection of dupilumab logged for the dose due on 2025-01-24 (its window closed on 2025-01-31)"
+    assert [f["message"] for f in found] == ([expected] if overdue else [])
