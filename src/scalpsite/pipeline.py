@@ -204,7 +204,8 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, placer: Pl
     if (log := injections_csv(data)) is not None:
         (staging / "injections.csv").write_text(log, encoding="utf-8")
     chart_input = {k: data[k] for k in ("sessions", "summary", "conditions", "density_zones", "density_unit",
-                                        "phases", "salt_lines", "injection_doses", "control_panels")}
+                                        "phases", "salt_lines", "injection_doses", "control_panels",
+                                        "injection_window")}
     charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
                     lambda: _render_charts(data, staging), put)
     view = make_view(journal, data, photos, charts, for_date)

@@ -15,7 +15,7 @@ from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
 from scalpsite.analysis.summary import summary
 from scalpsite.findings import Finding
-from scalpsite.journal.load import Journal, SessionRecord
+from scalpsite.journal.load import Journal, SessionRecord, photo_angles
 from scalpsite.journal.models import Config, Session, Treatment
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 
@@ -99,7 +99,7 @@ def _lab(lab) -> dict:
 
 
 def _angle_order(angle: str, config: Config):
-    angles = config.photos.angles
+    angles = photo_angles(config)
     return (angle not in angles, angles.index(angle) if angle in angles else 0, angle)
 
 
@@ -235,8 +235,8 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
                     "birth_date": config.patient.birth_date.isoformat() if config.patient.birth_date else None,
                     "age": _age_years(config.patient.birth_date, as_of)},
         "conditions": conditions,
-        "angles": list(config.photos.angles),
-        "angle_regions": {a: SALT_REGION_OF_ANGLE.get(a) for a in config.photos.angles},
+        "angles": photo_angles(config),
+        "angle_regions": {a: SALT_REGION_OF_ANGLE.get(a) for a in photo_angles(config)},
         "density_unit": config.density.unit, "density_unit_label": unit_text(config.density.unit),
         "density_zones": list(config.density.zones),
         "treatments": _treatments(config, primary),

@@ -10,14 +10,20 @@ import datetime as dt
 from scalpsite.analysis import clinro
 from scalpsite.analysis.aascale import aa_scale
 from scalpsite.analysis.case import case_facts
-from scalpsite.analysis.injections import analyse_log
+from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
 from scalpsite.analysis.safety import answers, checklist_rows, checklist_text
 from scalpsite.analysis.scores import months
 from scalpsite.journal.effects import checklist
-from scalpsite.journal.load import Journal
+from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE
+from scalpsite.journal.load import Journal, photo_angles
 from scalpsite.journal.models import Session, Treatment
 from scalpsite.journal.treatment import dosing
 
+WINDOW_LINES = [{"value": -EARLY_DAYS, "label": "window opens"}, {"value": 0, "label": "due date"},
+                {"value": LATE_DAYS, "label": "later: late"}, {"value": GRACE_DAYS, "label": "later: missed"}]
+ANGLE_NOTES = {"front": "hairline and brows; no SALT weight",
+               "eyebrows": "eyebrows (graded by the eyebrow ClinRO); no SALT weight",
+               "eyelashes": "eyelashes (graded by the eyelash ClinRO); no SALT weight"}
 RECORDED = ("eyebrows", "eyelashes", "psychosocial_impact", "rapidly_progressive", "pgic", "adct", "recap")
 NO_LOG = {"injections": None, "injection_text": None, "injection_doses": [], "injection_log": None}
 
@@ -48,7 +54,17 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
         "control_panels": clinro.chart_panels(control),
     }
     extra["case"] = case_facts(primary, journal.config.treatments, sessions, _time(sessions), extra)
+    extra["angle_notes"] = {a: angle_note(a) for a in photo_angles(journal.config)}
+    extra["injection_window"] = WINDOW_LINES
     return extra
+
+
+def angle_note(angle: str) -> str:
+    """What a photo angle documents, and its SALT weight (CLINICAL.md: five angles, four regions)."""
+    region = SALT_REGION_OF_ANGLE.get(angle)
+    if region:
+        return f"SALT region: {region}"
+    return ANGLE_NOTES.get(angle, "no SALT weight")
 
 
 def latest_scale(sessions: list[dict]) -> dict | None:

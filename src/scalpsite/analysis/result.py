@@ -442,3 +442,6 @@ class Analysis(Out):
     control_measures: list[Measure] = Field(description="ADCT, RECAP and PGI-C: baseline against latest")
     control_panels: list[ChartPanel] = Field(description="the panels of the control chart, with their lines")
     case: CaseFacts | None = Field(description="the facts of the page 'The case for the current treatment'")
+    angle_notes: dict[str, str] = Field(description="what each photo angle documents, and its SALT weight")
+    injection_window: list[ChartLine] = Field(description="days from the due date that the dose chart marks: "
+                                              "the window opens, due, late after, the window closes")

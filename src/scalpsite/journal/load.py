@@ -82,13 +82,18 @@ def load(root: Path) -> Journal:
             "or point to the journal folder", str(root))
     journal = Journal(root, None)
     journal.config = _load_config(root, journal.findings, journal.config_lines)
-    angles = journal.config.photos.angles if journal.config else []
+    angles = photo_angles(journal.config) if journal.config else []
     journal.sessions = _load_sessions(root, angles, journal.findings)
     journal.appointments = _load_appointments(root, journal.findings)
     journal.injections = read_log(root, journal.findings)
     if journal.config is not None:
         journal.findings += theme_links(root, journal.config.theme)
     return journal
+
+
+def photo_angles(config: Config) -> list[str]:
+    """Every angle a session may have a photo of: the usual ones, then the optional ones."""
+    return list(dict.fromkeys(config.photos.angles + config.photos.optional))
 
 
 def outside(root: Path, path: Path, shown: str, findings: list[Finding], what: str = "file") -> bool:

@@ -140,6 +140,9 @@ class PhotosConfig(Strict):
                               description="Photo angles, one photo per angle in each session "
                               "folder, named by the angle (overhead.jpg, front.heic ...).",
                               examples=[DEFAULT_ANGLES])
+    optional: list[AngleName] = Field(default_factory=list, description="Angles photographed only at some "
+                                      "sessions (eyebrows, eyelashes): shown when a session has one, never "
+                                      "reported missing.", examples=[["eyebrows", "eyelashes"]])
 
 
 class DensityConfig(Strict):
