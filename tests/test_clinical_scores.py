@@ -1,6 +1,8 @@
 """Issue 15 items 3-6, issue 14 item 3: the AA Scale, ClinRO and PGI-C responders, ADCT control
 and the expected-effects checklist, as tables of worked examples from their definitions."""
 
+import datetime as dt
+
 import pytest
 
 from scalpsite.analysis import clinro
@@ -138,16 +140,16 @@ def test_a_no_contradicted_by_the_side_effect_list_is_a_conflict():
 def test_checklist_rows_count_sessions_and_merge_the_injection_log():
     """Item 3: per effect reported / absent / not asked, first and last, worst; site reactions from the log."""
     effects = [e for e in checklist(DUPI) if e.key in ("conjunctivitis", "injection_site_reaction")]
-    sessions = [{"date": d, "week": w, "expected_effects": a} for d, w, a in [
+    sessions = [{"date": d, "expected_effects": a} for d, w, a in [
         ("2025-01-06", -1, {"conjunctivitis": None, "injection_site_reaction": None}),
         ("2025-04-14", 13, {"conjunctivitis": "yes", "injection_site_reaction": "no"}),
         ("2025-05-05", 16, {"conjunctivitis": "mild", "injection_site_reaction": "no"}),
         ("2025-06-02", 20, {"conjunctivitis": "no", "injection_site_reaction": "no"})]]
     log = [{"date": "2025-01-10", "reaction": "moderate"}, {"date": "2025-01-24", "reaction": None},
            {"date": "2025-02-07", "reaction": "none"}]
-    eye, site = checklist_rows(effects, sessions, log)
+    eye, site = checklist_rows(effects, sessions, log, dt.date(2025, 1, 10))
     assert eye == {"key": "conjunctivitis", "label": "Conjunctivitis / eye symptoms", "reported": 2, "absent": 1,
                    "not_asked": 1, "first": "2025-04-14", "last": "2025-05-05", "first_week": 13, "worst": "mild",
                    "log_reactions": None, "log_noted": None}
     assert (site["reported"], site["absent"], site["log_reactions"], site["log_noted"]) == (0, 3, 1, 2)
-    assert (site["first"], site["last"], site["worst"]) == ("2025-01-10", "2025-01-10", "moderate")
+    assert (site["first"], site["last"], site["worst"], site["first_week"]) == ("2025-01-10", "2025-01-10", "moderate", 0)

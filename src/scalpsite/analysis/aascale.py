@@ -56,11 +56,16 @@ class AaScale:
         if self.reasons:
             base = LEVELS[LEVELS.index(self.level) - 1]
             why = "; ".join(REASONS[r] for r in self.reasons)
-            return f"{self.level} ({base} by scalp loss of {salt:g} %; up one level: {why})"
-        text = f"{self.level} (scalp loss {salt:g} %)"
+            return f"{self.level} ({base} by scalp loss of {_pct(salt)} %; up one level: {why})"
+        text = f"{self.level} (scalp loss {_pct(salt)} %)"
         if self.not_recorded:
             text += "; may be higher: not recorded " + ", ".join(UNKNOWN[k] for k in self.not_recorded)
         return text
+
+
+def _pct(salt: float) -> str:
+    """SALT as the pages show it: one decimal at most (55.66 as 55.7, 20.0 as 20)."""
+    return f"{round(salt, 1):g}"
 
 
 def scalp_level(salt: float | None) -> str | None:

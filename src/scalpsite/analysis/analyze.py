@@ -121,7 +121,7 @@ def side_effect_log(sessions: list[dict]) -> list[dict]:
     """One row per side effect: sessions it was logged in, first and last date, worst severity."""
     log: dict[str, dict] = {}
     for s in sessions:
-        for e in s["side_effects"]:
+        for e in s["reported_effects"]:  # the list and the checklist's reports (analysis/safety.py)
             row = log.setdefault(e["key"], {"key": e["key"], "label": e["label"], "count": 0,
                                             "first": s["date"], "last": s["date"], "worst": None})
             row["count"] += 1

@@ -11,7 +11,7 @@ from scalpsite.analysis import clinro
 from scalpsite.analysis.aascale import aa_scale
 from scalpsite.analysis.case import case_facts
 from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
-from scalpsite.analysis.safety import answers, checklist_rows, checklist_text
+from scalpsite.analysis.safety import answers, checklist_rows, checklist_text, other_effects_text, reported
 from scalpsite.analysis.scores import months
 from scalpsite.journal.effects import checklist
 from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE
@@ -20,7 +20,7 @@ from scalpsite.journal.models import Session, Treatment
 from scalpsite.journal.treatment import dosing
 
 WINDOW_LINES = [{"value": -EARLY_DAYS, "label": "window opens"}, {"value": 0, "label": "due date"},
-                {"value": LATE_DAYS, "label": "later: late"}, {"value": GRACE_DAYS, "label": "later: missed"}]
+                {"value": LATE_DAYS, "label": "late after"}, {"value": GRACE_DAYS, "label": "missed after"}]
 ANGLE_NOTES = {"front": "hairline and brows; no SALT weight",
                "eyebrows": "eyebrows (graded by the eyebrow ClinRO); no SALT weight",
                "eyelashes": "eyelashes (graded by the eyelash ClinRO); no SALT weight"}
@@ -42,15 +42,19 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
             "aa_scale": scale.level, "aa_scale_reasons": list(scale.reasons),
             "aa_scale_not_recorded": list(scale.not_recorded), "aa_scale_label": scale.label(s["salt"]),
             "expected_effects": answers(records[s["folder"]], effects)}
+        s["reported_effects"] = reported(s["side_effects"], s["expected_effects"], effects)
     log = NO_LOG if journal.injections is None else analyse_log(journal.injections.rows, primary, dosing(primary), as_of)
     tracked = [r for r in log["injection_log"] or [] if r["timing"] != "other_drug"]
-    rows = checklist_rows(effects, sessions, tracked if log["injection_log"] is not None else None)
+    rows = checklist_rows(effects, sessions, tracked if log["injection_log"] is not None else None,
+                          primary.start if primary else None)
     marks = clinro.milestones(sessions)
     control = clinro.measures(sessions)
     extra = log | {
         "milestones": marks, "milestone_list": clinro.milestone_list(marks, sessions, conditions),
         "effect_checklist": rows, "effect_checklist_text": checklist_text(rows, sessions),
-        "aa_scale": latest_scale(sessions), "control_measures": control,
+        "other_effects_text": other_effects_text(sessions, effects),
+        "aa_scale": latest_scale(sessions), "clinro_measures": clinro.clinro_measures(sessions),
+        "control_measures": control,
         "control_panels": clinro.chart_panels(control),
     }
     extra["case"] = case_facts(primary, journal.config.treatments, sessions, _time(sessions), extra)

@@ -96,7 +96,7 @@ def measures(sessions: list[dict]) -> list[dict]:
     rows = []
     for key, label, scale, rule, band in (("adct", "ADCT", "0–24", Rule(points=ADCT_MEANINGFUL), adct_control),
                                           ("recap", "RECAP", "0–28", Rule(points=RECAP_IMPORTANT), None)):
-        row = measure(sessions, key, label, scale)
+        row = measure(sessions, key, label, scale) | {"improvement_pct": None}  # points are the measure, not %
         if row["latest"] is None:
             continue
         row["band"] = band(row["latest"]) if band else None
@@ -109,6 +109,23 @@ def measures(sessions: list[dict]) -> list[dict]:
                             "band": PGIC_LABELS[pgic["latest"]],
                             "target": {"label": "moderately improved or better", "value": PGIC_RESPONSE,
                                        "met": pgic_responder(pgic["latest"])}})
+    return rows
+
+
+CLINRO_LABELS = {0: "full coverage", 1: "minimal gaps", 2: "significant gaps", 3: "none"}
+
+
+def clinro_measures(sessions: list[dict]) -> list[dict]:
+    """Eyebrows and eyelashes: baseline against latest, the latest in words; only those recorded."""
+    rows = []
+    for key, label in (("eyebrows", "Eyebrows"), ("eyelashes", "Eyelashes")):
+        row = measure(sessions, key, label, "ClinRO 0–3")
+        if row["latest"] is None:
+            continue
+        responder = clinro_responder(row["baseline"], row["latest"])
+        rows.append(row | {"band": CLINRO_LABELS[row["latest"]],
+                           "target": {"label": "0 or 1 from a baseline of 2 or 3 (BRAVE-AA)", "value": CLINRO_RESPONSE,
+                                      "met": responder} if responder is not None else None})
     return rows
 
 

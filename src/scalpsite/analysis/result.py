@@ -100,6 +100,8 @@ class Session(Out):
     expected_effects: dict[str, str | None] = Field(
         description="per effect of the treatment's checklist: no, yes, mild, moderate, severe, or null when "
         "not asked (from the checklist, the side-effect list and injection_site)")
+    reported_effects: list[SideEffectEntry] = Field(
+        description="the side effects listed, then those the checklist reported that the list does not name")
 
 
 class TreatmentRow(Treatment):
@@ -443,5 +445,8 @@ class Analysis(Out):
     control_panels: list[ChartPanel] = Field(description="the panels of the control chart, with their lines")
     case: CaseFacts | None = Field(description="the facts of the page 'The case for the current treatment'")
     angle_notes: dict[str, str] = Field(description="what each photo angle documents, and its SALT weight")
+    other_effects_text: str = Field(description="side effects outside the checklist (or, without one, the "
+                                    "side-effect record) in one line; 'not recorded' is never 'none'")
+    clinro_measures: list[Measure] = Field(description="eyebrows and eyelashes (ClinRO): baseline against latest")
     injection_window: list[ChartLine] = Field(description="days from the due date that the dose chart marks: "
                                               "the window opens, due, late after, the window closes")

@@ -10,6 +10,8 @@ asked": never shown as none. Injection-site reactions also come from the injecti
 
 from __future__ import annotations
 
+import datetime as dt
+
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER
 from scalpsite.journal.effects import Effect, effect_key
 from scalpsite.journal.models import Session
@@ -44,17 +46,35 @@ def answers(s: Session, effects: list[Effect]) -> dict[str, str | None]:
     return out
 
 
+def reported(side_effects: list[dict], said: dict[str, str | None], effects: list[Effect]) -> list[dict]:
+    """A session's side effects as listed, then the checklist's reports that the list does not name.
+
+    Each entry has the shape of a side-effect list entry (name, key, label, severity, notes), so
+    the side-effect log counts the checklist's answers too.
+    """
+    named = {effect_key(e["key"]) for e in side_effects}
+    out = list(side_effects)
+    for effect in effects:
+        answer = said[effect.key]
+        if answer in REPORTED and effect.key not in named:
+            out.append({"name": effect.key, "key": effect.key, "label": effect.label,
+                        "severity": answer if answer in SEVERITIES else None, "notes": None})
+    return out
+
+
 def conflicts(s: Session, effects: list[Effect]) -> list[str]:
     """Effects a session checks as 'no' but reports in its side-effect list (or injection_site)."""
     said_no = [e.key for e in effects if s.expected_effects.get(e.key) == "no"]
     return [key for key in said_no if answers(s, effects)[key] != "no"]
 
 
-def checklist_rows(effects: list[Effect], sessions: list[dict], log: list[dict] | None) -> list[dict]:
+def checklist_rows(effects: list[Effect], sessions: list[dict], log: list[dict] | None,
+                   start: dt.date | None = None) -> list[dict]:
     """Per effect: sessions reported / absent / not asked, first and last date, worst severity.
 
-    `sessions` carry `expected_effects` (this module's answers), `date` and `week`; `log` is
-    the tracked drug's injection rows, whose reactions count for the injection-site reaction.
+    `sessions` carry `expected_effects` (this module's answers) and `date`; `log` is the tracked
+    drug's injection rows, whose reactions count for the injection-site reaction; `start` (the
+    treatment's) dates the first report in weeks on treatment.
     """
     rows = []
     for effect in effects:
@@ -64,10 +84,11 @@ def checklist_rows(effects: list[Effect], sessions: list[dict], log: list[dict] 
                "absent": sum(a == "no" for _, a in said), "not_asked": sum(a is None for _, a in said),
                "first": reported[0][0]["date"] if reported else None,
                "last": reported[-1][0]["date"] if reported else None,
-               "first_week": reported[0][0]["week"] if reported else None,
-               "worst": _worst(a for _, a in reported), "log_reactions": None, "log_noted": None}
+               "first_week": None, "worst": _worst(a for _, a in reported), "log_reactions": None, "log_noted": None}
         if effect.key == INJECTION_SITE and log is not None:
             row |= _from_log(row, log)
+        if row["first"] is not None and start is not None:
+            row["first_week"] = (dt.date.fromisoformat(row["first"]) - start).days // 7
         rows.append(row)
     return rows
 
@@ -96,3 +117,23 @@ def checklist_text(rows: list[dict], sessions: list[dict]) -> str | None:
     never = [r["label"] for r in rows if r["not_asked"] == len(sessions)]
     text = f"answered at {asked} of {len(sessions)} session{'s' * (len(sessions) != 1)}"
     return text + (f"; never asked: {', '.join(never)}" if never else "")
+
+
+def other_effects_text(sessions: list[dict], effects: list[Effect]) -> str:
+    """The side effects outside the checklist, or (without one) the side-effect record, in one line.
+
+    A session that recorded nothing about side effects is counted as not recorded, never as none.
+    """
+    known = {e.key for e in effects}
+    counts: dict[str, int] = {}
+    for s in sessions:
+        for label in {e["label"] for e in s["side_effects"] if effect_key(e["key"]) not in known}:
+            counts[label] = counts.get(label, 0) + 1
+    found = [f"{label} at {n} session{'s' * (n != 1)}" for label, n in sorted(counts.items())]
+    if effects:
+        return "; ".join(found) if found else "none reported outside the checklist"
+    silent = sum(not s["side_effects_recorded"] for s in sessions)
+    parts = found or ["none reported"]
+    if silent:
+        parts.append(f"not recorded at {silent} of {len(sessions)} session{'s' * (len(sessions) != 1)}")
+    return "; ".join(parts)

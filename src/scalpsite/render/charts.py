@@ -155,7 +155,7 @@ def _dose_rug(ax, doses: list[dict]) -> None:
     missed = [dt.date.fromisoformat(d["due"]) for d in doses if d["status"] == "missed"]
     axis = ax.get_xaxis_transform()  # x in dates, y in axes fractions: the rug hugs the bottom
     if given:
-        ax.vlines(given, 0, 0.045, transform=axis, color=MUTED, lw=0.8, zorder=2, gid="dose-given")
+        ax.vlines(given, 0, 0.05, transform=axis, color=ACCENT, alpha=0.45, lw=1.0, zorder=2, gid="dose-given")
     if missed:
         ax.plot(missed, [0.045] * len(missed), transform=axis, ls="none", marker="x", ms=4, mew=1.2,
                 color=WARN, zorder=4, gid="dose-missed", clip_on=False)
@@ -236,14 +236,12 @@ def doses_chart(data: dict) -> Figure | None:
     doses = data["injection_doses"]
     if not doses:
         return None
-    fig, (ax,) = _figure((7.2, 1.9), (0.62, 0.34, 0.38, 0.12))
+    fig, (ax,) = _figure((7.2, 2.4), (1.25, 0.34, 0.38, 0.12))
     _date_axis(ax, [dt.date.fromisoformat(d["due"]) for d in doses], 9, MAX_LABELS)
     lines = data["injection_window"]
     top = max(line["value"] for line in lines) + 2
     for line in lines:
         ax.axhline(line["value"], color=MUTED, lw=0.6, ls=":", zorder=1)
-        ax.text(1.005, line["value"], line["label"], transform=ax.get_yaxis_transform(), fontsize=6.5,
-                color=MUTED, va="center", ha="left", clip_on=False)
     for status, timing, colour, marker in DOSE_STYLES:
         picked = [d for d in doses if d["status"] == status and d["timing"] == timing]
         if picked:
@@ -252,9 +250,10 @@ def doses_chart(data: dict) -> Figure | None:
                     color=colour, mfc=colour if marker != "o" or status == "given" else "white", zorder=3,
                     gid=f"dose-{status}-{timing}")
     ax.set_ylim(min(line["value"] for line in lines) - 1.5, top + 1.5)
-    ax.set_yticks([line["value"] for line in lines] + [top], [f"{line['value']:+g}".replace("+0", "0")
-                                                               for line in lines] + ["missed"], fontsize=7)
-    ax.set_ylabel("days from due", fontsize=8)
+    ticks = [(line["value"], f"{line['label']}  {line['value']:+g}".replace("+0", "0").replace("-", "−"))
+             for line in lines]
+    ax.set_yticks([v for v, _ in ticks] + [top], [t for _, t in ticks] + ["nothing logged"], fontsize=7)
+    ax.set_ylabel("days from the due date", fontsize=8)
     return fig
 
 
