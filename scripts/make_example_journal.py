@@ -856,7 +856,7 @@ MISSED = date(2025, 6, 27)            # dose 13: travelling (see the 2025-07-28 
 LATE = {date(2025, 9, 19): 5}         # dose 19: given five days after its due date
 REACTIONS = {date(2025, 1, 10): ("mild", "loading dose at the clinic; redness for 2 days"),
              date(2025, 2, 21): ("mild", "small itchy bump for a day"),
-             date(2025, 8, 29): ("mild", "redness for a day")}
+             date(2025, 8, 22): ("mild", "redness for a day")}
 NOT_NOTED = {date(2025, 4, 4), date(2025, 4, 18), date(2025, 5, 2)}  # reaction left empty
 NOTES = {date(2025, 1, 24): "first injection at home", date(2025, 9, 19): "pen delivery delayed"}
 
