@@ -122,6 +122,8 @@ def test_the_checklist_is_the_drugs_list_then_what_the_config_adds():
      {"conjunctivitis": "moderate", "headache": None, "injection_site_reaction": None}),
     ({"side_effects": [{"name": "Headache"}]}, {"conjunctivitis": None, "headache": "yes", "injection_site_reaction": None}),
     ({"injection_site": "none"}, {"conjunctivitis": None, "headache": None, "injection_site_reaction": "no"}),
+    ({"side_effects": "none", "expected_effects": {"conjunctivitis": "no", "headache": None}},   # left empty:
+     {"conjunctivitis": "no", "headache": None, "injection_site_reaction": None}),             # not asked
     ({"injection_site": "mild", "expected_effects": {"injection_site_reaction": "no"}},
      {"conjunctivitis": None, "headache": None, "injection_site_reaction": "mild"}),        # reported wins
 ])

@@ -3,9 +3,10 @@ reported it, that recorded it as absent, and that never asked. Pure: data in, da
 
 A session answers an effect in three ways, merged here: the checklist (`expected_effects:`),
 the free side-effect list (a name that is, or is a synonym of, the effect) and, for the
-injection-site reaction, `injection_site:`. `side_effects: none` (or an empty list) says that
-nothing happened, so every effect not otherwise answered is absent. Anything else is "not
-asked": never shown as none. Injection-site reactions also come from the injection log.
+injection-site reaction, `injection_site:`. In a session without the checklist, `side_effects:
+none` (or an empty list) says that nothing happened, so every effect is absent; in one with
+it, an effect left empty was not asked, whatever side_effects says of other effects. Anything
+else is "not asked": never shown as none. Injection-site reactions also come from the log.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ def answers(s: Session, effects: list[Effect]) -> dict[str, str | None]:
     for e in s.side_effects if isinstance(s.side_effects, list) else []:
         key = effect_key(e.name)
         listed[key] = worse(listed.get(key), e.severity or "yes")
-    nothing = s.side_effects == "none" or s.side_effects == []
+    # Without a checklist in the session (an older one), `none` says nothing happened at all; with
+    # one, side_effects holds what else happened, and an effect left empty there was not asked.
+    nothing = (s.side_effects == "none" or s.side_effects == []) and not s.expected_effects
     out = {}
     for effect in effects:
         answer = worse(s.expected_effects.get(effect.key), listed.get(effect.key))
