@@ -160,18 +160,18 @@ NONE_OF = {k: "no" for k in EFFECTS}  # the checklist, every effect asked and ab
 # Per session (folder): eyebrows, eyelashes, PGI-C, ADCT, RECAP, psychosocial impact, rapidly progressive
 # (None: not recorded), and the checklist's answers from the template that asks them (mid-2025 on).
 EXTRA = {
-    "2025-01-06": dict(brows=(2, 1), adct=16, recap=18, psy=7, rapid=False),
-    "2025-02-03": dict(adct=12),
-    "2025-03-03": dict(adct=9),
-    "2025-03-31": dict(brows=(2, 1), pgic=4, adct=8),
-    "2025-05-05": dict(pgic=3, adct=6),
-    "2025-06-30-dermatology": dict(brows=(1, 1), pgic=3, adct=5, recap=7, psy=5, rapid=False,
-                                   checklist=NONE_OF | {"eosinophilia": "yes"}),
-    "2025-07-28": dict(checklist=NONE_OF | {"headache": "mild"}),
-    "2025-09-08": dict(brows=(1, 0), pgic=2, adct=5, checklist=NONE_OF | {"injection_site_reaction": "mild"}),
-    "2025-10-20": dict(adct=4, checklist=NONE_OF | {"joint_pain": None}),
-    "2025-12-01": dict(pgic=2, checklist=NONE_OF),
-    "2026-01-12": dict(brows=(0, 0), pgic=1, adct=3, recap=4, psy=3, checklist=NONE_OF),
+    "2025-01-06": {"brows": (2, 1), "adct": 16, "recap": 18, "psy": 7, "rapid": False},
+    "2025-02-03": {"adct": 12},
+    "2025-03-03": {"adct": 9},
+    "2025-03-31": {"brows": (2, 1), "pgic": 4, "adct": 8},
+    "2025-05-05": {"pgic": 3, "adct": 6},
+    "2025-06-30-dermatology": {"brows": (1, 1), "pgic": 3, "adct": 5, "recap": 7, "psy": 5, "rapid": False,
+                               "checklist": NONE_OF | {"eosinophilia": "yes"}},
+    "2025-07-28": {"checklist": NONE_OF | {"headache": "mild"}},
+    "2025-09-08": {"brows": (1, 0), "pgic": 2, "adct": 5, "checklist": NONE_OF | {"injection_site_reaction": "mild"}},
+    "2025-10-20": {"adct": 4, "checklist": NONE_OF | {"joint_pain": None}},
+    "2025-12-01": {"pgic": 2, "checklist": NONE_OF},
+    "2026-01-12": {"brows": (0, 0), "pgic": 1, "adct": 3, "recap": 4, "psy": 3, "checklist": NONE_OF},
 }
 
 SESSIONS = [

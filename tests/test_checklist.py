@@ -39,22 +39,22 @@ def test_an_unfilled_template_reads_as_not_asked_never_none(runner, tmp_path):
 
 def test_check_names_unknown_effects_and_contradictions(runner, tmp_path):
     """Item 15.3: a key not on the checklist (did-you-mean), and 'no' contradicted by the side-effect list."""
-    later = COMPLETE.replace("side_effects: none", "side_effects: [{name: headache}]") + \
-        "expected_effects: {headache: no, conjunctivitus: mild}\n"
+    later = (COMPLETE.replace("side_effects: none", "side_effects: [{name: headache}]")
+             + "expected_effects: {headache: no, conjunctivitus: mild}\n")
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": later})
     found = json.loads(runner.invoke(main, ["check", str(root), "--format", "json", "--as-of", "2025-03-03"]).output)
     got = {f["code"]: (f["line"], f["message"]) for f in found["findings"] if f["code"] in ("unknown-effect", "effect-conflict")}
     assert got == {
-        "unknown-effect": (6, "expected_effects: 'conjunctivitus' is not on the treatment's checklist "
-                              "(did you mean 'conjunctivitis'?)"),
+        "unknown-effect": (6, ("expected_effects: 'conjunctivitus' is not on the treatment's checklist "
+                               "(did you mean 'conjunctivitis'?)")),
         "effect-conflict": (6, "expected_effects.headache is 'no', but the session reports it (yes)"),
     }
 
 
 def test_answering_the_checklist_is_enough(runner, tmp_path):
     """Item 15.3: a session that answers the checklist needs neither side_effects nor injection_site."""
-    answered = COMPLETE.replace("injection_site: none\nside_effects: none\n", "") + \
-        "expected_effects: {conjunctivitis: no, injection_site_reaction: mild}\n"
+    answered = (COMPLETE.replace("injection_site: none\nside_effects: none\n", "")
+                + "expected_effects: {conjunctivitis: no, injection_site_reaction: mild}\n")
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": answered}, photos=True)
     found = json.loads(runner.invoke(main, ["check", str(root), "--format", "json", "--as-of", "2025-03-03"]).output)
     assert not [f for f in found["findings"] if f["path"].startswith("sessions/2025-03-03")]

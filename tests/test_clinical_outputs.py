@@ -4,10 +4,12 @@ OUT/injections.csv, FHIR, the charts, the site and the dossier."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import matplotlib
 import pytest
@@ -114,19 +116,20 @@ def test_charts_draw_doses_and_control_from_the_data():
     assert not {"dose-given", "dose-missed"} & gids(salt_chart(quiet))
 
 
+class Text(HTMLParser):
+    """The visible text of an HTML page, whitespace collapsed."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.feed(html)
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
 def page_text(path) -> str:
-    from html.parser import HTMLParser
-
-    class Text(HTMLParser):
-        parts: list[str] = []
-
-        def handle_data(self, data):
-            self.parts.append(data)
-
-    parser = Text()
-    parser.parts = []
-    parser.feed(path.read_text(encoding="utf-8"))
-    return " ".join(" ".join(parser.parts).split())
+    return " ".join(" ".join(Text(path.read_text(encoding="utf-8")).parts).split())
 
 
 def test_site_index_shows_adherence_checklist_and_aa_scale(built):
@@ -174,7 +177,7 @@ def test_optional_angles_are_shown_when_present_and_never_missing(tmp_path):
 
 def test_a_past_as_of_date_knows_no_later_injection(tmp_path):
     """Item 2: the adherence as of a date uses the rows up to that date only."""
-    data = analyze(load(EXAMPLE), as_of=__import__("datetime").date(2025, 7, 4)).model_dump(mode="json")
+    data = analyze(load(EXAMPLE), as_of=dt.date(2025, 7, 4)).model_dump(mode="json")
     assert data["injections"]["last"] == "2025-06-13"
     assert (data["injections"]["missed"], data["injections"]["pending"]) == (0, 1)  # 27 Jun + 7 = 4 Jul: still open
     assert all(r["date"] <= "2025-07-04" for r in data["injection_log"])

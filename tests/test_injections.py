@@ -6,13 +6,16 @@ the treatment starting on Friday 10 Jan 2025: due dates 10 Jan, 24 Jan, 7 Feb, 2
 """
 
 import datetime as dt
+import json
 
 import pytest
+from conftest import COMPLETE, write_journal
 
 from scalpsite.analysis import injections as inj
+from scalpsite.cli import SITES, main
 from scalpsite.findings import Finding
 from scalpsite.journal.injections import parse_log
-from scalpsite.journal.models import Dosing
+from scalpsite.journal.models import INJECTION_SITES, Dosing, Treatment
 
 D = dt.date.fromisoformat
 START = D("2025-01-10")
@@ -113,7 +116,6 @@ def test_a_year_of_injections_with_one_late_and_one_missed():
     shots = [START] + [d for d in dues if d != D("2025-06-27")]  # dose 13 (due 27 Jun) missed
     shots = [s + dt.timedelta(days=5) if s == D("2025-09-19") else s for s in shots]  # dose 19 five days late
     log = parse_log("date,drug,dose_mg,site\n" + "".join(f"{s},dupilumab,300,\n" for s in shots), [])
-    from scalpsite.journal.models import Treatment
     t = Treatment(drug="Dupilumab", start=START)
     out = inj.analyse_log(log.rows, t, DUPI, D("2026-01-12"))
     assert out["injections"] == {"expected": 27, "given": 26, "missed": 1, "late": 1, "pending": 0,
@@ -124,8 +126,8 @@ def test_a_year_of_injections_with_one_late_and_one_missed():
 
 @pytest.mark.parametrize("text, message", [
     ("date,drug,dose_mg,site\n2025-01-10,dupilumab,300,thigh\n",
-     "injections.csv:2: site: the text 'thigh' is not one of abdomen_left, abdomen_right, thigh_left, "
-     "thigh_right, arm_left, arm_right (did you mean 'thigh_left'?)"),
+     ("injections.csv:2: site: the text 'thigh' is not one of abdomen_left, abdomen_right, thigh_left, "
+      "thigh_right, arm_left, arm_right (did you mean 'thigh_left'?)")),
     ("date,drug,dose_mg,site\n2025-02-30,dupilumab,300,\n", "injections.csv:2: date: the text '2025-02-30' is not a date"),
     ("date,drug,dose_mg,site\n\n2025-01-10,dupilumab,300 mg,\n",
      "injections.csv:3: dose_mg: expected a number, got the text '300 mg'"),
@@ -152,13 +154,6 @@ def test_the_log_reads_any_column_order_and_keeps_good_rows():
 
 
 # ---------- `new --injection` and `check` (CliRunner) ----------
-
-import json  # noqa: E402
-
-from conftest import COMPLETE, write_journal  # noqa: E402
-
-from scalpsite.cli import SITES, main  # noqa: E402
-from scalpsite.journal.models import INJECTION_SITES  # noqa: E402
 
 HEADER = "date,drug,dose_mg,site,reaction,note\n"
 
@@ -231,10 +226,12 @@ def test_check_reads_every_row_against_treatments_calendar_and_rotation(runner, 
     config = ("treatments:\n  - {drug: dupilumab, start: 2025-01-10, schedule: dupilumab}\n"
               "  - {drug: omalizumab, start: 2024-01-01, end: 2024-06-01}\n")
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, config=config)
-    (root / "injections.csv").write_text(HEADER + "2025-01-10,dupilumab,300,thigh_left,,\n"
-                                         "2025-01-10,Dupilumab,300,thigh_left,,\n2025-01-03,dupilumab,300,arm_left,,\n"
-                                         "2024-07-01,omalizumab,150,arm_right,,\n2025-01-24,dupilumb,300,thigh_right,,\n"
-                                         "2025-03-01,dupilumab,300,thigh_right,,\n")
+    (root / "injections.csv").write_text(HEADER + ("2025-01-10,dupilumab,300,thigh_left,,\n"
+                                                   "2025-01-10,Dupilumab,300,thigh_left,,\n"
+                                                   "2025-01-03,dupilumab,300,arm_left,,\n"
+                                                   "2024-07-01,omalizumab,150,arm_right,,\n"
+                                                   "2025-01-24,dupilumb,300,thigh_right,,\n"
+                                                   "2025-03-01,dupilumab,300,thigh_right,,\n"))
     got = {(f["code"], f["line"]): f["message"] for f in check_json(runner, root, "2025-01-26")
            if f["path"] == "injections.csv"}
     assert got == {
@@ -250,8 +247,8 @@ def test_check_reads_every_row_against_treatments_calendar_and_rotation(runner, 
 def test_check_says_a_dose_is_overdue_once_its_window_has_closed(runner, tmp_path, as_of, overdue):
     """Item 1: overdue = the as-of date is past due + 7 with nothing logged."""
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
-    (root / "injections.csv").write_text(HEADER + "2025-01-10,dupilumab,300,thigh_left,,\n"
-                                         "2025-01-10,dupilumab,300,thigh_right,,\n")
+    (root / "injections.csv").write_text(HEADER + ("2025-01-10,dupilumab,300,thigh_left,,\n"
+                                                   "2025-01-10,dupilumab,300,thigh_right,,\n"))
     found = [f for f in check_json(runner, root, as_of) if f["code"] == "injection-overdue"]
     expected = "no injection of dupilumab logged for the dose due on 2025-01-24 (its window closed on 2025-01-31)"
     assert [f["message"] for f in found] == ([expected] if overdue else [])

@@ -11,10 +11,16 @@ from scalpsite.analysis import clinro
 from scalpsite.analysis.aascale import aa_scale
 from scalpsite.analysis.case import case_facts
 from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
-from scalpsite.analysis.safety import answers, checklist_rows, checklist_text, other_effects_text, reported
+from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE
+from scalpsite.analysis.safety import (
+    answers,
+    checklist_rows,
+    checklist_text,
+    other_effects_text,
+    reported,
+)
 from scalpsite.analysis.scores import months
 from scalpsite.journal.effects import checklist
-from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE
 from scalpsite.journal.load import Journal, photo_angles
 from scalpsite.journal.models import Session, Treatment
 from scalpsite.journal.treatment import dosing

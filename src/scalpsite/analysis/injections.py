@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 
 from scalpsite.journal.injections import Injection
 from scalpsite.journal.models import Dosing, Treatment
@@ -106,7 +107,7 @@ def next_due(start: dt.date, end: dt.date | None, dosing: Dosing, done: list[Dos
 def longest_gap(days: list[dt.date]) -> int | None:
     """The longest time in days between two consecutive injection days; None with fewer than two."""
     distinct = sorted(set(days))
-    return max(((b - a).days for a, b in zip(distinct, distinct[1:])), default=None)
+    return max(((b - a).days for a, b in pairwise(distinct)), default=None)
 
 
 def site_repeats(sites: list[str | None]) -> list[bool]:

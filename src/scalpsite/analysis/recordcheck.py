@@ -12,7 +12,12 @@ from scalpsite.journal.effects import Effect, checklist
 from scalpsite.journal.injections import LOG_FILE, Injection
 from scalpsite.journal.load import Journal, SessionRecord
 from scalpsite.journal.models import Config
-from scalpsite.journal.treatment import dosing, primary_treatment, same_drug, treatment_of
+from scalpsite.journal.treatment import (
+    dosing,
+    primary_treatment,
+    same_drug,
+    treatment_of,
+)
 from scalpsite.journal.validation import did_you_mean
 
 ROTATE = "rotate sites: abdomen (not within 5 cm of the navel), thighs, upper arms (given by someone else)"

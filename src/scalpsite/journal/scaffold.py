@@ -17,7 +17,12 @@ from scalpsite.journal.effects import Effect, checklist, normalise
 from scalpsite.journal.injections import append
 from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, Journal, load
 from scalpsite.journal.models import InjectionRow
-from scalpsite.journal.treatment import DOSE_MG_PRESETS, DOSING_PRESETS, primary_treatment, same_drug
+from scalpsite.journal.treatment import (
+    DOSE_MG_PRESETS,
+    DOSING_PRESETS,
+    primary_treatment,
+    same_drug,
+)
 
 __all__ = ["init", "new_injection", "new_session", "schema", "session_text"]
 

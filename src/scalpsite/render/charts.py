@@ -13,7 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
-from scalpsite.render.format import MONTHS  # the site's locale-free month names: charts and pages agree
+from scalpsite.render.format import (
+    MONTHS,  # the site's locale-free month names: charts and pages agree
+)
 
 INK, MUTED, ACCENT, GOOD, WARN = "#1f2933", "#7b8794", "#2563a6", "#276749", "#c05621"
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
