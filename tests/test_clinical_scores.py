@@ -155,3 +155,22 @@ def test_checklist_rows_count_sessions_and_merge_the_injection_log():
                    "log_reactions": None, "log_noted": None}
     assert (site["reported"], site["absent"], site["log_reactions"], site["log_noted"]) == (0, 3, 1, 2)
     assert (site["first"], site["last"], site["worst"], site["first_week"]) == ("2025-01-10", "2025-01-10", "moderate", 0)
+
+
+def entry(name: str) -> dict:
+    return {"name": name, "key": name, "label": name.capitalize(), "severity": None, "notes": None}
+
+
+@pytest.mark.parametrize("recorded, lists, with_checklist, text", [
+    ([False, False], [[], []], False, "none reported; not recorded at 2 of 2 sessions"),
+    ([True, False], [[], []], False, "none reported; not recorded at 1 of 2 sessions"),
+    ([True, True], [[entry("hair shedding")], []], False, "Hair shedding at 1 session"),
+    ([True, True], [[entry("headache")], [entry("nausea")]], True, "Nausea at 1 session"),
+    ([True, True], [[entry("eye_itching")], []], True, "none reported outside the checklist"),
+])
+def test_nothing_recorded_is_never_said_as_none(recorded, lists, with_checklist, text):
+    """Issue 14 item 3: 'not recorded at N of M sessions' instead of 'none recorded'."""
+    from scalpsite.analysis.safety import other_effects_text
+
+    sessions = [{"side_effects_recorded": r, "side_effects": e} for r, e in zip(recorded, lists)]
+    assert other_effects_text(sessions, checklist(DUPI) if with_checklist else []) == text
