@@ -83,7 +83,8 @@ def response_rows(sessions: list[dict], weeks_on_treatment: int | None) -> list[
         s = nearest(sessions, week)
         reached = weeks_on_treatment is not None and weeks_on_treatment + NEAR_DAYS // 7 >= week
         salt = s["salt"] if s else None
-        rows.append({"week": week, "reached": reached, "date": s["date"] if s else None,
+        missing = None if s else (f"no session within {NEAR_DAYS // 7} weeks" if reached else "not reached yet")
+        rows.append({"week": week, "reached": reached, "missing": missing, "date": s["date"] if s else None,
                      "week_label": s["week_label"] if s else None, "salt": salt,
                      "salt_change": s["salt_change"] if s else None,
                      "salt_improvement_pct": s["salt_improvement_pct"] if s else None,
@@ -141,6 +142,8 @@ def case_facts(primary: Treatment | None, treatments: list[Treatment], sessions:
         "prior": prior_treatments(treatments, primary),
         "th2": th2_markers(sessions, primary.start.isoformat()),
         "response": response_rows(sessions, summary["weeks_on_treatment"]),
+        "response_note": (f"The trials judged SALT ≤ 20 at their primary week; the session nearest to a week, "
+                          f"within {NEAR_DAYS // 7} weeks of it, stands for it."),
         "adherence": extra["injection_text"],
         "safety": safety_lines(extra["effect_checklist"], sessions, primary.drug),
     }

@@ -374,6 +374,7 @@ class Th2Marker(Out):
 class ResponseAtWeek(Out):
     week: int
     reached: bool = Field(description="whether the treatment has lasted that long")
+    missing: str | None = Field(description="why no session stands for the week, in words; null when one does")
     date: Day | None = Field(description="the session within 4 weeks of it that stands for it")
     week_label: str | None
     salt: float | None
@@ -398,6 +399,7 @@ class CaseFacts(Out):
     prior: list[PriorTreatment]
     th2: list[Th2Marker]
     response: list[ResponseAtWeek]
+    response_note: str = Field(description="how the sessions of the table were chosen, in words")
     adherence: str | None
     safety: list[str]
 
