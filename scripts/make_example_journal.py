@@ -5,8 +5,12 @@ The journal follows an invented patient, "Sam Example (synthetic)", with
 alopecia areata and atopic dermatitis through one year of dupilumab (start
 2025-01-10): 13 sessions from a baseline four days before the first dose to
 the one-year mark, on the tracking schedule of CLINICAL.md plus one
-unscheduled session when the first regrowth was noticed (2025-04-14), and two
-appointment files with questions for the physician.
+unscheduled session when the first regrowth was noticed (2025-04-14), two
+appointment files with questions for the physician, and ``injections.csv``: the
+year's dupilumab injections (the two loading injections, then every 2 weeks, with
+one dose missed and one given five days late). Later sessions also grade eyebrows
+and eyelashes, the global impression of change (PGI-C) and AD control (ADCT,
+RECAP), and answer the expected-effects checklist.
 
 Every number and every photo is made up. The photos are stylised drawings
 made with Pillow and numpy (a skin-toned head, procedural hair strokes and
@@ -16,8 +20,8 @@ exactly one JPEG is stored rotated with EXIF orientation 6
 (``2025-03-03/left.jpg``), so that the loader's handling of both is exercised.
 
 The script is deterministic and idempotent: it deletes and regenerates
-``sessions/`` and ``appointments/``, overwrites ``scalpsite.yaml`` and
-``.gitignore``, and touches nothing else. Two runs give identical files.
+``sessions/`` and ``appointments/``, overwrites ``scalpsite.yaml``,
+``injections.csv`` and ``.gitignore``, and touches nothing else. Two runs give identical files.
 
 Usage: python scripts/make_example_journal.py [JOURNAL_DIR]
 """
@@ -29,7 +33,7 @@ import shutil
 import sys
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -54,14 +58,29 @@ treatments:
     start: 2025-01-10
     dose: 600 mg loading, then 300 mg every 2 weeks
     indication: atopic dermatitis (on-label); alopecia areata (off-label)
+    for: [atopic_dermatitis, alopecia_areata]
     schedule: dupilumab
+    dosing: {interval_days: 14, loading_doses: 2}
+  - drug: ciclosporin
+    start: 2024-03-01
+    end: 2024-09-30
+    dose: 150 mg twice daily
+    for: [atopic_dermatitis]
+    outcome: not_tolerated
+    stopped_because: blood pressure rose on treatment
   - drug: intralesional triamcinolone
     start: 2023-03-01
     end: 2024-02-01
+    for: [alopecia_areata]
+    outcome: partial
+    stopped_because: patches relapsed while still on treatment
     notes: partial regrowth, relapsed
   - drug: clobetasol propionate 0.05% foam
     start: 2022-06-01
     end: 2023-01-15
+    for: [alopecia_areata]
+    outcome: none
+    stopped_because: no regrowth after seven months
     notes: applied to the patches; little effect
 photos: {angles: [overhead, front, back, left, right]}
 density:
@@ -134,6 +153,27 @@ Set of photos and measurements for the *6-month review* on 4 July.
 """,
 }
 
+EFFECTS = ("conjunctivitis", "blepharitis", "injection_site_reaction", "facial_erythema", "oral_herpes",
+           "headache", "joint_pain", "eosinophilia")
+NONE_OF = {k: "no" for k in EFFECTS}  # the checklist, every effect asked and absent
+
+# Per session (folder): eyebrows, eyelashes, PGI-C, ADCT, RECAP, psychosocial impact, rapidly progressive
+# (None: not recorded), and the checklist's answers from the template that asks them (mid-2025 on).
+EXTRA = {
+    "2025-01-06": {"brows": (2, 1), "adct": 16, "recap": 18, "psy": 7, "rapid": False},
+    "2025-02-03": {"adct": 12},
+    "2025-03-03": {"adct": 9},
+    "2025-03-31": {"brows": (2, 1), "pgic": 4, "adct": 8},
+    "2025-05-05": {"pgic": 3, "adct": 6},
+    "2025-06-30-dermatology": {"brows": (1, 1), "pgic": 3, "adct": 5, "recap": 7, "psy": 5, "rapid": False,
+                               "checklist": NONE_OF | {"eosinophilia": "yes"}},
+    "2025-07-28": {"checklist": NONE_OF | {"headache": "mild"}},
+    "2025-09-08": {"brows": (1, 0), "pgic": 2, "adct": 5, "checklist": NONE_OF | {"injection_site_reaction": "mild"}},
+    "2025-10-20": {"adct": 4, "checklist": NONE_OF | {"joint_pain": None}},
+    "2025-12-01": {"pgic": 2, "checklist": NONE_OF},
+    "2026-01-12": {"brows": (0, 0), "pgic": 1, "adct": 3, "recap": 4, "psy": 3, "checklist": NONE_OF},
+}
+
 SESSIONS = [
     dict(folder="2025-01-06", salt=(70, 50, 45, 42), vellus=60, itch=8, ad=1.0,
          areas=["neck", "elbow creases", "backs of knees", "hands"],
@@ -177,7 +217,8 @@ SESSIONS = [
          side_effects=[{"name": "headache", "severity": "mild",
                         "notes": "the day after an injection, gone by the evening"}],
          meds=[DUPI, EMOLLIENT],
-         notes="One mild headache this month, the day after an injection."),
+         notes="One mild headache this month, the day after an injection. Missed the injection due on "
+               "27 June while travelling; took the next one on 11 July as planned."),
     dict(folder="2025-09-08", salt=(32, 22, 18, 16), vellus=34, itch=3, ad=0.28,
          areas=["hands", "neck"], poem=[1, None, 0, 0, 0, 1, 2],
          dlqi=[1, 1, 0, 1, 1, 0, 0, 0, 0, 1], injection_site="none", side_effects=[],
@@ -302,7 +343,17 @@ def session_doc(s: dict) -> dict:
     doc["hair_quality"] = {"vellus_pct": s["vellus"]}
     doc["ad"] = ad_block(s)
     doc["dlqi"] = s["dlqi"]
-    doc["injection_site"] = s["injection_site"]
+    extra = EXTRA.get(s["folder"], {})
+    if "brows" in extra:
+        doc["eyebrows"], doc["eyelashes"] = extra["brows"]
+    for key, name in (("pgic", "pgic"), ("adct", "adct"), ("recap", "recap"), ("psy", "psychosocial_impact"),
+                      ("rapid", "rapidly_progressive")):
+        if key in extra:
+            doc[name] = extra[key]
+    if "checklist" in extra:  # the newer template: the checklist replaces injection_site
+        doc["expected_effects"] = extra["checklist"]
+    else:
+        doc["injection_site"] = s["injection_site"]
     doc["side_effects"] = s["side_effects"]
     doc["medications"] = s["meds"]
     if "labs" in s:
@@ -795,6 +846,41 @@ def write_appointments(journal: Path) -> None:
         (folder / f"{day}.md").write_text(f"---\n{meta}---\n\n{body}", encoding="utf-8")
 
 
+# --------------------------------------------------------------------------
+# Injection log
+# --------------------------------------------------------------------------
+
+START = date(2025, 1, 10)
+SITE_CYCLE = ("abdomen_left", "thigh_left", "abdomen_right", "thigh_right")
+MISSED = date(2025, 6, 27)            # dose 13: travelling (see the 2025-07-28 notes)
+LATE = {date(2025, 9, 19): 5}         # dose 19: given five days after its due date
+REACTIONS = {date(2025, 1, 10): ("mild", "loading dose at the clinic; redness for 2 days"),
+             date(2025, 2, 21): ("mild", "small itchy bump for a day"),
+             date(2025, 8, 22): ("mild", "redness for a day")}
+NOT_NOTED = {date(2025, 4, 4), date(2025, 4, 18), date(2025, 5, 2)}  # reaction left empty
+NOTES = {date(2025, 1, 24): "first injection at home", date(2025, 9, 19): "pen delivery delayed"}
+
+
+def injection_rows() -> list[list[str]]:
+    """Every injection of the year: two on the loading day, then one per due date (start + 14 k)."""
+    rows = [["2025-01-10", "dupilumab", "300", "thigh_right", "none", "loading dose at the clinic"]]
+    sites = iter(SITE_CYCLE * 10)
+    for k in range(27):
+        due = START + timedelta(days=14 * k)
+        if due == MISSED:
+            continue
+        day = due + timedelta(days=LATE.get(due, 0))
+        reaction, note = REACTIONS.get(due, ("" if due in NOT_NOTED else "none", NOTES.get(due, "")))
+        site = "thigh_left" if k == 0 else next(sites)
+        rows.append([day.isoformat(), "dupilumab", "300", site, reaction, note])
+    return rows
+
+
+def write_injections(journal: Path) -> None:
+    lines = ["date,drug,dose_mg,site,reaction,note"] + [",".join(r) for r in injection_rows()]
+    (journal / "injections.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write_journal(journal: Path) -> None:
     journal.mkdir(parents=True, exist_ok=True)
     for sub in ("sessions", "appointments"):
@@ -803,6 +889,7 @@ def write_journal(journal: Path) -> None:
     (journal / "scalpsite.yaml").write_text(CONFIG_YAML, encoding="utf-8")
     (journal / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     write_appointments(journal)
+    write_injections(journal)
     for s in SESSIONS:
         write_session(journal, s)
 

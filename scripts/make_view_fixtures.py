@@ -35,12 +35,15 @@ treatments:
 """
 SESSIONS = {
     "2025-01-06": ("salt: {top: 60, back: 30, left: 20, right: 25}\ndensity: {frontal: 120, crown: 60}\n"
-                   "ad: {itch: 7, easi: 12.4, poem: [2, 3, 1, 0, 4, 2, 1]}\n", ""),
+                   "ad: {itch: 7, easi: 12.4, poem: [2, 3, 1, 0, 4, 2, 1]}\neyebrows: 2\nadct: 14\n", ""),
     "2025-03-03": ("salt: {top: 20, back: 10, left: 20, right: 25}\ndensity: {frontal: 130, crown: 70}\n"
                    "ad: {itch: 2, easi: 5.2}\nside_effects: [{name: conjunctivitis, severity: mild}]\n"
-                   "labs: {ige: {value: 390, unit: IU/mL}}\n",
+                   "labs: {ige: {value: 390, unit: IU/mL}}\neyebrows: 1\npgic: 2\nadct: 6\n"
+                   "expected_effects: {headache: no, injection_site_reaction: mild}\n",
                    f"## Week 7\n\nItch *much* better.\n\n- small hairs on the crown\n- eyes a bit red\n\n{MARKUP}\n"),
 }
+INJECTIONS = ("date,drug,dose_mg,site,reaction,note\n2025-01-10,dupilumab,300,thigh_left,none,\n"
+              "2025-01-10,dupilumab,300,thigh_right,mild,loading dose\n2025-01-28,dupilumab,300,thigh_right,,\n")
 MISSING = {"2025-03-03": "back"}  # a photo not taken, drawn as "no photo"
 APPOINTMENT = """\
 ---
@@ -59,6 +62,7 @@ def write_journal(root: Path) -> Path:
     (root / "appointments").mkdir(parents=True)
     (root / "scalpsite.yaml").write_text(CONFIG)
     (root / "appointments/2025-07-04.md").write_text(APPOINTMENT)
+    (root / "injections.csv").write_text(INJECTIONS)
     for folder, (yaml_text, notes) in SESSIONS.items():
         session = root / "sessions" / folder
         session.mkdir(parents=True)

@@ -82,7 +82,7 @@ def test_without_for_the_next_appointment_and_its_questions_are_on_page_one(late
     data = json.loads((out / "data.json").read_text())
     assert data["appointment"]["date"] == "2026-01-16" and data["appointment"]["chosen_by"] == "next"
     assert "Appointment 16 Jan 2026 with Dr. A. Example" in pages[0]
-    assert "Questions for this appointment" in pages[0] and "Is that common?" in pages[0]
+    assert "Questions for the 12-month review" in pages[0] and "Is that common?" in pages[0]
     index = (out / "index.html").read_text()
     assert index.index("Prepared for the appointment on") < index.index("Treatment response summary")
 
@@ -168,7 +168,7 @@ def test_self_assessed_is_said_and_clinician_sessions_are_marked(runner, tmp_pat
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE + "assessed_by: clinician\n"})
     assert runner.invoke(main, ["build", str(root)]).exit_code == 0
     pages = pdf_pages(root / "_site/dossier.pdf")
-    assert "are the patient's own assessments, except in sessions marked 'clinician'" in pages[0]
+    assert "All scores are the patient's own assessments, except in sessions marked 'clinician'" in pages[0]
     assert "clinician" in " ".join(pages[1:])
     assert "Assessed by a clinician." in (root / "_site/sessions/2025-03-03.html").read_text()
 
@@ -176,7 +176,8 @@ def test_self_assessed_is_said_and_clinician_sessions_are_marked(runner, tmp_pat
 def test_side_effects_count_sessions_not_episodes(latest):
     """Item 9: "Conjunctivitis x3" counted sessions: say so."""
     _, pages = latest
-    assert "Conjunctivitis, reported at 3 sessions" in pages[0]
+    assert "Conjunctivitis / eye symptoms reported at 3, worst mild" in pages[0]
+    assert "×3" not in " ".join(pages)
 
 
 def test_polish_glossary_bookmarks_records_up_to_and_dlqi(latest):

@@ -160,23 +160,44 @@ def init(directory: Path, start: dt.date | None, drug: str) -> None:
         click.echo("Edit scalpsite.yaml, take the five photos, then run 'scalpsite check'.")
 
 
-@main.command(short_help="Add a session folder to fill in.")
+SITES = ("abdomen_left", "abdomen_right", "thigh_left", "thigh_right", "arm_left", "arm_right")  # models.INJECTION_SITES
+
+
+@main.command(short_help="Add a session folder to fill in, or an injection to the log.")
 @JOURNAL
-@date_option("--date", "day", help="Session date (default: today).")
+@date_option("--date", "day", help="Session (or injection) date (default: today).")
 @click.option("--suffix", metavar="NAME", help="Name the folder DATE-NAME (a second session that day).")
+@click.option("--injection", is_flag=True, help="Append an injection of the tracked drug to injections.csv "
+              "instead of adding a session.")
+@click.option("--site", type=click.Choice(SITES), help="With --injection: where it was injected.")
+@click.option("--dose", type=click.FloatRange(min=0, min_open=True, max=10_000), metavar="MG",
+              help="With --injection: the dose in mg (default: the last one logged, or the drug's usual one).")
 @common
-def new(journal: Path, day: dt.date | None, suffix: str | None) -> None:
-    """Add a session folder with a session.yaml to fill in.
+def new(journal: Path, day: dt.date | None, suffix: str | None, injection: bool, site: str | None,
+        dose: float | None) -> None:
+    """Add a session folder with a session.yaml to fill in, or (--injection) a row to injections.csv.
 
     \b
     Examples:
       scalpsite new --date 2025-02-07
       scalpsite new --date 2025-02-07 --suffix dermatology
+      scalpsite new --injection --site thigh_left
     """
     from scalpsite.journal.load import load
+
+    if not injection and (site or dose is not None):
+        raise click.UsageError("--site and --dose go with --injection")
+    if injection and suffix:
+        raise click.UsageError("--suffix names a session folder; it does not go with --injection")
+    loaded = load(journal)
+    if injection:
+        from scalpsite.console import print_injection
+        from scalpsite.journal.scaffold import new_injection
+
+        print_injection(new_injection(loaded, day or dt.date.today(), site, dose), verbosity())
+        return
     from scalpsite.journal.scaffold import new_session
 
-    loaded = load(journal)
     folder = new_session(loaded, day or dt.date.today(), suffix)
     if verbosity() >= 0:
         angles = ", ".join(loaded.config.photos.angles)

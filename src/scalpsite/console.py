@@ -177,3 +177,13 @@ class Progress:
 def journal_base(journal: Path) -> str:
     """The journal folder that printed paths are joined to."""
     return str(Path(journal).absolute())
+
+
+def print_injection(row, verbosity: int = NORMAL) -> None:
+    """What `new --injection` appended, and what it could not know."""
+    if verbosity < NORMAL:
+        return
+    site = row.site or "site not noted"
+    click.echo(f"Added to injections.csv: {row.date}, {row.drug} {row.dose_mg:g} mg, {site}")
+    if row.site is None:
+        click.echo("Add the site in injections.csv (or use --site next time), so check can follow the rotation.")

@@ -25,7 +25,7 @@ from scalpsite.journal.load import CONFIG_FILE, Journal, load
 from scalpsite.output import bundle as bundles
 from scalpsite.output.carry import Placer
 from scalpsite.output.encrypt import Sealer, encrypt_site
-from scalpsite.output.export import to_csv, to_json
+from scalpsite.output.export import injections_csv, to_csv, to_json
 from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
 from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
@@ -222,8 +222,11 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, placer: Pl
     staging, cache, put = placer.staging, placer.cache, placer.place
     (staging / "data.json").write_text(to_json(data), encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
+    if (log := injections_csv(data)) is not None:
+        (staging / "injections.csv").write_text(log, encoding="utf-8")
     chart_input = {k: data[k] for k in ("sessions", "summary", "conditions", "density_zones", "density_unit",
-                                        "phases", "salt_lines")}
+                                        "phases", "salt_lines", "injection_doses", "control_panels",
+                                        "injection_window")}
     charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
                     lambda: _render_charts(data, staging), put)
     view = make_view(journal, data, photos, charts)

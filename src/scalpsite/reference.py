@@ -12,24 +12,16 @@ from pydantic import BaseModel
 
 from scalpsite.journal.editors import SCHEMA_DIR, SCHEMA_FILES
 from scalpsite.journal.fieldinfo import rows
+from scalpsite.journal.injections import COLUMNS as LOG_COLUMNS
+from scalpsite.journal.injections import REQUIRED as LOG_REQUIRED
 from scalpsite.journal.load import PHOTO_EXTS
-from scalpsite.journal.models import AppointmentMeta, Config, Session
+from scalpsite.journal.models import AppointmentMeta, Config, InjectionRow, Session
 from scalpsite.output import fhir
-from scalpsite.output.export import COLUMNS, ZONE_COLUMNS
+from scalpsite.output.export import COLUMNS, INJECTION_COLUMNS, ZONE_COLUMNS
 
 COMMAND = "python -m scalpsite.reference > docs/journal-format.md"
 
 # Files that other parts of scalpsite read and that have no model here: declared once, below.
-INJECTION_COLUMNS = [  # injections.csv, one row per injection
-    ("date", "a date, YYYY-MM-DD", "yes", "Day of the injection."),
-    ("drug", "text", "yes", "The drug injected, as in scalpsite.yaml's treatments."),
-    ("dose_mg", "a number", "yes", "Dose in milligrams."),
-    ("site", "one of: abdomen_left, abdomen_right, thigh_left, thigh_right, arm_left, arm_right", "yes",
-     "Where it was injected."),
-    ("reaction", "one of: none, mild, moderate, severe; or empty", "no",
-     "Injection-site reaction; empty when not noted."),
-    ("note", "text", "no", "Free note."),
-]
 MASK_COLOURS = [  # <angle>.mask.png, painted over the photo of that angle
     ("transparent", "", "not scalp (face, background): not counted"),
     ("red", "#ff0000", "bald scalp"),
@@ -99,13 +91,29 @@ def sections() -> list[str]:
     out += ["## appointments/YYYY-MM-DD.md", "",
             "Front matter between two `---` lines, then your questions in Markdown.", "",
             *model_table(AppointmentMeta), ""]
-    header = ",".join(c[0] for c in INJECTION_COLUMNS)
-    out += ["## injections.csv", "", f"A CSV file with a header row: `{header}`.", "",
-            *table(["column", "takes", "required", "meaning"], [list(c) for c in INJECTION_COLUMNS]), ""]
+    out += ["## injections.csv", "", LOG_TEXT.format(header=",".join(LOG_COLUMNS)), "",
+            *table(["column", "takes", "range", "column required", "example", "meaning"], _log_rows()), ""]
     out += ["## Photo masks: `<angle>.mask.png`", "",
             "A PNG of the photo's size, painted over it, from which the photo's SALT is measured:", "",
             *table(["colour", "RGB", "means"], [[n, f"`{h}`" if h else "", m] for n, h, m in MASK_COLOURS]), ""]
     return out + _outputs()
+
+
+LOG_TEXT = """\
+A CSV file with a header row, `{header}` (any order; `reaction` and `note` may be left out),
+then one row per injection, appended over time: `scalpsite new --injection --site SITE` adds
+one. Every row is checked (file and line); an empty cell is "not noted"."""
+
+
+def _log_rows() -> list[list[str]]:
+    """The columns of injections.csv, described from the model of a row."""
+    out = []
+    for r in rows(InjectionRow):
+        needed = "yes" if r.key in LOG_REQUIRED else "no"
+        if r.key in LOG_REQUIRED and not r.required:
+            needed = "yes (the value may be empty)"
+        out.append([f"`{r.key}`", r.type, r.range, needed, f"`{r.example}`" if r.example else "", r.meaning])
+    return out
 
 
 CSV_TEXT = """\
@@ -113,6 +121,13 @@ CSV_TEXT = """\
 
 One row per session and always the same columns: the fixed ones, then two per density zone of
 scalpsite.yaml (`<zone>` replaced by its name). A measure not recorded is an empty cell, never 0.
+"""
+
+OUT_LOG_TEXT = """\
+## OUT/injections.csv
+
+When the journal has an injection log, `build` writes it beside data.csv as scalpsite read it:
+the rows up to the dossier's date, in date order, with the dose each belongs to.
 """
 
 FHIR_TEXT = f"""\
@@ -128,6 +143,8 @@ A FHIR R4B Bundle of type `collection`, validated with the `fhir.resources` pack
 - A `QuestionnaireResponse` per session that gave the POEM or DLQI answers item by item
   (link ids `poem-1`...`poem-7`, `dlqi-1`...`dlqi-10`).
 - A `MedicationStatement` per treatment: `active` without an end, else `completed`.
+- A `MedicationAdministration` per row of injections.csv (status completed, dose in mg, route
+  subcutaneous, the site as text; the reaction and the note as notes).
 - A `DocumentReference` to `dossier.pdf`, which `scalpsite build` writes.
 - The `CodeSystem` `{fhir.CANONICAL}` (scalpsite's own codes, a fixed URN), so that every code
   can be looked up in the Bundle itself.
@@ -149,7 +166,9 @@ def _outputs() -> list[str]:
                  m.display, f"`{m.unit}`"] for m in fhir.MEASURES]
     concepts = [[f"`{code}`", display, text] for code, display, text in fhir.EXTRA_CONCEPTS]
     labs = ", ".join(f"`{name}` ({code} {display})" for name, (_, code, display) in fhir.LABS.items())
-    return [CSV_TEXT, *table(["column", "holds"], columns), "", FHIR_TEXT,
+    log = [[f"`{c.name}`", c.meaning] for c in INJECTION_COLUMNS]
+    return [CSV_TEXT, *table(["column", "holds"], columns), "", OUT_LOG_TEXT, *table(["column", "holds"], log), "",
+            FHIR_TEXT,
             *table(["data.json field", "system", "code", "display", "unit"], measures), "",
             f"Laboratory results named {labs} carry their LOINC code; others the scalpsite code",
             "`lab-result`, with the name as `code.text`. Other scalpsite codes:", "",

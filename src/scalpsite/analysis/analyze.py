@@ -7,6 +7,7 @@ import datetime as dt
 from scalpsite import __version__
 from scalpsite.analysis import scores
 from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
+from scalpsite.analysis.clinical import clinical_fields
 from scalpsite.analysis.definitions import definitions
 from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE, lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
@@ -17,7 +18,7 @@ from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
 from scalpsite.analysis.summary import DENSITY_NOTE, SCALES, summary
 from scalpsite.analysis.visits import chosen_appointment, last_visit, previous_appointment
 from scalpsite.findings import Finding
-from scalpsite.journal.load import Journal, SessionRecord
+from scalpsite.journal.load import Journal, SessionRecord, photo_angles
 from scalpsite.journal.models import Config, Session, Treatment
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 
@@ -98,7 +99,7 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None) -
 
 
 def _angle_order(angle: str, config: Config):
-    angles = config.photos.angles
+    angles = photo_angles(config)
     return (angle not in angles, angles.index(angle) if angle in angles else 0, angle)
 
 
@@ -120,7 +121,7 @@ def side_effect_log(sessions: list[dict]) -> list[dict]:
     """One row per side effect: sessions it was logged in, first and last date, worst severity."""
     log: dict[str, dict] = {}
     for s in sessions:
-        for e in s["side_effects"]:
+        for e in s["reported_effects"]:  # the list and the checklist's reports (analysis/safety.py)
             row = log.setdefault(e["key"], {"key": e["key"], "label": e["label"], "count": 0,
                                             "first": s["date"], "last": s["date"], "worst": None})
             row["count"] += 1
@@ -232,6 +233,7 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
     visit = chosen_appointment(journal.appointments, for_date, last)
     previous = previous_appointment(visit, journal.appointments)
     seen = last_visit(sessions, previous)
+    extra = clinical_fields(journal, sessions, primary, as_of, conditions)  # issue 15: its own fields
     return Analysis.model_validate({
         "scalpsite_version": __version__,
         "title": config.title, "generated_for": as_of.isoformat(),
@@ -240,13 +242,14 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
                     "birth_date": config.patient.birth_date.isoformat() if config.patient.birth_date else None,
                     "age": _age_years(config.patient.birth_date, as_of)},
         "conditions": conditions,
-        "angles": list(config.photos.angles),
-        "angle_regions": {a: SALT_REGION_OF_ANGLE.get(a) for a in config.photos.angles},
+        "angles": photo_angles(config),
+        "angle_regions": {a: SALT_REGION_OF_ANGLE.get(a) for a in photo_angles(config)},
         "density_unit": config.density.unit, "density_unit_label": unit_text(config.density.unit),
         "density_zones": list(config.density.zones),
         "treatments": _treatments(config, primary),
         "sessions": sessions,
-        "milestones": marks, "milestone_list": milestone_list(marks, conditions),
+        "milestones": marks | extra.pop("milestones"),
+        "milestone_list": milestone_list(marks, conditions) + extra.pop("milestone_list"),
         "response": response_status(sessions),
         "trajectories": [trajectory(sessions, key) for key in TRAJECTORY_KEYS],
         "schedule": _schedule(primary, sessions, as_of),
@@ -263,4 +266,5 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
         "th2_markers": th2_markers(sessions),
         "completeness": completeness(sessions, findings, conditions),
         "assessment_note": ASSESSMENT_NOTE,
+        **extra,
     })

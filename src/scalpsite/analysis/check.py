@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from scalpsite.analysis.recordcheck import record_findings
 from scalpsite.analysis.schedule import PRESETS, next_due
 from scalpsite.analysis.sideeffects import RECOGNISED, normalise
 from scalpsite.findings import Finding, error, sort_findings, warning
@@ -31,6 +32,7 @@ def check(journal: Journal, today: dt.date | None = None) -> list[Finding]:
         found += note_findings(appt.body, appt.path)
     if today is not None:
         found += _overdue(journal, config, today)
+    found += record_findings(journal, config, today)  # issue 15: injection log and checklist
     return sort_findings(found)
 
 
@@ -131,13 +133,7 @@ def _ad(rec: SessionRecord) -> list[Finding]:
 
 def _side_effects(rec: SessionRecord) -> list[Finding]:
     s = rec.session
-    found = []
-    if s.side_effects is None:
-        found.append(warning("side-effects-not-recorded", rec.yaml_path, "side effects not recorded",
-                             hint="add side_effects: none (or a list) so the log knows nothing happened"))
-    if s.injection_site is None:
-        found.append(warning("injection-site-not-recorded", rec.yaml_path, "injection-site status not recorded",
-                             hint="add injection_site: none (or mild, moderate, severe)"))
+    found = []  # whether side effects were recorded at all: analysis/recordcheck.py, with the checklist
     for i, e in enumerate(s.side_effects if isinstance(s.side_effects, list) else []):
         key = normalise(e.name)
         hint = did_you_mean(key, RECOGNISED)

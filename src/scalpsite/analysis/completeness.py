@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-ASSESSMENT_NOTE = ("SALT, density, EASI, POEM, itch and DLQI are the patient's own assessments, "
-                   "except in sessions marked 'clinician' (measured in clinic).")
+ASSESSMENT_NOTE = ("All scores are the patient's own assessments, except in sessions marked "
+                   "'clinician' (measured in clinic).")
 
 
 def _recorded(sessions: list[dict], ad: bool) -> list[dict]:

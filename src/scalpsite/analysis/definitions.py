@@ -6,7 +6,7 @@ thresholds in the text are the constants the analysis uses.
 
 from __future__ import annotations
 
-from scalpsite.analysis import scores
+from scalpsite.analysis import aascale, clinro, injections, scores
 from scalpsite.analysis.response import EASI_RELATIVE, SALT_RELATIVE
 
 AA, AD = "alopecia_areata", "atopic_dermatitis"
@@ -52,6 +52,12 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "meaningful. Unanswered questions are handled as for POEM (one counts 0, two or more: no score).",
          "Finlay & Khan, Clin Exp Dermatol 1994;19:210–6; bands: Hongbo et al., J Invest Dermatol "
          "2005;125:659–64"),
+        ("", "Labs", "Values are shown as the patient entered them, flagged high or low against the "
+         "report's reference range, else the journal's, else an adult default marked as such: total IgE "
+         "0–100 IU/mL (laboratories use an upper limit of 100–150), eosinophils 0.04–0.5 ×10⁹/L (above 0.5 "
+         "is eosinophilia, which dupilumab can raise transiently). In the dupilumab alopecia areata trial "
+         "responses were larger with a baseline IgE of 200 IU/mL or more.",
+         "CLINICAL.md; Guttman-Yassky et al., J Allergy Clin Immunol 2022;149:1318–28"),
         ("", "Self-assessed", "Every score in this dossier is the patient's own assessment, entered in the "
          "journal, except in sessions marked 'clinician' (measured in clinic). Self-assessed SALT and EASI "
          "are estimates by the patient, not by a trained rater.", None),
@@ -60,6 +66,41 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          f"session since; lost on the second of two consecutive sessions that fail them after they were "
          f"kept. One session never makes a response kept.", "the rule of the ritlecitinib post hoc "
          "trajectory analysis as CLINICAL.md states it"),
+        (AA, "AA Scale", "Alopecia Areata Scale: scalp hair loss 20 % or less mild, 21–49 % moderate, 50–100 % "
+         "severe (half-open for non-integer SALT, as AA-IGA). Mild or moderate moves up one level if any of: "
+         f"noticeable eyebrow or eyelash involvement (read here as ClinRO {aascale.INVOLVED} or 3); inadequate "
+         f"response after 6 months or more of treatment (read here as no SALT{aascale.ADEQUATE_PCT} at a session "
+         f"{aascale.TREATED_DAYS} days or more after the start); diffuse (multifocal positive pull test) or rapidly "
+         f"progressive loss, as a clinician recorded it; psychosocial impact {aascale.PSYCHOSOCIAL} or more of 10. "
+         "The reasons are shown; a feature not recorded is named, as the level may then be higher.",
+         "King et al., J Am Acad Dermatol 2022;86:359–64"),
+        (AA, "Brows, lashes", "ClinRO measures of eyebrow and eyelash hair loss: 0 full coverage, 1 minimal gaps, "
+         "2 significant gaps, 3 no notable eyebrows (eyelashes). Response as in BRAVE-AA: a baseline of 2 or 3 that "
+         "reaches 0 or 1 with at least 1 point of improvement (ALLEGRO counted a 2-grade improvement instead).",
+         "King et al., N Engl J Med 2022;386:1687–99 (BRAVE-AA1/2)"),
+        (AA, "PGI-C", "Patient Global Impression of Change of the hair loss since before treatment: 1 greatly, "
+         "2 moderately, 3 slightly improved, 4 no change, 5 slightly, 6 moderately, 7 greatly worse. Responder as "
+         f"in ALLEGRO: {clinro.PGIC_RESPONSE} or better (greatly or moderately improved).",
+         "King et al., Lancet 2023;401:1518–29 (ALLEGRO-2b/3)"),
+        (AD, "ADCT", "Atopic Dermatitis Control Tool total, 0–24, as the patient scored it on the official form: "
+         f"{clinro.ADCT_NOT_CONTROLLED} or more means not in control; a change of {clinro.ADCT_MEANINGFUL} points is "
+         "meaningful within a patient.", "Pariser et al., Curr Med Res Opin 2020;36:367–76; change: Simpson et al., "
+         "BMC Dermatol 2019;19:15"),
+        (AD, "RECAP", "Recap of atopic eczema total, 0–28, as the patient scored it on the official form; a fall of "
+         f"{clinro.RECAP_IMPORTANT} points or more is likely clinically important. No control bands are shown.",
+         "Howells et al., Br J Dermatol 2020;183:524–36; change: Baker et al., Skin Health Dis 2024;4:e470"),
+        ("", "Adherence", "Doses fall due on the treatment start + interval × k (dupilumab: 600 mg as two "
+         "injections, then 300 mg every 14 days). An injection belongs to the due date whose window "
+         f"[due − {injections.EARLY_DAYS}, due + {injections.GRACE_DAYS} days] holds it, both loading injections to "
+         f"the first. Late: more than {injections.LATE_DAYS} days after due; missed: nothing logged by due + "
+         f"{injections.GRACE_DAYS} (until then pending). Adherence = given / (given + missed). Counted from "
+         "injections.csv as logged.", "dupilumab prescribing information (adult atopic dermatitis dosing; a missed "
+         "dose is given within 7 days)"),
+        ("", "Expected effects", "The checklist of the tracked treatment (dupilumab: conjunctivitis or eye "
+         "symptoms, blepharitis, injection-site reaction, facial erythema, oral herpes, headache, joint pain, "
+         "eosinophilia). Per session: reported (with severity), recorded as absent, or not asked; a session "
+         "that did not answer counts as not asked, never as none. Injection-site reactions also come from the "
+         "injection log.", "dupilumab prescribing information and the 52-week adult safety pool"),
         ("", "Phases", "Time on treatment from the start of the tracked treatment: observation (0–3 months), "
          "response window (3–6), continued assessment (6–12), maintenance (beyond 12); the tracking "
          "schedule widens from every 4 weeks to every 8–12 weeks accordingly.",

@@ -11,9 +11,8 @@ from scalpsite.analysis.labels import lab_label, number_text, unit_text
 
 # CLINICAL.md "Labs": adult reference ranges; laboratories differ, so these are marked as defaults.
 DEFAULT_RANGES = {
-    "ige": ({"iu/ml", "ku/l"}, [0.0, 100.0], "adult default (laboratories use an upper limit of 100–150 IU/mL)"),
-    "eosinophils": ({"10^9/l", "x10^9/l", "×10^9/l", "10⁹/l", "g/l"}, [0.04, 0.5],
-                    "adult default (above 0.5 ×10⁹/L is eosinophilia)"),
+    "ige": ({"iu/ml", "ku/l"}, [0.0, 100.0], "adult default"),
+    "eosinophils": ({"10^9/l", "x10^9/l", "×10^9/l", "10⁹/l", "g/l"}, [0.04, 0.5], "adult default"),
 }
 TH2_MARKERS = ("ige", "eosinophils")  # the markers of who responds (CLINICAL.md), shown on page 1
 

@@ -91,6 +91,30 @@ class Session(Out):
     dlqi_change: int | None
     poem_band: str | None
     dlqi_band: str | None
+    eyebrows: int | None = Field(description="eyebrow ClinRO, 0 full coverage to 3 none (BRAVE-AA)")
+    eyelashes: int | None = Field(description="eyelash ClinRO, 0 full coverage to 3 none (BRAVE-AA)")
+    psychosocial_impact: int | None = Field(description="impact of the hair loss on psychosocial functioning, 0-10")
+    rapidly_progressive: bool | None = Field(description="diffuse or rapidly progressive loss, as a clinician found")
+    pgic: int | None = Field(description="PGI-C of the hair loss since before treatment, 1 greatly improved to 7 "
+                             "greatly worse")
+    adct: int | None = Field(description="ADCT total, 0-24")
+    recap: int | None = Field(description="RECAP total, 0-28")
+    pgic_label: str | None = Field(description="the PGI-C answer in words")
+    adct_control: str | None = Field(description="'not in control' at ADCT 7 or more, else 'in control'")
+    adct_change: int | None = Field(description="ADCT minus the baseline's (5 points is meaningful)")
+    recap_change: int | None = Field(description="RECAP minus the baseline's")
+    aa_scale: str | None = Field(description="Alopecia Areata Scale (King 2022): mild, moderate or severe")
+    aa_scale_reasons: list[str] = Field(description="why the level moved up from the scalp-loss level: "
+                                        "eyebrows_eyelashes, inadequate_response, rapidly_progressive, "
+                                        "psychosocial_impact")
+    aa_scale_not_recorded: list[str] = Field(description="upgrade features the session did not record (the "
+                                             "level may then be higher)")
+    aa_scale_label: str | None = Field(description="the AA Scale result and its reasons in words")
+    expected_effects: dict[str, str | None] = Field(
+        description="per effect of the treatment's checklist: no, yes, mild, moderate, severe, or null when "
+        "not asked (from the checklist, the side-effect list and injection_site)")
+    reported_effects: list[SideEffectEntry] = Field(
+        description="the side effects listed, then those the checklist reported that the list does not name")
 
 
 class TreatmentRow(Treatment):
@@ -319,6 +343,152 @@ class Completeness(Out):
     findings: list[FindingKind]
 
 
+class InjectionSummary(Out):
+    """Adherence by the CLINICAL.md rule; counts are doses (due dates), not injections."""
+
+    expected: int | None = Field(description="doses due and decided: given + missed (null without a dosing interval)")
+    given: int = Field(description="doses with an injection in their window (without a dosing interval: "
+                       "injection days)")
+    missed: int | None = Field(description="doses with no injection by due + 7 days")
+    late: int | None = Field(description="doses given more than 3 days after the due date")
+    pending: int | None = Field(description="doses due whose 7-day window is still open, nothing logged yet")
+    adherence_pct: float | None = Field(description="given / (given + missed) x 100")
+    longest_gap_days: int | None = Field(description="the longest time between two injection days")
+    last: Day | None = Field(description="the last injection logged")
+    next_due: Day | None = Field(description="the first dose not yet given whose window is open")
+    site_repeats: int = Field(description="injections at the same site as the injection before")
+
+
+class InjectionDose(Out):
+    number: int = Field(description="1 for the first (loading) dose")
+    due: Day
+    status: str = Field(description="given, missed or pending")
+    timing: str | None = Field(description="early, on_time or late, for a given dose")
+    given_on: Day | None
+    days_from_due: int | None = Field(description="of the first injection that belongs to the dose")
+    injections: int = Field(description="injections that belong to the dose (2 on a loading day)")
+
+
+class InjectionEntry(Out):
+    """One row of injections.csv, normalised, with the dose it belongs to."""
+
+    line: int = Field(description="its line in injections.csv")
+    date: Day
+    drug: str
+    dose_mg: float
+    site: str | None
+    site_label: str | None
+    reaction: str | None = Field(description="none, mild, moderate, severe; null when not noted")
+    note: str | None
+    dose_number: int | None = Field(description="the dose it belongs to, or null")
+    due: Day | None
+    timing: str = Field(description="early, on_time, late; off_schedule (in no open window), other_drug, "
+                        "no_schedule (no dosing interval)")
+    same_site_as_previous: bool
+
+
+class ChecklistRow(Out):
+    """One expected effect of the treatment, over the sessions."""
+
+    key: str
+    label: str
+    reported: int = Field(description="sessions that reported it")
+    absent: int = Field(description="sessions that recorded it as absent")
+    not_asked: int = Field(description="sessions that did not ask")
+    first: Day | None = Field(description="first report (sessions and, for the injection site, the log)")
+    last: Day | None
+    first_week: int | None = Field(description="week on treatment of the first session that reported it")
+    worst: str | None = Field(description="worst severity reported")
+    log_reactions: int | None = Field(description="injection-site row only: injections with a reaction")
+    log_noted: int | None = Field(description="injection-site row only: injections whose reaction was noted")
+
+
+class AaScaleSummary(Out):
+    level: str
+    label: str
+    reasons: list[str]
+    not_recorded: list[str]
+    date: Day
+
+
+class ChartPanel(Out):
+    """One panel of a chart of several measures: its scale and the lines drawn on it."""
+
+    key: str
+    title: str
+    low: float
+    high: float
+    lines: list[ChartLine]
+
+
+class CaseBaseline(Out):
+    date: Day
+    week_label: str
+    salt: float | None
+    salt_class: str | None
+    aa_iga: int | None
+    aa_iga_label: str | None
+    aa_scale_label: str | None
+    easi: float | None
+    easi_band: str | None
+    eyebrows: int | None
+    eyelashes: int | None
+
+
+class PriorTreatment(Out):
+    drug: str
+    start: Day
+    end: Day | None
+    for_label: str = Field(description="what it was for, in words, or 'not stated'")
+    outcome: str | None
+    outcome_label: str | None
+    stopped_because: str | None
+    notes: str | None
+
+
+class Th2Marker(Out):
+    key: str
+    label: str
+    text: str | None = Field(description="the value as entered; null when never recorded")
+    unit: str | None
+    date: Day | None
+    week_label: str | None
+    reference: str = Field(description="the adult default range of CLINICAL.md, in words")
+
+
+class ResponseAtWeek(Out):
+    week: int
+    reached: bool = Field(description="whether the treatment has lasted that long")
+    missing: str | None = Field(description="why no session stands for the week, in words; null when one does")
+    date: Day | None = Field(description="the session within 4 weeks of it that stands for it")
+    week_label: str | None
+    salt: float | None
+    salt_change: float | None
+    salt_improvement_pct: float | None
+    salt_le_20: bool | None
+    easi: float | None
+    easi_improvement_pct: float | None
+    endpoint: str | None = Field(description="the trial endpoint this week is judged against, if any")
+
+
+class CaseFacts(Out):
+    """The case for the current treatment: facts only, no advice."""
+
+    drug: str
+    start: Day
+    indication: str | None
+    purposes: list[str]
+    weeks_on_treatment: int | None
+    months_on_treatment: float | None
+    baseline: CaseBaseline
+    prior: list[PriorTreatment]
+    th2: list[Th2Marker]
+    response: list[ResponseAtWeek]
+    response_note: str = Field(description="how the sessions of the table were chosen, in words")
+    adherence: str | None
+    safety: list[str]
+
+
 class Analysis(Out):
     """data.json: the whole analysis of a journal."""
 
@@ -357,3 +527,22 @@ class Analysis(Out):
     th2_markers: list[LabMarker] = Field(description="latest IgE and eosinophils, for page 1")
     completeness: Completeness
     assessment_note: str = Field(description="who assessed the scores, said once on page 1")
+    injections: InjectionSummary | None = Field(description="adherence of the tracked drug's injections "
+                                                "(injections.csv); null when the journal has no log")
+    injection_text: str | None = Field(description="the adherence in one line, as page 1 shows it")
+    injection_doses: list[InjectionDose] = Field(description="every dose due by the as-of date, with its status")
+    injection_log: list[InjectionEntry] | None = Field(description="injections.csv up to the as-of date, "
+                                                       "normalised; null when the journal has no log")
+    effect_checklist: list[ChecklistRow] = Field(description="the tracked treatment's expected effects: "
+                                                 "sessions reported, absent, not asked")
+    effect_checklist_text: str | None = Field(description="how many sessions answered the checklist")
+    aa_scale: AaScaleSummary | None = Field(description="the latest Alopecia Areata Scale result")
+    control_measures: list[Measure] = Field(description="ADCT, RECAP and PGI-C: baseline against latest")
+    control_panels: list[ChartPanel] = Field(description="the panels of the control chart, with their lines")
+    case: CaseFacts | None = Field(description="the facts of the page 'The case for the current treatment'")
+    angle_notes: dict[str, str] = Field(description="what each photo angle documents, and its SALT weight")
+    other_effects_text: str = Field(description="side effects outside the checklist (or, without one, the "
+                                    "side-effect record) in one line; 'not recorded' is never 'none'")
+    clinro_measures: list[Measure] = Field(description="eyebrows and eyelashes (ClinRO): baseline against latest")
+    injection_window: list[ChartLine] = Field(description="days from the due date that the dose chart marks: "
+                                              "the window opens, due, late after, the window closes")

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, error, warning
+from scalpsite.journal.injections import InjectionLog, read_log
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.models import AppointmentMeta, Config, Session
 from scalpsite.journal.paths import (
@@ -70,6 +71,7 @@ class Journal:
     appointments: list[Appointment] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     config_lines: dict = field(default_factory=dict)
+    injections: InjectionLog | None = None  # injections.csv; None when the journal has none
 
     def until(self, day: dt.date) -> Journal:
         """The journal as it stood on `day`: later sessions and appointments, and their findings, left out.
@@ -79,8 +81,12 @@ class Journal:
         later = {f"sessions/{r.folder}" for r in self.sessions if r.date > day}
         later |= {a.path for a in self.appointments if a.date > day}
         kept = [f for f in self.findings if not any(f.path == p or f.path.startswith(p + "/") for p in later)]
+        log = self.injections
+        if log is not None:
+            log = replace(log, rows=[r for r in log.rows if r.row.date <= day])
         return replace(self, sessions=[r for r in self.sessions if r.date <= day],
-                       appointments=[a for a in self.appointments if a.date <= day], findings=kept)
+                       appointments=[a for a in self.appointments if a.date <= day], findings=kept,
+                       injections=log)
 
 
 def load(root: Path) -> Journal:
@@ -92,12 +98,18 @@ def load(root: Path) -> Journal:
             "or point to the journal folder", str(root))
     journal = Journal(root, None)
     journal.config = _load_config(root, journal.findings, journal.config_lines)
-    angles = journal.config.photos.angles if journal.config else []
+    angles = photo_angles(journal.config) if journal.config else []
     journal.sessions = _load_sessions(root, angles, journal.findings)
     journal.appointments = _load_appointments(root, journal.findings)
+    journal.injections = read_log(root, journal.findings)
     if journal.config is not None:
         journal.findings += theme_links(root, journal.config.theme)
     return journal
+
+
+def photo_angles(config: Config) -> list[str]:
+    """Every angle a session may have a photo of: the usual ones, then the optional ones."""
+    return list(dict.fromkeys(config.photos.angles + config.photos.optional))
 
 
 def outside(root: Path, path: Path, shown: str, findings: list[Finding], what: str = "file") -> bool:

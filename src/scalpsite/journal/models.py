@@ -10,7 +10,7 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
 from pydantic import Strict as NoCoercion
 
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
@@ -76,8 +76,23 @@ class Patient(Strict):
         "child weights before the 8th birthday.", examples=["1991-05-14"])
 
 
-class Treatment(Strict):
-    """One treatment, current (no end) or past."""
+Purpose = Literal["alopecia_areata", "atopic_dermatitis", "other"]
+OUTCOMES = ("none", "partial", "complete", "not_tolerated", "stopped")
+EffectName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,39}$")]  # a key in session.yaml
+
+
+class Dosing(Strict):
+    """The dosing schedule of an injected drug."""
+
+    interval_days: Annotated[Whole, Field(ge=1, le=365)] = Field(
+        description="Days from one dose to the next, e.g. 14 for every 2 weeks.", examples=[14])
+    loading_doses: Annotated[Whole, Field(ge=1, le=10)] = Field(
+        1, description="Injections given together on the first day (2 for a 600 mg loading dose "
+        "given as two 300 mg injections).", examples=[2])
+
+
+class _TreatmentFields(Strict):
+    """The fields of a treatment but `for` and `expected_effects` (see Treatment below)."""
 
     drug: str = Field(description="Name of the drug or treatment.", examples=["dupilumab"])
     start: Date = Field(description="Date of the first dose or application (YYYY-MM-DD).",
@@ -93,6 +108,29 @@ class Treatment(Strict):
         "preset when left out).", examples=["dupilumab"])
     notes: str | None = Field(None, description="Free notes, such as how it went.",
                               examples=["partial regrowth, relapsed"])
+    dosing: Dosing | None = Field(None, description="How often it is injected, for the adherence of "
+                                  "injections.csv (the dupilumab preset fills it in when left out).",
+                                  examples=[{"interval_days": 14, "loading_doses": 2}])
+    outcome: Literal[OUTCOMES] | None = Field(
+        None, description="How it went: none, partial, complete (response), not_tolerated, or stopped "
+        "(for another reason).", examples=["partial"])
+    stopped_because: str | None = Field(None, description="Why it was stopped, in words.",
+                                        examples=["relapse after the injections ended"])
+
+
+# `for` is a Python keyword, so these two fields are declared through create_model rather than
+# in a class body: no alias is needed, and the file, the schemas and data.json all say `for`.
+Treatment = create_model(
+    "Treatment", __base__=_TreatmentFields, __module__=__name__,
+    __doc__="One treatment, current (no end) or past.",
+    **{"for": (list[Purpose] | None, Field(
+        None, description="What it is given for: alopecia_areata, atopic_dermatitis or other (a "
+        "list when it treats more than one).", examples=[["atopic_dermatitis", "alopecia_areata"]])),
+       "expected_effects": (list[EffectName], Field(
+           default_factory=list, description="Effects to ask about at every session, added to the "
+           "list the drug has (dupilumab: conjunctivitis, injection-site reaction ...).",
+           examples=[["hair_shedding"]]))},
+)
 
 
 class PhotosConfig(Strict):
@@ -102,6 +140,9 @@ class PhotosConfig(Strict):
                               description="Photo angles, one photo per angle in each session "
                               "folder, named by the angle (overhead.jpg, front.heic ...).",
                               examples=[DEFAULT_ANGLES])
+    optional: list[AngleName] = Field(default_factory=list, description="Angles photographed only at some "
+                                      "sessions (eyebrows, eyelashes): shown when a session has one, never "
+                                      "reported missing.", examples=[["eyebrows", "eyelashes"]])
 
 
 class DensityConfig(Strict):
@@ -224,6 +265,10 @@ class Severity(str, Enum):
     severe = "severe"
 
 
+ClinRO = Annotated[Whole, Field(ge=0, le=3)]
+EffectAnswer = Literal["no", "yes", "mild", "moderate", "severe"]
+
+
 class SideEffect(Strict):
     """One side effect since the last session."""
 
@@ -282,6 +327,30 @@ class Session(Strict):
                                    "photo not named by its angle.", examples=[{"front": "IMG_4031.HEIC"}])
     notes: str | None = Field(None, description="Free notes in Markdown (or in notes.md beside it).",
                               examples=["Started the eye drops."])
+    eyebrows: ClinRO | None = Field(None, description="Eyebrow hair (ClinRO, 0-3): 0 full coverage, "
+                                    "1 minimal gaps, 2 significant gaps, 3 no notable eyebrows.", examples=[2])
+    eyelashes: ClinRO | None = Field(None, description="Eyelashes (ClinRO, 0-3): 0 full coverage, "
+                                     "1 minimal gaps, 2 significant gaps, 3 no notable eyelashes.", examples=[1])
+    psychosocial_impact: Annotated[Whole, Field(ge=0, le=10)] | None = Field(
+        None, description="How much the hair loss weighs on mood, work and social life, 0 (not at all) "
+        "to 10 (extremely); the Alopecia Areata Scale counts 6 or more as significant.", examples=[4])
+    rapidly_progressive: Annotated[bool, NoCoercion()] | None = Field(
+        None, description="true when a clinician found the loss diffuse or rapidly progressive "
+        "(multifocal positive pull test), false when found not to be.", examples=[False])
+    pgic: Annotated[Whole, Field(ge=1, le=7)] | None = Field(
+        None, description="Patient Global Impression of Change of the hair loss since before "
+        "treatment: 1 greatly, 2 moderately, 3 slightly improved, 4 no change, 5 slightly, "
+        "6 moderately, 7 greatly worse.", examples=[2])
+    adct: Annotated[Whole, Field(ge=0, le=24)] | None = Field(
+        None, description="ADCT total (Atopic Dermatitis Control Tool), 0-24, as scored on the "
+        "official form.", examples=[9])
+    recap: Annotated[Whole, Field(ge=0, le=28)] | None = Field(
+        None, description="RECAP total (Recap of atopic eczema), 0-28, as scored on the official "
+        "form.", examples=[8])
+    expected_effects: dict[EffectName, EffectAnswer | None] = Field(
+        default_factory=dict, description="The treatment's expected effects since the last session, "
+        "each answered no, yes, mild, moderate or severe; left empty when not asked (it then reads "
+        "'not asked', never 'none').", examples=[{"conjunctivitis": "mild", "headache": "no"}])
 
 
 class AppointmentMeta(Strict):
@@ -292,3 +361,24 @@ class AppointmentMeta(Strict):
                                 examples=["6-month review"])
     date: Date | None = Field(None, description="Appointment date (YYYY-MM-DD); the file name "
                                  "gives it.", examples=["2025-07-04"])
+
+
+# ---------- injections.csv ----------
+
+INJECTION_SITES = ("abdomen_left", "abdomen_right", "thigh_left", "thigh_right", "arm_left", "arm_right")
+
+
+class InjectionRow(Strict):
+    """One row of injections.csv: one injection (numbers and dates are read from the CSV's text)."""
+
+    date: Date = Field(description="Day of the injection (YYYY-MM-DD).", examples=["2025-01-24"])
+    drug: str = Field(min_length=1, description="The drug injected, as named in scalpsite.yaml's "
+                      "treatments.", examples=["dupilumab"])
+    dose_mg: Annotated[float, Field(gt=0, le=10_000)] = Field(description="Dose in milligrams.",
+                                                              examples=[300])
+    site: Literal[INJECTION_SITES] | None = Field(
+        None, description="Where it was injected; empty when not noted (check then cannot follow "
+        "the rotation).", examples=["thigh_left"])
+    reaction: Severity | None = Field(None, description="Injection-site reaction: none, mild, "
+                                      "moderate or severe; empty when not noted.", examples=["none"])
+    note: str | None = Field(None, description="Free note.", examples=["pen, at home"])

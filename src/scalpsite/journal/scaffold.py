@@ -13,9 +13,18 @@ from scalpsite.journal.editors import (
     vscode_settings,
     write_schemas,
 )
+from scalpsite.journal.effects import Effect, checklist, normalise
+from scalpsite.journal.injections import append
 from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, Journal, load
+from scalpsite.journal.models import InjectionRow
+from scalpsite.journal.treatment import (
+    DOSE_MG_PRESETS,
+    DOSING_PRESETS,
+    primary_treatment,
+    same_drug,
+)
 
-__all__ = ["init", "new_session", "schema", "session_text"]
+__all__ = ["init", "new_injection", "new_session", "schema", "session_text"]
 
 CONFIG_TEMPLATE = """\
 # yaml-language-server: $schema=.scalpsite/config.schema.json
@@ -28,6 +37,7 @@ treatments:
     dose: null
     indication: null
     schedule: {schedule}
+    dosing: {dosing}
 photos: {{angles: [overhead, front, back, left, right]}}
 density: {{unit: FU/cm², zones: [frontal, midscalp, crown, occipital, temporal_left, temporal_right]}}
 """
@@ -59,7 +69,11 @@ def init(root: Path, start: dt.date, drug: str = "dupilumab") -> Path:
         raise ScalpsiteError(f"{root} is not empty; 'scalpsite init' starts a journal in a new or empty folder")
     root.mkdir(parents=True, exist_ok=True)
     schedule = "dupilumab" if drug == "dupilumab" else "default"
-    (root / CONFIG_FILE).write_text(CONFIG_TEMPLATE.format(drug=drug, start=start, schedule=schedule))
+    preset = DOSING_PRESETS.get(schedule)
+    dosing = f"{{interval_days: {preset.interval_days}, loading_doses: {preset.loading_doses}}}" if preset \
+        else "null                # {interval_days: 14, loading_doses: 2} for an injected drug"
+    (root / CONFIG_FILE).write_text(CONFIG_TEMPLATE.format(drug=drug, start=start, schedule=schedule,
+                                                           dosing=dosing))
     (root / ".gitignore").write_text(GITIGNORE)
     (root / ".gitattributes").write_text(gitattributes())
     (root / "README.md").write_text(README)
@@ -76,22 +90,54 @@ SESSION_TEMPLATE = """\
 salt: {{top: null, back: null, left: null, right: null}}   # % hair loss per region, 0-100
 density: {{{zones}}}
 hair_quality: {{vellus_pct: null}}
-{ad}injection_site: none            # none | mild | moderate | severe
-side_effects: none              # or a list: - {{name: conjunctivitis, severity: mild}}
+{aa}{ad}{effects}side_effects:                   # anything else since the last session: none, or a list
+                                # such as - {{name: hair shedding, severity: mild}}
 medications: [{medications}]
 lighting: null
 """
-AD_TEMPLATE = "ad: {itch: null, easi: null, poem: null}   # itch 0-10, EASI 0-72, POEM 0-28\n"
+AD_TEMPLATE = """\
+ad: {itch: null, easi: null, poem: null}   # itch 0-10, EASI 0-72, POEM 0-28
+adct: null                      # ADCT total 0-24, as scored on the official form
+recap: null                     # RECAP total 0-28, as scored on the official form
+"""
+AA_TEMPLATE = """\
+eyebrows: null                  # 0 full, 1 minimal gaps, 2 significant gaps, 3 none
+eyelashes: null                 # 0 full, 1 minimal gaps, 2 significant gaps, 3 none
+pgic: null                      # hair since before treatment: 1 greatly, 2 moderately, 3 slightly
+                                # improved, 4 no change, 5 slightly, 6 moderately, 7 greatly worse
+psychosocial_impact: null       # how much the hair loss weighs on daily life, 0-10
+"""
+EFFECTS_HEAD = """\
+# Since the last session, did you have ...? Answer no, yes, mild, moderate or severe.
+# Leave empty what you were not asked about: it then reads "not asked", never "none".
+expected_effects:
+"""
+
+
+def effects_block(effects: list[Effect]) -> str:
+    """The checklist of the tracked treatment, one key per effect, each left empty to answer."""
+    if not effects:
+        return ""
+    width = max(len(e.key) for e in effects) + 2
+    lines = [f"  {e.key + ':':<{width}}" + (f"  # {e.covers}" if e.covers else "") for e in effects]
+    return EFFECTS_HEAD + "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def session_text(journal: Journal, day: dt.date) -> str:
-    """A session.yaml template carrying over zones and medications from the last session."""
+    """A session.yaml template carrying over zones and medications from the last session.
+
+    Nothing about side effects is pre-filled: an unfilled template reads as not asked, never as none.
+    """
     config = journal.config
     last = journal.sessions[-1].session if journal.sessions else None
     meds = ", ".join(json.dumps(m, ensure_ascii=False) for m in (last.medications if last else []))
     zones = ", ".join(f"{z}: null" for z in config.density.zones)
-    ad = AD_TEMPLATE if "atopic_dermatitis" in {c.value for c in config.conditions} else ""
-    return SESSION_TEMPLATE.format(date=day, zones=zones, ad=ad, medications=meds)
+    tracked = {c.value for c in config.conditions}
+    return SESSION_TEMPLATE.format(
+        date=day, zones=zones, medications=meds,
+        aa=AA_TEMPLATE if "alopecia_areata" in tracked else "",
+        ad=AD_TEMPLATE if "atopic_dermatitis" in tracked else "",
+        effects=effects_block(checklist(primary_treatment(config))))
 
 
 def session_folder_name(day: dt.date, suffix: str | None = None) -> str:
@@ -114,3 +160,25 @@ def new_session(journal: Journal, day: dt.date, suffix: str | None = None) -> Pa
     folder.mkdir(parents=True)
     (folder / "session.yaml").write_text(session_text(journal, day))
     return folder
+
+
+def new_injection(journal: Journal, day: dt.date, site: str | None = None, dose_mg: float | None = None) -> InjectionRow:
+    """Append a row for the tracked treatment's drug to injections.csv; returns the row written.
+
+    The dose is the one given, else that of the drug's last row, else the drug's usual single
+    injection (dupilumab: 300 mg); the site is left empty when not given (check then says so).
+    """
+    if journal.config is None:
+        raise ScalpsiteError("scalpsite.yaml has errors; run 'scalpsite check' and fix them first")
+    treatment = primary_treatment(journal.config)
+    if treatment is None:
+        raise ScalpsiteError("scalpsite.yaml has no treatment to log an injection of")
+    if dose_mg is None:
+        logged = [r.row for r in (journal.injections.rows if journal.injections else [])
+                  if same_drug(r.row.drug, treatment.drug)]
+        dose_mg = logged[-1].dose_mg if logged else DOSE_MG_PRESETS.get(normalise(treatment.drug))
+    if dose_mg is None:
+        raise ScalpsiteError(f"no dose of {treatment.drug} logged yet; give it with --dose MG")
+    row = InjectionRow(date=day, drug=treatment.drug, dose_mg=dose_mg, site=site)
+    append(journal.root, row)
+    return row

@@ -24,7 +24,7 @@ DEFAULT_NAME = "_bundle.html"
 DEFAULT_MAX_MB = 20.0  # the usual limit of an e-mail attachment
 MB = 1_000_000
 PHOTO = (900, 78)  # long side in px and JPEG quality of the web photos in a bundle
-LEFT_OUT = {"data.json", "data.csv", "dossier.pdf"}  # not shown by any page; the site has them
+LEFT_OUT = {"data.json", "data.csv", "injections.csv", "dossier.pdf"}  # not shown by any page; the site has them
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,22 @@ COLUMNS: list[Column] = [
            "the report's, the journal's or the adult default range)", _labs),
     Column("assessed_by", "who assessed the scores: self or clinician", key("assessed_by")),
     Column("valid", "false when the session.yaml has errors (its measures are then empty)", key("valid")),
+    Column("eyebrows", "eyebrow ClinRO, 0 full coverage to 3 none", key("eyebrows")),
+    Column("eyelashes", "eyelash ClinRO, 0 full coverage to 3 none", key("eyelashes")),
+    Column("psychosocial_impact", "impact of the hair loss on psychosocial functioning, 0-10",
+           key("psychosocial_impact")),
+    Column("rapidly_progressive", "true or false as a clinician found; empty when not recorded",
+           key("rapidly_progressive")),
+    Column("aa_scale", "Alopecia Areata Scale (King 2022): mild, moderate or severe", key("aa_scale")),
+    Column("aa_scale_reasons", "why the AA Scale moved up one level, separated by '; '",
+           lambda s: "; ".join(s.get("aa_scale_reasons") or [])),
+    Column("pgic", "PGI-C, 1 greatly improved to 7 greatly worse", key("pgic")),
+    Column("adct", "ADCT total, 0-24 (7 or more: not in control)", key("adct")),
+    Column("adct_change", "ADCT minus the baseline's", key("adct_change")),
+    Column("recap", "RECAP total, 0-28", key("recap")),
+    Column("recap_change", "RECAP minus the baseline's", key("recap_change")),
+    Column("expected_effects", "the checklist's answers as 'effect=answer; ...' (effects not asked are left out)",
+           lambda s: "; ".join(f"{k}={v}" for k, v in (s.get("expected_effects") or {}).items() if v is not None)),
 ]
 ZONE_COLUMNS: list[Column] = [  # once per density zone of scalpsite.yaml, <zone> replaced
     Column("density_<zone>", "density reading of the zone, in the configured unit",
@@ -122,3 +138,35 @@ def to_csv(data: dict) -> str:
     for s in data["sessions"]:
         writer.writerow([_cell(c.value(s)) for c in cols])
     return buf.getvalue()
+
+
+INJECTION_COLUMNS: list[Column] = [  # OUT/injections.csv: the log as scalpsite read it, one row per injection
+    Column("date", "day of the injection", key("date")),
+    Column("drug", "the drug as logged", key("drug")),
+    Column("dose_mg", "dose in mg", key("dose_mg")),
+    Column("site", "injection site (empty when not noted)", key("site")),
+    Column("reaction", "injection-site reaction: none, mild, moderate, severe; empty when not noted", key("reaction")),
+    Column("note", "the note as logged", key("note")),
+    Column("dose_number", "the dose it belongs to (1 = the loading dose); empty when none", key("dose_number")),
+    Column("due", "that dose's due date", key("due")),
+    Column("timing", "early, on_time, late, off_schedule, other_drug or no_schedule", key("timing")),
+    Column("same_site_as_previous", "true when at the same site as the injection before", key("same_site_as_previous")),
+    Column("line", "its line in the journal's injections.csv", key("line")),
+]
+
+
+def injections_csv(data: dict) -> str | None:
+    """The injection log, normalised (dates ISO, sites as keys, the dose each belongs to); None without one."""
+    if data["injection_log"] is None:
+        return None
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([c.name for c in INJECTION_COLUMNS])
+    for row in data["injection_log"]:
+        writer.writerow([_cell(_number(c.value(row))) for c in INJECTION_COLUMNS])
+    return buf.getvalue()
+
+
+def _number(v):
+    """300.0 as 300: doses are logged as whole milligrams, and a spreadsheet reads either."""
+    return int(v) if isinstance(v, float) and v.is_integer() else v

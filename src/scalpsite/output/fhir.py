@@ -4,8 +4,8 @@ Built as plain data from the data.json object and validated with the `fhir.resou
 Codes: LOINC where a code was verified (POEM total 89870-0, total IgE 19113-0); every other
 measure is a concept of scalpsite's own CodeSystem (CANONICAL), which the Bundle carries so a
 reader can look each code up. docs/journal-format.md lists the mapping (generated from the
-tables below). Each part of the Bundle is one function in BUILDERS: a new resource kind (such
-as a MedicationAdministration per injection) is one more function there.
+tables below). Each part of the Bundle is one function in BUILDERS (a MedicationAdministration
+per logged injection is one of them).
 """
 
 from __future__ import annotations
@@ -51,6 +51,16 @@ MEASURES: list[Measure] = [
             "Patient-Oriented Eczema Measure total, 0-28 (Charman 2004)."),
     Measure("dlqi", CANONICAL, "dlqi", "DLQI score", "{score}", "survey",
             "Dermatology Life Quality Index total, 0-30 (Finlay and Khan 1994)."),
+    Measure("eyebrows", CANONICAL, "eyebrow-clinro", "Eyebrow hair loss (ClinRO)", "{score}", "exam",
+            "Eyebrows, 0 full coverage, 1 minimal gaps, 2 significant gaps, 3 no notable eyebrows (BRAVE-AA)."),
+    Measure("eyelashes", CANONICAL, "eyelash-clinro", "Eyelash hair loss (ClinRO)", "{score}", "exam",
+            "Eyelashes, 0 full coverage, 1 minimal gaps, 2 significant gaps, 3 no notable eyelashes (BRAVE-AA)."),
+    Measure("pgic", CANONICAL, "pgic", "Patient Global Impression of Change", "{score}", "survey",
+            "The hair loss since before treatment, 1 greatly improved to 7 greatly worse (ALLEGRO)."),
+    Measure("adct", CANONICAL, "adct", "ADCT total score", "{score}", "survey",
+            "Atopic Dermatitis Control Tool total, 0-24; 7 or more: not in control (Pariser 2019)."),
+    Measure("recap", CANONICAL, "recap", "RECAP total score", "{score}", "survey",
+            "Recap of atopic eczema total, 0-28 (Howells 2020)."),
 ]
 SALT_REGIONS = {"top": "SALT region top (vertex), % loss", "back": "SALT region back, % loss",
                 "left": "SALT region left side, % loss", "right": "SALT region right side, % loss"}
@@ -214,6 +224,22 @@ def medications(ctx: Context) -> list[tuple[str, dict]]:
     return out
 
 
+def injections(ctx: Context) -> list[tuple[str, dict]]:
+    """A MedicationAdministration per row of the injection log (completed, with dose and site)."""
+    out = []
+    for r in ctx.data["injection_log"] or []:
+        dosage = {"route": {"text": "subcutaneous"}, "dose": quantity(r["dose_mg"], "mg", "mg")}
+        dosage |= {"site": {"text": r["site_label"]}} if r["site_label"] else {}
+        notes = [text for text in (f"injection-site reaction: {r['reaction']}" if r["reaction"] else None,
+                                   r["note"]) if text]
+        resource = {"resourceType": "MedicationAdministration", "status": "completed",
+                    "medicationCodeableConcept": {"text": r["drug"]}, "subject": ctx.subject(),
+                    "effectiveDateTime": r["date"], "dosage": dosage}
+        resource |= {"note": [{"text": t} for t in notes]} if notes else {}
+        out.append((f"injection/{r['line']}", resource))
+    return out
+
+
 def dossier(ctx: Context) -> list[tuple[str, dict]]:
     """A DocumentReference to the PDF dossier that `build` writes beside the site (dossier.pdf)."""
     return [("dossier", {
@@ -225,7 +251,7 @@ def dossier(ctx: Context) -> list[tuple[str, dict]]:
 
 
 BUILDERS: list[Callable[[Context], list[tuple[str, dict]]]] = [
-    code_system, patient, measures, questionnaires, medications, dossier,
+    code_system, patient, measures, questionnaires, medications, injections, dossier,
 ]
 
 

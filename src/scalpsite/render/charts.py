@@ -15,7 +15,7 @@ from matplotlib.textpath import text_to_path
 
 from scalpsite.analysis.labels import MONTHS  # the locale-free month names of every page
 
-INK, MUTED, ACCENT, GOOD = "#1f2933", "#7b8794", "#2563a6", "#276749"
+INK, MUTED, ACCENT, GOOD, WARN = "#1f2933", "#7b8794", "#2563a6", "#276749", "#c05621"
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
 ZONE_COLOURS = ["#2563a6", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"]
 ZONE_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
@@ -150,7 +150,20 @@ def salt_chart(data: dict) -> Figure | None:
     ax.plot(x, y, color=ACCENT, zorder=3, **_line_style(len(x), 4, 1.8))
     ax.set_ylim(0, max(60, max(y) + 10) if max(y) < 90 else 100)
     ax.set_ylabel("SALT (% scalp hair loss)")
+    _dose_rug(ax, data["injection_doses"])
     return fig
+
+
+def _dose_rug(ax, doses: list[dict]) -> None:
+    """The doses along the bottom of a time axis: a tick per dose given, a cross per dose missed."""
+    given = [dt.date.fromisoformat(d["given_on"]) for d in doses if d["status"] == "given"]
+    missed = [dt.date.fromisoformat(d["due"]) for d in doses if d["status"] == "missed"]
+    axis = ax.get_xaxis_transform()  # x in dates, y in axes fractions: the rug hugs the bottom
+    if given:
+        ax.vlines(given, 0, 0.05, transform=axis, color=ACCENT, alpha=0.45, lw=1.0, zorder=2, gid="dose-given")
+    if missed:
+        ax.plot(missed, [0.045] * len(missed), transform=axis, ls="none", marker="x", ms=4, mew=1.2,
+                color=WARN, zorder=4, gid="dose-missed", clip_on=False)
 
 
 def density_chart(data: dict) -> Figure | None:
@@ -198,10 +211,65 @@ def ad_chart(data: dict) -> Figure | None:
         ax.set_ylim(0, top or max(y) * 1.15 + 1)
         ax.tick_params(axis="y", labelsize=7)
         _date_axis(ax, every, 7, AD_MAX_LABELS, minor=False)  # one span for all, so panels line up
+        if key == "easi":
+            _dose_rug(ax, data["injection_doses"])
     return fig
 
 
-CHARTS = {"salt": salt_chart, "density": density_chart, "ad": ad_chart}
+def control_chart(data: dict) -> Figure | None:
+    """ADCT, RECAP and PGI-C, one small panel each, with the lines the analysis gives each panel."""
+    panels = [p for p in data["control_panels"] if _dates(data["sessions"], p["key"])[0]]
+    if not panels:
+        return None
+    fig, axes = _figure((7.2, 2.3), AD_MARGINS, len(panels), AD_GAP)
+    every = [d for p in panels for d in _dates(data["sessions"], p["key"])[0]]
+    for ax, panel in zip(axes, panels):
+        x, y = _dates(data["sessions"], panel["key"])
+        ax.plot(x, y, color=ACCENT, **_line_style(len(x), 3, 1.5))
+        for line in panel["lines"]:
+            ax.axhline(line["value"], color=GOOD, lw=0.9, ls="--", gid=f"line-{panel['key']}")
+            ax.text(0.98, line["value"], line["label"], transform=ax.get_yaxis_transform(), ha="right",
+                    va="bottom", fontsize=6.5, color=GOOD)
+        ax.set_title(panel["title"], fontsize=8, color=INK, y=1.0)
+        ax.set_ylim(panel["low"] - 0.5, panel["high"] + 0.5)
+        ax.tick_params(axis="y", labelsize=7)
+        _date_axis(ax, every, 7, AD_MAX_LABELS, minor=False)
+    return fig
+
+
+def doses_chart(data: dict) -> Figure | None:
+    """Every dose due at its due date: days from due to the injection, missed ones in a row above."""
+    doses = data["injection_doses"]
+    if not doses:
+        return None
+    fig, (ax,) = _figure((7.2, 2.4), (1.25, 0.34, 0.38, 0.12))
+    _date_axis(ax, [dt.date.fromisoformat(d["due"]) for d in doses], 9, MAX_LABELS)
+    lines = data["injection_window"]
+    top = max(line["value"] for line in lines) + 2
+    for line in lines:
+        ax.axhline(line["value"], color=MUTED, lw=0.6, ls=":", zorder=1)
+    for status, timing, colour, marker in DOSE_STYLES:
+        picked = [d for d in doses if d["status"] == status and d["timing"] == timing]
+        if picked:
+            ys = [top if status == "missed" else 0 if status == "pending" else d["days_from_due"] for d in picked]
+            ax.plot([dt.date.fromisoformat(d["due"]) for d in picked], ys, ls="none", marker=marker, ms=4,
+                    color=colour, mfc=colour if marker != "o" or status == "given" else "white", zorder=3,
+                    gid=f"dose-{status}-{timing}")
+    ax.set_ylim(min(line["value"] for line in lines) - 1.5, top + 1.5)
+    ticks = [(line["value"], f"{line['label']}  {line['value']:+g}".replace("+0", "0").replace("-", "−"))
+             for line in lines]
+    ax.set_yticks([v for v, _ in ticks] + [top], [t for _, t in ticks] + ["nothing logged"], fontsize=7)
+    ax.set_ylabel("days from the due date", fontsize=8)
+    return fig
+
+
+# Dose markers: (status, timing, colour, marker); the analysis decides status and timing.
+DOSE_STYLES = [("given", "early", ACCENT, "o"), ("given", "on_time", ACCENT, "o"), ("given", "late", WARN, "o"),
+               ("missed", None, WARN, "x"), ("pending", None, MUTED, "o")]
+
+
+CHARTS = {"salt": salt_chart, "density": density_chart, "ad": ad_chart, "control": control_chart,
+          "doses": doses_chart}
 
 
 def render_charts(data: dict, out: Path) -> dict[str, str]:

@@ -48,12 +48,12 @@ def font_findings(texts: dict[str, str]) -> list[Finding]:
 
 def journal_texts(journal) -> dict[str, str]:
     """Every text of the journal that reaches the dossier, by the file it was written in."""
-    texts = {"scalpsite.yaml": json.dumps(journal.config.model_dump(mode="json"), ensure_ascii=False)}
+    texts = {"scalpsite.yaml": json.dumps(journal.config.model_dump(mode="json", warnings=False), ensure_ascii=False)}
     for rec in journal.sessions:
         if rec.session is not None:
-            texts[rec.yaml_path] = json.dumps(rec.session.model_dump(mode="json"), ensure_ascii=False)
+            texts[rec.yaml_path] = json.dumps(rec.session.model_dump(mode="json", warnings=False), ensure_ascii=False)
         if rec.notes_file:
             texts[rec.notes_path] = rec.notes
     for a in journal.appointments:
-        texts[a.path] = a.body + " " + json.dumps(a.meta.model_dump(mode="json"), ensure_ascii=False)
+        texts[a.path] = a.body + " " + json.dumps(a.meta.model_dump(mode="json", warnings=False), ensure_ascii=False)
     return texts

@@ -10,6 +10,7 @@ import datetime as dt
 
 from scalpsite.journal.load import Journal
 from scalpsite.photos.images import PhotoResult
+from scalpsite.render.clinicalview import with_clinical_charts
 from scalpsite.render.notes import to_html, tree_of
 
 # Thumbnails per angle in the PDF's timeline grid (three rows of eight). A multi-year journal
@@ -41,7 +42,7 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict) -
 def chart_info(data: dict) -> list[dict]:
     """Title, caption and alt text of each chart, in the order both outputs show them."""
     lines = " and ".join(line["label"].split(":")[0] for line in data["salt_lines"])
-    return [
+    return with_clinical_charts(data, [
         {"key": "salt", "title": "SALT over time", "alt": "SALT score at each session; lower means less hair loss.",
          "caption": f"SALT over time (0 = no loss, 100 = total loss), with the {lines} endpoints; "
                     "shading marks the expected-response phases."},
@@ -50,7 +51,7 @@ def chart_info(data: dict) -> list[dict]:
         {"key": "ad", "title": "Atopic dermatitis measures", "alt": "Itch, EASI and POEM at each session; lower is better.",
          "caption": "Atopic dermatitis measures over time, each with the value that would meet its meaningful "
                     "change against the baseline (dashed)."},
-    ]
+    ])
 
 
 def _renditions(data: dict, photos: PhotoResult) -> dict:

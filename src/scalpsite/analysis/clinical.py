@@ -1,0 +1,93 @@
+"""The clinical record v2 (issue 15) in one call for `analyze`: per-session fields (ClinRO,
+PGI-C, ADCT, RECAP, AA Scale, the checklist's answers) and the top-level ones (injections,
+checklist, control measures, the case page). Pure: data in, data out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scalpsite.analysis import clinro
+from scalpsite.analysis.aascale import aa_scale
+from scalpsite.analysis.case import case_facts
+from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
+from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE
+from scalpsite.analysis.safety import (
+    answers,
+    checklist_rows,
+    checklist_text,
+    other_effects_text,
+    reported,
+)
+from scalpsite.analysis.scores import months
+from scalpsite.journal.effects import checklist
+from scalpsite.journal.load import Journal, photo_angles
+from scalpsite.journal.models import Session, Treatment
+from scalpsite.journal.treatment import dosing
+
+WINDOW_LINES = [{"value": -EARLY_DAYS, "label": "window opens"}, {"value": 0, "label": "due date"},
+                {"value": LATE_DAYS, "label": "late after"}, {"value": GRACE_DAYS, "label": "missed after"}]
+ANGLE_NOTES = {"front": "hairline and brows; no SALT weight",
+               "eyebrows": "eyebrows (graded by the eyebrow ClinRO); no SALT weight",
+               "eyelashes": "eyelashes (graded by the eyelash ClinRO); no SALT weight"}
+RECORDED = ("eyebrows", "eyelashes", "psychosocial_impact", "rapidly_progressive", "pgic", "adct", "recap")
+NO_LOG = {"injections": None, "injection_text": None, "injection_doses": [], "injection_log": None}
+
+
+def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment | None, as_of: dt.date,
+                    conditions: list[str]) -> dict:
+    """Add this issue's per-session fields to `sessions` (in place); return the top-level fields."""
+    records = {r.folder: (r.session or Session()) for r in journal.sessions}
+    effects = checklist(primary)
+    for s in sessions:
+        s |= {key: getattr(records[s["folder"]], key) for key in RECORDED}
+    base = next((s for s in sessions if s["baseline"]), None)
+    for s in sessions:
+        scale = aa_scale(s)
+        s |= clinro.session_fields(s, base) | {
+            "aa_scale": scale.level, "aa_scale_reasons": list(scale.reasons),
+            "aa_scale_not_recorded": list(scale.not_recorded), "aa_scale_label": scale.label(s["salt"]),
+            "expected_effects": answers(records[s["folder"]], effects)}
+        s["reported_effects"] = reported(s["side_effects"], s["expected_effects"], effects)
+    log = NO_LOG if journal.injections is None else analyse_log(journal.injections.rows, primary, dosing(primary), as_of)
+    tracked = [r for r in log["injection_log"] or [] if r["timing"] != "other_drug"]
+    rows = checklist_rows(effects, sessions, tracked if log["injection_log"] is not None else None,
+                          primary.start if primary else None)
+    marks = clinro.milestones(sessions)
+    control = clinro.measures(sessions)
+    extra = log | {
+        "milestones": marks, "milestone_list": clinro.milestone_list(marks, sessions, conditions),
+        "effect_checklist": rows, "effect_checklist_text": checklist_text(rows, sessions),
+        "other_effects_text": other_effects_text(sessions, effects),
+        "aa_scale": latest_scale(sessions), "clinro_measures": clinro.clinro_measures(sessions),
+        "control_measures": control,
+        "control_panels": clinro.chart_panels(control),
+    }
+    extra["case"] = case_facts(primary, journal.config.treatments, sessions, _time(sessions), extra)
+    extra["angle_notes"] = {a: angle_note(a) for a in photo_angles(journal.config)}
+    extra["injection_window"] = WINDOW_LINES
+    return extra
+
+
+def angle_note(angle: str) -> str:
+    """What a photo angle documents, and its SALT weight (CLINICAL.md: five angles, four regions)."""
+    region = SALT_REGION_OF_ANGLE.get(angle)
+    if region:
+        return f"SALT region: {region}"
+    return ANGLE_NOTES.get(angle, "no SALT weight")
+
+
+def latest_scale(sessions: list[dict]) -> dict | None:
+    """The AA Scale of the latest session that has one (it needs a SALT)."""
+    found = [s for s in sessions if s["aa_scale"] is not None]
+    if not found:
+        return None
+    s = found[-1]
+    return {"level": s["aa_scale"], "label": s["aa_scale_label"], "reasons": s["aa_scale_reasons"],
+            "not_recorded": s["aa_scale_not_recorded"], "date": s["date"]}
+
+
+def _time(sessions: list[dict]) -> dict:
+    days = sessions[-1]["days_on_treatment"] if sessions else None
+    return {"weeks_on_treatment": None if days is None else days // 7,
+            "months_on_treatment": None if days is None else round(months(days), 1)}

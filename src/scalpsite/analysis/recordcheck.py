@@ -1,0 +1,112 @@
+"""`check` findings of the clinical record v2 (issue 15 items 1 and 3): the injection log and
+the expected-effects checklist. Pure: the journal is already loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scalpsite.analysis.injections import SITE_LABELS, doses
+from scalpsite.analysis.safety import answers, conflicts
+from scalpsite.findings import Finding, error, warning
+from scalpsite.journal.effects import Effect, checklist
+from scalpsite.journal.injections import LOG_FILE, Injection
+from scalpsite.journal.load import Journal, SessionRecord
+from scalpsite.journal.models import Config
+from scalpsite.journal.treatment import (
+    dosing,
+    primary_treatment,
+    same_drug,
+    treatment_of,
+)
+from scalpsite.journal.validation import did_you_mean
+
+ROTATE = "rotate sites: abdomen (not within 5 cm of the navel), thighs, upper arms (given by someone else)"
+
+
+def record_findings(journal: Journal, config: Config, today: dt.date | None) -> list[Finding]:
+    """Findings about injections.csv and the sessions' checklist answers."""
+    effects = checklist(primary_treatment(config))
+    found = [f for rec in journal.sessions if rec.session is not None for f in effect_findings(rec, effects)]
+    if journal.injections is not None:
+        rows = sorted(journal.injections.rows, key=lambda r: (r.row.date, r.line))
+        found += log_findings(rows, config, today)
+    return found
+
+
+def effect_findings(rec: SessionRecord, effects: list[Effect]) -> list[Finding]:
+    """Whether a session's side effects were recorded at all; unknown checklist keys; contradictions."""
+    s, found = rec.session, []
+    said = answers(s, effects)
+    if s.side_effects is None and all(v is None for v in s.expected_effects.values()):
+        found.append(warning("side-effects-not-recorded", rec.yaml_path, "side effects not recorded",
+                             hint="answer expected_effects (no, yes, mild ...) or write side_effects: none "
+                                  "(or a list), so the log knows nothing happened"))
+    elif said.get("injection_site_reaction", "asked") is None:
+        found.append(warning("injection-site-not-recorded", rec.yaml_path, "injection-site reaction not recorded",
+                             rec.lines.get(("expected_effects",)),
+                             "answer expected_effects.injection_site_reaction: no, mild, moderate or severe"))
+    keys = [e.key for e in effects]
+    for key in s.expected_effects:
+        if key not in keys:
+            found.append(warning("unknown-effect", rec.yaml_path, f"expected_effects: '{key}' is not on the "
+                                 f"treatment's checklist{did_you_mean(key, keys)}", rec.lines.get(("expected_effects", key)),
+                                 "use a key of the list, or add the effect to the treatment's expected_effects "
+                                 "in scalpsite.yaml"))
+    for key in conflicts(s, effects):
+        found.append(warning("effect-conflict", rec.yaml_path, f"expected_effects.{key} is 'no', but the session "
+                             f"reports it ({said[key]})", rec.lines.get(("expected_effects", key)),
+                             "make the answer agree with side_effects or injection_site"))
+    return found
+
+
+def log_findings(rows: list[Injection], config: Config, today: dt.date | None) -> list[Finding]:
+    """Every row against the treatments, the calendar and the row before; then an overdue dose."""
+    found: list[Finding] = []
+    previous: Injection | None = None
+    for r in rows:
+        found += _row_findings(r, config, today)
+        if r.row.site is None:
+            found.append(warning("injection-site-missing", LOG_FILE, f"injection on {r.row.date}: site not noted",
+                                 r.line, "add the site, so the rotation can be followed: " + ", ".join(SITE_LABELS)))
+        elif previous is not None and previous.row.site == r.row.site and same_drug(previous.row.drug, r.row.drug):
+            found.append(warning("injection-same-site", LOG_FILE, f"injection on {r.row.date} at {r.row.site}, "
+                                 f"the same site as the one before ({previous.row.date})", r.line, ROTATE))
+        previous = r
+    return found + (_overdue(rows, config, today) if today is not None else [])
+
+
+def _row_findings(r: Injection, config: Config, today: dt.date | None) -> list[Finding]:
+    row = r.row
+    if today is not None and row.date > today:
+        return [error("injection-future", LOG_FILE, f"injection dated {row.date}, after today ({today})", r.line,
+                      "check the date")]
+    treatment = treatment_of(config, row.drug, row.date)
+    if treatment is None:
+        drugs = [t.drug for t in config.treatments]
+        return [warning("injection-unknown-drug", LOG_FILE, f"drug '{row.drug}' is not a treatment in "
+                        f"scalpsite.yaml{did_you_mean(row.drug, drugs)}", r.line,
+                        "name the drug as scalpsite.yaml's treatments do: " + ", ".join(drugs))]
+    if row.date < treatment.start or (treatment.end is not None and row.date > treatment.end):
+        when = f"before {treatment.drug} started ({treatment.start})" if row.date < treatment.start \
+            else f"after {treatment.drug} ended ({treatment.end})"
+        return [warning("injection-outside-treatment", LOG_FILE, f"injection on {row.date}, {when}", r.line,
+                        "check the date, or the treatment's start and end in scalpsite.yaml")]
+    return []
+
+
+def _overdue(rows: list[Injection], config: Config, today: dt.date) -> list[Finding]:
+    """A warning when the latest dose due of the tracked treatment was missed and nothing came after."""
+    primary = primary_treatment(config)
+    plan = dosing(primary)
+    if primary is None or plan is None or primary.end is not None:
+        return []
+    days = [r.row.date for r in rows if same_drug(r.row.drug, primary.drug) and r.row.date <= today]
+    done = doses(primary.start, None, plan, days, today)
+    decided = [d for d in done if d.status != "pending"]
+    if not decided or decided[-1].status != "missed":
+        return []
+    due = decided[-1].due
+    return [warning("injection-overdue", LOG_FILE, f"no injection of {primary.drug} logged for the dose due on "
+                    f"{due} (its window closed on {due + dt.timedelta(days=7)})",
+                    hint="log it (scalpsite new --injection --date YYYY-MM-DD --site SITE), or give the "
+                         "treatment an end in scalpsite.yaml")]

@@ -1,0 +1,60 @@
+"""Issue 14 item 3 and issue 15 item 3: the session template asks each expected effect and
+pre-fills nothing; check reads the answers; an unfilled template reads as "not asked"."""
+
+import json
+
+import yaml
+from conftest import COMPLETE, write_journal
+
+from scalpsite.analysis.analyze import analyze
+from scalpsite.cli import main
+from scalpsite.journal.load import load
+
+
+def test_new_lists_each_expected_effect_and_prefills_no_none(runner, tmp_path):
+    """Items 14.3/15.3: no `side_effects: none`, no `injection_site: none`; every effect left empty."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    assert runner.invoke(main, ["new", str(root), "--date", "2025-02-07"]).exit_code == 0
+    text = (root / "sessions/2025-02-07/session.yaml").read_text()
+    assert "side_effects: none" not in text and "injection_site:" not in text
+    doc = yaml.safe_load(text)
+    assert doc["expected_effects"] == {k: None for k in ("conjunctivitis", "blepharitis", "injection_site_reaction",
+                                                         "facial_erythema", "oral_herpes", "headache", "joint_pain",
+                                                         "eosinophilia")}
+    assert doc["side_effects"] is None and doc["eyebrows"] is None and doc["adct"] is None
+
+
+def test_an_unfilled_template_reads_as_not_asked_never_none(runner, tmp_path):
+    """Item 14.3: a session made by `new` and left as it is counts as 'not asked' for every effect."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    runner.invoke(main, ["new", str(root), "--date", "2025-02-07"])
+    data = analyze(load(root)).model_dump(mode="json")
+    template = data["sessions"][1]
+    assert set(template["expected_effects"].values()) == {None}
+    assert all(r["not_asked"] == 1 and r["absent"] == 1 for r in data["effect_checklist"])  # COMPLETE said none
+    found = json.loads(runner.invoke(main, ["check", str(root), "--format", "json", "--as-of", "2025-02-07"]).output)
+    codes = {f["code"] for f in found["findings"] if f["path"] == "sessions/2025-02-07/session.yaml"}
+    assert "side-effects-not-recorded" in codes
+
+
+def test_check_names_unknown_effects_and_contradictions(runner, tmp_path):
+    """Item 15.3: a key not on the checklist (did-you-mean), and 'no' contradicted by the side-effect list."""
+    later = (COMPLETE.replace("side_effects: none", "side_effects: [{name: headache}]")
+             + "expected_effects: {headache: no, conjunctivitus: mild}\n")
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": later})
+    found = json.loads(runner.invoke(main, ["check", str(root), "--format", "json", "--as-of", "2025-03-03"]).output)
+    got = {f["code"]: (f["line"], f["message"]) for f in found["findings"] if f["code"] in ("unknown-effect", "effect-conflict")}
+    assert got == {
+        "unknown-effect": (6, ("expected_effects: 'conjunctivitus' is not on the treatment's checklist "
+                               "(did you mean 'conjunctivitis'?)")),
+        "effect-conflict": (6, "expected_effects.headache is 'no', but the session reports it (yes)"),
+    }
+
+
+def test_answering_the_checklist_is_enough(runner, tmp_path):
+    """Item 15.3: a session that answers the checklist needs neither side_effects nor injection_site."""
+    answered = (COMPLETE.replace("injection_site: none\nside_effects: none\n", "")
+                + "expected_effects: {conjunctivitis: no, injection_site_reaction: mild}\n")
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": answered}, photos=True)
+    found = json.loads(runner.invoke(main, ["check", str(root), "--format", "json", "--as-of", "2025-03-03"]).output)
+    assert not [f for f in found["findings"] if f["path"].startswith("sessions/2025-03-03")]
