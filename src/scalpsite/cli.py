@@ -200,7 +200,7 @@ def new(journal: Path, day: dt.date | None, suffix: str | None, injection: bool,
 
     folder = new_session(loaded, day or dt.date.today(), suffix)
     if verbosity() >= 0:
-        angles = ", ".join(loaded.config.photos.angles)
+        angles = ", ".join(loaded.require_config().photos.angles)
         click.echo(f"Created {folder}/session.yaml")
         click.echo(f"Photograph: {angles} (same place, light and distance as before).")
 

@@ -216,8 +216,7 @@ def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | Non
 
     `for_date`: the appointment the dossier is for (else the next one after the last session).
     """
-    config = journal.config
-    assert config is not None, "analyze needs a valid scalpsite.yaml (pipeline.require_config)"
+    config = journal.require_config()
     primary = primary_treatment(config)
     start = primary.start if primary else None
     sessions = [session_metrics(r, config, start) for r in journal.sessions]

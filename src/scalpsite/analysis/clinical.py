@@ -63,8 +63,9 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
         "control_measures": control,
         "control_panels": clinro.chart_panels(control),
     }
-    extra["case"] = case_facts(primary, journal.config.treatments, sessions, _time(sessions), extra)
-    extra["angle_notes"] = {a: angle_note(a) for a in photo_angles(journal.config)}
+    config = journal.require_config()
+    extra["case"] = case_facts(primary, config.treatments, sessions, _time(sessions), extra)
+    extra["angle_notes"] = {a: angle_note(a) for a in photo_angles(config)}
     extra["injection_window"] = WINDOW_LINES
     return extra
 
