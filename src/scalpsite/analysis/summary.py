@@ -114,7 +114,7 @@ def salt_summary(sessions: list[dict], visit: str | None = None) -> dict:
     salt = measure(sessions, "salt", "SALT", SCALES["salt"], visit)
     grade = scores.aa_iga(salt["latest"])
     return salt | {"salt_class": scores.salt_class(salt["latest"]), "aa_iga": grade,
-                   "aa_iga_label": None if grade is None else scores.AA_IGA_LABELS.get(grade)}
+                   "aa_iga_label": scores.aa_iga_label(grade)}
 
 
 def density_rows(sessions: list[dict], zones: list[str], visit: str | None = None) -> list[dict]:
