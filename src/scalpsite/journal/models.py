@@ -137,7 +137,7 @@ if TYPE_CHECKING:
     class Treatment(_TreatmentFields):
         """What a type checker sees of the model below; `for` is read with getattr."""
 
-        expected_effects: list[str]
+        expected_effects: list[EffectName] = Field(default_factory=list)
 else:
     Treatment = create_model(
         "Treatment", __base__=_TreatmentFields, __module__=__name__,
