@@ -26,7 +26,8 @@ ROTATE = "rotate sites: abdomen (not within 5 cm of the navel), thighs, upper ar
 def record_findings(journal: Journal, config: Config, today: dt.date | None) -> list[Finding]:
     """Findings about injections.csv and the sessions' checklist answers."""
     effects = checklist(primary_treatment(config))
-    found = [f for rec in journal.sessions if rec.session is not None for f in effect_findings(rec, rec.session, effects)]
+    found = [f for rec in journal.sessions if rec.session is not None
+             for f in effect_findings(rec, rec.session, effects)]
     if journal.injections is not None:
         rows = sorted(journal.injections.rows, key=lambda r: (r.row.date, r.line))
         found += log_findings(rows, config, today)
@@ -34,7 +35,7 @@ def record_findings(journal: Journal, config: Config, today: dt.date | None) -> 
 
 
 def effect_findings(rec: SessionRecord, s: Session, effects: list[Effect]) -> list[Finding]:
-    """Whether a session's side effects (`s`, read from `rec`) were recorded at all; unknown keys; contradictions."""
+    """Whether session `s` (of `rec`) recorded side effects at all; unknown checklist keys; contradictions."""
     found: list[Finding] = []
     said = answers(s, effects)
     if s.side_effects is None and all(v is None for v in s.expected_effects.values()):

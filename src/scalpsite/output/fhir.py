@@ -218,9 +218,9 @@ def medications(ctx: Context) -> list[tuple[str, dict]]:
     out = []
     for t in ctx.data["treatments"]:
         period = {"start": t["start"]} | ({"end": t["end"]} if t["end"] else {})
-        resource: dict[str, Any] = {"resourceType": "MedicationStatement", "status": "completed" if t["end"] else "active",
-                    "medicationCodeableConcept": {"text": t["drug"]}, "subject": ctx.subject(),
-                    "effectivePeriod": period}
+        resource: dict[str, Any] = {
+            "resourceType": "MedicationStatement", "status": "completed" if t["end"] else "active",
+            "medicationCodeableConcept": {"text": t["drug"]}, "subject": ctx.subject(), "effectivePeriod": period}
         resource |= {"dosage": [{"text": t["dose"]}]} if t.get("dose") else {}
         resource |= {"reasonCode": [{"text": t["indication"]}]} if t.get("indication") else {}
         resource |= {"note": [{"text": t["notes"]}]} if t.get("notes") else {}
