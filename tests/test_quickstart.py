@@ -21,7 +21,7 @@ from conftest import REPO
 MARKER = "[externally-managed]\nError=This Python is managed by the system (a test's stand-in for Debian's).\n"
 SLOW = os.environ.get("CI") == "true" or os.environ.get("SCALPSITE_QUICKSTART") == "1"
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".ci-venv", "_site", ".scalpsite-cache", "__pycache__",
-                                     ".pytest_cache", ".hypothesis", "build", "dist", "*.egg-info")
+                                     ".pytest_cache", ".mypy_cache", ".hypothesis", "build", "dist", "*.egg-info")
 
 
 def quick_start() -> list[str]:

@@ -200,7 +200,7 @@ def new(journal: Path, day: dt.date | None, suffix: str | None, injection: bool,
 
     folder = new_session(loaded, day or dt.date.today(), suffix)
     if verbosity() >= 0:
-        angles = ", ".join(loaded.config.photos.angles)
+        angles = ", ".join(loaded.require_config().photos.angles)
         click.echo(f"Created {folder}/session.yaml")
         click.echo(f"Photograph: {angles} (same place, light and distance as before).")
 
@@ -273,10 +273,11 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
         result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
                           progress=progress, on_wait=waiting, password=password)
     print_build(result, verbosity())
-    if generate_password:
-        show_password(password)
-    if print_link:
-        show_link(result.out, password)
+    if password is not None:  # None only without --encrypt, which both options need
+        if generate_password:
+            show_password(password)
+        if print_link:
+            show_link(result.out, password)
     if result.errors:
         sys.exit(1)
 
@@ -308,7 +309,7 @@ def bundle(journal: Path, target: Path | None, for_date, encrypt: bool, generate
         made = do_bundle(journal, target, for_date=for_date, password=password, max_mb=max_mb,
                          progress=progress)
     print_bundle(made, max_mb)
-    if generate_password:
+    if generate_password and password is not None:  # a generated one is never None
         show_password(password)
     if made.errors:
         sys.exit(1)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scalpsite.findings import Finding, Level, sort_findings
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
 
 COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "blue"}
 HEADINGS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
@@ -156,7 +160,8 @@ class Progress:
     """A progress bar on stderr for photo work; does nothing when disabled (pipes, --quiet)."""
 
     def __init__(self, label: str, enabled: bool):
-        self.label, self.enabled, self.bar = label, enabled, None
+        self.label, self.enabled = label, enabled
+        self.bar: ProgressBar[int] | None = None
 
     def __enter__(self):
         return self

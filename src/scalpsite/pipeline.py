@@ -22,6 +22,7 @@ from scalpsite.journal import editors
 from scalpsite.journal.editors import stale_schemas, write_schemas
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.load import CONFIG_FILE, Journal, load
+from scalpsite.journal.models import Config
 from scalpsite.output import bundle as bundles
 from scalpsite.output.carry import Placer
 from scalpsite.output.encrypt import Sealer, encrypt_site
@@ -69,12 +70,9 @@ def source_date() -> dt.date | None:
     return day
 
 
-def require_config(journal: Journal) -> None:
-    """Stop with every config problem listed when scalpsite.yaml cannot be used."""
-    if journal.config is None:
-        problems = [f for f in journal.findings if f.path == "scalpsite.yaml"]
-        lines = "\n".join(f"  {f.location()}: {f.message}" for f in problems)
-        raise JournalError(f"scalpsite.yaml has errors; fix them and run the command again:\n{lines}")
+def require_config(journal: Journal) -> Config:
+    """The journal's config; stops with every config problem listed when scalpsite.yaml cannot be used."""
+    return journal.require_config()
 
 
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
@@ -140,7 +138,7 @@ def _analyse(journal: Journal, cache: Path, progress: images.Progress | None, fo
 
 def password_hints(journal: Journal) -> list[str]:
     """Words of the journal a password must not lean on: title, patient's name, drug names."""
-    config = journal.config
+    config = require_config(journal)
     return [config.title, config.patient.name or "", *(t.drug for t in config.treatments), "scalpsite"]
 
 
@@ -232,7 +230,7 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, placer: Pl
     view = make_view(journal, data, photos, charts)
     renditions = cache / "renditions"
     _place_photos(view, renditions, staging, ("web", "thumb"), put)
-    dirs = theme_dirs(journal.root, journal.config.theme)
+    dirs = theme_dirs(journal.root, require_config(journal).theme)
     inputs = digest(view, tree_digest(dirs), code_digest())
     cached(folder(cache, "site"), digest("site", inputs), staging,
            lambda: _render_site(view, staging, dirs, folder(cache, "jinja")), put)

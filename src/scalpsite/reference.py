@@ -8,6 +8,8 @@ top of the package because it reads the output tables as well as the journal's m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel
 
 from scalpsite.journal.editors import SCHEMA_DIR, SCHEMA_FILES
@@ -36,7 +38,7 @@ def cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def table(header: list[str], body: list[list[object]]) -> list[str]:
+def table(header: list[str], body: Sequence[Sequence[object]]) -> list[str]:
     """A Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in body]

@@ -51,7 +51,7 @@ class AaScale:
 
     def label(self, salt: float | None) -> str | None:
         """The result in words: 'moderate (mild by scalp loss; up one level: ...)'."""
-        if self.level is None:
+        if self.level is None or salt is None:  # the level comes from SALT: both or neither
             return None
         if self.reasons:
             base = LEVELS[LEVELS.index(self.level) - 1]

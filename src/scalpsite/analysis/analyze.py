@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from scalpsite import __version__
 from scalpsite.analysis import scores
@@ -77,9 +78,9 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None) -
         "folder": rec.folder, "suffix": rec.folder[10:].lstrip("-_.") or None,
         "date": rec.date.isoformat(), "baseline": False,
         "days_on_treatment": days, "week": week, "week_label": week_label(days, week),
-        "phase": phase, "phase_label": scores.PHASE_LABELS.get(phase),
+        "phase": phase, "phase_label": None if phase is None else scores.PHASE_LABELS.get(phase),
         "salt": salt, "salt_regions": regions, "salt_class": scores.salt_class(salt),
-        "aa_iga": scores.aa_iga(salt), "aa_iga_label": scores.AA_IGA_LABELS.get(scores.aa_iga(salt)),
+        "aa_iga": scores.aa_iga(salt), "aa_iga_label": scores.aa_iga_label(scores.aa_iga(salt)),
         "density": density, "vellus_pct": s.hair_quality.vellus_pct if s.hair_quality else None,
         "itch": s.ad.itch if s.ad else None,
         "easi": easi, "easi_band": scores.easi_band(easi),
@@ -209,15 +210,14 @@ def finding_counts(findings) -> dict:
 SALT_LINES = [{"value": 20, "label": "SALT 20: trial success threshold"}, {"value": 10, "label": "SALT 10"}]
 
 
-def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | None = None,
+def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date | None = None,
             since: dt.date | None = None, until: dt.date | None = None,
             for_date: dt.date | None = None) -> Analysis:
     """The whole analysis, typed (DESIGN.md, machine-readable outputs); data.json is its dump.
 
     `for_date`: the appointment the dossier is for (else the next one after the last session).
     """
-    config = journal.config
-    assert config is not None, "analyze needs a valid scalpsite.yaml (pipeline.require_config)"
+    config = journal.require_config()
     primary = primary_treatment(config)
     start = primary.start if primary else None
     sessions = [session_metrics(r, config, start) for r in journal.sessions]

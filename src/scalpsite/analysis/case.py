@@ -38,7 +38,7 @@ def purposes(t: Treatment) -> list[str]:
 def prior_treatments(treatments: list[Treatment], primary: Treatment | None) -> list[dict]:
     """Every treatment but the tracked one, by what it was for (AA, AD, other, not stated), then date."""
     order = {AA: 0, AD: 1, "other": 2}
-    rows = []
+    rows: list[dict] = []
     for t in treatments:
         if t is primary:
             continue

@@ -11,7 +11,7 @@ from scalpsite.analysis.sideeffects import RECOGNISED, normalise
 from scalpsite.findings import Finding, error, sort_findings, warning
 from scalpsite.journal.limits import MAX_NOTE_DEPTH, note_problem, quote_depth
 from scalpsite.journal.load import Journal, SessionRecord
-from scalpsite.journal.models import Condition, Config
+from scalpsite.journal.models import Condition, Config, Session
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 from scalpsite.journal.validation import did_you_mean
 
@@ -84,10 +84,10 @@ def check_session(rec: SessionRecord, config: Config) -> list[Finding]:
     if s.salt is None or (not isinstance(s.salt, float | int) and None in s.salt.model_dump().values()):
         found.append(warning("missing-salt", rec.yaml_path, "SALT not recorded",
                              hint="add salt: {top: .., back: .., left: .., right: ..} (% loss per region)"))
-    found += _density(rec, config)
+    found += _density(rec, s, config)
     if Condition.atopic_dermatitis in config.conditions:
-        found += _ad(rec)
-    found += _side_effects(rec)
+        found += _ad(rec, s)
+    found += _side_effects(rec, s)
     found += note_findings(rec.notes, rec.notes_path)
     return found
 
@@ -104,23 +104,23 @@ def note_findings(text: str, path: str) -> list[Finding]:
     return []
 
 
-def _density(rec: SessionRecord, config: Config) -> list[Finding]:
+def _density(rec: SessionRecord, s: Session, config: Config) -> list[Finding]:
     found = []
     zones = config.density.zones
-    for zone in rec.session.density:
+    for zone in s.density:
         if zone not in zones:
             found.append(error("unknown-zone", rec.yaml_path,
                                f"unknown density zone '{zone}'{did_you_mean(zone, zones)}",
                                rec.lines.get(("density", zone)), f"zones in scalpsite.yaml: {', '.join(zones)}"))
-    missing = [z for z in zones if rec.session.density.get(z) is None]
+    missing = [z for z in zones if s.density.get(z) is None]
     if missing:
         found.append(warning("missing-density", rec.yaml_path, f"no density reading for {', '.join(missing)}",
                              rec.lines.get(("density",)), "add a reading per zone under density:"))
     return found
 
 
-def _ad(rec: SessionRecord) -> list[Finding]:
-    ad = rec.session.ad
+def _ad(rec: SessionRecord, s: Session) -> list[Finding]:
+    ad = s.ad
     found = []
     if ad is None or ad.itch is None:
         found.append(warning("missing-itch", rec.yaml_path, "peak itch (ad.itch, 0-10) not recorded",
@@ -131,8 +131,7 @@ def _ad(rec: SessionRecord) -> list[Finding]:
     return found
 
 
-def _side_effects(rec: SessionRecord) -> list[Finding]:
-    s = rec.session
+def _side_effects(rec: SessionRecord, s: Session) -> list[Finding]:
     found = []  # whether side effects were recorded at all: analysis/recordcheck.py, with the checklist
     for i, e in enumerate(s.side_effects if isinstance(s.side_effects, list) else []):
         key = normalise(e.name)

@@ -31,7 +31,7 @@ ANGLE_NOTES = {"front": "hairline and brows; no SALT weight",
                "eyebrows": "eyebrows (graded by the eyebrow ClinRO); no SALT weight",
                "eyelashes": "eyelashes (graded by the eyelash ClinRO); no SALT weight"}
 RECORDED = ("eyebrows", "eyelashes", "psychosocial_impact", "rapidly_progressive", "pgic", "adct", "recap")
-NO_LOG = {"injections": None, "injection_text": None, "injection_doses": [], "injection_log": None}
+NO_LOG: dict = {"injections": None, "injection_text": None, "injection_doses": [], "injection_log": None}
 
 
 def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment | None, as_of: dt.date,
@@ -63,8 +63,9 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
         "control_measures": control,
         "control_panels": clinro.chart_panels(control),
     }
-    extra["case"] = case_facts(primary, journal.config.treatments, sessions, _time(sessions), extra)
-    extra["angle_notes"] = {a: angle_note(a) for a in photo_angles(journal.config)}
+    config = journal.require_config()
+    extra["case"] = case_facts(primary, config.treatments, sessions, _time(sessions), extra)
+    extra["angle_notes"] = {a: angle_note(a) for a in photo_angles(config)}
     extra["injection_window"] = WINDOW_LINES
     return extra
 

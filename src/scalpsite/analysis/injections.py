@@ -139,6 +139,7 @@ def analyse_log(rows: list[Injection], treatment: Treatment | None, dosing: Dosi
     counts = {s: sum(d.status == s for d in done) for s in ("given", "missed", "pending")}
     repeats = site_repeats([r.row.site for r in mine])
     scheduled = bool(treatment and dosing)
+    due = next_due(treatment.start, treatment.end, dosing, done, as_of) if treatment and dosing else None
     summary = {
         "expected": counts["given"] + counts["missed"] if scheduled else None,
         "given": counts["given"] if scheduled else len(set(days)),
@@ -148,7 +149,7 @@ def analyse_log(rows: list[Injection], treatment: Treatment | None, dosing: Dosi
         "adherence_pct": adherence_pct(counts["given"], counts["missed"]) if scheduled else None,
         "longest_gap_days": longest_gap(days),
         "last": days[-1].isoformat() if days else None,
-        "next_due": _iso(next_due(treatment.start, treatment.end, dosing, done, as_of)) if scheduled else None,
+        "next_due": _iso(due),
         "site_repeats": sum(repeats),
     }
     return {"injections": summary, "injection_text": summary_text(summary, treatment, scheduled),

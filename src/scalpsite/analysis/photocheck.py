@@ -20,7 +20,8 @@ def check_photos(journal: Journal, info: dict[str, dict]) -> list[Finding]:
         return []
     start = primary_treatment(journal.config)
     base = journal.sessions[baseline_index([r.date for r in journal.sessions], start.start if start else None)]
-    found, seen = [], {}
+    found: list[Finding] = []
+    seen: dict[str, str] = {}  # rendition key -> the session folder it was first seen in
     for rec in journal.sessions:
         for angle, path in sorted(rec.photos.items()):
             if path not in info:

@@ -11,7 +11,7 @@ from scalpsite.findings import Finding, error, warning
 from scalpsite.journal.effects import Effect, checklist
 from scalpsite.journal.injections import LOG_FILE, Injection
 from scalpsite.journal.load import Journal, SessionRecord
-from scalpsite.journal.models import Config
+from scalpsite.journal.models import Config, Session
 from scalpsite.journal.treatment import (
     dosing,
     primary_treatment,
@@ -26,16 +26,17 @@ ROTATE = "rotate sites: abdomen (not within 5 cm of the navel), thighs, upper ar
 def record_findings(journal: Journal, config: Config, today: dt.date | None) -> list[Finding]:
     """Findings about injections.csv and the sessions' checklist answers."""
     effects = checklist(primary_treatment(config))
-    found = [f for rec in journal.sessions if rec.session is not None for f in effect_findings(rec, effects)]
+    found = [f for rec in journal.sessions if rec.session is not None
+             for f in effect_findings(rec, rec.session, effects)]
     if journal.injections is not None:
         rows = sorted(journal.injections.rows, key=lambda r: (r.row.date, r.line))
         found += log_findings(rows, config, today)
     return found
 
 
-def effect_findings(rec: SessionRecord, effects: list[Effect]) -> list[Finding]:
-    """Whether a session's side effects were recorded at all; unknown checklist keys; contradictions."""
-    s, found = rec.session, []
+def effect_findings(rec: SessionRecord, s: Session, effects: list[Effect]) -> list[Finding]:
+    """Whether session `s` (of `rec`) recorded side effects at all; unknown checklist keys; contradictions."""
+    found: list[Finding] = []
     said = answers(s, effects)
     if s.side_effects is None and all(v is None for v in s.expected_effects.values()):
         found.append(warning("side-effects-not-recorded", rec.yaml_path, "side effects not recorded",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from scalpsite.analysis import scores
 from scalpsite.analysis.labels import day_text
@@ -11,16 +12,21 @@ SALT_RELATIVE = (30, 50, 75, 90)
 EASI_RELATIVE = (50, 75, 90)
 
 
-def _tests():
+def _improved_by(key: str, pct: int) -> Callable[[dict], bool]:
+    """A predicate: the session's improvement `key` is at least `pct` %."""
+    return lambda s: (s[key] or 0) >= pct
+
+
+def _tests() -> dict[str, Callable[[dict], bool]]:
     """Milestone key -> predicate over a session (already compared with its baseline)."""
-    tests = {
+    tests: dict[str, Callable[[dict], bool]] = {
         "salt_le_20": lambda s: s["salt"] is not None and s["salt"] <= 20,
         "salt_le_10": lambda s: s["salt"] is not None and s["salt"] <= 10,
     }
     for n in SALT_RELATIVE:
-        tests[f"salt{n}"] = lambda s, n=n: (s["salt_improvement_pct"] or 0) >= n
+        tests[f"salt{n}"] = _improved_by("salt_improvement_pct", n)
     for n in EASI_RELATIVE:
-        tests[f"easi{n}"] = lambda s, n=n: (s["easi_improvement_pct"] or 0) >= n
+        tests[f"easi{n}"] = _improved_by("easi_improvement_pct", n)
     tests["itch_minus_4"] = lambda s: s["itch_change"] is not None and s["itch_change"] <= -scores.ITCH_MEANINGFUL
     return tests
 

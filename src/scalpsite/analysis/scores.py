@@ -54,6 +54,11 @@ def aa_iga(salt: float | None) -> int | None:
 AA_IGA_LABELS = {0: "none", 1: "limited", 2: "moderate", 3: "severe", 4: "very severe"}
 
 
+def aa_iga_label(grade: int | None) -> str | None:
+    """The AA-IGA grade in words; None when there is no grade (no SALT)."""
+    return None if grade is None else AA_IGA_LABELS.get(grade)
+
+
 def change(baseline: float | None, current: float | None) -> float | None:
     """current − baseline, in the score's own points (for SALT: negative is better)."""
     if baseline is None or current is None:

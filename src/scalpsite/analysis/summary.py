@@ -29,14 +29,20 @@ class Rule:
             return None
         if self.points is not None:
             return max(baseline - self.points, 0)
-        return round(baseline * (1 - self.pct / 100), 2)
+        return round(baseline * (1 - self._relative() / 100), 2)
 
     def met(self, baseline: float | None, latest: float | None) -> bool | None:
         """Whether `latest` meets the rule against `baseline`; None when either is missing."""
         if self.points is not None:
             return scores.reduced_by(baseline, latest, self.points)
         improvement = scores.improvement_pct(baseline, latest)
-        return None if improvement is None else improvement >= self.pct
+        return None if improvement is None else improvement >= self._relative()
+
+    def _relative(self) -> float:
+        """The percent of a rule that is not in points (a Rule has one or the other)."""
+        if self.pct is None:
+            raise ValueError("a Rule needs points or pct")
+        return self.pct
 
 
 SCALES = {"salt": "0–100", "itch": "NRS 0–10", "easi": "0–72", "poem": "0–28", "dlqi": "0–30"}  # CLINICAL.md
@@ -108,13 +114,13 @@ def salt_summary(sessions: list[dict], visit: str | None = None) -> dict:
     salt = measure(sessions, "salt", "SALT", SCALES["salt"], visit)
     grade = scores.aa_iga(salt["latest"])
     return salt | {"salt_class": scores.salt_class(salt["latest"]), "aa_iga": grade,
-                   "aa_iga_label": scores.AA_IGA_LABELS.get(grade)}
+                   "aa_iga_label": scores.aa_iga_label(grade)}
 
 
 def density_rows(sessions: list[dict], zones: list[str], visit: str | None = None) -> list[dict]:
     """Per zone with a reading: baseline, last visit, latest and the changes in percent."""
     rows = []
-    base = next((s for s in sessions if s["baseline"]), {"density": {}})
+    base: dict = next((s for s in sessions if s["baseline"]), {"density": {}})
     for zone in zones:
         recorded = [s for s in sessions if zone in s["density"]]
         if not recorded:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from scalpsite.errors import ScalpsiteError
 from scalpsite.findings import Finding, Level
 from scalpsite.journal.load import CONFIG_FILE, PHOTO_EXTS
@@ -14,7 +16,7 @@ SCHEMA_DIR = ".scalpsite"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic generates
 SCHEMA_FILES = {"config": "config.schema.json", "session": "session.schema.json"}
 SCHEMA_TARGETS = {"config": [CONFIG_FILE], "session": ["sessions/*/session.yaml"]}
-MODELS = {"config": Config, "session": Session}
+MODELS: dict[str, type[BaseModel]] = {"config": Config, "session": Session}
 
 
 def schema(kind: str) -> dict:

@@ -73,6 +73,14 @@ class Journal:
     config_lines: dict = field(default_factory=dict)
     injections: InjectionLog | None = None  # injections.csv; None when the journal has none
 
+    def require_config(self) -> Config:
+        """The config, for a stage that needs a valid scalpsite.yaml; a JournalError listing its problems if not."""
+        if self.config is None:
+            problems = [f for f in self.findings if f.path == CONFIG_FILE]
+            lines = "\n".join(f"  {f.location()}: {f.message}" for f in problems)
+            raise JournalError(f"{CONFIG_FILE} has errors; fix them and run the command again:\n{lines}")
+        return self.config
+
     def until(self, day: dt.date) -> Journal:
         """The journal as it stood on `day`: later sessions and appointments, and their findings, left out.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
 from pydantic import Strict as NoCoercion
@@ -17,7 +17,8 @@ from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
 DEFAULT_ZONES = ["frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right"]
-SCHEDULES = ("dupilumab", "default")  # the presets of analysis/schedule.py (a test keeps them equal)
+Schedule = Literal["dupilumab", "default"]  # the presets of analysis/schedule.py (a test keeps them equal)
+SCHEDULES = get_args(Schedule)
 
 # Strict numbers: `true` is not 1 and "12" is not 12 (YAML gives numbers for unquoted digits).
 Number = Annotated[float, NoCoercion()]
@@ -51,12 +52,14 @@ def _shape(value) -> str:
     return "total"
 
 
-def either(total, parts, parts_tag: str = "parts"):
-    """A field that takes a total or its parts, with errors that name only the form used."""
-    return Annotated[
-        Union[Annotated[total, Tag("total")], Annotated[parts, Tag(parts_tag)]],
-        Discriminator(_shape),
-    ]
+# A field that takes a total or its parts (a mapping, or a list of answers), with errors that
+# name only the form used: TotalOrParts[Total, Parts], TotalOrAnswers[Total, Answers].
+_Total = TypeVar("_Total")
+_Parts = TypeVar("_Parts")
+TotalOrParts = Annotated[
+    Union[Annotated[_Total, Tag("total")], Annotated[_Parts, Tag("parts")]], Discriminator(_shape)]
+TotalOrAnswers = Annotated[
+    Union[Annotated[_Total, Tag("total")], Annotated[_Parts, Tag("answers")]], Discriminator(_shape)]
 
 
 # ---------- config (scalpsite.yaml) ----------
@@ -77,7 +80,8 @@ class Patient(Strict):
 
 
 Purpose = Literal["alopecia_areata", "atopic_dermatitis", "other"]
-OUTCOMES = ("none", "partial", "complete", "not_tolerated", "stopped")
+Outcome = Literal["none", "partial", "complete", "not_tolerated", "stopped"]
+OUTCOMES = get_args(Outcome)
 EffectName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,39}$")]  # a key in session.yaml
 
 
@@ -103,7 +107,7 @@ class _TreatmentFields(Strict):
                              examples=["600 mg loading, then 300 mg every 2 weeks"])
     indication: str | None = Field(None, description="What it is given for.",
                                    examples=["alopecia areata (off-label)"])
-    schedule: Literal[SCHEDULES] | None = Field(
+    schedule: Schedule | None = Field(
         None, description="Tracking-schedule preset: how often sessions fall due (the default "
         "preset when left out).", examples=["dupilumab"])
     notes: str | None = Field(None, description="Free notes, such as how it went.",
@@ -111,7 +115,7 @@ class _TreatmentFields(Strict):
     dosing: Dosing | None = Field(None, description="How often it is injected, for the adherence of "
                                   "injections.csv (the dupilumab preset fills it in when left out).",
                                   examples=[{"interval_days": 14, "loading_doses": 2}])
-    outcome: Literal[OUTCOMES] | None = Field(
+    outcome: Outcome | None = Field(
         None, description="How it went: none, partial, complete (response), not_tolerated, or stopped "
         "(for another reason).", examples=["partial"])
     stopped_because: str | None = Field(None, description="Why it was stopped, in words.",
@@ -120,17 +124,24 @@ class _TreatmentFields(Strict):
 
 # `for` is a Python keyword, so these two fields are declared through create_model rather than
 # in a class body: no alias is needed, and the file, the schemas and data.json all say `for`.
-Treatment = create_model(
-    "Treatment", __base__=_TreatmentFields, __module__=__name__,
-    __doc__="One treatment, current (no end) or past.",
-    **{"for": (list[Purpose] | None, Field(
+_TREATMENT_FIELDS: dict[str, Any] = {
+    "for": (list[Purpose] | None, Field(
         None, description="What it is given for: alopecia_areata, atopic_dermatitis or other (a "
         "list when it treats more than one).", examples=[["atopic_dermatitis", "alopecia_areata"]])),
-       "expected_effects": (list[EffectName], Field(
-           default_factory=list, description="Effects to ask about at every session, added to the "
-           "list the drug has (dupilumab: conjunctivitis, injection-site reaction ...).",
-           examples=[["hair_shedding"]]))},
-)
+    "expected_effects": (list[EffectName], Field(
+        default_factory=list, description="Effects to ask about at every session, added to the "
+        "list the drug has (dupilumab: conjunctivitis, injection-site reaction ...).",
+        examples=[["hair_shedding"]])),
+}
+if TYPE_CHECKING:
+    class Treatment(_TreatmentFields):
+        """What a type checker sees of the model below; `for` is read with getattr."""
+
+        expected_effects: list[EffectName] = Field(default_factory=list)
+else:
+    Treatment = create_model(
+        "Treatment", __base__=_TreatmentFields, __module__=__name__,
+        __doc__="One treatment, current (no end) or past.", **_TREATMENT_FIELDS)
 
 
 class PhotosConfig(Strict):
@@ -248,10 +259,10 @@ class AtopicDermatitis(Strict):
 
     itch: Annotated[Whole, Field(ge=0, le=10)] | None = Field(
         None, description="Peak Pruritus NRS: the worst itch in the past 24 hours, 0-10.", examples=[6])
-    easi: either(Annotated[Number, Field(ge=0, le=72)], EasiParts) | None = Field(
+    easi: TotalOrParts[Annotated[Number, Field(ge=0, le=72)], EasiParts] | None = Field(
         None, description="EASI, 0-72: the total (from a clinician), or the four regions, from "
         "which the total is computed.", examples=[12.4])
-    poem: either(Annotated[Whole, Field(ge=0, le=28)], PoemAnswers, "answers") | None = Field(
+    poem: TotalOrAnswers[Annotated[Whole, Field(ge=0, le=28)], PoemAnswers] | None = Field(
         None, description="POEM, 0-28: the total, or the seven answers, 0-4 each (null for an "
         "unanswered one).", examples=[14, [2, 3, 1, 0, 4, 2, 1]])
     areas: list[str] = Field(default_factory=list, description="Body areas affected, in words.",
@@ -294,7 +305,7 @@ class Session(Strict):
 
     date: Date | None = Field(None, description="Session date (YYYY-MM-DD); the folder name "
                                  "gives it, and this must agree.", examples=["2025-01-06"])
-    salt: either(Percent, SaltRegions) | None = Field(
+    salt: TotalOrParts[Percent, SaltRegions] | None = Field(
         None, description="SALT, percent of scalp hair lost (0-100, Olsen 2004): the loss per "
         "region (the total is computed), or a total estimate.",
         examples=[{"top": 60, "back": 30, "left": 20, "right": 25}, 39.3], json_schema_extra=unit("%"))
@@ -304,7 +315,7 @@ class Session(Strict):
     hair_quality: HairQuality | None = Field(None, description="Quality of the regrowing hair.")
     ad: AtopicDermatitis | None = Field(None, description="Atopic dermatitis measures, when "
                                         "atopic_dermatitis is tracked.")
-    dlqi: either(Annotated[Whole, Field(ge=0, le=30)], DlqiAnswers, "answers") | None = Field(
+    dlqi: TotalOrAnswers[Annotated[Whole, Field(ge=0, le=30)], DlqiAnswers] | None = Field(
         None, description="DLQI, 0-30: the total, or the ten answers, 0-3 each (null for an "
         "unanswered one).", examples=[8, [1, 0, 2, 1, 0, 0, 1, 0, 1, 2]])
     injection_site: Severity | None = Field(None, description="Injection-site reaction since the "
@@ -365,7 +376,8 @@ class AppointmentMeta(Strict):
 
 # ---------- injections.csv ----------
 
-INJECTION_SITES = ("abdomen_left", "abdomen_right", "thigh_left", "thigh_right", "arm_left", "arm_right")
+InjectionSite = Literal["abdomen_left", "abdomen_right", "thigh_left", "thigh_right", "arm_left", "arm_right"]
+INJECTION_SITES = get_args(InjectionSite)
 
 
 class InjectionRow(Strict):
@@ -376,7 +388,7 @@ class InjectionRow(Strict):
                       "treatments.", examples=["dupilumab"])
     dose_mg: Annotated[float, Field(gt=0, le=10_000)] = Field(description="Dose in milligrams.",
                                                               examples=[300])
-    site: Literal[INJECTION_SITES] | None = Field(
+    site: InjectionSite | None = Field(
         None, description="Where it was injected; empty when not noted (check then cannot follow "
         "the rotation).", examples=["thigh_left"])
     reaction: Severity | None = Field(None, description="Injection-site reaction: none, mild, "

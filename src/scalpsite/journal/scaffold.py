@@ -16,7 +16,7 @@ from scalpsite.journal.editors import (
 from scalpsite.journal.effects import Effect, checklist, normalise
 from scalpsite.journal.injections import append
 from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, Journal, load
-from scalpsite.journal.models import InjectionRow
+from scalpsite.journal.models import Config, InjectionRow
 from scalpsite.journal.treatment import (
     DOSE_MG_PRESETS,
     DOSING_PRESETS,
@@ -123,12 +123,19 @@ def effects_block(effects: list[Effect]) -> str:
     return EFFECTS_HEAD + "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def _valid_config(journal: Journal) -> Config:
+    """The config `new` writes from; refused while scalpsite.yaml has errors."""
+    if journal.config is None:
+        raise ScalpsiteError("scalpsite.yaml has errors; run 'scalpsite check' and fix them first")
+    return journal.config
+
+
 def session_text(journal: Journal, day: dt.date) -> str:
     """A session.yaml template carrying over zones and medications from the last session.
 
     Nothing about side effects is pre-filled: an unfilled template reads as not asked, never as none.
     """
-    config = journal.config
+    config = _valid_config(journal)
     last = journal.sessions[-1].session if journal.sessions else None
     meds = ", ".join(json.dumps(m, ensure_ascii=False) for m in (last.medications if last else []))
     zones = ", ".join(f"{z}: null" for z in config.density.zones)
@@ -151,8 +158,7 @@ def session_folder_name(day: dt.date, suffix: str | None = None) -> str:
 
 def new_session(journal: Journal, day: dt.date, suffix: str | None = None) -> Path:
     """Create sessions/<day>[-<suffix>]/session.yaml; refuses a folder that exists."""
-    if journal.config is None:
-        raise ScalpsiteError("scalpsite.yaml has errors; run 'scalpsite check' and fix them first")
+    _valid_config(journal)
     folder = journal.root / "sessions" / session_folder_name(day, suffix)
     if folder.exists():
         raise ScalpsiteError(f"{folder} already exists; pick another --date, or add --suffix NAME "
@@ -168,9 +174,7 @@ def new_injection(journal: Journal, day: dt.date, site: str | None = None, dose_
     The dose is the one given, else that of the drug's last row, else the drug's usual single
     injection (dupilumab: 300 mg); the site is left empty when not given (check then says so).
     """
-    if journal.config is None:
-        raise ScalpsiteError("scalpsite.yaml has errors; run 'scalpsite check' and fix them first")
-    treatment = primary_treatment(journal.config)
+    treatment = primary_treatment(_valid_config(journal))
     if treatment is None:
         raise ScalpsiteError("scalpsite.yaml has no treatment to log an injection of")
     if dose_mg is None:

@@ -44,4 +44,5 @@ def treatment_of(config: Config, drug: str, day: dt.date | None = None) -> Treat
     """The treatment of scalpsite.yaml with this drug (the one running on `day` when there are more)."""
     found = [t for t in config.treatments if same_drug(t.drug, drug)]
     running = [t for t in found if day is not None and t.start <= day and (t.end is None or day <= t.end)]
-    return (running or sorted(found, key=lambda t: t.start, reverse=True) or [None])[0]
+    chosen = running or sorted(found, key=lambda t: t.start, reverse=True)
+    return chosen[0] if chosen else None

@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from scalpsite.findings import Finding, error
 from scalpsite.journal import models
@@ -46,7 +47,7 @@ def _dotted(path: tuple) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
 
 
-def did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: object, choices) -> str:
     """' (did you mean 'x'?)' or ''."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -146,7 +147,8 @@ def _keys(p: Problem):
 
 def _keys_of(p: Problem) -> list[str]:
     """The keys the model expects at the problem's place."""
-    return list(MODEL_FIELDS.get(p.ctx.get("class_name"), []))
+    name = p.ctx.get("class_name")
+    return [] if name is None else list(MODEL_FIELDS.get(name, []))
 
 
 def _date(p: Problem):
@@ -189,7 +191,7 @@ def _fallback(p: Problem):
     return f"{p.field}: {what(p.got)} is not accepted here", ""
 
 
-def _one(err: dict, doc: YamlDoc, model: type[BaseModel], shown: str) -> Finding:
+def _one(err: ErrorDetails, doc: YamlDoc, model: type[BaseModel], shown: str) -> Finding:
     path = data_path(doc.data, err["loc"])
     line, column = doc.position(path)
     kind = err["type"]

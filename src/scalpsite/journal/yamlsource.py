@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -13,13 +14,14 @@ from scalpsite.errors import JournalError
 MAX_BYTES = 1_000_000  # a session file is a few hundred bytes; refuse what cannot be one
 MAX_NODES = 50_000
 MAX_DEPTH = 20  # a session file nests four levels at most; deeper is a mistake or an attack
+LoaderT = TypeVar("LoaderT", yaml.SafeLoader, "yaml.CSafeLoader")  # libyaml's is absent from some builds
 # Characters that are not text: control characters (but tab and line breaks) and the halves of
 # a UTF-16 pair written alone as "\ud800". They break the SVG charts, typst and UTF-8 output.
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 
 
-def _core_schema(base: type) -> type:
-    """A loader of `base` that reads plain scalars as the YAML 1.2 core schema does.
+def _core_schema(loader: type[LoaderT]) -> type[LoaderT]:
+    """Set `loader` (with its own, empty resolver table) to read plain scalars as YAML 1.2's core schema.
 
     Editors (the YAML language server) follow YAML 1.2, where `no`, `on` and `yes` are text
     and `12:30` is not the number 750; PyYAML's default YAML 1.1 rules disagree. Only
@@ -27,7 +29,6 @@ def _core_schema(base: type) -> type:
     (dates stay text until the model reads them). The `<<` merge key is still recognised,
     so that it can be refused with a clear message.
     """
-    loader = type(f"Core{base.__name__}", (base,), {"yaml_implicit_resolvers": {}})
     for tag, pattern, first in CORE_RESOLVERS:
         loader.add_implicit_resolver(tag, re.compile(pattern, re.VERBOSE), list(first) + [""] * (tag == NULL))
     loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
@@ -60,10 +61,23 @@ def _construct_float(loader, node) -> float:
     return float(text)
 
 
-SafeLoader = _core_schema(yaml.SafeLoader)
+class CoreSafeLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader, with the core schema's plain scalars."""
+
+    yaml_implicit_resolvers: dict = {}  # its own table: none of YAML 1.1's resolvers
+
+
+SafeLoader: type[yaml.SafeLoader | yaml.CSafeLoader] = _core_schema(CoreSafeLoader)
 # libyaml composes the same nodes, with the same lines, several times faster; the pure-Python
 # loader is the fallback and the one that explains errors.
-FastLoader = _core_schema(yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else SafeLoader
+FastLoader = SafeLoader
+if hasattr(yaml, "CSafeLoader"):  # PyYAML built without libyaml has none
+    class CoreCSafeLoader(yaml.CSafeLoader):
+        """libyaml's safe loader, with the core schema's plain scalars."""
+
+        yaml_implicit_resolvers: dict = {}
+
+    FastLoader = _core_schema(CoreCSafeLoader)
 
 
 @dataclass

@@ -79,7 +79,7 @@ class Sealer:
 
     def params(self, store: str) -> dict:
         """The public parameters a reader needs before it has the key."""
-        if self.key is None:
+        if self.key is None or self.salt is None:  # both or neither: a plain bundle has neither
             return {"format": FORMAT, "version": VERSION, "cipher": "none", "store": store,
                     "manifest": MANIFEST_ID}
         return {"format": FORMAT, "version": VERSION, "cipher": CIPHER, "store": store,

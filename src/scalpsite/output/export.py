@@ -23,6 +23,19 @@ class Column:
     value: Callable[[dict], object]
 
 
+@dataclass(frozen=True)
+class ZoneColumn:
+    """A column repeated per density zone: `<zone>` in the name is the zone, `value` reads one zone."""
+
+    name: str
+    meaning: str
+    value: Callable[[dict, str], object]
+
+    def for_zone(self, zone: str) -> Column:
+        """This column for one zone."""
+        return Column(self.name.replace("<zone>", zone), self.meaning, lambda s: self.value(s, zone))
+
+
 def key(name: str) -> Callable[[dict], object]:
     """The session field `name` as is (None when absent)."""
     return lambda s: s.get(name)
@@ -101,11 +114,11 @@ COLUMNS: list[Column] = [
     Column("expected_effects", "the checklist's answers as 'effect=answer; ...' (effects not asked are left out)",
            lambda s: "; ".join(f"{k}={v}" for k, v in (s.get("expected_effects") or {}).items() if v is not None)),
 ]
-ZONE_COLUMNS: list[Column] = [  # once per density zone of scalpsite.yaml, <zone> replaced
-    Column("density_<zone>", "density reading of the zone, in the configured unit",
-           lambda s, zone: s.get("density", {}).get(zone)),
-    Column("density_change_pct_<zone>", "change of the zone's density from baseline, %",
-           lambda s, zone: (s.get("density_change_pct") or {}).get(zone)),
+ZONE_COLUMNS: list[ZoneColumn] = [  # once per density zone of scalpsite.yaml, <zone> replaced
+    ZoneColumn("density_<zone>", "density reading of the zone, in the configured unit",
+               lambda s, zone: s.get("density", {}).get(zone)),
+    ZoneColumn("density_change_pct_<zone>", "change of the zone's density from baseline, %",
+               lambda s, zone: (s.get("density_change_pct") or {}).get(zone)),
 ]
 
 
@@ -116,8 +129,7 @@ def to_json(data: dict) -> str:
 
 def csv_columns(zones: list[str]) -> list[Column]:
     """Every column, in order: the fixed ones, then two per density zone of the config."""
-    per_zone = [Column(c.name.replace("<zone>", z), c.meaning, lambda s, c=c, z=z: c.value(s, z))
-                for c in ZONE_COLUMNS for z in zones]
+    per_zone = [c.for_zone(z) for c in ZONE_COLUMNS for z in zones]
     return COLUMNS + per_zone
 
 

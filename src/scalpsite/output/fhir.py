@@ -15,6 +15,10 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scalpsite.journal.load import Journal
 
 # A URN, not a web address: scalpsite has no web site that could publish the CodeSystem, and a
 # URN cannot be taken for one. Fixed forever: uuid5(NAMESPACE_URL, "scalpsite/fhir/CodeSystem/measures").
@@ -136,7 +140,7 @@ def patient(ctx: Context) -> list[tuple[str, dict]]:
     if not ctx.patient_url:
         return []
     p = ctx.data["patient"]
-    resource = {"resourceType": "Patient"}
+    resource: dict[str, Any] = {"resourceType": "Patient"}
     resource |= {"name": [{"text": p["name"]}]} if p["name"] else {}
     resource |= {"birthDate": p["birth_date"]} if p["birth_date"] else {}
     return [("patient", resource)]
@@ -214,9 +218,9 @@ def medications(ctx: Context) -> list[tuple[str, dict]]:
     out = []
     for t in ctx.data["treatments"]:
         period = {"start": t["start"]} | ({"end": t["end"]} if t["end"] else {})
-        resource = {"resourceType": "MedicationStatement", "status": "completed" if t["end"] else "active",
-                    "medicationCodeableConcept": {"text": t["drug"]}, "subject": ctx.subject(),
-                    "effectivePeriod": period}
+        resource: dict[str, Any] = {
+            "resourceType": "MedicationStatement", "status": "completed" if t["end"] else "active",
+            "medicationCodeableConcept": {"text": t["drug"]}, "subject": ctx.subject(), "effectivePeriod": period}
         resource |= {"dosage": [{"text": t["dose"]}]} if t.get("dose") else {}
         resource |= {"reasonCode": [{"text": t["indication"]}]} if t.get("indication") else {}
         resource |= {"note": [{"text": t["notes"]}]} if t.get("notes") else {}
@@ -255,13 +259,13 @@ BUILDERS: list[Callable[[Context], list[tuple[str, dict]]]] = [
 ]
 
 
-def item_answers(journal) -> dict[str, dict[str, list]]:
+def item_answers(journal: Journal) -> dict[str, dict[str, list]]:
     """POEM and DLQI answers given item by item, per session folder (data.json keeps totals only)."""
-    out = {}
+    out: dict[str, dict[str, list]] = {}
     for rec in journal.sessions:
         s = rec.session
-        lists = {"poem": s.ad.poem if s and s.ad else None, "dlqi": s.dlqi if s else None}
-        lists = {k: v for k, v in lists.items() if isinstance(v, list)}
+        given = {"poem": s.ad.poem if s and s.ad else None, "dlqi": s.dlqi if s else None}
+        lists = {k: v for k, v in given.items() if isinstance(v, list)}
         if lists:
             out[rec.folder] = lists
     return out

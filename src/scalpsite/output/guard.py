@@ -90,7 +90,7 @@ def disk_errors(cache: Path, out: Path | None = None) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        reason = WRITE_ERRORS.get(exc.errno)
+        reason = None if exc.errno is None else WRITE_ERRORS.get(exc.errno)
         if reason is None or (exc.errno in PERMISSION and not _owned(exc.filename, cache, out)):
             raise
         raise BuildError(f"{reason} while writing {exc.filename or out or cache}; nothing was published "

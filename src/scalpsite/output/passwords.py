@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def normalize(password: str) -> str:
     return unicodedata.normalize("NFC", password)
 
 
-def judge(password: str, hints: list[str] = ()) -> Verdict:
+def judge(password: str, hints: Sequence[str] = ()) -> Verdict:
     """Apply the documented rule (length, zxcvbn score) to a password."""
     from zxcvbn import zxcvbn
 
@@ -57,7 +58,7 @@ def judge(password: str, hints: list[str] = ()) -> Verdict:
                    + (f": {advice}" if advice else ""), result["score"])
 
 
-def require_strong(password: str, hints: list[str] = ()) -> None:
+def require_strong(password: str, hints: Sequence[str] = ()) -> None:
     """Raise a BuildError naming the rule when the password is too weak."""
     verdict = judge(password, hints)
     if verdict.problem:

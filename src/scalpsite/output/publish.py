@@ -138,7 +138,7 @@ def owner_alive(name: str) -> bool:
     Names without an id (made by scalpsite 0.1) belong to no running build.
     """
     match = OWNER.search(name)
-    return bool(match) and pid_alive(int(match.group(1)))
+    return match is not None and pid_alive(int(match.group(1)))
 
 
 def pid_alive(pid: int) -> bool:
@@ -156,18 +156,19 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def _windows_pid_alive(pid: int) -> bool:  # pragma: no cover - Windows only
-    import ctypes
+if sys.platform == "win32":  # pragma: no cover - ctypes.windll exists only there
+    def _windows_pid_alive(pid: int) -> bool:
+        import ctypes
 
-    kernel32 = ctypes.windll.kernel32
-    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-    if not handle:
-        return False
-    code = ctypes.c_ulong()
-    try:
-        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259
-    finally:
-        kernel32.CloseHandle(handle)
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        try:
+            return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259
+        finally:
+            kernel32.CloseHandle(handle)
 
 
 def exchange(a: Path, b: Path) -> bool:

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.dates import date2num
@@ -15,6 +16,9 @@ from matplotlib.textpath import text_to_path
 
 from scalpsite.analysis.labels import MONTHS  # the locale-free month names of every page
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 INK, MUTED, ACCENT, GOOD, WARN = "#1f2933", "#7b8794", "#2563a6", "#276749", "#c05621"
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
 ZONE_COLOURS = ["#2563a6", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"]
@@ -23,7 +27,7 @@ ZONE_DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
 FONT = "DejaVu Sans"  # matplotlib's own font, also embedded in the PDF
 
 # Applied only while the charts are drawn; the fixed salt and no dates keep the SVG byte-identical.
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.hashsalt": "scalpsite", "svg.fonttype": "none", "font.family": FONT,
     "font.size": 9, "axes.edgecolor": MUTED, "axes.labelcolor": INK, "xtick.color": INK,
     "ytick.color": INK, "axes.spines.top": False, "axes.spines.right": False,
@@ -47,8 +51,13 @@ def _text_width(text: str, size: float) -> float:
 
 def _points(sessions: list[dict], value: Callable[[dict], float | None]) -> tuple[list[dt.date], list[float]]:
     """Dates and values of the sessions that have a value; a missing one is skipped, never 0."""
-    pts = [(dt.date.fromisoformat(s["date"]), value(s)) for s in sessions if value(s) is not None]
+    pts = [(dt.date.fromisoformat(s["date"]), v) for s in sessions if (v := value(s)) is not None]
     return [p[0] for p in pts], [p[1] for p in pts]
+
+
+def _reading(zone: str) -> Callable[[dict], float | None]:
+    """A session's density reading of `zone` (None when not taken)."""
+    return lambda s: s["density"].get(zone)
 
 
 def _dates(sessions: list[dict], key: str) -> tuple[list[dt.date], list[float]]:
@@ -172,7 +181,7 @@ def density_chart(data: dict) -> Figure | None:
     zones = [z for z in data["density_zones"] if any(s["density"].get(z) is not None for s in sessions)]
     if not zones:
         return None
-    series = [_points(sessions, lambda s, z=z: s["density"].get(z)) for z in zones]
+    series = [_points(sessions, _reading(z)) for z in zones]
     rows = math.ceil(len(zones) / 4)
     fig, (ax,) = _figure((7.2, 2.8), MARGINS[:3] + (0.1 + 0.16 * rows,))
     _date_axis(ax, [d for x, _ in series for d in x], 9, MAX_LABELS)

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from scalpsite.findings import Finding, warning
+from scalpsite.journal.load import Journal
 
 FONT_FILE = "DejaVuSans.ttf"
 COMMON_UP_TO = 0x058F  # Latin, Greek, Cyrillic, Armenian: DejaVu has them; only text beyond is checked
@@ -46,9 +47,10 @@ def font_findings(texts: dict[str, str]) -> list[Finding]:
     return found
 
 
-def journal_texts(journal) -> dict[str, str]:
+def journal_texts(journal: Journal) -> dict[str, str]:
     """Every text of the journal that reaches the dossier, by the file it was written in."""
-    texts = {"scalpsite.yaml": json.dumps(journal.config.model_dump(mode="json", warnings=False), ensure_ascii=False)}
+    config = journal.require_config()
+    texts = {"scalpsite.yaml": json.dumps(config.model_dump(mode="json", warnings=False), ensure_ascii=False)}
     for rec in journal.sessions:
         if rec.session is not None:
             texts[rec.yaml_path] = json.dumps(rec.session.model_dump(mode="json", warnings=False), ensure_ascii=False)

@@ -91,7 +91,7 @@ def _flatten_deep(nodes: list[dict], depth: int) -> list[dict]:
 
 def _strip_blank(nodes: list[dict]) -> list[dict]:
     """Drop whitespace-only text between block elements."""
-    out = []
+    out: list[dict] = []
     for n in nodes:
         if n["tag"] == "text":
             if n["text"].strip() or (out and out[-1]["tag"] != "text" and n["text"] == " "):
