@@ -1,0 +1,234 @@
+"""Framing of a photo against the baseline photo of its angle: the similarity transform
+(shift, rotation, scale) that maps the photo onto the baseline, and how far to trust it.
+
+Estimated on small grey images that the photo stage decodes anyway (see registration.py
+for the two published methods used). Coordinates are normalised by the photo's width,
+from the photo's centre, x to the right and y down. The transform maps a point p of the
+photo onto the baseline: q = scale · R(rotation) · p + (dx, dy), where R turns clockwise
+on the screen for a positive angle. So:
+
+- rotation_deg > 0: the photo must be turned clockwise to match the baseline (the head
+  in it appears turned counter-clockwise);
+- scale > 1: the photo must be enlarged (it was taken from further away);
+- dx_pct > 0 / dy_pct > 0: then its content must move right / down, by that percentage
+  of the baseline photo's width (both shifts use the width as the unit).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from scalpsite.photos import registration as reg
+
+WORK = 256  # px on the long side of the grey images aligned
+CONFIDENT = 0.6  # the lowest confidence whose alignment is used for comparisons (docs/photos.md)
+MIN_COVERAGE = 0.6  # share of the baseline's view an aligned photo must cover
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The similarity transform from a photo to the baseline, and how far to trust it (0-1)."""
+
+    dx_pct: float
+    dy_pct: float
+    rotation_deg: float
+    scale: float
+    confidence: float
+
+    def as_dict(self) -> dict:
+        """The data.json form, rounded so that the output is stable."""
+        return {"dx_pct": round(self.dx_pct, 2), "dy_pct": round(self.dy_pct, 2),
+                "rotation_deg": round(self.rotation_deg, 2), "scale": round(self.scale, 4),
+                "confidence": round(self.confidence, 3)}
+
+    @property
+    def confident(self) -> bool:
+        """Whether the alignment is good enough to show the photo aligned."""
+        return self.confidence >= CONFIDENT
+
+
+IDENTITY = Alignment(0.0, 0.0, 0.0, 1.0, 1.0)
+
+
+def grey(image, long_side: int = WORK) -> np.ndarray:
+    """A Pillow image as a float grey array whose long side is `long_side` px."""
+    from PIL import Image
+
+    small = image.convert("L")
+    small.thumbnail((long_side, long_side), Image.Resampling.BILINEAR)
+    return np.asarray(small, dtype=np.float64)
+
+
+# ---------- the transform as matrices ----------
+
+def photo_to_base(t: Alignment) -> np.ndarray:
+    """3x3 matrix in width-normalised, centred coordinates: photo point -> baseline point."""
+    theta = math.radians(t.rotation_deg)
+    c, s = t.scale * math.cos(theta), t.scale * math.sin(theta)
+    return np.array([[c, -s, t.dx_pct / 100], [s, c, t.dy_pct / 100], [0, 0, 1]])
+
+
+def _normaliser(size: tuple[int, int]) -> np.ndarray:
+    """Pixel (x, y, 1) of an image of `size` -> its width-normalised, centred coordinates."""
+    w, h = size
+    return np.array([[1 / w, 0, -0.5], [0, 1 / w, -h / (2 * w)], [0, 0, 1]])
+
+
+def pixel_matrix(t: Alignment, photo_size: tuple[int, int], base_size: tuple[int, int]) -> np.ndarray:
+    """3x3 matrix taking a baseline pixel (x, y, 1) to the photo pixel that lands there.
+
+    Pixels are addressed by their top-left corner, as Pillow's `Image.transform` does.
+    """
+    return np.linalg.inv(_normaliser(photo_size)) @ np.linalg.inv(photo_to_base(t)) @ _normaliser(base_size)
+
+
+def from_pixel_matrix(g: np.ndarray, photo_size: tuple[int, int], base_size: tuple[int, int],
+                      confidence: float = 0.0) -> Alignment:
+    """The Alignment whose `pixel_matrix` is g (the similarity part of it)."""
+    m = _normaliser(base_size) @ np.linalg.inv(g) @ np.linalg.inv(_normaliser(photo_size))
+    return _from_matrix(m, confidence)
+
+
+def _from_matrix(m: np.ndarray, confidence: float) -> Alignment:
+    scale = math.hypot(m[0, 0], m[1, 0])
+    rotation = math.degrees(math.atan2(m[1, 0], m[0, 0]))
+    return Alignment(100 * m[0, 2], 100 * m[1, 2], rotation, scale, confidence)
+
+
+def warp_image(image, t: Alignment, base_size: tuple[int, int], resample=None, fill=0):
+    """A Pillow image resampled into the baseline frame of `base_size` (w, h); outside is `fill`."""
+    from PIL import Image
+
+    g = pixel_matrix(t, image.size, base_size)
+    method = Image.Resampling.BILINEAR if resample is None else resample
+    return image.transform(base_size, Image.Transform.AFFINE, tuple(g[:2].ravel()), resample=method,
+                           fillcolor=fill)
+
+
+# Index (x, y) of a NumPy pixel -> continuous coordinates of its centre, and back.
+_CENTRE = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])
+
+
+def _to_index(g: np.ndarray) -> np.ndarray:
+    return np.linalg.inv(_CENTRE) @ g @ _CENTRE
+
+
+def _from_index(g: np.ndarray) -> np.ndarray:
+    return _CENTRE @ g @ np.linalg.inv(_CENTRE)
+
+
+def compose(first: Alignment, then_inverse_of: Alignment) -> Alignment:
+    """Photo A -> photo B, from A -> baseline (`first`) and B -> baseline (for `mask start`)."""
+    m = np.linalg.inv(photo_to_base(then_inverse_of)) @ photo_to_base(first)
+    return _from_matrix(m, min(first.confidence, then_inverse_of.confidence))
+
+
+# ---------- estimation ----------
+
+@dataclass(frozen=True)
+class Reference:
+    """A baseline grey image with what every comparison with it reuses."""
+
+    grey: np.ndarray
+    small: np.ndarray  # reduced for the log-polar step
+    n: int  # its FFT canvas size
+    polar: np.ndarray
+    log_base: float
+    plain: np.ndarray
+    levels: tuple[reg.Template, ...]
+
+
+def reference(image: np.ndarray) -> Reference:
+    """Prepare a baseline grey image for `estimate` (once per baseline photo)."""
+    a = np.asarray(image, dtype=np.float64)
+    small = reg.reduce(a, reg.POLAR_REDUCTION)
+    n = -(-max(small.shape) // 16) * 16  # a size numpy's FFT handles fast
+    polar, base = reg.polar_spectrum(small, n)
+    levels = tuple(reg.template(reg.blur(reg.reduce(a, f), r)) for f, r, _ in reg.LEVELS)
+    return Reference(a, small, n, polar, base, reg.plain_spectrum(small, n), levels)
+
+
+def estimate(ref: Reference | np.ndarray, photo: np.ndarray) -> Alignment:
+    """The similarity transform that maps the grey `photo` onto the grey baseline `ref`.
+
+    The photo is first brought to the baseline's width. Two starting points are refined,
+    the unchanged framing and the log-polar estimate, and the one that ends with the
+    better weighted correlation wins: small changes of framing are found from the first,
+    large ones from the second.
+    """
+    ref = ref if isinstance(ref, Reference) else reference(ref)
+    mov = reg.resize(np.asarray(photo, dtype=np.float64), ref.grey.shape[1])
+    size, base = (mov.shape[1], mov.shape[0]), (ref.grey.shape[1], ref.grey.shape[0])
+    pyramid = [reg.blur(reg.reduce(mov, f), r) for f, r, _ in reg.LEVELS]
+    best, best_corr = _refine(ref, pyramid, _to_index(pixel_matrix(IDENTITY, size, base)))
+    found = from_pixel_matrix(_from_index(best), size, base)
+    start = _log_polar_start(ref, reg.reduce(mov, reg.POLAR_REDUCTION))
+    if not _close(start, found):  # the log-polar step sees a change the refinement did not reach
+        g, corr = _refine(ref, pyramid, _to_index(pixel_matrix(start, size, base)))
+        if corr > best_corr:
+            best, best_corr = g, corr
+    t = from_pixel_matrix(_from_index(best), size, base)
+    return Alignment(t.dx_pct, t.dy_pct, t.rotation_deg, t.scale, confidence(ref, mov, best))
+
+
+def _close(a: Alignment, b: Alignment) -> bool:
+    """Within the reach of the refinement from each other (2 degrees, 3 % scale, 3 % shift)."""
+    return (abs(a.rotation_deg - b.rotation_deg) < 2 and abs(math.log(a.scale / b.scale)) < 0.03
+            and math.hypot(a.dx_pct - b.dx_pct, a.dy_pct - b.dy_pct) < 3)
+
+
+def _log_polar_start(ref: Reference, mov: np.ndarray) -> Alignment:
+    """Rotation and scale from the log-polar spectra, then the shift by phase correlation.
+
+    A magnitude spectrum repeats every half turn, so the angle is known up to 180 degrees;
+    the one within a quarter turn either way is taken (a photo of one view is never upside
+    down).
+    """
+    polar, _ = reg.polar_spectrum(mov, ref.n)
+    d_angle, d_radius = reg.peak(ref.polar, polar)
+    rotation = d_angle * 180 / reg.ANGLE_BINS
+    scale = 1 / ref.log_base ** d_radius  # an enlarged image has a shrunk spectrum
+    turned = Alignment(0, 0, rotation, scale, 0)
+    size, base = (mov.shape[1], mov.shape[0]), (ref.small.shape[1], ref.small.shape[0])
+    seen = reg.sample(mov, _to_index(pixel_matrix(turned, size, base)), ref.small.shape, float(mov.mean()))
+    dr, dc = reg.peak(ref.plain, reg.plain_spectrum(seen, ref.n))
+    w = ref.small.shape[1]
+    return Alignment(100 * dc / w, 100 * dr / w, rotation, scale, 0)
+
+
+def _refine(ref: Reference, pyramid: list[np.ndarray], g: np.ndarray) -> tuple[np.ndarray, float]:
+    """Refine g level by level, coarse to fine; the weighted correlation at the finest level."""
+    corr = 0.0
+    for (factor, _, steps), template, photo in zip(reg.LEVELS, ref.levels, pyramid):
+        s = reg.level_matrix(factor)
+        g_level, corr = reg.refine(template, photo, s @ g @ np.linalg.inv(s), steps)
+        g = np.linalg.inv(s) @ g_level @ s
+        if corr == 0.0:
+            break
+    return g, corr
+
+
+def confidence(ref: Reference, mov: np.ndarray, g: np.ndarray) -> float:
+    """How far to trust an alignment, 0-1: the correlation of the edges (gradient magnitude)
+    of the baseline and of the aligned photo, at 1/4 scale, where they overlap.
+
+    Edges, because regrowing hair changes the tones inside the scalp while the outline of
+    the head, the ears and the background keep theirs; measured on the example journal's
+    synthetic photos, the same view months apart scores 0.69 or more, two different views
+    0.62 or less. A photo covering less than 60 % of the baseline's view scores 0.
+    """
+    factor, radius, _ = reg.LEVELS[1]
+    s = reg.level_matrix(factor)
+    template = ref.levels[1].image
+    seen = reg.sample(reg.blur(reg.reduce(mov, factor), radius), s @ g @ np.linalg.inv(s), template.shape, np.nan)
+    overlap = ~np.isnan(seen)
+    if overlap.mean() < MIN_COVERAGE:
+        return 0.0
+    a = np.hypot(*np.gradient(template))[overlap]
+    b = np.hypot(*np.gradient(np.where(overlap, seen, template)))[overlap]
+    a, b = a - a.mean(), b - b.mean()
+    denom = math.sqrt(float((a * a).sum() * (b * b).sum()))
+    return max(0.0, float((a * b).sum()) / denom) if denom else 0.0
