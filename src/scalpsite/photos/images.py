@@ -14,10 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scalpsite.findings import Finding, error
-from scalpsite.photos.photometa import embedded_preview, exif_facts, light
+from scalpsite.photos import align, colour
+from scalpsite.photos.photometa import (
+    embedded_preview,
+    exif_facts,
+    light,
+    upright_preview,
+    upright_size,
+)
 
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
-SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)
+GREY, GREY_SMALL = "grey", "grey-small"  # the grey images aligned: from the rendition decode, or for check
+SETTINGS_KEY = "v2:" + json.dumps(RENDITIONS, sort_keys=True)
 INDEX_FILE = "index.json"
 STALE_PART_SECONDS = 3600
 Progress = Callable[[int, int], None]
@@ -31,6 +39,7 @@ class Job:
     shown: str  # journal-relative path, for messages
     key: str
     cache: str  # the folder the renditions go to
+    card: tuple[int, int, int, int] | None = None  # grey card box in px of the upright photo
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,7 @@ def decode(path: str, long_side: int, facts: dict | None = None):
         with Image.open(path) as im:
             w, h = im.size
             if facts is not None:
-                facts.update(exif_facts(im), width=w, height=h)
+                facts.update(exif_facts(im), width=w, height=h, upright=upright_size(im))
             scale = min(1.0, long_side / max(w, h))
             im.draft("RGB", (max(1, round(w * scale)), max(1, round(h * scale))))
             im.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
@@ -91,12 +100,39 @@ def decode(path: str, long_side: int, facts: dict | None = None):
     return clean
 
 
+def _grey_card(image, facts: dict, card: tuple[int, int, int, int] | None):
+    """Measure the grey card (CIELAB into `facts`) and return the image white-balanced from it."""
+    if card is None:
+        return image
+    import numpy as np
+
+    k = image.width / facts["upright"][0]
+    box = tuple(round(v * k) for v in card)
+    measured = colour.card_linear(np.asarray(image), box)
+    if measured is None:
+        facts["card_error"] = "the grey_card box lies outside the photo"
+        return image
+    facts["card_lab"] = [round(v, 2) for v in colour.lab(measured)]
+    return image.point(colour.balance_table(measured))
+
+
+def save_grey(image, path: Path) -> None:
+    """The grey image that alignment works on, as a PNG written aside and renamed."""
+    from PIL import Image
+
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    Image.fromarray(align.grey(image).astype("uint8")).save(part, "PNG")
+    os.replace(part, path)
+
+
 def _renditions(job: Job) -> Rendered:
     from PIL import Image
 
     facts: dict = {}
     big = decode(job.source, max(size for size, _ in RENDITIONS.values()), facts)
     facts.update(light(big))
+    save_grey(big, Path(job.cache) / f"{job.key}-{GREY}.png")
+    big = _grey_card(big, facts, job.card)
     web = None
     for name, (size, quality) in RENDITIONS.items():
         im = big.copy()
@@ -117,13 +153,15 @@ def _facts(job: Job) -> Rendered:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(job.source) as im:
-            facts = {**exif_facts(im), "width": im.width, "height": im.height}
-            preview = embedded_preview(im)
+            facts = {**exif_facts(im), "width": im.width, "height": im.height, "upright": upright_size(im)}
+            preview = upright_preview(im, embedded_preview(im))
             if im.format == "JPEG" and not _jpeg_ends(job.source):
                 raise OSError("image file is truncated")
     if preview is None:
         preview = decode(job.source, 128)
     facts.update(light(preview))
+    save_grey(preview, Path(job.cache) / f"{job.key}-{GREY_SMALL}.png")
+    _grey_card(preview.convert("RGB"), facts, job.card)
     return Rendered(job.key, 0, 0, facts=facts)
 
 
@@ -205,15 +243,17 @@ class Cache:
     def remember(self, r: Rendered, bucket: str = "renditions") -> None:
         self.index[bucket][r.key] = {"width": r.width, "height": r.height, "error": r.error, "facts": r.facts}
 
-    def save(self, live_sources: set[str]) -> None:
-        """Write the index; photos no longer in the journal are forgotten and their files removed."""
+    def save(self, live_sources: set[str], live: set[str]) -> None:
+        """Write the index; photos no longer in the journal (keys not in `live`) are forgotten
+        and their files removed."""
         sources = {k: v for k, v in self.index["sources"].items() if k in live_sources}
-        live = {v["key"] for v in sources.values()}
         for bucket in ("renditions", "facts"):
             for key in set(self.index[bucket]) - live:
                 del self.index[bucket][key]
                 for name in RENDITIONS:
                     self.path(key, name).unlink(missing_ok=True)
+                for name in (GREY, GREY_SMALL):
+                    self.grey(key, name).unlink(missing_ok=True)
         self.index["sources"] = sources
         for part in self.folder.glob(".*.part"):  # left by a killed build; a live one is younger
             if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
@@ -224,6 +264,10 @@ class Cache:
 
     def path(self, key: str, name: str) -> Path:
         return self.folder / f"{key}-{name}.jpg"
+
+    def grey(self, key: str, name: str = GREY) -> Path:
+        """The grey image of a photo that alignment works on."""
+        return self.folder / f"{key}-{name}.png"
 
 
 class Workers:
@@ -271,34 +315,53 @@ class PhotoResult:
     cached: int
 
 
-def process(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None) -> PhotoResult:
+Cards = dict[str, tuple[int, int, int, int]]  # journal path -> grey card box
+
+
+def process(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None,
+            cards: Cards | None = None) -> PhotoResult:
     """Make sure every photo has its renditions in the cache; returns their metadata."""
-    return _ensure(root, photos, cache_dir, "renditions", progress)
+    return _ensure(root, photos, cache_dir, "renditions", progress, cards or {})
 
 
-def inspect(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None) -> PhotoResult:
+def inspect(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None,
+            cards: Cards | None = None) -> PhotoResult:
     """The facts of every photo (for check), from the cache or a small decode."""
-    return _ensure(root, photos, cache_dir, "facts", progress)
+    return _ensure(root, photos, cache_dir, "facts", progress, cards or {})
 
 
-def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progress: Progress | None) -> PhotoResult:
+def card_key(key: str, card: tuple[int, int, int, int] | None) -> str:
+    """The key of a photo's renditions: white balance from a grey card makes other renditions."""
+    if card is None:
+        return key
+    return hashlib.sha256(f"{key}:card:{list(card)}".encode()).hexdigest()[:32]
+
+
+def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progress: Progress | None,
+            cards: Cards) -> PhotoResult:
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
     with Workers() as workers:
         by_source = cache.keys_for([root / p for p in photos], workers)
-        keys = {p: by_source[root / p] for p in photos}
+        keys = {p: card_key(by_source[root / p], cards.get(p)) for p in photos}
         todo, seen = [], set()
         for p, key in keys.items():
             meta = cache.meta(key, bucket)
-            files = bucket == "facts" or all(cache.path(key, n).is_file() for n in RENDITIONS)
-            if not (meta and (meta["error"] or files)) and key not in seen:
-                todo.append(Job(str(root / p), p, key, str(cache_dir)))
+            if not (meta and (meta["error"] or _files(cache, key, bucket))) and key not in seen:
+                todo.append(Job(str(root / p), p, key, str(cache_dir), cards.get(p)))
                 seen.add(key)
         worker = render_one if bucket == "renditions" else inspect_one
         for r in workers.map(worker, todo, progress):
             cache.remember(r, bucket)
-    cache.save({str(root / p) for p in photos})
+    cache.save({str(root / p) for p in photos}, set(keys.values()))
     return _result(keys, cache, len(todo), bucket)
+
+
+def _files(cache: Cache, key: str, bucket: str) -> bool:
+    """Whether the files of a photo are in the cache: its renditions, or a grey image for check."""
+    if bucket == "facts":
+        return cache.grey(key).is_file() or cache.grey(key, GREY_SMALL).is_file()
+    return cache.grey(key).is_file() and all(cache.path(key, n).is_file() for n in RENDITIONS)
 
 
 def _result(keys: dict[str, str], cache: Cache, rendered: int, bucket: str) -> PhotoResult:

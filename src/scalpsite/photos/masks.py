@@ -1,0 +1,127 @@
+"""Painted SALT masks: `<photo stem>.mask.png` beside a photo, counted pixel by pixel.
+
+The colours, as rwSALT paints them (a browser tool that measures SALT from the four SALT
+views; Mendeley Data msdkt5x9rn): transparent (alpha < 128) is not scalp; red #ff0000 is
+bald; yellow #ffff00 is partial regrowth (counts half); grey #808080 is excluded (another
+condition, a scar); any other opaque colour is haired scalp. A pixel takes the class of a
+paint colour within TOLERANCE of it (RGB distance), so the soft edges of a brush count as
+the nearer side; otherwise it is haired scalp.
+
+Region loss = 100 x (bald + 0.5 x partial) / (opaque - excluded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+TOLERANCE = 80  # RGB distance from a paint colour that still counts as that colour
+ALPHA_OPAQUE = 128  # alpha below this is "not scalp"
+ASPECT_TOLERANCE = 0.01  # a mask of another size is scaled when its aspect ratio is within 1 %
+
+
+class Paint(IntEnum):
+    """What a mask pixel says."""
+
+    NONE = 0  # not scalp
+    HAIR = 1  # haired scalp
+    BALD = 2
+    PARTIAL = 3
+    EXCLUDED = 4
+
+
+COLOURS = {Paint.BALD: (255, 0, 0), Paint.PARTIAL: (255, 255, 0), Paint.EXCLUDED: (128, 128, 128)}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Pixels of each class in a mask; `scalp` is every opaque pixel."""
+
+    scalp: int
+    bald: int
+    partial: int
+    excluded: int
+
+    @property
+    def loss_pct(self) -> float | None:
+        """100 x (bald + 0.5 partial) / (scalp - excluded); None when no scalp is painted."""
+        counted = self.scalp - self.excluded
+        if counted <= 0:
+            return None
+        return 100 * (self.bald + 0.5 * self.partial) / counted
+
+    def as_dict(self) -> dict:
+        """For the cache and data.json: the pixel counts and the loss, rounded."""
+        loss = self.loss_pct
+        return {"scalp_px": self.scalp, "bald_px": self.bald, "partial_px": self.partial,
+                "excluded_px": self.excluded, "loss_pct": None if loss is None else round(loss, 1)}
+
+
+def classify(rgba: np.ndarray) -> np.ndarray:
+    """The Paint class of every pixel of an (h, w, 4) uint8 RGBA array, as uint8."""
+    rgb = rgba[..., :3].astype(np.int32)
+    out = np.full(rgba.shape[:2], Paint.HAIR, dtype=np.uint8)
+    best = np.full(rgba.shape[:2], TOLERANCE * TOLERANCE + 1, dtype=np.int32)
+    for paint, colour in COLOURS.items():
+        d = ((rgb - np.array(colour, dtype=np.int32)) ** 2).sum(axis=-1)
+        closer = d < best
+        out[closer] = paint
+        best[closer] = d[closer]
+    out[rgba[..., 3] < ALPHA_OPAQUE] = Paint.NONE
+    return out
+
+
+def count(classes: np.ndarray) -> Counts:
+    """Pixel counts of a classified mask."""
+    n = np.bincount(classes.ravel(), minlength=len(Paint))
+    return Counts(int(n[1:].sum()), int(n[Paint.BALD]), int(n[Paint.PARTIAL]), int(n[Paint.EXCLUDED]))
+
+
+def size_problem(mask: tuple[int, int], photo: tuple[int, int]) -> str | None:
+    """Why a mask of size `mask` cannot be laid on a photo of size `photo` (w, h), or None."""
+    if mask == photo:
+        return None
+    if abs((mask[0] / mask[1]) / (photo[0] / photo[1]) - 1) <= ASPECT_TOLERANCE:
+        return None  # the same picture at another size: it is scaled
+    return (f"mask is {mask[0]}x{mask[1]} px but the photo (upright) is {photo[0]}x{photo[1]} px, "
+            "and their shapes differ")
+
+
+# ---------- the overlay drawn on the photos ----------
+
+OVERLAY = {  # RGBA drawn over the photo for each class
+    Paint.NONE: (0, 0, 0, 0),
+    Paint.HAIR: (0, 0, 0, 0),
+    Paint.BALD: (229, 57, 53, 120),
+    Paint.PARTIAL: (253, 216, 53, 120),
+    Paint.EXCLUDED: (120, 120, 120, 150),
+}
+OUTLINE = (30, 136, 229, 230)  # the edge of the painted scalp
+HATCH = 8  # px between the hatching lines of excluded areas
+
+
+def overlay(classes: np.ndarray, size: tuple[int, int]):
+    """A translucent RGBA Pillow image of `size` (w, h): bald red, partial yellow, excluded
+    hatched grey, and the outline of the painted scalp in blue."""
+    from PIL import Image
+
+    small = np.asarray(Image.fromarray(classes).resize(size, Image.Resampling.NEAREST))
+    table = np.array([OVERLAY[p] for p in Paint], dtype=np.uint8)
+    rgba = table[small]
+    ys, xs = np.mgrid[0:size[1], 0:size[0]]
+    gaps = ((xs + ys) % HATCH) >= 2  # hatching: excluded areas are striped, not filled
+    rgba[(small == Paint.EXCLUDED) & gaps, 3] = 40
+    scalp = small != Paint.NONE
+    edge = scalp & ~_eroded(scalp)
+    rgba[edge] = OUTLINE
+    return Image.fromarray(rgba, "RGBA")
+
+
+def _eroded(a: np.ndarray, radius: int = 1) -> np.ndarray:
+    """`a` shrunk by `radius` px (4-neighbourhood, repeated); pixels beyond the edge count as False."""
+    for _ in range(radius):
+        p = np.pad(a, 1, constant_values=False)
+        a = p[1:-1, 1:-1] & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
+    return a
