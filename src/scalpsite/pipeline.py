@@ -12,6 +12,7 @@ from pathlib import Path
 from scalpsite.analysis.analyze import analyze
 from scalpsite.analysis.check import check
 from scalpsite.analysis.photocheck import check_photos
+from scalpsite.analysis.photoevidence import evidence_findings
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal.load import Journal, load
@@ -19,6 +20,7 @@ from scalpsite.output.export import to_csv, to_json
 from scalpsite.output.memo import cached, code_digest, digest, link, tree_digest
 from scalpsite.output.publish import check_out, discard, stage, swap
 from scalpsite.photos import images
+from scalpsite.photos.evidence import Evidence, Mode, collect
 from scalpsite.render.themes import theme_dirs
 from scalpsite.render.view import make_view
 
@@ -69,12 +71,14 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     journal = load(root)
     require_config(journal)
     out = check_out(out or root / "_site", root)
-    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress)
-    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions))
-    data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until)
+    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress, _cards(journal))
+    found = collect(journal, photos, root / CACHE_DIR, Mode.BUILD)
+    findings = sort_findings(check(journal) + _photo_findings(journal, photos, found))
+    data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until,
+                   evidence=found.photos)
     staging = stage(out)
     try:
-        _render(journal, data, photos, staging, pdf, for_date)
+        _render(journal, data, photos, found, staging, pdf, for_date)
         swap(staging, out)
     except BaseException:
         discard(staging)
@@ -88,16 +92,20 @@ def check_journal(root: Path, today: dt.date | None) -> list[Finding]:
     journal = load(root)
     found = check(journal, today)
     if journal.config is not None:
-        photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions")
-        found = sort_findings(found + photos.findings + check_photos(journal, photos.renditions))
+        photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions", cards=_cards(journal))
+        evidence = collect(journal, photos, root / CACHE_DIR, Mode.CHECK)
+        found = sort_findings(found + _photo_findings(journal, photos, evidence))
     return found
 
 
 def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
-    """The analysis of a journal as JSON or CSV text (no photos are read)."""
+    """The analysis of a journal as JSON or CSV text; photos are read only for what they
+    measure (masks, framing), from the cache when a build has made it."""
     journal = load(root)
     require_config(journal)
-    data = analyze(journal, check(journal), as_of=as_of or source_date())
+    photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions", cards=_cards(journal))
+    evidence = collect(journal, photos, root / CACHE_DIR, Mode.DATA)
+    data = analyze(journal, check(journal), as_of=as_of or source_date(), evidence=evidence.photos)
     return to_json(data) if fmt == "json" else to_csv(data)
 
 
@@ -105,7 +113,23 @@ def _photo_paths(journal: Journal) -> list[str]:
     return sorted({p for rec in journal.sessions for p in rec.photos.values()})
 
 
-def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: Path,
+def _cards(journal: Journal) -> images.Cards:
+    """The grey-card box of each photo that has one (session.yaml photo_meta)."""
+    cards = {}
+    for rec in journal.sessions:
+        for angle, meta in (rec.session.photo_meta.items() if rec.session else ()):
+            if meta.grey_card is not None and angle in rec.photos:
+                cards[rec.photos[angle]] = tuple(meta.grey_card)
+    return cards
+
+
+def _photo_findings(journal: Journal, photos: images.PhotoResult, evidence: Evidence) -> list[Finding]:
+    """What the photos say about themselves: unreadable, light, framing, masks, grey cards."""
+    return (photos.findings + check_photos(journal, photos.renditions) + evidence.findings
+            + evidence_findings(journal, evidence.photos))
+
+
+def _render(journal: Journal, data: dict, photos: images.PhotoResult, evidence: Evidence, staging: Path,
             pdf: bool, for_date: dt.date | None) -> None:
     (staging / "data.json").write_text(to_json(data), encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
@@ -113,8 +137,9 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, staging: P
     chart_input = {k: data[k] for k in ("sessions", "treatments", "conditions", "density_zones", "density_unit")}
     charts = cached(cache / "charts", digest("charts", chart_input, code_digest()), staging,
                     lambda: _render_charts(data, staging))
-    view = make_view(journal, data, photos, charts, for_date)
+    view = make_view(journal, data, photos, charts, for_date, evidence)
     _place_photos(view, photos, cache / "renditions", staging)
+    _place_evidence(view, evidence, staging)
     dirs = theme_dirs(journal.root, journal.config.theme)
     inputs = digest(view, tree_digest(dirs), code_digest())
     cached(cache / "site", digest("site", inputs), staging,
@@ -145,6 +170,18 @@ def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict) -> dict
     stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.timezone.utc)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
     return {"dossier": "dossier.pdf"}
+
+
+def _place_evidence(view: dict, evidence: Evidence, staging: Path) -> None:
+    """Link the aligned renditions, mask overlays and ghosts the view names into the staging folder."""
+    for path, files in evidence.files.items():
+        facts = evidence.photos[path]
+        row = view["photos"].get(facts["folder"], {}).get(facts["angle"], {})
+        for kind, source in files.items():
+            if row.get(kind):
+                link(source, staging / row[kind])
+    for angle, source in evidence.ghosts.items():
+        link(source, staging / view["ghosts"][angle])
 
 
 def _place_photos(view: dict, photos: images.PhotoResult, cache: Path, staging: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from scalpsite import __version__
 from scalpsite.analysis import scores
+from scalpsite.analysis.photoevidence import add_photo_fields
 from scalpsite.analysis.response import milestones, response_status, summary
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
@@ -148,12 +149,16 @@ def in_range(s: dict, since: dt.date | None, until: dt.date | None) -> bool:
 
 
 def analyze(journal: Journal, findings: list[Finding] = (), as_of: dt.date | None = None,
-            since: dt.date | None = None, until: dt.date | None = None) -> dict:
-    """The whole analysis as one JSON-ready object (DESIGN.md, machine-readable outputs)."""
+            since: dt.date | None = None, until: dt.date | None = None, evidence: dict | None = None) -> dict:
+    """The whole analysis as one JSON-ready object (DESIGN.md, machine-readable outputs).
+
+    `evidence`: the photo stage's measures per photo path (masks, alignment; photoevidence.py).
+    """
     config = journal.config
     primary = primary_treatment(config)
     start = primary.start if primary else None
     sessions = [session_metrics(r, config, start) for r in journal.sessions]
+    add_photo_fields(sessions, config, evidence)
     if sessions:
         base = sessions[baseline_index([r.date for r in journal.sessions], start)]
         base["baseline"] = True

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
-from scalpsite.findings import Finding, error
+from scalpsite.findings import Finding, error, warning
 from scalpsite.journal.models import AppointmentMeta, Config, Session
 from scalpsite.journal.validation import validate
 from scalpsite.journal.yamlsource import YamlDoc, load_yaml_file, parse_yaml, read_text
 
 CONFIG_FILE = "scalpsite.yaml"
 PHOTO_EXTS = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".avif")
+MASK_SUFFIX = ".mask.png"  # a painted SALT mask beside a photo: overhead.jpg -> overhead.mask.png
 FOLDER_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([A-Za-z0-9][A-Za-z0-9_.-]*))?$")
 
 
@@ -26,6 +27,7 @@ class SessionRecord:
     date: dt.date
     session: Session | None
     photos: dict[str, str] = field(default_factory=dict)  # angle -> journal-relative path
+    masks: dict[str, str] = field(default_factory=dict)  # angle -> journal-relative path of its mask
     closeups: list[str] = field(default_factory=list)
     notes: str = ""
     lines: dict = field(default_factory=dict)
@@ -136,6 +138,7 @@ def _load_session(folder: Path, findings: list[Finding]) -> SessionRecord | None
         findings.append(error("missing-session-yaml", rel, "no session.yaml in this session folder",
                               hint="run 'scalpsite new --date' or add session.yaml"))
     record.photos = _find_photos(folder, rel, record, findings)
+    record.masks = _find_masks(folder, rel, record.photos, findings)
     record.closeups = _find_closeups(folder, rel)
     record.notes = _read_notes(folder, rel, record, findings)
     return record
@@ -145,7 +148,7 @@ def _find_photos(folder: Path, rel: str, record: SessionRecord, findings: list[F
     photos = {}
     for f in sorted(folder.iterdir()):
         stem, ext = f.stem.lower(), f.suffix.lower()
-        if not (f.is_file() and ext in PHOTO_EXTS) or stem in photos:
+        if not (f.is_file() and ext in PHOTO_EXTS) or stem in photos or f.name.lower().endswith(MASK_SUFFIX):
             continue
         if _inside(folder, f.name) is None:
             findings.append(error("photo-outside", f"{rel}/{f.name}", "photo is a link to a file outside "
@@ -167,6 +170,26 @@ def _find_photos(folder: Path, rel: str, record: SessionRecord, findings: list[F
         else:
             photos[angle] = f"{rel}/{PurePosixPath(name)}"
     return photos
+
+
+def _find_masks(folder: Path, rel: str, photos: dict[str, str], findings: list[Finding]) -> dict[str, str]:
+    """The painted mask of each photo (its stem + .mask.png, any case); links out are refused."""
+    files = {f.name.lower(): f.name for f in folder.iterdir() if f.name.lower().endswith(MASK_SUFFIX)}
+    masks, used = {}, set()
+    for angle, path in sorted(photos.items()):
+        name = files.get(PurePosixPath(path).stem.lower() + MASK_SUFFIX)
+        if name is None:
+            continue
+        used.add(name)
+        if _inside(folder, name) is None:
+            findings.append(error("mask-outside", f"{rel}/{name}", "mask is a link to a file outside the "
+                                  "session folder", hint="copy the mask into the session folder"))
+        elif (folder / name).is_file():
+            masks[angle] = f"{rel}/{name}"
+    for name in sorted(set(files.values()) - used):
+        findings.append(warning("mask-without-photo", f"{rel}/{name}", "no photo of this name beside the mask",
+                                hint="name the mask after its photo: overhead.jpg -> overhead.mask.png"))
+    return masks
 
 
 def _inside(folder: Path, name: str) -> Path | None:

@@ -9,9 +9,14 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
+# The SALT region each photo angle documents (CLINICAL.md); front has no SALT weight.
+DEFAULT_SALT_VIEWS = {"overhead": "top", "back": "back", "left": "left", "right": "right"}
+SaltRegion = Literal["top", "back", "left", "right"]
 DEFAULT_ZONES = ["frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right"]
 
 Percent = Annotated[float, Field(ge=0, le=100)]
+# An angle names published files (photos/<folder>/<angle>.jpg): letters, digits, _ and - only.
+Angle = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Sign = Annotated[float, Field(ge=0, le=3, multiple_of=0.5)]
 
 
@@ -61,7 +66,10 @@ class Treatment(Strict):
 
 
 class PhotosConfig(Strict):
-    angles: list[str] = Field(default_factory=lambda: list(DEFAULT_ANGLES), min_length=1)
+    angles: list[Angle] = Field(default_factory=lambda: list(DEFAULT_ANGLES), min_length=1)
+    salt_regions: dict[Angle, SaltRegion] = Field(
+        default_factory=lambda: dict(DEFAULT_SALT_VIEWS),
+        description="angle: SALT region its painted mask measures (top, back, left, right)")
 
 
 class DensityConfig(Strict):
@@ -140,6 +148,17 @@ class Lab(Strict):
     unit: str | None = None
 
 
+PixelBox = tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)],
+                 Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]]
+
+
+class PhotoMeta(Strict):
+    """What a session says about one of its photos."""
+
+    grey_card: PixelBox | None = Field(
+        None, description="[x, y, width, height] of a grey card, in pixels of the upright photo")
+
+
 class Session(Strict):
     """session.yaml"""
 
@@ -157,7 +176,8 @@ class Session(Strict):
     medications: list[str] = Field(default_factory=list)
     labs: dict[str, Lab] = Field(default_factory=dict)
     lighting: str | None = None
-    photos: dict[str, str] = Field(default_factory=dict, description="angle: file name, when not named by angle")
+    photos: dict[Angle, str] = Field(default_factory=dict, description="angle: file name, when not named by angle")
+    photo_meta: dict[Angle, PhotoMeta] = Field(default_factory=dict, description="angle: facts about that photo")
     notes: str | None = None
 
 

@@ -202,6 +202,33 @@ def _describe(exc: Exception) -> str:
     return "not a readable image (unknown format or damaged file)"
 
 
+def stat_keys(index: dict, sources: list[Path], workers: Workers) -> dict[Path, str]:
+    """Content key of each file: from `index` (path -> {stamp, key}) when its size and mtime
+    are unchanged, else hashed (on all cores); `index` is updated."""
+    keys, stamps = {}, {}
+    for source in sources:
+        st = source.stat()
+        stamps[source] = f"{st.st_size}:{st.st_mtime_ns}"
+        entry = index.get(str(source))
+        if entry and entry["stamp"] == stamps[source]:
+            keys[source] = entry["key"]
+    changed = [s for s in sources if s not in keys]
+    for source, key in zip(changed, workers.map(content_key, [str(s) for s in changed])):
+        keys[source] = key
+        index[str(source)] = {"stamp": stamps[source], "key": key}
+    return keys
+
+
+def rendition_path(folder: Path, key: str, name: str) -> Path:
+    """Where the rendition `name` (web, print, thumb) of a photo is cached."""
+    return Path(folder) / f"{key}-{name}.jpg"
+
+
+def grey_path(folder: Path, key: str, kind: str = GREY) -> Path:
+    """Where the grey image that alignment works on is cached (GREY or GREY_SMALL)."""
+    return Path(folder) / f"{key}-{kind}.png"
+
+
 class Cache:
     """Renditions keyed by photo content and settings; a stat index avoids rehashing.
 
@@ -222,18 +249,7 @@ class Cache:
 
     def keys_for(self, sources: list[Path], workers: Workers) -> dict[Path, str]:
         """Content key of each photo: from the index when size and mtime are unchanged, else hashed."""
-        keys, stamps = {}, {}
-        for source in sources:
-            st = source.stat()
-            stamps[source] = f"{st.st_size}:{st.st_mtime_ns}"
-            entry = self.index["sources"].get(str(source))
-            if entry and entry["stamp"] == stamps[source]:
-                keys[source] = entry["key"]
-        changed = [s for s in sources if s not in keys]
-        for source, key in zip(changed, workers.map(content_key, [str(s) for s in changed])):
-            keys[source] = key
-            self.index["sources"][str(source)] = {"stamp": stamps[source], "key": key}
-        return keys
+        return stat_keys(self.index["sources"], sources, workers)
 
     def meta(self, key: str, bucket: str = "renditions") -> dict | None:
         """What is known of a photo: its renditions, or (bucket 'facts') at least its facts."""
@@ -263,11 +279,10 @@ class Cache:
         os.replace(tmp, self.index_path)
 
     def path(self, key: str, name: str) -> Path:
-        return self.folder / f"{key}-{name}.jpg"
+        return rendition_path(self.folder, key, name)
 
     def grey(self, key: str, name: str = GREY) -> Path:
-        """The grey image of a photo that alignment works on."""
-        return self.folder / f"{key}-{name}.png"
+        return grey_path(self.folder, key, name)
 
 
 class Workers:

@@ -7,7 +7,9 @@ import datetime as dt
 import re
 
 from scalpsite.journal.load import Journal
+from scalpsite.photos.evidence import Evidence
 from scalpsite.photos.images import PhotoResult
+from scalpsite.render.framing import framing_label, next_photos, salt_sources
 from scalpsite.render.notes import to_html, to_tree
 
 LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH"}
@@ -16,8 +18,10 @@ SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
-              for_date: dt.date | None) -> dict:
+              for_date: dt.date | None, evidence: Evidence | None = None) -> dict:
     """Everything the templates need: the analysis plus rendition paths and rendered notes."""
+    evidence = evidence or Evidence()
+    dates = {s["folder"]: s["date"] for s in data["sessions"]}
     view_photos = {}
     for s in data["sessions"]:
         row = {}
@@ -28,17 +32,29 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
             base = f"{s['folder']}/{angle}"
             row[angle] = {"web": f"photos/{base}.jpg", "thumb": f"photos/{base}.thumb.jpg",
                           "print": f"print/{base}.jpg", "width": meta["width"], "height": meta["height"],
-                          "key": meta["key"]}
+                          "key": meta["key"], **_evidence_files(s, angle, base, evidence.files.get(src, {})),
+                          "framing": framing_label(s, angle, evidence.photos.get(src), dates)}
         view_photos[s["folder"]] = row
     appointments = [_appointment(a) for a in journal.appointments]
     chosen = next((a for a in appointments if for_date and a["date"] == for_date.isoformat()), None)
     return {
         "data": data, "photos": view_photos, "charts": charts,
+        "ghosts": {angle: f"ghosts/{angle}.png" for angle in sorted(evidence.ghosts)},
+        "next_photos": next_photos(data, sorted(evidence.ghosts)),
+        "salt_sources": salt_sources(data),
         "notes_html": {s["folder"]: to_html(s["notes"]) for s in data["sessions"]},
         "notes_tree": {s["folder"]: to_tree(s["notes"]) for s in data["sessions"]},
         "appointments": appointments, "appointment": chosen,
         "since_last": since_last_appointment(data["sessions"], chosen, appointments),
     }
+
+
+def _evidence_files(s: dict, angle: str, base: str, files: dict) -> dict:
+    """Output paths of the aligned rendition and the mask overlays a photo has (None when not)."""
+    aligned = s["photos_aligned"].get(angle) if "aligned" in files else None
+    return {"aligned": aligned,
+            "overlay": f"photos/{base}.mask.png" if "overlay" in files else None,
+            "aligned_overlay": f"photos/{base}.aligned.mask.png" if aligned and "aligned_overlay" in files else None}
 
 
 def _appointment(a) -> dict:

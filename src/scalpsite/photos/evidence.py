@@ -1,0 +1,301 @@
+"""Stage 4b: evidence from the photos themselves: painted masks counted, every photo aligned
+to the reference photo of its angle, ghosts of the references, grey-card colours.
+
+Runs after the renditions (build) or the facts (check, export), on the grey images and
+renditions they cached; its own results are cached by content in `.scalpsite-cache/evidence`
+(evidence.json and the overlay, aligned and ghost images), so a rebuild does nothing new.
+The analysis receives `Evidence.photos`, plain data; the renderers the cached files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+
+from scalpsite.findings import Finding, error, warning
+from scalpsite.journal.load import Journal
+from scalpsite.journal.treatment import baseline_index, primary_treatment
+from scalpsite.photos import align
+from scalpsite.photos import evidencejobs as jobs
+from scalpsite.photos.images import GREY, GREY_SMALL, PhotoResult, Workers, grey_path, rendition_path, stat_keys
+
+FOLDER = "evidence"
+INDEX = "evidence.json"
+_CODE = ("align.py", "registration.py", "masks.py", "ghost.py", "evidencejobs.py", "colour.py")
+
+
+class Mode(str, Enum):
+    """What the evidence is for: a build writes images; check and export only measure."""
+
+    BUILD = "build"
+    CHECK = "check"
+    DATA = "data"
+
+
+@dataclass
+class Evidence:
+    """Per journal photo path: its measures (for the analysis) and its cached files (for the view)."""
+
+    photos: dict[str, dict] = field(default_factory=dict)
+    files: dict[str, dict[str, Path]] = field(default_factory=dict)
+    ghosts: dict[str, Path] = field(default_factory=dict)  # angle -> ghost PNG of its reference
+    findings: list[Finding] = field(default_factory=list)
+
+
+def settings_key() -> str:
+    """Changes when the code that measures or draws changes, so the cache never serves stale work."""
+    digest = hashlib.sha256(b"evidence-v1")
+    for name in _CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+class Store:
+    """evidence.json: {settings, sources: {mask path: {stamp, key}}, masks, alignments, files}."""
+
+    BUCKETS = ("sources", "masks", "alignments", "files", "ghosts")
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.settings = settings_key()
+        try:
+            index = json.loads((folder / INDEX).read_text())
+            fresh = index.get("settings") == self.settings
+        except (OSError, ValueError, AttributeError):
+            index, fresh = {}, False
+        self.index = {b: (index.get(b, {}) if fresh else {}) for b in self.BUCKETS}
+        self.live: dict[str, set] = {b: set() for b in self.BUCKETS}
+
+    def get(self, bucket: str, key: str):
+        self.live[bucket].add(key)
+        return self.index[bucket].get(key)
+
+    def put(self, bucket: str, key: str, value) -> None:
+        self.live[bucket].add(key)
+        self.index[bucket][key] = value
+
+    def file(self, name: str) -> Path:
+        return self.folder / name
+
+    def save(self) -> None:
+        """Write the index with only what this run used; other cached files are removed."""
+        kept = {b: {k: v for k, v in self.index[b].items() if k in self.live[b]} for b in self.BUCKETS}
+        keep = {_files_of(k, v) for b in ("masks", "files", "ghosts") for k, v in kept[b].items()}
+        keep = set().union(*keep) if keep else set()
+        for path in self.folder.iterdir():
+            if path.name != INDEX and path.name not in keep:
+                path.unlink(missing_ok=True)
+        tmp = self.folder / f".{INDEX}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({"settings": self.settings, **kept}, sort_keys=True))
+        os.replace(tmp, self.folder / INDEX)
+
+
+def _files_of(key: str, value) -> frozenset:
+    return frozenset(value.get("written", [])) if isinstance(value, dict) else frozenset()
+
+
+def reference_photos(journal: Journal, readable: set[str]) -> dict[str, str]:
+    """Per angle, the photo every other one is aligned to: the baseline session's, or when it
+    has none, the earliest readable photo of that angle."""
+    sessions = journal.sessions
+    if not sessions or journal.config is None:
+        return {}
+    primary = primary_treatment(journal.config)
+    base = sessions[baseline_index([r.date for r in sessions], primary.start if primary else None)]
+    refs = {}
+    for rec in [base, *sessions]:
+        for angle, path in sorted(rec.photos.items()):
+            if path in readable:
+                refs.setdefault(angle, path)
+    return refs
+
+
+def collect(journal: Journal, photos: PhotoResult, cache_root: Path, mode: Mode) -> Evidence:
+    """Masks, alignments, ghosts and cards of every readable photo of the journal."""
+    renditions = photos.renditions
+    folder = cache_root / "renditions"
+    store = Store(cache_root / FOLDER)
+    out = Evidence()
+    refs = reference_photos(journal, set(renditions))
+    for rec in journal.sessions:
+        for angle, path in rec.photos.items():
+            if path in renditions:
+                out.photos[path] = _facts(rec.folder, angle, path, refs, renditions[path]["facts"])
+                out.findings += _card_findings(rec, angle, renditions[path]["facts"])
+    with Workers() as workers:
+        if mode is Mode.DATA:
+            _ensure_greys(journal.root, renditions, folder, workers)
+        _masks(journal, renditions, store, mode, workers, out)
+        _alignments(refs, renditions, folder, store, mode, workers, out)
+        if mode is Mode.BUILD:
+            _ghosts(refs, renditions, folder, store, workers, out)
+    store.save()
+    return out
+
+
+def _facts(folder: str, angle: str, path: str, refs: dict[str, str], facts: dict) -> dict:
+    reference = refs.get(angle)
+    return {"folder": folder, "angle": angle, "reference": reference, "is_reference": reference == path,
+            "mask": None, "alignment": None, "card_lab": facts.get("card_lab")}
+
+
+def _card_findings(rec, angle: str, facts: dict) -> list[Finding]:
+    if not facts.get("card_error"):
+        return []
+    return [warning("grey-card-outside", rec.yaml_path, f"photo_meta.{angle}.grey_card: {facts['card_error']}",
+                    rec.lines.get(("photo_meta", angle, "grey_card")),
+                    "give [x, y, width, height] in pixels of the photo as it is shown (upright)")]
+
+
+def _ensure_greys(root: Path, renditions: dict, folder: Path, workers: Workers) -> None:
+    """Export before any build: the grey images a build would have made, made the same way."""
+    todo = sorted({(str(root / p), str(grey_path(folder, m["key"]))) for p, m in renditions.items()
+                   if not grey_path(folder, m["key"]).is_file()})
+    list(workers.map(jobs.grey_job, todo))
+
+
+def _masks(journal: Journal, renditions: dict, store: Store, mode: Mode, workers: Workers, out: Evidence) -> None:
+    pending = {}
+    for rec in journal.sessions:
+        for angle, mask in sorted(rec.masks.items()):
+            photo = rec.photos.get(angle)
+            meta = renditions.get(photo)
+            if meta is None:
+                continue  # an unreadable photo is reported by the photo stage
+            source = journal.root / mask
+            content = stat_keys(store.index["sources"], [source], workers)[source]
+            store.live["sources"].add(str(source))
+            web = (meta["width"], meta["height"]) if mode is Mode.BUILD and meta["width"] else None
+            key = _key(content, meta["facts"]["upright"], web)
+            job = jobs.MaskJob(str(source), tuple(meta["facts"]["upright"]), web,
+                               str(store.file(f"{key}-overlay.png")) if web else None)
+            pending[(photo, mask, key)] = job
+    todo = {k: j for k, j in pending.items() if not _cached_mask(store, k[2], j)}
+    for k, result in zip(todo, workers.map(jobs.mask_job, list(todo.values()))):
+        written = [Path(todo[k].out).name] if todo[k].out and "counts" in result else []
+        store.put("masks", k[2], {**result, "written": written})
+    for (photo, mask, key), job in pending.items():
+        _mask_result(photo, mask, store.get("masks", key), job, out)
+
+
+def _cached_mask(store: Store, key: str, job: jobs.MaskJob) -> bool:
+    found = store.get("masks", key)
+    return bool(found) and all(store.file(n).is_file() for n in found.get("written", []))
+
+
+def _mask_result(photo: str, mask: str, result: dict, job: jobs.MaskJob, out: Evidence) -> None:
+    if result.get("error"):
+        out.findings.append(error("mask-unreadable" if "cannot read" in result["error"] else "mask-size", mask,
+                                  result["error"], hint="export the mask at the size of the photo, as a PNG"))
+        return
+    counts = result["counts"]
+    out.photos[photo]["mask"] = {**counts, "path": mask}
+    if job.out:
+        out.files.setdefault(photo, {})["overlay"] = Path(job.out)
+    if counts["scalp_px"] == 0:
+        out.findings.append(warning("mask-empty", mask, "the mask paints no scalp (every pixel is transparent)",
+                                    hint="paint the scalp outline in any opaque colour, bald areas red"))
+    elif counts["scalp_px"] == result["pixels"]:
+        out.findings.append(warning("mask-no-outline", mask, "the mask has no transparent pixel, so the whole "
+                                    "photo counts as scalp", hint="erase everything that is not scalp"))
+
+
+def _greys(meta: dict, folder: Path, mode: Mode) -> tuple[Path, str] | None:
+    """The grey image to align a photo with: the build's, or for check the small one."""
+    full = grey_path(folder, meta["key"], GREY)
+    if full.is_file() or mode is not Mode.CHECK:
+        return (full, GREY) if full.is_file() else None
+    small = grey_path(folder, meta["key"], GREY_SMALL)
+    return (small, GREY_SMALL) if small.is_file() else None
+
+
+def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: Mode, workers: Workers,
+                out: Evidence) -> None:
+    pending = {}
+    for path, facts in out.photos.items():
+        ref = facts["reference"]
+        if facts["is_reference"] or ref is None:
+            continue
+        mine, theirs = _greys(renditions[path], folder, mode), _greys(renditions[ref], folder, mode)
+        if mine is None or theirs is None:
+            continue
+        akey = _key(renditions[path]["key"], renditions[ref]["key"], mine[1], theirs[1])
+        job = jobs.AlignJob(str(mine[0]), str(theirs[0]))
+        if mode is Mode.BUILD:
+            job = _with_files(job, path, ref, renditions, folder, store, out)
+        pending[path] = (akey, job)
+    todo = {p: (a, j) for p, (a, j) in pending.items() if not _cached_alignment(store, a, j)}
+    for path, result in zip(todo, workers.map(jobs.align_job, [j for _, j in todo.values()])):
+        akey, job = todo[path]
+        store.put("alignments", akey, result["alignment"])
+        if job.out:
+            written = [Path(f).name for f, done in ((job.out, result["aligned"]),
+                                                    (job.overlay_out, result["aligned_overlay"])) if done]
+            store.put("files", Path(job.out).stem, {"written": written})
+    for path, (akey, job) in pending.items():
+        out.photos[path]["alignment"] = store.get("alignments", akey)
+        _aligned_files(path, job, store, out)
+
+
+def _with_files(job: jobs.AlignJob, path: str, ref: str, renditions: dict, folder: Path, store: Store,
+                out: Evidence) -> jobs.AlignJob:
+    """The aligned rendition (and overlay) a build writes, named by everything they depend on."""
+    meta, base = renditions[path], renditions[ref]
+    overlay = out.files.get(path, {}).get("overlay")
+    fkey = _key(meta["key"], base["key"], job.photo_grey, job.reference_grey, overlay.name if overlay else None)
+    print_size = _image_size(rendition_path(folder, base["key"], "print"))
+    return jobs.AlignJob(job.photo_grey, job.reference_grey, str(rendition_path(folder, meta["key"], "print")),
+                         print_size, str(store.file(f"{fkey}.jpg")),
+                         str(overlay) if overlay else None, (base["width"], base["height"]) if overlay else None,
+                         str(store.file(f"{fkey}-overlay.png")) if overlay else None)
+
+
+@lru_cache(maxsize=64)
+def _image_size(path: Path) -> tuple[int, int]:
+    """Width and height of a cached image, from its header."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.size
+
+
+def _cached_alignment(store: Store, akey: str, job: jobs.AlignJob) -> bool:
+    found = store.get("alignments", akey)
+    if found is None:
+        return False
+    if not job.out or found["confidence"] < align.CONFIDENT:
+        return True
+    files = store.get("files", Path(job.out).stem)
+    return bool(files) and all(store.file(n).is_file() for n in files["written"])
+
+
+def _aligned_files(path: str, job: jobs.AlignJob, store: Store, out: Evidence) -> None:
+    if not job.out:
+        return
+    files = store.index["files"].get(Path(job.out).stem) or {"written": []}
+    for name, kind in ((Path(job.out).name, "aligned"),
+                       (Path(job.overlay_out).name if job.overlay_out else None, "aligned_overlay")):
+        if name in files["written"]:
+            out.files.setdefault(path, {})[kind] = store.file(name)
+
+
+def _ghosts(refs: dict, renditions: dict, folder: Path, store: Store, workers: Workers, out: Evidence) -> None:
+    todo = []
+    for angle, path in sorted(refs.items()):
+        key = renditions[path]["key"]
+        target = store.file(f"{key}-ghost.png")
+        if store.get("ghosts", key) is None or not target.is_file():
+            todo.append((str(rendition_path(folder, key, "web")), str(target)))
+        store.put("ghosts", key, {"written": [target.name]})
+        out.ghosts[angle] = target
+    list(workers.map(jobs.ghost_job, todo))

@@ -1,0 +1,135 @@
+"""The work of the evidence stage, one photo or mask at a time, run in the worker processes.
+
+Every job writes its files aside and renames them, and turns a file it cannot read into a
+message instead of an exception, like the renditions do.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from scalpsite.photos import align, masks
+from scalpsite.photos.ghost import ghost
+
+ROWS = 512  # mask rows classified at a time: a 12 MP mask never needs more than a few MB
+ALIGNED_QUALITY = 80  # JPEG quality of an aligned rendition (that of the print rendition)
+FILL = (64, 64, 64)  # what an aligned photo shows where the photo did not reach
+
+
+@dataclass(frozen=True)
+class MaskJob:
+    """Count a painted mask; with `overlay`, also draw it at that size into `out`."""
+
+    source: str
+    photo_size: tuple[int, int]  # upright photo, w x h
+    overlay: tuple[int, int] | None = None
+    out: str | None = None
+
+
+@dataclass(frozen=True)
+class AlignJob:
+    """Align one photo to its reference; in a build, also write the aligned rendition."""
+
+    photo_grey: str
+    reference_grey: str
+    photo_print: str | None = None  # the photo's print rendition ...
+    reference_size: tuple[int, int] | None = None  # ... goes into a frame this size
+    out: str | None = None
+    overlay: str | None = None  # the photo's mask overlay, when it has one ...
+    overlay_size: tuple[int, int] | None = None  # ... goes into a frame this size
+    overlay_out: str | None = None
+
+
+def _write(image, path: str, **options) -> None:
+    part = Path(path).with_name(f".{Path(path).name}.{os.getpid()}.part")
+    image.save(part, **options)
+    os.replace(part, path)
+
+
+def _open(path: str):
+    """A Pillow image, refusing decompression bombs like the renditions do."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        im = Image.open(path)
+        im.load()
+    return im
+
+
+def mask_job(job: MaskJob) -> dict:
+    """{counts, pixels, size} of a mask, or {error}; draws the overlay when asked."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with _open(job.source) as im:
+            size = im.size
+            problem = masks.size_problem(size, job.photo_size)
+            if problem:
+                return {"error": problem, "size": list(size)}
+            rgba = np.asarray(im.convert("RGBA"))
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+            OSError, SyntaxError, ValueError, EOFError) as exc:
+        return {"error": f"cannot read the mask ({exc})"}
+    classes = np.concatenate([masks.classify(rgba[i:i + ROWS]) for i in range(0, rgba.shape[0], ROWS)])
+    if job.overlay and job.out:
+        _write(masks.overlay(classes, job.overlay), job.out, format="PNG", optimize=True)
+    return {"counts": masks.count(classes).as_dict(), "pixels": int(classes.size), "size": list(size)}
+
+
+@lru_cache(maxsize=8)
+def _reference(path: str) -> align.Reference:
+    """A reference prepared once per worker: its grey image is the same for every photo of an angle."""
+    return align.reference(_grey(path))
+
+
+def _grey(path: str) -> np.ndarray:
+    with _open(path) as im:
+        return np.asarray(im.convert("L"), dtype=np.float64)
+
+
+def align_job(job: AlignJob) -> dict:
+    """{alignment, aligned, aligned_overlay}: the transform, and whether files were written."""
+    from PIL import Image
+
+    t = align.estimate(_reference(job.reference_grey), _grey(job.photo_grey))
+    result = {"alignment": t.as_dict(), "aligned": False, "aligned_overlay": False}
+    if job.out and t.confident:
+        with _open(job.photo_print) as im:
+            warped = align.warp_image(im.convert("RGB"), t, job.reference_size, Image.Resampling.BILINEAR, FILL)
+        _write(warped, job.out, format="JPEG", quality=ALIGNED_QUALITY, optimize=True)
+        result["aligned"] = True
+        if job.overlay and job.overlay_out:
+            with _open(job.overlay) as im:
+                warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST,
+                                          (0, 0, 0, 0))
+            _write(warped, job.overlay_out, format="PNG", optimize=True)
+            result["aligned_overlay"] = True
+    return result
+
+
+def grey_job(args: tuple[str, str]) -> bool:
+    """The grey image of a photo as a build makes it (for export before any build)."""
+    from scalpsite.photos.images import RENDITIONS, decode, save_grey
+
+    source, out = args
+    try:
+        big = decode(source, max(size for size, _ in RENDITIONS.values()))
+    except Exception:  # noqa: BLE001 - an unreadable photo is reported by the photo stage
+        return False
+    save_grey(big, Path(out))
+    return True
+
+
+def ghost_job(args: tuple[str, str]) -> bool:
+    """The ghost PNG of a reference photo, from its web rendition."""
+    source, out = args
+    with _open(source) as im:
+        _write(ghost(im.convert("RGB")), out, format="PNG", optimize=True)
+    return True
