@@ -26,6 +26,7 @@ from scalpsite.photos import registration as reg
 WORK = 256  # px on the long side of the grey images aligned
 CONFIDENT = 0.6  # the lowest confidence whose alignment is used for comparisons (docs/photos.md)
 MIN_COVERAGE = 0.6  # share of the baseline's view an aligned photo must cover
+MIN_CONTRAST = 2.0  # grey levels (standard deviation) below which a photo is blank: nothing to align
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ def grey(image, long_side: int = WORK) -> np.ndarray:
     small = image.convert("L")
     small.thumbnail((long_side, long_side), Image.Resampling.BILINEAR)
     return np.asarray(small, dtype=np.float64)
+
+
+def has_structure(image: np.ndarray) -> bool:
+    """Whether a grey image has edges to align on (a blank or flat photo has none)."""
+    return float(np.std(image)) >= MIN_CONTRAST
 
 
 # ---------- the transform as matrices ----------

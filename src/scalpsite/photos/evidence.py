@@ -25,6 +25,7 @@ from scalpsite.photos import evidencejobs as jobs
 from scalpsite.photos.images import GREY, GREY_SMALL, PhotoResult, Workers, grey_path, rendition_path, stat_keys
 
 FOLDER = "evidence"
+MOSTLY_EXCLUDED = 0.5  # share of the painted scalp in grey beyond which a mask is probably painted wrong
 INDEX = "evidence.json"
 _CODE = ("align.py", "registration.py", "masks.py", "ghost.py", "evidencejobs.py", "colour.py")
 
@@ -96,7 +97,7 @@ class Store:
             if path.name != INDEX and path.name not in keep:
                 path.unlink(missing_ok=True)
         tmp = self.folder / f".{INDEX}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({"settings": self.settings, **kept}, sort_keys=True))
+        tmp.write_text(json.dumps({"settings": self.settings, **kept}))
         os.replace(tmp, self.folder / INDEX)
 
 
@@ -198,7 +199,7 @@ def _mask_result(photo: str, mask: str, result: dict, job: jobs.MaskJob, out: Ev
         out.findings.append(error("mask-unreadable" if "cannot read" in result["error"] else "mask-size", mask,
                                   result["error"], hint="export the mask at the size of the photo, as a PNG"))
         return
-    counts = result["counts"]
+    counts = {k: result["counts"][k] for k in ("loss_pct", "scalp_px", "bald_px", "partial_px", "excluded_px")}
     out.photos[photo]["mask"] = {**counts, "path": mask}
     if job.out:
         out.files.setdefault(photo, {})["overlay"] = Path(job.out)
@@ -208,6 +209,10 @@ def _mask_result(photo: str, mask: str, result: dict, job: jobs.MaskJob, out: Ev
     elif counts["scalp_px"] == result["pixels"]:
         out.findings.append(warning("mask-no-outline", mask, "the mask has no transparent pixel, so the whole "
                                     "photo counts as scalp", hint="erase everything that is not scalp"))
+    if counts["excluded_px"] > MOSTLY_EXCLUDED * counts["scalp_px"] > 0:
+        out.findings.append(warning("mask-mostly-excluded", mask, f"{counts['excluded_px'] / counts['scalp_px']:.0%} "
+                                    "of the painted scalp counts as excluded (grey)", hint="paint haired scalp in a "
+                                    "clear colour such as green: dull colours near grey #808080 count as excluded"))
 
 
 def _greys(meta: dict, folder: Path, mode: Mode) -> tuple[Path, str] | None:
@@ -237,13 +242,14 @@ def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: 
     todo = {p: (a, j) for p, (a, j) in pending.items() if not _cached_alignment(store, a, j)}
     for path, result in zip(todo, workers.map(jobs.align_job, [j for _, j in todo.values()])):
         akey, job = todo[path]
-        store.put("alignments", akey, result["alignment"])
+        store.put("alignments", akey, {"result": result["alignment"]})
         if job.out:
             written = [Path(f).name for f, done in ((job.out, result["aligned"]),
                                                     (job.overlay_out, result["aligned_overlay"])) if done]
             store.put("files", Path(job.out).stem, {"written": written})
     for path, (akey, job) in pending.items():
-        out.photos[path]["alignment"] = store.get("alignments", akey)
+        found = store.get("alignments", akey)["result"]
+        out.photos[path]["alignment"] = None if found is None else align.Alignment(**found).as_dict()
         _aligned_files(path, job, store, out)
 
 
@@ -273,7 +279,7 @@ def _cached_alignment(store: Store, akey: str, job: jobs.AlignJob) -> bool:
     found = store.get("alignments", akey)
     if found is None:
         return False
-    if not job.out or found["confidence"] < align.CONFIDENT:
+    if not job.out or found["result"] is None or found["result"]["confidence"] < align.CONFIDENT:
         return True
     files = store.get("files", Path(job.out).stem)
     return bool(files) and all(store.file(n).is_file() for n in files["written"])

@@ -98,7 +98,11 @@ def align_job(job: AlignJob) -> dict:
     """{alignment, aligned, aligned_overlay}: the transform, and whether files were written."""
     from PIL import Image
 
-    t = align.estimate(_reference(job.reference_grey), _grey(job.photo_grey))
+    photo = _grey(job.photo_grey)
+    reference = _reference(job.reference_grey)
+    if not (align.has_structure(photo) and align.has_structure(reference.grey)):
+        return {"alignment": None, "aligned": False, "aligned_overlay": False}  # nothing to align on
+    t = align.estimate(reference, photo)
     result = {"alignment": t.as_dict(), "aligned": False, "aligned_overlay": False}
     if job.out and t.confident:
         with _open(job.photo_print) as im:
