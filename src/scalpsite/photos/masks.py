@@ -114,7 +114,7 @@ def overlay(classes: np.ndarray, size: tuple[int, int]):
     gaps = ((xs + ys) % HATCH) >= 2  # hatching: excluded areas are striped, not filled
     rgba[(small == Paint.EXCLUDED) & gaps, 3] = 40
     scalp = small != Paint.NONE
-    edge = scalp & ~_eroded(scalp)
+    edge = scalp & ~_eroded(scalp, 2)  # two pixels: visible when the overlay is scaled down
     rgba[edge] = OUTLINE
     return Image.fromarray(rgba, "RGBA")
 

@@ -14,11 +14,13 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
 from scalpsite.analysis import scores
+from scalpsite.render.framing import SALT_SERIES
 from scalpsite.render.site import (
     MONTHS,  # the site's locale-free month names: charts and pages agree
 )
 
 INK, MUTED, ACCENT, GOOD = "#1f2933", "#7b8794", "#2563a6", "#276749"
+MEASURED = "#c05621"  # the SALT measured from masks
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
 ZONE_COLOURS = ["#2563a6", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"]
 FONT = "DejaVu Sans"  # matplotlib's own font, also embedded in the PDF
@@ -153,8 +155,14 @@ def salt_chart(data: dict) -> Figure | None:
         ax.axhline(level, color=GOOD, lw=1.4, ls="--", zorder=2)
         ax.text(0.01, level + 1, text, transform=ax.get_yaxis_transform(), fontsize=7, color=GOOD,
                 va="bottom", zorder=4, bbox={"fc": "white", "ec": "none", "alpha": 0.75, "pad": 1})
-    ax.plot(x, y, color=ACCENT, zorder=3, **_line_style(len(x), 4, 1.8))
-    ax.set_ylim(0, max(60, max(y) + 10) if max(y) < 90 else 100)
+    ax.plot(x, y, color=ACCENT, zorder=3, label=SALT_SERIES["entered"], **_line_style(len(x), 4, 1.8))
+    mx, my = _dates(data["sessions"], "photo_salt")
+    if mx:  # the SALT measured from painted masks, beside the entered one
+        ax.plot(mx, my, color=MEASURED, zorder=4, ls="--", mfc="white", mew=1.4, label=SALT_SERIES["photo"],
+                **_line_style(len(mx), 5, 1.4))
+        ax.legend(fontsize=7, frameon=False, loc="upper right", handlelength=2.2)
+    top = max(y + my)
+    ax.set_ylim(0, max(60, top + 10) if top < 90 else 100)
     ax.set_ylabel("SALT (% scalp hair loss)")
     return fig
 

@@ -40,10 +40,15 @@ def _folder(path: str | None) -> str:
 
 
 def salt_sources(data: dict) -> dict:
-    """The SALT series to show and their names; the measured one only when some session has it."""
-    measured = any(s.get("photo_salt") is not None for s in data["sessions"])
-    return {"names": SALT_SERIES, "measured": measured, "disagreement": SALT_DISAGREEMENT,
-            "regions_measured": any(s.get("photo_salt_regions") for s in data["sessions"])}
+    """The SALT series to show, their names, and the measured SALT at baseline and latest
+    (the last session that has one); the measured series only when some session has it."""
+    sessions = data["sessions"]
+    measured = [s for s in sessions if s.get("photo_salt") is not None]
+    base = next((s for s in sessions if s["baseline"]), None)
+    return {"names": SALT_SERIES, "measured": bool(measured), "disagreement": SALT_DISAGREEMENT,
+            "baseline": base.get("photo_salt") if base else None,
+            "latest": measured[-1]["photo_salt"] if measured else None,
+            "latest_date": measured[-1]["date"] if measured else None}
 
 
 def next_photos(data: dict, angles: list[str]) -> dict:

@@ -172,7 +172,8 @@ def pages(view: dict, angles: dict[str, dict]) -> list[tuple[str, str, dict]]:
     result = [("index.html", "index.html", {"page": "index"}),
               ("side-effects.html", "side-effects.html", {"page": "side-effects"}),
               ("appointments.html", "appointments.html", {"page": "appointments"}),
-              ("findings.html", "findings.html", {"page": "findings"})]
+              ("findings.html", "findings.html", {"page": "findings"}),
+              ("next-photos.html", "next-photos.html", {"page": "next-photos"})]
     result += [(path, "session.html", ctx) for path, ctx in _session_pages(view)]
     result += [(f"angles/{a}.html", "angle.html", {"page": f"angle-{a}", "angle": a, **v})
                for a, v in angles.items()]

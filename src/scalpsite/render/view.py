@@ -22,6 +22,7 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
     """Everything the templates need: the analysis plus rendition paths and rendered notes."""
     evidence = evidence or Evidence()
     dates = {s["folder"]: s["date"] for s in data["sessions"]}
+    regions = journal.config.photos.salt_regions if journal.config else {}
     view_photos = {}
     for s in data["sessions"]:
         row = {}
@@ -33,6 +34,7 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
             row[angle] = {"web": f"photos/{base}.jpg", "thumb": f"photos/{base}.thumb.jpg",
                           "print": f"print/{base}.jpg", "width": meta["width"], "height": meta["height"],
                           "key": meta["key"], **_evidence_files(s, angle, base, evidence.files.get(src, {})),
+                          **_mask(evidence.photos.get(src), regions.get(angle)),
                           "framing": framing_label(s, angle, evidence.photos.get(src), dates)}
         view_photos[s["folder"]] = row
     appointments = [_appointment(a) for a in journal.appointments]
@@ -55,6 +57,12 @@ def _evidence_files(s: dict, angle: str, base: str, files: dict) -> dict:
     return {"aligned": aligned,
             "overlay": f"photos/{base}.mask.png" if "overlay" in files else None,
             "aligned_overlay": f"photos/{base}.aligned.mask.png" if aligned and "aligned_overlay" in files else None}
+
+
+def _mask(facts: dict | None, region: str | None) -> dict:
+    """The loss measured from the photo's painted mask, and the SALT region it stands for."""
+    mask = (facts or {}).get("mask") or {}
+    return {"mask_loss": mask.get("loss_pct"), "salt_region": region}
 
 
 def _appointment(a) -> dict:

@@ -1,6 +1,8 @@
 /* Before/after comparison slider: plain JS, no libraries, works offline and from file://.
    Without JS the baseline and latest photos simply stay side by side. Styles are set through
-   the CSSOM (element.style), which the page's Content-Security-Policy allows. */
+   the CSSOM (element.style), which the page's Content-Security-Policy allows. A photo's mask
+   overlay (img.mask-overlay, shown by the "Show the painted masks" checkbox through CSS)
+   follows its photo into the slider and is cut at the divider like it. */
 (function () {
   "use strict";
 
@@ -18,8 +20,13 @@
     return copy;
   }
 
+  function overlayOf(figure, className) {
+    var overlay = figure.querySelector("img.mask-overlay");
+    return overlay ? cloneImage(overlay, "mask-overlay " + className) : null;
+  }
+
   function setup(box) {
-    var imgs = box.querySelectorAll(".compare-item img");
+    var imgs = box.querySelectorAll(".compare-item img.photo-img");
     if (imgs.length !== 2) { return; }
     var ui = make("div", "compare-ui");
     var toggle = make("button", "compare-toggle", "Show side by side");
@@ -37,7 +44,13 @@
     range.setAttribute("aria-label", "Divider position: left shows baseline, right shows latest");
     after.setAttribute("aria-hidden", "true");
     var figures = box.querySelectorAll(".compare-item");
-    stage.append(before, after, handle,
+    var beforeMask = overlayOf(figures[0], "compare-before-mask");
+    var afterMask = overlayOf(figures[1], "compare-after-mask");
+    stage.append(before);
+    if (beforeMask) { stage.append(beforeMask); }
+    stage.append(after);
+    if (afterMask) { stage.append(afterMask); }
+    stage.append(handle,
                  make("span", "compare-label left", figures[0].getAttribute("data-label") || "Baseline"),
                  make("span", "compare-label right", figures[1].getAttribute("data-label") || "Latest"));
     ui.append(toggle, stage, range);
@@ -52,6 +65,8 @@
     function show(value) {
       var v = Math.max(0, Math.min(100, Number(value)));
       after.style.clipPath = "inset(0 0 0 " + v + "%)";
+      if (afterMask) { afterMask.style.clipPath = "inset(0 0 0 " + v + "%)"; }
+      if (beforeMask) { beforeMask.style.clipPath = "inset(0 " + (100 - v) + "% 0 0)"; }
       handle.style.left = v + "%";
     }
 
