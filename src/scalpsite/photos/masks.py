@@ -91,31 +91,29 @@ def size_problem(mask: tuple[int, int], photo: tuple[int, int]) -> str | None:
 
 # ---------- the overlay drawn on the photos ----------
 
-OVERLAY = {  # RGBA drawn over the photo for each class
-    Paint.NONE: (0, 0, 0, 0),
-    Paint.HAIR: (0, 0, 0, 0),
-    Paint.BALD: (229, 57, 53, 120),
-    Paint.PARTIAL: (253, 216, 53, 120),
-    Paint.EXCLUDED: (120, 120, 120, 150),
-}
+# RGBA drawn over the photo: a light tint inside each painted area, so that the skin and
+# any fine regrowth stay visible, and a solid edge around it.
+TINT = {Paint.NONE: (0, 0, 0, 0), Paint.HAIR: (0, 0, 0, 0), Paint.BALD: (229, 57, 53, 70),
+        Paint.PARTIAL: (253, 216, 53, 80), Paint.EXCLUDED: (120, 120, 120, 40)}
+EDGE = {Paint.BALD: (229, 57, 53, 235), Paint.PARTIAL: (253, 216, 53, 235), Paint.EXCLUDED: (90, 90, 90, 235)}
 OUTLINE = (30, 136, 229, 230)  # the edge of the painted scalp
 HATCH = 8  # px between the hatching lines of excluded areas
 
 
 def overlay(classes: np.ndarray, size: tuple[int, int]):
-    """A translucent RGBA Pillow image of `size` (w, h): bald red, partial yellow, excluded
-    hatched grey, and the outline of the painted scalp in blue."""
+    """A translucent RGBA Pillow image of `size` (w, h): bald areas tinted and edged red,
+    partial regrowth yellow, excluded hatched grey, the outline of the painted scalp blue."""
     from PIL import Image
 
     small = np.asarray(Image.fromarray(classes).resize(size, Image.Resampling.NEAREST))
-    table = np.array([OVERLAY[p] for p in Paint], dtype=np.uint8)
-    rgba = table[small]
+    rgba = np.array([TINT[p] for p in Paint], dtype=np.uint8)[small]
     ys, xs = np.mgrid[0:size[1], 0:size[0]]
-    gaps = ((xs + ys) % HATCH) >= 2  # hatching: excluded areas are striped, not filled
-    rgba[(small == Paint.EXCLUDED) & gaps, 3] = 40
+    rgba[(small == Paint.EXCLUDED) & ((xs + ys) % HATCH < 2)] = EDGE[Paint.EXCLUDED]  # hatching
+    for paint, colour in EDGE.items():
+        area = small == paint
+        rgba[area & ~_eroded(area, 2)] = colour  # two pixels: visible when the overlay is scaled down
     scalp = small != Paint.NONE
-    edge = scalp & ~_eroded(scalp, 2)  # two pixels: visible when the overlay is scaled down
-    rgba[edge] = OUTLINE
+    rgba[scalp & ~_eroded(scalp, 2)] = OUTLINE
     return Image.fromarray(rgba, "RGBA")
 
 

@@ -69,6 +69,7 @@ def dossier_view(view: dict, workdir: Path) -> dict:
     out.setdefault("appointment", None)
     out.setdefault("since_last", None)
     out["comparison"] = comparison(view["data"], out["appointment"], view.get("appointments") or [])
+    out["compare_photos"] = compare_photos(out["photos"], [c["folder"] for c in out["comparison"]], workdir)
     must = [c["folder"] for c in out["comparison"]] + list((out["since_last"] or {}).get("folders") or [])
     out["timeline"] = timeline_folders(view["data"].get("sessions") or [], must, TIMELINE_LIMIT)
     out["lab_columns"] = lab_columns(view["data"].get("sessions") or [])
@@ -81,6 +82,24 @@ def _present_photos(photos: dict, workdir: Path) -> dict:
     return {folder: {angle: p for angle, p in angles.items()
                      if all(p.get(k) and (workdir / p[k]).is_file() for k in ("print", "thumb"))}
             for folder, angles in photos.items()}
+
+
+def compare_photos(photos: dict, folders: list[str], workdir: Path) -> dict:
+    """Per compared session and angle: the image to show (aligned to the baseline when the
+    analysis found the alignment reliable, else the print rendition), its mask overlay, and
+    the words that say which."""
+    out = {}
+    for folder in folders:
+        row = {}
+        for angle, p in photos.get(folder, {}).items():
+            aligned = p.get("aligned") if p.get("aligned") and (workdir / p["aligned"]).is_file() else None
+            overlay = p.get("aligned_overlay") if aligned else p.get("overlay")
+            row[angle] = {"image": aligned or p["print"], "aligned": aligned is not None,
+                          "overlay": overlay if overlay and (workdir / overlay).is_file() else None,
+                          "framing": p["framing"]["text"], "mask_loss": p.get("mask_loss"),
+                          "salt_region": p.get("salt_region")}
+        out[folder] = row
+    return out
 
 
 def comparison(data: dict, appointment: dict | None, appointments: list[dict]) -> list[dict]:

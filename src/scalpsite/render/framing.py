@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import math
 
-from scalpsite.analysis.photoevidence import MAX_CARD_DELTA_E, SALT_DISAGREEMENT
+from scalpsite.analysis.photoevidence import (
+    MAX_CARD_DELTA_E,
+    MAX_ROTATION_DEG,
+    MAX_SHIFT_PCT,
+    SALT_DISAGREEMENT,
+    SCALE_RANGE,
+)
 from scalpsite.photos.align import CONFIDENT
+from scalpsite.photos.masks import TOLERANCE
 
 SALT_SERIES = {"entered": "SALT entered", "photo": "SALT measured from the masks"}
 
@@ -37,6 +44,13 @@ def _folder(path: str | None) -> str:
     """The session folder of a journal photo path sessions/<folder>/<file>."""
     parts = (path or "").split("/")
     return parts[1] if len(parts) > 2 else ""
+
+
+def evidence_limits() -> dict:
+    """The limits the analysis applies to the photo evidence, for the definitions."""
+    return {"confident": CONFIDENT, "rotation_deg": MAX_ROTATION_DEG, "scale": list(SCALE_RANGE),
+            "shift_pct": MAX_SHIFT_PCT, "salt_points": SALT_DISAGREEMENT, "card_delta_e": MAX_CARD_DELTA_E,
+            "paint_tolerance": TOLERANCE}
 
 
 def salt_sources(data: dict) -> dict:

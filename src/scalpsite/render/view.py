@@ -9,7 +9,7 @@ import re
 from scalpsite.journal.load import Journal
 from scalpsite.photos.evidence import Evidence
 from scalpsite.photos.images import PhotoResult
-from scalpsite.render.framing import framing_label, next_photos, salt_sources
+from scalpsite.render.framing import evidence_limits, framing_label, next_photos, salt_sources
 from scalpsite.render.notes import to_html, to_tree
 
 LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH"}
@@ -42,6 +42,7 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
     return {
         "data": data, "photos": view_photos, "charts": charts,
         "ghosts": {angle: f"ghosts/{angle}.png" for angle in sorted(evidence.ghosts)},
+        "salt_views": dict(regions), "evidence_limits": evidence_limits(),
         "next_photos": next_photos(data, sorted(evidence.ghosts)),
         "salt_sources": salt_sources(data),
         "notes_html": {s["folder"]: to_html(s["notes"]) for s in data["sessions"]},
