@@ -143,6 +143,26 @@ def serve(journal: Path, port: int, pdf: bool, open_browser: bool) -> None:
     do_serve(journal, port=port, pdf=pdf, open_browser=open_browser)
 
 
+@main.group()
+def mask() -> None:
+    """Painted SALT masks (<photo>.mask.png beside each photo)."""
+
+
+@mask.command("start")
+@click.argument("session")
+@click.option("-j", "--journal", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The journal (found from SESSION when that is a path to it).")
+def mask_start(session: str, journal: Path) -> None:
+    """Begin SESSION's masks from the previous session's, moved with the photos."""
+    from scalpsite.console import print_mask_start
+    from scalpsite.pipeline import start_masks
+
+    folder = Path(session)
+    if folder.is_dir() and folder.resolve().parent.name == "sessions":
+        journal = folder.resolve().parent.parent
+    print_mask_start(*start_masks(journal, session))
+
+
 @main.command()
 @click.option("--kind", type=click.Choice(["session", "config"]), default="session", show_default=True,
               help="session.yaml or scalpsite.yaml.")

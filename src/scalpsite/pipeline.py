@@ -109,6 +109,15 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
     return to_json(data) if fmt == "json" else to_csv(data)
 
 
+def start_masks(root: Path, session: str) -> tuple[Journal, list]:
+    """`mask start`: the session's masks begun from the previous ones (photos/maskstart.py)."""
+    from scalpsite.photos.maskstart import start
+
+    journal = load(root)
+    require_config(journal)
+    return journal, start(journal, session)
+
+
 def _photo_paths(journal: Journal) -> list[str]:
     return sorted({p for rec in journal.sessions for p in rec.photos.values()})
 

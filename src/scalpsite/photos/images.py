@@ -51,7 +51,8 @@ class Rendered:
     facts: dict | None = None  # see photometa: taken, camera, original size, light
 
 
-def _register_heif() -> None:
+def register_heif() -> None:
+    """Let Pillow open HEIC/HEIF (and AVIF) photos."""
     try:
         import pillow_heif
     except ImportError:  # pragma: no cover - a declared dependency
@@ -177,7 +178,7 @@ def _guarded(step, job: Job) -> Rendered:
     """Run one photo step; a photo that cannot be decoded becomes an error message, not an exception."""
     from PIL import Image, UnidentifiedImageError
 
-    _register_heif()
+    register_heif()
     try:
         return step(job)
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
