@@ -39,7 +39,9 @@ def test_site_pages(built):
         assert (out / "sessions" / f"{s['folder']}.html").is_file()
     for angle in data["angles"]:
         assert (out / "angles" / f"{angle}.html").is_file()
-    assert len(list((out / "photos").rglob("*.jpg"))) == 65 * 2
+    aligned = [p for s in data["sessions"] for p in s["photos_aligned"].values() if p]
+    assert all((out / p).is_file() for p in aligned)
+    assert len(list((out / "photos").rglob("*.jpg"))) == 65 * 2 + len(aligned)
 
 
 def test_dossier_pages_and_salt_values(built):

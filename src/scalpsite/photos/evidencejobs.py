@@ -120,8 +120,9 @@ def align_job(job: AlignJob) -> dict:
 
 def grey_job(args: tuple[str, str]) -> bool:
     """The grey image of a photo as a build makes it (for export before any build)."""
-    from scalpsite.photos.images import RENDITIONS, decode, save_grey
+    from scalpsite.photos.images import RENDITIONS, decode, register_heif, save_grey
 
+    register_heif()
     source, out = args
     try:
         big = decode(source, max(size for size, _ in RENDITIONS.values()))
