@@ -77,3 +77,52 @@ def test_installed_package_ships_the_default_theme():
     assert (themes / "default/templates/index.html").is_file()
     if REPO / "src" not in Path(scalpsite.__file__).resolve().parents:  # a real (non-editable) install
         assert themes == Path(scalpsite.__file__).parent / "themes"
+
+
+def test_example_shows_measured_salt_and_aligned_comparisons(built):
+    """Issue 16 (done when): masks for at least three sessions, measured SALT, aligned comparisons."""
+    out, _ = built
+    data = json.loads((out / "data.json").read_text())
+    measured = [s for s in data["sessions"] if s["photo_salt"] is not None]
+    assert len(measured) >= 3
+    for s in measured:  # the synthetic masks are drawn from the same patches as the photos
+        assert abs(s["photo_salt"] - s["salt"]) < 2
+    latest = data["sessions"][-1]
+    assert all(latest["photos_aligned"].values())
+    page = (out / "angles/overhead.html").read_text()
+    assert f'src="../{latest["photos_aligned"]["overhead"]}"' in page
+    assert 'class="mask-overlay"' in page and "Show the painted masks" in page
+    text = "\n".join(p.extract_text() for p in PdfReader(out / "dossier.pdf").pages)
+    assert "SALT measured from the masks" in text and "Aligned to the reference photo" in text
+    assert all((out / f"ghosts/{a}.png").is_file() for a in data["angles"])
+
+
+def test_mask_switch_and_slider_in_a_real_browser(built):
+    """Issue 16 item 1: the mask overlay is off, switches on, and follows the slider's divider."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    if not (Path("/usr/bin/chromium").is_file() and Path("/usr/bin/chromedriver").is_file()):
+        pytest.skip("needs Debian's chromium and chromium-driver (.ci/run installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1400"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        out, _ = built
+        driver.get((out / "angles/overhead.html").as_uri())
+        stage = driver.find_elements(By.CSS_SELECTOR, ".compare-stage .mask-overlay")
+        assert len(stage) == 2 and not any(m.is_displayed() for m in stage)  # off until asked for
+        driver.find_element(By.CSS_SELECTOR, "label.mask-toggle-label").click()
+        assert all(m.is_displayed() for m in stage)
+        driver.execute_script("const r = document.querySelector('.compare-range');"
+                              "r.value = 30; r.dispatchEvent(new Event('input'));")
+        clips = [m.value_of_css_property("clip-path") for m in stage]
+        assert clips == ["inset(0px 70% 0px 0px)", "inset(0px 0px 0px 30%)"]
+        driver.find_element(By.CSS_SELECTOR, ".compare-toggle").click()  # side by side: each photo its own
+        figures = driver.find_elements(By.CSS_SELECTOR, ".compare-item .mask-overlay")
+        assert len(figures) == 2 and all(m.is_displayed() for m in figures)
+    finally:
+        driver.quit()

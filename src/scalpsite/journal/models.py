@@ -6,7 +6,7 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
 # The SALT region each photo angle documents (CLINICAL.md); front has no SALT weight.
@@ -67,9 +67,15 @@ class Treatment(Strict):
 
 class PhotosConfig(Strict):
     angles: list[Angle] = Field(default_factory=lambda: list(DEFAULT_ANGLES), min_length=1)
-    salt_regions: dict[Angle, SaltRegion] = Field(
-        default_factory=lambda: dict(DEFAULT_SALT_VIEWS),
-        description="angle: SALT region its painted mask measures (top, back, left, right)")
+    salt_regions: dict[Angle, SaltRegion] | None = Field(
+        None, description="angle: SALT region its painted mask measures (top, back, left, right); "
+                          "by default overhead: top, back: back, left: left, right: right, for those angles")
+
+    @model_validator(mode="after")
+    def _default_salt_regions(self) -> PhotosConfig:
+        if self.salt_regions is None:  # the default views, for the angles this journal has
+            self.salt_regions = {a: r for a, r in DEFAULT_SALT_VIEWS.items() if a in self.angles}
+        return self
 
 
 class DensityConfig(Strict):
