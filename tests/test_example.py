@@ -1,6 +1,7 @@
 """End to end: the example journal builds into the site and dossier the README promises."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -104,6 +105,8 @@ def test_mask_switch_and_slider_in_a_real_browser(built):
     from selenium.webdriver.common.by import By
 
     if not (Path("/usr/bin/chromium").is_file() and Path("/usr/bin/chromedriver").is_file()):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must install chromium and chromium-driver (.ci/run does)")
         pytest.skip("needs Debian's chromium and chromium-driver (.ci/run installs them)")
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
