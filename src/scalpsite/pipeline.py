@@ -71,8 +71,10 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     journal = load(root)
     require_config(journal)
     out = check_out(out or root / "_site", root)
-    photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress, _cards(journal))
-    found = collect(journal, photos, root / CACHE_DIR, Mode.BUILD)
+    with images.Workers() as workers:  # one pool for the renditions and the evidence
+        photos = images.process(root, _photo_paths(journal), root / CACHE_DIR / "renditions", progress,
+                                _cards(journal), workers)
+        found = collect(journal, photos, root / CACHE_DIR, Mode.BUILD, workers)
     findings = sort_findings(check(journal) + _photo_findings(journal, photos, found))
     data = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until,
                    evidence=found.photos)
@@ -92,8 +94,10 @@ def check_journal(root: Path, today: dt.date | None) -> list[Finding]:
     journal = load(root)
     found = check(journal, today)
     if journal.config is not None:
-        photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions", cards=_cards(journal))
-        evidence = collect(journal, photos, root / CACHE_DIR, Mode.CHECK)
+        with images.Workers() as workers:
+            photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions",
+                                    cards=_cards(journal), workers=workers)
+            evidence = collect(journal, photos, root / CACHE_DIR, Mode.CHECK, workers)
         found = sort_findings(found + _photo_findings(journal, photos, evidence))
     return found
 
@@ -103,8 +107,10 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
     measure (masks, framing), from the cache when a build has made it."""
     journal = load(root)
     require_config(journal)
-    photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions", cards=_cards(journal))
-    evidence = collect(journal, photos, root / CACHE_DIR, Mode.DATA)
+    with images.Workers() as workers:
+        photos = images.inspect(root, _photo_paths(journal), root / CACHE_DIR / "renditions",
+                                cards=_cards(journal), workers=workers)
+        evidence = collect(journal, photos, root / CACHE_DIR, Mode.DATA, workers)
     data = analyze(journal, check(journal), as_of=as_of or source_date(), evidence=evidence.photos)
     return to_json(data) if fmt == "json" else to_csv(data)
 

@@ -12,8 +12,8 @@ from scalpsite.analysis import scores
 from scalpsite.findings import Finding, warning
 from scalpsite.journal.load import Journal
 from scalpsite.journal.models import Config
-from scalpsite.photos.align import CONFIDENT, IDENTITY
-from scalpsite.photos.colour import delta_e2000
+from scalpsite.photos.alignment import CONFIDENT, IDENTITY
+from scalpsite.photos.ciede2000 import delta_e2000
 
 # Framing that `check` reports as drift (issue 16): beyond these the comparison misleads.
 MAX_ROTATION_DEG = 10.0

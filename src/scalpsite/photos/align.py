@@ -22,36 +22,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from scalpsite.photos import registration as reg
+from scalpsite.photos.alignment import (  # noqa: F401 - the value and its limits, without NumPy
+    CONFIDENT,
+    IDENTITY,
+    MIN_CONTRAST,
+    MIN_COVERAGE,
+    RETRY,
+    Alignment,
+)
 
 WORK = 256  # px on the long side of the grey images aligned
-CONFIDENT = 0.6  # the lowest confidence whose alignment is used for comparisons (docs/photos.md)
-MIN_COVERAGE = 0.6  # share of the baseline's view an aligned photo must cover
-MIN_CONTRAST = 2.0  # grey levels (standard deviation) below which a photo is blank: nothing to align
 
 
-@dataclass(frozen=True)
-class Alignment:
-    """The similarity transform from a photo to the baseline, and how far to trust it (0-1)."""
-
-    dx_pct: float
-    dy_pct: float
-    rotation_deg: float
-    scale: float
-    confidence: float
-
-    def as_dict(self) -> dict:
-        """The data.json form, rounded so that the output is stable."""
-        return {"dx_pct": round(self.dx_pct, 2), "dy_pct": round(self.dy_pct, 2),
-                "rotation_deg": round(self.rotation_deg, 2), "scale": round(self.scale, 4),
-                "confidence": round(self.confidence, 3)}
-
-    @property
-    def confident(self) -> bool:
-        """Whether the alignment is good enough to show the photo aligned."""
-        return self.confidence >= CONFIDENT
-
-
-IDENTITY = Alignment(0.0, 0.0, 0.0, 1.0, 1.0)
 
 
 def grey(image, long_side: int = WORK) -> np.ndarray:
@@ -160,24 +142,27 @@ def reference(image: np.ndarray) -> Reference:
 def estimate(ref: Reference | np.ndarray, photo: np.ndarray) -> Alignment:
     """The similarity transform that maps the grey `photo` onto the grey baseline `ref`.
 
-    The photo is first brought to the baseline's width. Two starting points are refined,
-    the unchanged framing and the log-polar estimate, and the one that ends with the
-    better weighted correlation wins: small changes of framing are found from the first,
-    large ones from the second.
+    The photo is first brought to the baseline's width. The refinement starts from the
+    unchanged framing; its coarse levels reach turns of 45 degrees and scales of 0.85-1.15
+    on their own. When that ends partly aligned (confidence between RETRY and CONFIDENT),
+    it starts again from the log-polar estimate and keeps the more confident of the two;
+    below RETRY the photo shows something else, and a second try would only cost time.
     """
     ref = ref if isinstance(ref, Reference) else reference(ref)
     mov = reg.resize(np.asarray(photo, dtype=np.float64), ref.grey.shape[1])
     size, base = (mov.shape[1], mov.shape[0]), (ref.grey.shape[1], ref.grey.shape[0])
     pyramid = [reg.blur(reg.reduce(mov, f), r) for f, r, _ in reg.LEVELS]
-    best, best_corr = _refine(ref, pyramid, _to_index(pixel_matrix(IDENTITY, size, base)))
-    found = from_pixel_matrix(_from_index(best), size, base)
-    start = _log_polar_start(ref, reg.reduce(mov, reg.POLAR_REDUCTION))
-    if not _close(start, found):  # the log-polar step sees a change the refinement did not reach
-        g, corr = _refine(ref, pyramid, _to_index(pixel_matrix(start, size, base)))
-        if corr > best_corr:
-            best, best_corr = g, corr
+    best, _ = _refine(ref, pyramid, _to_index(pixel_matrix(IDENTITY, size, base)))
+    trust = confidence(ref, mov, best)
+    if RETRY <= trust < CONFIDENT:  # partly there: perhaps a change too large to reach from the unchanged framing
+        found = from_pixel_matrix(_from_index(best), size, base)
+        start = _log_polar_start(ref, reg.reduce(mov, reg.POLAR_REDUCTION))
+        if not _close(start, found):
+            g, _ = _refine(ref, pyramid, _to_index(pixel_matrix(start, size, base)))
+            if (c := confidence(ref, mov, g)) > trust:
+                best, trust = g, c
     t = from_pixel_matrix(_from_index(best), size, base)
-    return Alignment(t.dx_pct, t.dy_pct, t.rotation_deg, t.scale, confidence(ref, mov, best))
+    return Alignment(t.dx_pct, t.dy_pct, t.rotation_deg, t.scale, trust)
 
 
 def _close(a: Alignment, b: Alignment) -> bool:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from contextlib import nullcontext
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +21,8 @@ from pathlib import Path
 from scalpsite.findings import Finding, error, warning
 from scalpsite.journal.load import Journal
 from scalpsite.journal.treatment import baseline_index, primary_treatment
-from scalpsite.photos import align
 from scalpsite.photos import evidencejobs as jobs
+from scalpsite.photos.alignment import CONFIDENT, Alignment
 from scalpsite.photos.images import GREY, GREY_SMALL, PhotoResult, Workers, grey_path, rendition_path, stat_keys
 
 FOLDER = "evidence"
@@ -121,8 +122,11 @@ def reference_photos(journal: Journal, readable: set[str]) -> dict[str, str]:
     return refs
 
 
-def collect(journal: Journal, photos: PhotoResult, cache_root: Path, mode: Mode) -> Evidence:
-    """Masks, alignments, ghosts and cards of every readable photo of the journal."""
+def collect(journal: Journal, photos: PhotoResult, cache_root: Path, mode: Mode,
+            workers: Workers | None = None) -> Evidence:
+    """Masks, alignments, ghosts and cards of every readable photo of the journal.
+
+    `workers`: the photo stage's pool, when it is still running (one is started otherwise)."""
     renditions = photos.renditions
     folder = cache_root / "renditions"
     store = Store(cache_root / FOLDER)
@@ -133,7 +137,7 @@ def collect(journal: Journal, photos: PhotoResult, cache_root: Path, mode: Mode)
             if path in renditions:
                 out.photos[path] = _facts(rec.folder, angle, path, refs, renditions[path]["facts"])
                 out.findings += _card_findings(rec, angle, renditions[path]["facts"])
-    with Workers() as workers:
+    with nullcontext(workers) if workers else Workers() as workers:
         if mode is Mode.DATA:
             _ensure_greys(journal.root, renditions, folder, workers)
         _masks(journal, renditions, store, mode, workers, out)
@@ -240,6 +244,9 @@ def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: 
             job = _with_files(job, path, ref, renditions, folder, store, out)
         pending[path] = (akey, job)
     todo = {p: (a, j) for p, (a, j) in pending.items() if not _cached_alignment(store, a, j)}
+    if mode is Mode.BUILD:  # the frame the aligned rendition goes into: read only when there is work
+        todo = {p: (a, replace(j, reference_size=_image_size(folder, renditions[out.photos[p]["reference"]]["key"])))
+                for p, (a, j) in todo.items()}
     for path, result in zip(todo, workers.map(jobs.align_job, [j for _, j in todo.values()])):
         akey, job = todo[path]
         store.put("alignments", akey, {"result": result["alignment"]})
@@ -249,7 +256,7 @@ def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: 
             store.put("files", Path(job.out).stem, {"written": written})
     for path, (akey, job) in pending.items():
         found = store.get("alignments", akey)["result"]
-        out.photos[path]["alignment"] = None if found is None else align.Alignment(**found).as_dict()
+        out.photos[path]["alignment"] = None if found is None else Alignment(**found).as_dict()
         _aligned_files(path, job, store, out)
 
 
@@ -259,19 +266,18 @@ def _with_files(job: jobs.AlignJob, path: str, ref: str, renditions: dict, folde
     meta, base = renditions[path], renditions[ref]
     overlay = out.files.get(path, {}).get("overlay")
     fkey = _key(meta["key"], base["key"], job.photo_grey, job.reference_grey, overlay.name if overlay else None)
-    print_size = _image_size(rendition_path(folder, base["key"], "print"))
     return jobs.AlignJob(job.photo_grey, job.reference_grey, str(rendition_path(folder, meta["key"], "print")),
-                         print_size, str(store.file(f"{fkey}.jpg")),
+                         None, str(store.file(f"{fkey}.jpg")),
                          str(overlay) if overlay else None, (base["width"], base["height"]) if overlay else None,
                          str(store.file(f"{fkey}-overlay.png")) if overlay else None)
 
 
 @lru_cache(maxsize=64)
-def _image_size(path: Path) -> tuple[int, int]:
-    """Width and height of a cached image, from its header."""
+def _image_size(folder: Path, key: str) -> tuple[int, int]:
+    """Width and height of a cached print rendition, from its header."""
     from PIL import Image
 
-    with Image.open(path) as im:
+    with Image.open(rendition_path(folder, key, "print")) as im:
         return im.size
 
 
@@ -279,7 +285,7 @@ def _cached_alignment(store: Store, akey: str, job: jobs.AlignJob) -> bool:
     found = store.get("alignments", akey)
     if found is None:
         return False
-    if not job.out or found["result"] is None or found["result"]["confidence"] < align.CONFIDENT:
+    if not job.out or found["result"] is None or found["result"]["confidence"] < CONFIDENT:
         return True
     files = store.get("files", Path(job.out).stem)
     return bool(files) and all(store.file(n).is_file() for n in files["written"])

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
-from scalpsite.photos import align, masks
-from scalpsite.photos.ghost import ghost
+# NumPy and the measuring modules are imported in the jobs: the parent process builds the
+# job lists (also on a rebuild with nothing to do) without loading them.
 
 ROWS = 512  # mask rows classified at a time: a 12 MP mask never needs more than a few MB
 ALIGNED_QUALITY = 80  # JPEG quality of an aligned rendition (that of the print rendition)
@@ -65,7 +63,10 @@ def _open(path: str):
 
 def mask_job(job: MaskJob) -> dict:
     """{counts, pixels, size} of a mask, or {error}; draws the overlay when asked."""
+    import numpy as np
     from PIL import Image, UnidentifiedImageError
+
+    from scalpsite.photos import masks
 
     try:
         with _open(job.source) as im:
@@ -73,23 +74,29 @@ def mask_job(job: MaskJob) -> dict:
             problem = masks.size_problem(size, job.photo_size)
             if problem:
                 return {"error": problem, "size": list(size)}
-            rgba = np.asarray(im.convert("RGBA"))
+            rgba = im if im.mode == "RGBA" else im.convert("RGBA")
+            # strips of rows: a 12 MP mask is never held as a large NumPy array
+            classes = np.concatenate([masks.classify(np.asarray(rgba.crop((0, y, size[0], min(y + ROWS, size[1])))))
+                                      for y in range(0, size[1], ROWS)])
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError, EOFError) as exc:
         return {"error": f"cannot read the mask ({exc})"}
-    classes = np.concatenate([masks.classify(rgba[i:i + ROWS]) for i in range(0, rgba.shape[0], ROWS)])
     if job.overlay and job.out:
         _write(masks.overlay(classes, job.overlay), job.out, format="PNG", optimize=True)
     return {"counts": masks.count(classes).as_dict(), "pixels": int(classes.size), "size": list(size)}
 
 
 @lru_cache(maxsize=8)
-def _reference(path: str) -> align.Reference:
+def _reference(path: str):
     """A reference prepared once per worker: its grey image is the same for every photo of an angle."""
+    from scalpsite.photos import align
+
     return align.reference(_grey(path))
 
 
-def _grey(path: str) -> np.ndarray:
+def _grey(path: str):
+    import numpy as np
+
     with _open(path) as im:
         return np.asarray(im.convert("L"), dtype=np.float64)
 
@@ -97,6 +104,8 @@ def _grey(path: str) -> np.ndarray:
 def align_job(job: AlignJob) -> dict:
     """{alignment, aligned, aligned_overlay}: the transform, and whether files were written."""
     from PIL import Image
+
+    from scalpsite.photos import align
 
     photo = _grey(job.photo_grey)
     reference = _reference(job.reference_grey)
@@ -134,7 +143,9 @@ def grey_job(args: tuple[str, str]) -> bool:
 
 def ghost_job(args: tuple[str, str]) -> bool:
     """The ghost PNG of a reference photo, from its web rendition."""
+    from scalpsite.photos.ghost import ghost
+
     source, out = args
     with _open(source) as im:
-        _write(ghost(im.convert("RGB")), out, format="PNG", optimize=True)
+        _write(ghost(im.convert("RGB")), out, format="PNG", compress_level=6)
     return True

@@ -16,11 +16,14 @@ def ghost(image):
     """An RGBA Pillow image of the same size as `image`: its main outlines, the rest transparent."""
     from PIL import Image
 
-    grey = np.asarray(image.convert("L"), dtype=np.float64)
+    grey = np.asarray(image.convert("L"), dtype=np.float32)
     radius = max(1, round(max(grey.shape) / 300))  # outlines of the head, not of single hairs
-    gy, gx = np.gradient(blur(grey, radius))
+    gy, gx = np.gradient(blur(grey, radius).astype(np.float32))
     strength = np.hypot(gx, gy)
-    lines = _thin(strength, np.abs(gx) >= np.abs(gy)) & (strength >= np.quantile(strength, 1 - EDGE_SHARE))
+    flat = strength.ravel()
+    k = int(len(flat) * (1 - EDGE_SHARE))
+    threshold = np.partition(flat, k)[k]  # the strongest EDGE_SHARE of the pixels
+    lines = _thin(strength, np.abs(gx) >= np.abs(gy)) & (strength >= threshold)
     lines = _grown(lines)  # two pixels wide: visible on a phone screen
     rim = _grown(lines) & ~lines
     rgba = np.zeros(grey.shape + (4,), dtype=np.uint8)

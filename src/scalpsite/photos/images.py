@@ -10,11 +10,11 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from scalpsite.findings import Finding, error
-from scalpsite.photos import align, colour
 from scalpsite.photos.photometa import (
     embedded_preview,
     exif_facts,
@@ -107,6 +107,8 @@ def _grey_card(image, facts: dict, card: tuple[int, int, int, int] | None):
         return image
     import numpy as np
 
+    from scalpsite.photos import colour
+
     k = image.width / facts["upright"][0]
     box = tuple(round(v * k) for v in card)
     measured = colour.card_linear(np.asarray(image), box)
@@ -120,6 +122,8 @@ def _grey_card(image, facts: dict, card: tuple[int, int, int, int] | None):
 def save_grey(image, path: Path) -> None:
     """The grey image that alignment works on, as a PNG written aside and renamed."""
     from PIL import Image
+
+    from scalpsite.photos import align
 
     part = path.with_name(f".{path.name}.{os.getpid()}.part")
     Image.fromarray(align.grey(image).astype("uint8")).save(part, "PNG")
@@ -335,15 +339,19 @@ Cards = dict[str, tuple[int, int, int, int]]  # journal path -> grey card box
 
 
 def process(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None,
-            cards: Cards | None = None) -> PhotoResult:
-    """Make sure every photo has its renditions in the cache; returns their metadata."""
-    return _ensure(root, photos, cache_dir, "renditions", progress, cards or {})
+            cards: Cards | None = None, workers: Workers | None = None) -> PhotoResult:
+    """Make sure every photo has its renditions in the cache; returns their metadata.
+
+    `workers`: a pool to share with the next stage (one started here otherwise)."""
+    with nullcontext(workers) if workers else Workers() as pool:
+        return _ensure(root, photos, cache_dir, "renditions", progress, cards or {}, pool)
 
 
 def inspect(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None,
-            cards: Cards | None = None) -> PhotoResult:
+            cards: Cards | None = None, workers: Workers | None = None) -> PhotoResult:
     """The facts of every photo (for check), from the cache or a small decode."""
-    return _ensure(root, photos, cache_dir, "facts", progress, cards or {})
+    with nullcontext(workers) if workers else Workers() as pool:
+        return _ensure(root, photos, cache_dir, "facts", progress, cards or {}, pool)
 
 
 def card_key(key: str, card: tuple[int, int, int, int] | None) -> str:
@@ -354,21 +362,20 @@ def card_key(key: str, card: tuple[int, int, int, int] | None) -> str:
 
 
 def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progress: Progress | None,
-            cards: Cards) -> PhotoResult:
+            cards: Cards, workers: Workers) -> PhotoResult:
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
-    with Workers() as workers:
-        by_source = cache.keys_for([root / p for p in photos], workers)
-        keys = {p: card_key(by_source[root / p], cards.get(p)) for p in photos}
-        todo, seen = [], set()
-        for p, key in keys.items():
-            meta = cache.meta(key, bucket)
-            if not (meta and (meta["error"] or _files(cache, key, bucket))) and key not in seen:
-                todo.append(Job(str(root / p), p, key, str(cache_dir), cards.get(p)))
-                seen.add(key)
-        worker = render_one if bucket == "renditions" else inspect_one
-        for r in workers.map(worker, todo, progress):
-            cache.remember(r, bucket)
+    by_source = cache.keys_for([root / p for p in photos], workers)
+    keys = {p: card_key(by_source[root / p], cards.get(p)) for p in photos}
+    todo, seen = [], set()
+    for p, key in keys.items():
+        meta = cache.meta(key, bucket)
+        if not (meta and (meta["error"] or _files(cache, key, bucket))) and key not in seen:
+            todo.append(Job(str(root / p), p, key, str(cache_dir), cards.get(p)))
+            seen.add(key)
+    worker = render_one if bucket == "renditions" else inspect_one
+    for r in workers.map(worker, todo, progress):
+        cache.remember(r, bucket)
     cache.save({str(root / p) for p in photos}, set(keys.values()))
     return _result(keys, cache, len(todo), bucket)
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-import numpy as np
-
 TOLERANCE = 80  # RGB distance from a paint colour that still counts as that colour
 ALPHA_OPAQUE = 128  # alpha below this is "not scalp"
 ASPECT_TOLERANCE = 0.01  # a mask of another size is scaled when its aspect ratio is within 1 %
@@ -59,8 +57,10 @@ class Counts:
                 "excluded_px": self.excluded, "loss_pct": None if loss is None else round(loss, 1)}
 
 
-def classify(rgba: np.ndarray) -> np.ndarray:
-    """The Paint class of every pixel of an (h, w, 4) uint8 RGBA array, as uint8."""
+def classify(rgba):
+    """The Paint class of every pixel of an (h, w, 4) uint8 RGBA NumPy array, as uint8."""
+    import numpy as np
+
     rgb = rgba[..., :3].astype(np.int32)
     out = np.full(rgba.shape[:2], Paint.HAIR, dtype=np.uint8)
     best = np.full(rgba.shape[:2], TOLERANCE * TOLERANCE + 1, dtype=np.int32)
@@ -73,8 +73,10 @@ def classify(rgba: np.ndarray) -> np.ndarray:
     return out
 
 
-def count(classes: np.ndarray) -> Counts:
+def count(classes) -> Counts:
     """Pixel counts of a classified mask."""
+    import numpy as np
+
     n = np.bincount(classes.ravel(), minlength=len(Paint))
     return Counts(int(n[1:].sum()), int(n[Paint.BALD]), int(n[Paint.PARTIAL]), int(n[Paint.EXCLUDED]))
 
@@ -100,9 +102,10 @@ OUTLINE = (30, 136, 229, 230)  # the edge of the painted scalp
 HATCH = 8  # px between the hatching lines of excluded areas
 
 
-def overlay(classes: np.ndarray, size: tuple[int, int]):
+def overlay(classes, size: tuple[int, int]):
     """A translucent RGBA Pillow image of `size` (w, h): bald areas tinted and edged red,
     partial regrowth yellow, excluded hatched grey, the outline of the painted scalp blue."""
+    import numpy as np
     from PIL import Image
 
     small = np.asarray(Image.fromarray(classes).resize(size, Image.Resampling.NEAREST))
@@ -117,8 +120,10 @@ def overlay(classes: np.ndarray, size: tuple[int, int]):
     return Image.fromarray(rgba, "RGBA")
 
 
-def _eroded(a: np.ndarray, radius: int = 1) -> np.ndarray:
+def _eroded(a, radius: int = 1):
     """`a` shrunk by `radius` px (4-neighbourhood, repeated); pixels beyond the edge count as False."""
+    import numpy as np
+
     for _ in range(radius):
         p = np.pad(a, 1, constant_values=False)
         a = p[1:-1, 1:-1] & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
 from scalpsite.journal.load import MASK_SUFFIX, Journal, SessionRecord
-from scalpsite.photos import align
+from scalpsite.photos import align  # NumPy: only this command loads it
 from scalpsite.photos.evidence import reference_photos
 
 

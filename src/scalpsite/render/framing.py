@@ -15,7 +15,7 @@ from scalpsite.analysis.photoevidence import (
     SALT_DISAGREEMENT,
     SCALE_RANGE,
 )
-from scalpsite.photos.align import CONFIDENT
+from scalpsite.photos.alignment import CONFIDENT
 from scalpsite.photos.masks import TOLERANCE
 
 SALT_SERIES = {"entered": "SALT entered", "photo": "SALT measured from the masks"}
