@@ -115,7 +115,7 @@ def test_noop_rebuild_does_no_photo_work(built, runner, monkeypatch):
     from scalpsite.photos import evidencejobs
 
     root, _ = built
-    for name in ("mask_job", "align_job", "ghost_job", "grey_job"):
+    for name in ("mask_job", "align_group_job", "aligned_job", "ghost_job", "grey_job"):
         monkeypatch.setattr(evidencejobs, name, lambda *a, n=name: pytest.fail(f"{n} ran again"))
     result = runner.invoke(main, ["build", str(root), "--no-pdf"])
     assert result.exit_code == 0, result.output

@@ -135,34 +135,58 @@ def reference(image: np.ndarray) -> Reference:
     small = reg.reduce(a, reg.POLAR_REDUCTION)
     n = -(-max(small.shape) // 16) * 16  # a size numpy's FFT handles fast
     polar, base = reg.polar_spectrum(small, n)
-    levels = tuple(reg.template(reg.blur(reg.reduce(a, f), r)) for f, r, _ in reg.LEVELS)
+    levels = tuple(reg.template(reg.blur(reg.reduce(a, f), r), sparse=i == len(reg.LEVELS) - 1)
+                   for i, (f, r, _) in enumerate(reg.LEVELS))
     return Reference(a, small, n, polar, base, reg.plain_spectrum(small, n), levels)
 
 
-def estimate(ref: Reference | np.ndarray, photo: np.ndarray) -> Alignment:
-    """The similarity transform that maps the grey `photo` onto the grey baseline `ref`.
+def estimate(ref: Reference | np.ndarray, photo: np.ndarray, quick: bool = False) -> Alignment:
+    """The similarity transform that maps the grey `photo` onto the grey baseline `ref`."""
+    return estimate_many(ref, [photo], quick)[0]
 
-    The photo is first brought to the baseline's width. The refinement starts from the
+
+def estimate_many(ref: Reference | np.ndarray, photos: list[np.ndarray], quick: bool = False) -> list[Alignment]:
+    """The transforms of several grey photos of one view onto its baseline, refined together.
+
+    Each photo is first brought to the baseline's width. The refinement starts from the
     unchanged framing; its coarse levels reach turns of 45 degrees and scales of 0.85-1.15
-    on their own. When that ends partly aligned (confidence between RETRY and CONFIDENT),
-    it starts again from the log-polar estimate and keeps the more confident of the two;
-    below RETRY the photo shows something else, and a second try would only cost time.
+    on their own. A photo that ends partly aligned (confidence between RETRY and CONFIDENT)
+    starts again from the log-polar estimate, and the more confident result is kept; below
+    RETRY it shows something else, and a second try would only cost time. `quick` (for
+    `check`, which looks only for framing far off): the two coarse levels, one start.
     """
     ref = ref if isinstance(ref, Reference) else reference(ref)
-    mov = reg.resize(np.asarray(photo, dtype=np.float64), ref.grey.shape[1])
-    size, base = (mov.shape[1], mov.shape[0]), (ref.grey.shape[1], ref.grey.shape[0])
-    pyramid = [reg.blur(reg.reduce(mov, f), r) for f, r, _ in reg.LEVELS]
-    best, _ = _refine(ref, pyramid, _to_index(pixel_matrix(IDENTITY, size, base)))
-    trust = confidence(ref, mov, best)
-    if RETRY <= trust < CONFIDENT:  # partly there: perhaps a change too large to reach from the unchanged framing
-        found = from_pixel_matrix(_from_index(best), size, base)
-        start = _log_polar_start(ref, reg.reduce(mov, reg.POLAR_REDUCTION))
-        if not _close(start, found):
-            g, _ = _refine(ref, pyramid, _to_index(pixel_matrix(start, size, base)))
-            if (c := confidence(ref, mov, g)) > trust:
-                best, trust = g, c
-    t = from_pixel_matrix(_from_index(best), size, base)
-    return Alignment(t.dx_pct, t.dy_pct, t.rotation_deg, t.scale, trust)
+    moved = [reg.resize(np.asarray(p, dtype=np.float64), ref.grey.shape[1]) for p in photos]
+    out: list[Alignment | None] = [None] * len(moved)
+    shapes: dict[tuple, list[int]] = {}
+    for i, m in enumerate(moved):
+        shapes.setdefault(m.shape, []).append(i)
+    for indices in shapes.values():  # photos of one shape go through the pyramid as one stack
+        for i, t in zip(indices, _estimate_stack(ref, np.stack([moved[i] for i in indices]), quick)):
+            out[i] = t
+    return out
+
+
+def _estimate_stack(ref: Reference, stack: np.ndarray, quick: bool) -> list[Alignment]:
+    levels = reg.LEVELS[:2] if quick else reg.LEVELS
+    pyramid = [reg.blur(reg.reduce(stack, f), r) for f, r, _ in levels]
+    size, base = (stack.shape[2], stack.shape[1]), (ref.grey.shape[1], ref.grey.shape[0])
+    start = _to_index(pixel_matrix(IDENTITY, size, base))
+    found = _refine(ref, pyramid, np.repeat(start[None], len(stack), axis=0))
+    trust = confidence(ref, pyramid[1], found)
+    results = []
+    for k in range(len(stack)):
+        g, c = found[k], float(trust[k])
+        if RETRY <= c < CONFIDENT and not quick:  # partly there: perhaps a change too large to reach
+            first = from_pixel_matrix(_from_index(g), size, base)
+            again = _log_polar_start(ref, reg.reduce(stack[k], reg.POLAR_REDUCTION))
+            if not _close(again, first):
+                g2 = _refine(ref, [p[k:k + 1] for p in pyramid], _to_index(pixel_matrix(again, size, base))[None])
+                if (c2 := float(confidence(ref, pyramid[1][k:k + 1], g2)[0])) > c:
+                    g, c = g2[0], c2
+        t = from_pixel_matrix(_from_index(g), size, base)
+        results.append(Alignment(t.dx_pct, t.dy_pct, t.rotation_deg, t.scale, c))
+    return results
 
 
 def _close(a: Alignment, b: Alignment) -> bool:
@@ -190,36 +214,35 @@ def _log_polar_start(ref: Reference, mov: np.ndarray) -> Alignment:
     return Alignment(100 * dc / w, 100 * dr / w, rotation, scale, 0)
 
 
-def _refine(ref: Reference, pyramid: list[np.ndarray], g: np.ndarray) -> tuple[np.ndarray, float]:
-    """Refine g level by level, coarse to fine; the weighted correlation at the finest level."""
-    corr = 0.0
-    for (factor, _, steps), template, photo in zip(reg.LEVELS, ref.levels, pyramid):
+def _refine(ref: Reference, pyramid: list[np.ndarray], g: np.ndarray) -> np.ndarray:
+    """Refine the matrices g (n, 3, 3) level by level, coarse to fine (as many as `pyramid` has)."""
+    for (factor, _, steps), template, stack in zip(reg.LEVELS, ref.levels, pyramid):
         s = reg.level_matrix(factor)
-        g_level, corr = reg.refine(template, photo, s @ g @ np.linalg.inv(s), steps)
+        g_level, _ = reg.refine(template, stack, s @ g @ np.linalg.inv(s), steps)
         g = np.linalg.inv(s) @ g_level @ s
-        if corr == 0.0:
-            break
-    return g, corr
+    return g
 
 
-def confidence(ref: Reference, mov: np.ndarray, g: np.ndarray) -> float:
-    """How far to trust an alignment, 0-1: the correlation of the edges (gradient magnitude)
+def confidence(ref: Reference, level: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """How far to trust each alignment, 0-1: the correlation of the edges (gradient magnitude)
     of the baseline and of the aligned photo, at 1/4 scale, where they overlap.
 
-    Edges, because regrowing hair changes the tones inside the scalp while the outline of
-    the head, the ears and the background keep theirs; measured on the example journal's
-    synthetic photos, the same view months apart scores 0.69 or more, two different views
-    0.62 or less. A photo covering less than 60 % of the baseline's view scores 0.
+    `level`: the photos at that scale (n, h, w), as the pyramid has them. Edges, because
+    regrowing hair changes the tones inside the scalp while the outline of the head, the
+    ears and the background keep theirs; measured on the example journal's synthetic photos,
+    the same view months apart scores 0.69 or more, two different views 0.62 or less. A photo
+    covering less than 60 % of the baseline's view scores 0.
     """
-    factor, radius, _ = reg.LEVELS[1]
-    s = reg.level_matrix(factor)
-    template = ref.levels[1].image
-    seen = reg.sample(reg.blur(reg.reduce(mov, factor), radius), s @ g @ np.linalg.inv(s), template.shape, np.nan)
+    s = reg.level_matrix(reg.LEVELS[1][0])
+    template = ref.levels[1]  # a full level (every pixel), so its samples make an image
+    seen = reg.sample_stack(level, s @ g @ np.linalg.inv(s), *template.grid).reshape(len(g), *template.image.shape)
     overlap = ~np.isnan(seen)
-    if overlap.mean() < MIN_COVERAGE:
-        return 0.0
-    a = np.hypot(*np.gradient(template))[overlap]
-    b = np.hypot(*np.gradient(np.where(overlap, seen, template)))[overlap]
-    a, b = a - a.mean(), b - b.mean()
-    denom = math.sqrt(float((a * a).sum() * (b * b).sum()))
-    return max(0.0, float((a * b).sum()) / denom) if denom else 0.0
+    a = np.broadcast_to(np.hypot(*np.gradient(template.image)), seen.shape)
+    b = np.hypot(*np.gradient(np.where(overlap, seen, template.image), axis=(1, 2)))
+    count = np.maximum(overlap.sum(axis=(1, 2)), 1)
+    am = (a * overlap).sum(axis=(1, 2)) / count
+    bm = (b * overlap).sum(axis=(1, 2)) / count
+    da, db = (a - am[:, None, None]) * overlap, (b - bm[:, None, None]) * overlap
+    denom = np.sqrt((da * da).sum(axis=(1, 2)) * (db * db).sum(axis=(1, 2)))
+    ncc = np.where(denom > 0, (da * db).sum(axis=(1, 2)) / np.maximum(denom, 1e-12), 0.0)
+    return np.where(overlap.mean(axis=(1, 2)) >= MIN_COVERAGE, np.maximum(ncc, 0.0), 0.0)

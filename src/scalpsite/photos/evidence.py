@@ -222,54 +222,74 @@ def _mask_result(photo: str, mask: str, result: dict, job: jobs.MaskJob, out: Ev
 def _greys(meta: dict, folder: Path, mode: Mode) -> tuple[Path, str] | None:
     """The grey image to align a photo with: the build's, or for check the small one."""
     full = grey_path(folder, meta["key"], GREY)
+    if mode is Mode.BUILD:
+        return full, GREY  # made with the renditions (not looked for: a rebuild stats nothing here)
     if full.is_file() or mode is not Mode.CHECK:
         return (full, GREY) if full.is_file() else None
     small = grey_path(folder, meta["key"], GREY_SMALL)
     return (small, GREY_SMALL) if small.is_file() else None
 
 
+GROUP = 32  # photos aligned together in one job: large arrays, and still work for every core
+
+
 def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: Mode, workers: Workers,
                 out: Evidence) -> None:
+    """Align every photo to the reference of its view (in groups), then, in a build, write the
+    aligned renditions of those aligned reliably."""
     pending = {}
     for path, facts in out.photos.items():
         ref = facts["reference"]
         if facts["is_reference"] or ref is None:
             continue
         mine, theirs = _greys(renditions[path], folder, mode), _greys(renditions[ref], folder, mode)
-        if mine is None or theirs is None:
-            continue
-        akey = _key(renditions[path]["key"], renditions[ref]["key"], mine[1], theirs[1])
-        job = jobs.AlignJob(str(mine[0]), str(theirs[0]))
-        if mode is Mode.BUILD:
-            job = _with_files(job, path, ref, renditions, folder, store, out)
-        pending[path] = (akey, job)
-    todo = {p: (a, j) for p, (a, j) in pending.items() if not _cached_alignment(store, a, j)}
-    if mode is Mode.BUILD:  # the frame the aligned rendition goes into: read only when there is work
-        todo = {p: (a, replace(j, reference_size=_image_size(folder, renditions[out.photos[p]["reference"]]["key"])))
-                for p, (a, j) in todo.items()}
-    for path, result in zip(todo, workers.map(jobs.align_job, [j for _, j in todo.values()])):
-        akey, job = todo[path]
-        store.put("alignments", akey, {"result": result["alignment"]})
-        if job.out:
-            written = [Path(f).name for f, done in ((job.out, result["aligned"]),
-                                                    (job.overlay_out, result["aligned_overlay"])) if done]
-            store.put("files", Path(job.out).stem, {"written": written})
-    for path, (akey, job) in pending.items():
+        if mine is not None and theirs is not None:
+            quick = mode is Mode.CHECK
+            akey = _key(renditions[path]["key"], renditions[ref]["key"], mine[1], theirs[1], quick)
+            pending[path] = (akey, str(mine[0]), str(theirs[0]))
+    todo = [p for p, (akey, _, _) in pending.items() if store.get("alignments", akey) is None]
+    groups: dict[str, list[str]] = {}
+    for path in todo:
+        groups.setdefault(pending[path][2], []).append(path)
+    batches = [(ref, paths[i:i + GROUP]) for ref, paths in groups.items() for i in range(0, len(paths), GROUP)]
+    jobs_ = [jobs.AlignGroup(ref, tuple(pending[p][1] for p in paths), mode is Mode.CHECK) for ref, paths in batches]
+    for (_, paths), found in zip(batches, workers.map(jobs.align_group_job, jobs_)):
+        for path, result in zip(paths, found):
+            store.put("alignments", pending[path][0], {"result": result})
+    for path, (akey, _, _) in pending.items():
         found = store.get("alignments", akey)["result"]
         out.photos[path]["alignment"] = None if found is None else Alignment(**found).as_dict()
-        _aligned_files(path, job, store, out)
+    if mode is Mode.BUILD:
+        _aligned_renditions(renditions, folder, store, workers, out)
 
 
-def _with_files(job: jobs.AlignJob, path: str, ref: str, renditions: dict, folder: Path, store: Store,
-                out: Evidence) -> jobs.AlignJob:
-    """The aligned rendition (and overlay) a build writes, named by everything they depend on."""
-    meta, base = renditions[path], renditions[ref]
-    overlay = out.files.get(path, {}).get("overlay")
-    fkey = _key(meta["key"], base["key"], job.photo_grey, job.reference_grey, overlay.name if overlay else None)
-    return jobs.AlignJob(job.photo_grey, job.reference_grey, str(rendition_path(folder, meta["key"], "print")),
-                         None, str(store.file(f"{fkey}.jpg")),
-                         str(overlay) if overlay else None, (base["width"], base["height"]) if overlay else None,
-                         str(store.file(f"{fkey}-overlay.png")) if overlay else None)
+def _aligned_renditions(renditions: dict, folder: Path, store: Store, workers: Workers, out: Evidence) -> None:
+    """The aligned rendition (and overlay) of every reliably aligned photo, named by all they depend on."""
+    planned = {}
+    for path, facts in out.photos.items():
+        t = facts["alignment"]
+        if facts["is_reference"] or t is None or t["confidence"] < CONFIDENT:
+            continue
+        meta, base = renditions[path], renditions[facts["reference"]]
+        overlay = out.files.get(path, {}).get("overlay")
+        fkey = _key(meta["key"], base["key"], t, overlay.name if overlay else None)
+        planned[path] = jobs.AlignedJob(t, str(rendition_path(folder, meta["key"], "print")), str(store.file(f"{fkey}.jpg")),
+                                        None, str(overlay) if overlay else None,
+                                        (base["width"], base["height"]) if overlay else None,
+                                        str(store.file(f"{fkey}-overlay.png")) if overlay else None)
+    todo = {p: j for p, j in planned.items() if not _cached_files(store, j)}
+    todo = {p: replace(j, reference_size=_image_size(folder, renditions[out.photos[p]["reference"]]["key"]))
+            for p, j in todo.items()}  # the frame's size: read only when there is work
+    for (path, job), done in zip(todo.items(), workers.map(jobs.aligned_job, list(todo.values()))):
+        written = [Path(f).name for f, ok in ((job.out, done["aligned"]), (job.overlay_out, done["aligned_overlay"]))
+                   if ok]
+        store.put("files", Path(job.out).stem, {"written": written})
+    for path, job in planned.items():
+        files = store.get("files", Path(job.out).stem) or {"written": []}
+        for name, kind in ((Path(job.out).name, "aligned"),
+                           (Path(job.overlay_out).name if job.overlay_out else None, "aligned_overlay")):
+            if name in files["written"]:
+                out.files.setdefault(path, {})[kind] = store.file(name)
 
 
 @lru_cache(maxsize=64)
@@ -281,24 +301,9 @@ def _image_size(folder: Path, key: str) -> tuple[int, int]:
         return im.size
 
 
-def _cached_alignment(store: Store, akey: str, job: jobs.AlignJob) -> bool:
-    found = store.get("alignments", akey)
-    if found is None:
-        return False
-    if not job.out or found["result"] is None or found["result"]["confidence"] < CONFIDENT:
-        return True
+def _cached_files(store: Store, job: jobs.AlignedJob) -> bool:
     files = store.get("files", Path(job.out).stem)
     return bool(files) and all(store.file(n).is_file() for n in files["written"])
-
-
-def _aligned_files(path: str, job: jobs.AlignJob, store: Store, out: Evidence) -> None:
-    if not job.out:
-        return
-    files = store.index["files"].get(Path(job.out).stem) or {"written": []}
-    for name, kind in ((Path(job.out).name, "aligned"),
-                       (Path(job.overlay_out).name if job.overlay_out else None, "aligned_overlay")):
-        if name in files["written"]:
-            out.files.setdefault(path, {})[kind] = store.file(name)
 
 
 def _ghosts(refs: dict, renditions: dict, folder: Path, store: Store, workers: Workers, out: Evidence) -> None:

@@ -31,15 +31,23 @@ class MaskJob:
 
 
 @dataclass(frozen=True)
-class AlignJob:
-    """Align one photo to its reference; in a build, also write the aligned rendition."""
+class AlignGroup:
+    """Photos of one view to align to its reference, refined together (align.estimate_many)."""
 
-    photo_grey: str
     reference_grey: str
-    photo_print: str | None = None  # the photo's print rendition ...
+    photo_greys: tuple[str, ...]
+    quick: bool = False  # check: framing far off is all it looks for
+
+
+@dataclass(frozen=True)
+class AlignedJob:
+    """Write the aligned rendition of a photo, and of its mask overlay when it has one."""
+
+    alignment: dict
+    photo_print: str  # the photo's print rendition ...
+    out: str
     reference_size: tuple[int, int] | None = None  # ... goes into a frame this size
-    out: str | None = None
-    overlay: str | None = None  # the photo's mask overlay, when it has one ...
+    overlay: str | None = None  # the photo's mask overlay ...
     overlay_size: tuple[int, int] | None = None  # ... goes into a frame this size
     overlay_out: str | None = None
 
@@ -101,30 +109,35 @@ def _grey(path: str):
         return np.asarray(im.convert("L"), dtype=np.float64)
 
 
-def align_job(job: AlignJob) -> dict:
-    """{alignment, aligned, aligned_overlay}: the transform, and whether files were written."""
+def align_group_job(job: AlignGroup) -> list[dict | None]:
+    """The alignment of each photo of the group as data.json has it; None for a blank photo."""
+    from scalpsite.photos import align
+
+    reference = _reference(job.reference_grey)
+    greys = [_grey(p) for p in job.photo_greys]
+    usable = [i for i, g in enumerate(greys) if align.has_structure(g)] if align.has_structure(reference.grey) else []
+    found: list[dict | None] = [None] * len(greys)  # blank: nothing to align on
+    for i, t in zip(usable, align.estimate_many(reference, [greys[i] for i in usable], job.quick)):
+        found[i] = t.as_dict()
+    return found
+
+
+def aligned_job(job: AlignedJob) -> dict:
+    """{aligned, aligned_overlay}: which of the two files were written."""
     from PIL import Image
 
     from scalpsite.photos import align
 
-    photo = _grey(job.photo_grey)
-    reference = _reference(job.reference_grey)
-    if not (align.has_structure(photo) and align.has_structure(reference.grey)):
-        return {"alignment": None, "aligned": False, "aligned_overlay": False}  # nothing to align on
-    t = align.estimate(reference, photo)
-    result = {"alignment": t.as_dict(), "aligned": False, "aligned_overlay": False}
-    if job.out and t.confident:
-        with _open(job.photo_print) as im:
-            warped = align.warp_image(im.convert("RGB"), t, job.reference_size, Image.Resampling.BILINEAR, FILL)
-        _write(warped, job.out, format="JPEG", quality=ALIGNED_QUALITY, optimize=True)
-        result["aligned"] = True
-        if job.overlay and job.overlay_out:
-            with _open(job.overlay) as im:
-                warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST,
-                                          (0, 0, 0, 0))
-            _write(warped, job.overlay_out, format="PNG", optimize=True)
-            result["aligned_overlay"] = True
-    return result
+    t = align.Alignment(**job.alignment)
+    with _open(job.photo_print) as im:
+        warped = align.warp_image(im.convert("RGB"), t, job.reference_size, Image.Resampling.BILINEAR, FILL)
+    _write(warped, job.out, format="JPEG", quality=ALIGNED_QUALITY, optimize=True)
+    if not (job.overlay and job.overlay_out):
+        return {"aligned": True, "aligned_overlay": False}
+    with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours
+        warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST, (0, 0, 0, 0))
+    _write(warped, job.overlay_out, format="PNG", optimize=True)
+    return {"aligned": True, "aligned_overlay": True}
 
 
 def grey_job(args: tuple[str, str]) -> bool:

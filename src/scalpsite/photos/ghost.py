@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from scalpsite.photos.registration import blur
 
 EDGE_SHARE = 0.06  # the strongest ridges among this share of the pixels are drawn
 LINE = (255, 255, 255, 235)  # white lines ...
@@ -14,11 +13,11 @@ HALO = (0, 0, 0, 150)  # ... with a dark rim, visible on a light and on a dark s
 
 def ghost(image):
     """An RGBA Pillow image of the same size as `image`: its main outlines, the rest transparent."""
-    from PIL import Image
+    from PIL import Image, ImageFilter
 
-    grey = np.asarray(image.convert("L"), dtype=np.float32)
-    radius = max(1, round(max(grey.shape) / 300))  # outlines of the head, not of single hairs
-    gy, gx = np.gradient(blur(grey, radius).astype(np.float32))
+    radius = max(1, round(max(image.size) / 300))  # outlines of the head, not of single hairs
+    smooth = image.convert("L").filter(ImageFilter.GaussianBlur(radius))
+    gy, gx = np.gradient(np.asarray(smooth, dtype=np.float32))
     strength = np.hypot(gx, gy)
     flat = strength.ravel()
     k = int(len(flat) * (1 - EDGE_SHARE))
@@ -26,7 +25,7 @@ def ghost(image):
     lines = _thin(strength, np.abs(gx) >= np.abs(gy)) & (strength >= threshold)
     lines = _grown(lines)  # two pixels wide: visible on a phone screen
     rim = _grown(lines) & ~lines
-    rgba = np.zeros(grey.shape + (4,), dtype=np.uint8)
+    rgba = np.zeros(strength.shape + (4,), dtype=np.uint8)
     rgba[rim] = HALO
     rgba[lines] = LINE
     return Image.fromarray(rgba, "RGBA")

@@ -67,10 +67,11 @@ def resize(a: np.ndarray, width: int) -> np.ndarray:
 
 
 def blur(a: np.ndarray, radius: int) -> np.ndarray:
-    """Three passes of a box filter (close to a Gaussian of sigma ~ radius), edges repeated."""
+    """Three passes of a box filter (close to a Gaussian of sigma ~ radius) over the last two
+    axes (an image, or a stack of them), edges repeated."""
     for _ in range(3 if radius >= 1 else 0):
-        for axis in (0, 1):
-            pad = [(radius + 1, radius) if ax == axis else (0, 0) for ax in (0, 1)]
+        for axis in (a.ndim - 2, a.ndim - 1):
+            pad = [(radius + 1, radius) if ax == axis else (0, 0) for ax in range(a.ndim)]
             c = np.cumsum(np.pad(a, pad, mode="edge"), axis=axis, dtype=np.float64)
             n = c.shape[axis] - 2 * radius - 1
             a = (np.take(c, np.arange(2 * radius + 1, c.shape[axis]), axis=axis)
@@ -79,11 +80,14 @@ def blur(a: np.ndarray, radius: int) -> np.ndarray:
 
 
 def reduce(a: np.ndarray, factor: int) -> np.ndarray:
-    """Mean of factor x factor blocks (the rows and columns left over are dropped)."""
+    """Mean of factor x factor blocks over the last two axes (the rows and columns left over
+    are dropped)."""
     if factor == 1:
         return a
-    h, w = a.shape[0] // factor * factor, a.shape[1] // factor * factor
-    return a[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
+    h, w = a.shape[-2] // factor * factor, a.shape[-1] // factor * factor
+    lead = a.shape[:-2]
+    blocks = a[..., :h, :w].reshape(*lead, h // factor, factor, w // factor, factor)
+    return blocks.mean(axis=(-3, -1))
 
 
 def level_matrix(factor: int) -> np.ndarray:
@@ -172,60 +176,106 @@ class Template:
     """One pyramid level of the baseline, with what every refinement against it reuses."""
 
     image: np.ndarray
-    jacobian: np.ndarray  # (pixels, 4): image gradient times the warp's derivatives
+    values: np.ndarray  # the pixels used, flat
+    jacobian: np.ndarray  # (pixels used, 4): image gradient times the warp's derivatives
+    products: np.ndarray  # (pixels used, 16): the outer products of its rows, for the Hessians
     centre: np.ndarray  # 3x3: centred coordinates -> pixels
-    grid: tuple[np.ndarray, np.ndarray]  # x and y of every pixel, flat
+    grid: tuple[np.ndarray, np.ndarray]  # x and y of the pixels used
 
 
-def template(a: np.ndarray) -> Template:
-    """Gradients and the steepest-descent images of the similarity warp at identity."""
+def template(a: np.ndarray, sparse: bool = False) -> Template:
+    """Gradients and the steepest-descent images of the similarity warp at identity.
+
+    `sparse`: use every other pixel (a checkerboard): half the work on a large level, with
+    the same reach and almost the same precision."""
     h, w = a.shape
     gy, gx = np.gradient(a)
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
-    grid = (xs.ravel(), ys.ravel())
-    xs, ys = xs - (w - 1) / 2, ys - (h - 1) / 2
-    jac = np.stack([gx * xs + gy * ys, gy * xs - gx * ys, gx, gy], axis=-1).reshape(-1, 4)
+    used = ((xs + ys) % 2 == 0) if sparse else np.ones(a.shape, dtype=bool)
+    grid = (xs[used].astype(np.float32), ys[used].astype(np.float32))
+    cx, cy = xs[used] - (w - 1) / 2, ys[used] - (h - 1) / 2
+    gx, gy = gx[used], gy[used]
+    jac = np.stack([gx * cx + gy * cy, gy * cx - gx * cy, gx, gy], axis=-1)
+    products = (jac[:, :, None] * jac[:, None, :]).reshape(-1, 16)
     centre = np.array([[1, 0, (w - 1) / 2], [0, 1, (h - 1) / 2], [0, 0, 1]])
-    return Template(a, jac, centre, grid)
+    return Template(a, a[used], jac, products, centre, grid)
 
 
-def _step(dp: np.ndarray, centre: np.ndarray) -> np.ndarray:
-    a, b, tx, ty = dp
-    d = np.array([[1 + a, -b, tx], [b, 1 + a, ty], [0, 0, 1]])
-    return centre @ d @ np.linalg.inv(centre)
+def sample_stack(stack: np.ndarray, g: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Each image of `stack` (n, h, w) at the points (xs, ys) moved by its own matrix of g
+    (n, 3, 3); NaN outside."""
+    n, h, w = stack.shape
+    g = g.astype(stack.dtype)
+    x = g[:, 0, 0, None] * xs + g[:, 0, 1, None] * ys + g[:, 0, 2, None]
+    y = g[:, 1, 0, None] * xs + g[:, 1, 1, None] * ys + g[:, 1, 2, None]
+    inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+    x, y = np.clip(x, 0, w - 1), np.clip(y, 0, h - 1)
+    x0, y0 = np.minimum(x.astype(np.intp), w - 2), np.minimum(y.astype(np.intp), h - 2)
+    fx, fy = x - x0, y - y0
+    flat = stack.ravel()
+    i00 = (np.arange(n) * h * w)[:, None] + y0 * w + x0
+    top = flat[i00] * (1 - fx) + flat[i00 + 1] * fx
+    bottom = flat[i00 + w] * (1 - fx) + flat[i00 + w + 1] * fx
+    return np.where(inside, top * (1 - fy) + bottom * fy, np.nan)
 
 
-def refine(t: Template, photo: np.ndarray, g: np.ndarray, steps: int) -> tuple[np.ndarray, float]:
-    """Inverse-compositional Gauss-Newton with Tukey weights: the improved matrix g and the
-    weighted correlation of the baseline and the photo it brings into place (0-1)."""
-    flat_t = t.image.ravel()
-    xs, ys = t.grid
-    corr = 0.0
-    for _ in range(steps):
-        seen = bilinear(photo, g[0, 0] * xs + g[0, 1] * ys + g[0, 2], g[1, 0] * xs + g[1, 1] * ys + g[1, 2], np.nan)
+def _undo_steps(dp: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """The inverses of the small similarity steps dp (n, 4) = (a, b, tx, ty) about the centre."""
+    a, b, tx, ty = dp.T
+    k = (1 + a) ** 2 + b ** 2
+    ia, ib = (1 + a) / k, -b / k  # the inverse turn and scale
+    ix, iy = -(ia * tx - ib * ty), -(ib * tx + ia * ty)
+    cx, cy = centre[0, 2], centre[1, 2]
+    out = np.zeros((len(dp), 3, 3))
+    out[:, 0, 0], out[:, 0, 1], out[:, 0, 2] = ia, -ib, ix + cx - ia * cx + ib * cy
+    out[:, 1, 0], out[:, 1, 1], out[:, 1, 2] = ib, ia, iy + cy - ib * cx - ia * cy
+    out[:, 2, 2] = 1
+    return out
+
+
+def _row_median(a: np.ndarray) -> np.ndarray:
+    """Median of each row, NaN ignored (0 for a row with no value), as a column."""
+    count = (~np.isnan(a)).sum(axis=1)
+    ordered = np.sort(a, axis=1)  # NaN sorts last
+    lo = np.take_along_axis(ordered, np.maximum((count - 1) // 2, 0)[:, None], axis=1)
+    hi = np.take_along_axis(ordered, (count // 2)[:, None], axis=1)
+    return np.where(count[:, None] > 0, (lo + hi) / 2, 0.0)
+
+
+def _scale(e: np.ndarray) -> np.ndarray:
+    """Median absolute deviation of each row (NaN ignored; 0 for a row with no value), as a column."""
+    return _row_median(np.abs(e - _row_median(e)))
+
+
+def refine(t: Template, stack: np.ndarray, g: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inverse-compositional Gauss-Newton with Tukey weights, for a stack of photos (n, h, w)
+    at once: the improved matrices g (n, 3, 3), and which photos stayed enough in the frame.
+
+    All photos of a view are refined together: the arrays are larger, the NumPy calls fewer.
+    """
+    flat_t = t.values
+    ok = np.ones(len(stack), dtype=bool)
+    mad = None
+    stack = stack.astype(np.float32, copy=False)  # half the memory traffic, enough precision here
+    for step in range(steps):
+        seen = sample_stack(stack, g, *t.grid)
         valid = ~np.isnan(seen)
-        if valid.mean() < 0.25:
-            return g, 0.0  # the photo has slid out of the frame: no alignment
-        i, tv, jac = seen[valid], flat_t[valid], t.jacobian[valid]
-        i = (i - i.mean()) / (i.std() + 1e-9) * tv.std() + tv.mean()  # same gain and offset
-        e = i - tv
-        spread = np.abs(e[::3] - np.median(e[::3]))  # every third residual: the same scale, a third of the cost
-        mad = 1.4826 * np.median(spread) + 1e-9
-        u = e / (TUKEY * mad)
-        wgt = np.where(np.abs(u) < 1, (1 - u * u) ** 2, 0.0)
-        hessian = jac.T @ (jac * wgt[:, None])
-        dp = np.linalg.solve(hessian + 1e-9 * np.eye(4), jac.T @ (wgt * e))
-        g = g @ np.linalg.inv(_step(dp, t.centre))
-        corr = _weighted_corr(i, tv, wgt)
-        if np.abs(dp[:2]).max() < 1e-3 and np.abs(dp[2:]).max() < 0.05:  # 0.06 degrees, 0.05 px
-            break
-    return g, corr
-
-
-def _weighted_corr(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> float:
-    total = w.sum()
-    if total <= 0:
-        return 0.0
-    a, b = a - (w * a).sum() / total, b - (w * b).sum() / total
-    denom = math.sqrt(float((w * a * a).sum() * (w * b * b).sum()))
-    return max(0.0, float((w * a * b).sum()) / denom) if denom else 0.0
+        ok &= valid.mean(axis=1) >= 0.25  # slid out of the frame: no alignment
+        valid &= ok[:, None]
+        count = np.maximum(valid.sum(axis=1), 1)[:, None]
+        i, tv = np.where(valid, seen, 0.0), np.where(valid, flat_t, 0.0)
+        mi, mt = i.sum(axis=1, keepdims=True) / count, tv.sum(axis=1, keepdims=True) / count
+        si = np.sqrt((((i - mi) * valid) ** 2).sum(axis=1, keepdims=True) / count)
+        st = np.sqrt((((tv - mt) * valid) ** 2).sum(axis=1, keepdims=True) / count)
+        e = np.where(valid, (i - mi) * (st / (si + 1e-9)) + mt - tv, np.nan)  # same gain and offset
+        if step in (0, 2):  # the residuals' scale, twice per level: medians are the costly part
+            mad = _scale(e[:, ::3])  # every third residual: the same scale, a third of the cost
+        u = e / (TUKEY * 1.4826 * mad + 1e-9)
+        wgt = np.where(valid, np.maximum(1 - u * u, 0.0) ** 2, 0.0)  # Tukey's biweight: 0 beyond the cut
+        hessian = (wgt @ t.products).reshape(-1, 4, 4) + 1e-9 * np.eye(4)
+        dp = np.linalg.solve(hessian, (np.nan_to_num(wgt * e) @ t.jacobian)[..., None])[..., 0]
+        dp[~ok] = 0
+        g = g @ _undo_steps(dp, t.centre)
+        if np.all(np.abs(dp[:, :2]) < 1e-3) and np.all(np.abs(dp[:, 2:]) < 0.05):
+            break  # all under 0.06 degrees and 0.05 px
+    return g, ok
