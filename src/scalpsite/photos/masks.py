@@ -58,19 +58,29 @@ class Counts:
 
 
 def classify(rgba):
-    """The Paint class of every pixel of an (h, w, 4) uint8 RGBA NumPy array, as uint8."""
+    """The Paint class of every pixel of an (h, w, 4) uint8 RGBA NumPy array, as uint8.
+
+    Only pixels inside a paint colour's box (each channel within TOLERANCE) can be within
+    its distance: the exact distance is computed for those alone, which keeps a 12 MP mask
+    to a fraction of a second.
+    """
     import numpy as np
 
-    rgb = rgba[..., :3].astype(np.int32)
-    out = np.full(rgba.shape[:2], Paint.HAIR, dtype=np.uint8)
-    best = np.full(rgba.shape[:2], TOLERANCE * TOLERANCE + 1, dtype=np.int32)
+    flat = rgba.reshape(-1, 4)
+    out = np.full(len(flat), Paint.HAIR, dtype=np.uint8)
+    best = np.full(len(flat), TOLERANCE * TOLERANCE + 1, dtype=np.int32)
     for paint, colour in COLOURS.items():
-        d = ((rgb - np.array(colour, dtype=np.int32)) ** 2).sum(axis=-1)
-        closer = d < best
-        out[closer] = paint
-        best[closer] = d[closer]
-    out[rgba[..., 3] < ALPHA_OPAQUE] = Paint.NONE
-    return out
+        inside = np.ones(len(flat), dtype=bool)
+        for channel, value in enumerate(colour):
+            inside &= flat[:, channel] >= max(0, value - TOLERANCE)
+            inside &= flat[:, channel] <= min(255, value + TOLERANCE)
+        where = np.flatnonzero(inside)
+        d = ((flat[where, :3].astype(np.int32) - np.array(colour, dtype=np.int32)) ** 2).sum(axis=1)
+        closer = d < best[where]
+        out[where[closer]] = paint
+        best[where[closer]] = d[closer]
+    out[flat[:, 3] < ALPHA_OPAQUE] = Paint.NONE
+    return out.reshape(rgba.shape[:2])
 
 
 def count(classes) -> Counts:
