@@ -111,10 +111,13 @@ def test_grey_card_white_balances_the_renditions(built):
 
 
 def test_noop_rebuild_does_no_photo_work(built, runner, monkeypatch):
-    """Issue 16 performance: a rebuild with nothing changed redoes no evidence either."""
+    """Issue 16 performance: a rebuild with nothing changed redoes no evidence either, even
+    after a `check` and an `export` (they keep what the build cached, and use its alignments)."""
     from scalpsite.photos import evidencejobs
 
     root, _ = built
+    assert runner.invoke(main, ["check", str(root), "--as-of", "2025-03-10"]).exit_code == 0
+    assert runner.invoke(main, ["export", str(root)]).exit_code == 0
     for name in ("mask_job", "align_group_job", "aligned_job", "ghost_job", "grey_job"):
         monkeypatch.setattr(evidencejobs, name, lambda *a, n=name: pytest.fail(f"{n} ran again"))
     result = runner.invoke(main, ["build", str(root), "--no-pdf"])
@@ -177,3 +180,16 @@ def test_mask_start_without_earlier_masks_and_for_an_unknown_session(runner, tmp
     assert wrong.exit_code == 1 and "Traceback" not in wrong.output
     assert wrong.output == (f"Error: {root / 'sessions'}: no session folder '2025-03-30' in sessions/ "
                             "(did you mean '2025-03-03'?)\n")
+
+
+def test_noop_rebuild_loads_neither_numpy_nor_pillow(built):
+    """Issue 16 performance: the no-op rebuild stays as it was (no image library is even loaded)."""
+    import subprocess
+    import sys
+
+    root, _ = built
+    probe = ("import sys; from scalpsite.cli import main; main(sys.argv[1:], standalone_mode=False); "
+             "print(sorted(m for m in ('numpy', 'PIL', 'scalpsite.photos.align') if m in sys.modules))")
+    args = [sys.executable, "-c", probe, "build", "-q", "--no-pdf", str(root)]
+    subprocess.run(args, capture_output=True, text=True, check=True)  # settle after the other tests
+    assert subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip() == "[]"

@@ -47,6 +47,7 @@ class Evidence:
     files: dict[str, dict[str, Path]] = field(default_factory=dict)
     ghosts: dict[str, Path] = field(default_factory=dict)  # angle -> ghost PNG of its reference
     findings: list[Finding] = field(default_factory=list)
+    masks_used: list[dict] = field(default_factory=list)  # {path, content}: the masks read, by content key
 
 
 def settings_key() -> str:
@@ -62,7 +63,12 @@ def _key(*parts) -> str:
 
 
 class Store:
-    """evidence.json: {settings, sources: {mask path: {stamp, key}}, masks, alignments, files}."""
+    """evidence.json: {settings, sources: {mask path: {stamp, key}}, masks, alignments, files, ghosts}.
+
+    Each entry lists the content keys it was made from ("deps"); it is kept while they are all
+    still in the journal, whichever command made it: `check` and `export` keep what a build
+    made, and a build keeps what they made.
+    """
 
     BUCKETS = ("sources", "masks", "alignments", "files", "ghosts")
 
@@ -79,19 +85,28 @@ class Store:
         self.live: dict[str, set] = {b: set() for b in self.BUCKETS}
 
     def get(self, bucket: str, key: str):
+        """A cached entry, or None."""
         self.live[bucket].add(key)
         return self.index[bucket].get(key)
 
-    def put(self, bucket: str, key: str, value) -> None:
+    def put(self, bucket: str, key: str, value: dict, deps: list[str]) -> None:
+        """Cache an entry made from the photos and masks of content keys `deps`."""
         self.live[bucket].add(key)
-        self.index[bucket][key] = value
+        self.index[bucket][key] = {**value, "deps": sorted(deps)}
 
     def file(self, name: str) -> Path:
+        """Where a cached file of this stage is."""
         return self.folder / name
 
-    def save(self) -> None:
-        """Write the index with only what this run used; other cached files are removed."""
-        kept = {b: {k: v for k, v in self.index[b].items() if k in self.live[b]} for b in self.BUCKETS}
+    def save(self, live_keys: set[str]) -> None:
+        """Write the index: entries whose photos and masks are all still in the journal (by
+        content key), and mask sources used now; other cached files are removed."""
+        def keep(bucket: str, key: str, value) -> bool:
+            if bucket == "sources":
+                return key in self.live[bucket]
+            return set(value.get("deps", [])) <= live_keys if value.get("deps") else key in self.live[bucket]
+
+        kept = {b: {k: v for k, v in self.index[b].items() if keep(b, k, v)} for b in self.BUCKETS}
         keep = {_files_of(k, v) for b in ("masks", "files", "ghosts") for k, v in kept[b].items()}
         keep = set().union(*keep) if keep else set()
         for path in self.folder.iterdir():
@@ -144,7 +159,7 @@ def collect(journal: Journal, photos: PhotoResult, cache_root: Path, mode: Mode,
         _alignments(refs, renditions, folder, store, mode, workers, out)
         if mode is Mode.BUILD:
             _ghosts(refs, renditions, folder, store, workers, out)
-    store.save()
+    store.save({m["key"] for m in renditions.values()} | {m["content"] for m in out.masks_used})
     return out
 
 
@@ -183,12 +198,14 @@ def _masks(journal: Journal, renditions: dict, store: Store, mode: Mode, workers
             web = (meta["width"], meta["height"]) if mode is Mode.BUILD and meta["width"] else None
             key = _key(content, meta["facts"]["upright"], web)
             job = jobs.MaskJob(str(source), tuple(meta["facts"]["upright"]), web,
-                               str(store.file(f"{key}-overlay.png")) if web else None)
+                               str(store.file(f"{key}-overlay.png")) if web else None, content)
             pending[(photo, mask, key)] = job
+            out.masks_used.append({"path": mask, "content": content})
     todo = {k: j for k, j in pending.items() if not _cached_mask(store, k[2], j)}
+    contents = {m["path"]: m["content"] for m in out.masks_used}
     for k, result in zip(todo, workers.map(jobs.mask_job, list(todo.values()))):
         written = [Path(todo[k].out).name] if todo[k].out and "counts" in result else []
-        store.put("masks", k[2], {**result, "written": written})
+        store.put("masks", k[2], {**result, "written": written}, [contents[k[1]]])
     for (photo, mask, key), job in pending.items():
         _mask_result(photo, mask, store.get("masks", key), job, out)
 
@@ -204,7 +221,7 @@ def _mask_result(photo: str, mask: str, result: dict, job: jobs.MaskJob, out: Ev
                                   result["error"], hint="export the mask at the size of the photo, as a PNG"))
         return
     counts = {k: result["counts"][k] for k in ("loss_pct", "scalp_px", "bald_px", "partial_px", "excluded_px")}
-    out.photos[photo]["mask"] = {**counts, "path": mask}
+    out.photos[photo]["mask"] = {**counts, "path": mask, "content": job.content}
     if job.out:
         out.files.setdefault(photo, {})["overlay"] = Path(job.out)
     if counts["scalp_px"] == 0:
@@ -242,12 +259,16 @@ def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: 
         ref = facts["reference"]
         if facts["is_reference"] or ref is None:
             continue
+        keys = (renditions[path]["key"], renditions[ref]["key"])
+        full = _key(*keys, GREY, GREY, False)
+        if mode is Mode.CHECK and store.get("alignments", full) is not None:
+            pending[path] = (full, "", "", keys)  # a build's alignment: check reports the same
+            continue
         mine, theirs = _greys(renditions[path], folder, mode), _greys(renditions[ref], folder, mode)
         if mine is not None and theirs is not None:
-            quick = mode is Mode.CHECK
-            akey = _key(renditions[path]["key"], renditions[ref]["key"], mine[1], theirs[1], quick)
-            pending[path] = (akey, str(mine[0]), str(theirs[0]))
-    todo = [p for p, (akey, _, _) in pending.items() if store.get("alignments", akey) is None]
+            akey = _key(*keys, mine[1], theirs[1], mode is Mode.CHECK)
+            pending[path] = (akey, str(mine[0]), str(theirs[0]), keys)
+    todo = [p for p, (akey, *_) in pending.items() if store.get("alignments", akey) is None]
     groups: dict[str, list[str]] = {}
     for path in todo:
         groups.setdefault(pending[path][2], []).append(path)
@@ -255,8 +276,8 @@ def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: 
     jobs_ = [jobs.AlignGroup(ref, tuple(pending[p][1] for p in paths), mode is Mode.CHECK) for ref, paths in batches]
     for (_, paths), found in zip(batches, workers.map(jobs.align_group_job, jobs_)):
         for path, result in zip(paths, found):
-            store.put("alignments", pending[path][0], {"result": result})
-    for path, (akey, _, _) in pending.items():
+            store.put("alignments", pending[path][0], {"result": result}, list(pending[path][3]))
+    for path, (akey, *_) in pending.items():
         found = store.get("alignments", akey)["result"]
         out.photos[path]["alignment"] = None if found is None else Alignment(**found).as_dict()
     if mode is Mode.BUILD:
@@ -265,7 +286,7 @@ def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: 
 
 def _aligned_renditions(renditions: dict, folder: Path, store: Store, workers: Workers, out: Evidence) -> None:
     """The aligned rendition (and overlay) of every reliably aligned photo, named by all they depend on."""
-    planned = {}
+    planned, deps = {}, {}
     for path, facts in out.photos.items():
         t = facts["alignment"]
         if facts["is_reference"] or t is None or t["confidence"] < CONFIDENT:
@@ -273,6 +294,7 @@ def _aligned_renditions(renditions: dict, folder: Path, store: Store, workers: W
         meta, base = renditions[path], renditions[facts["reference"]]
         overlay = out.files.get(path, {}).get("overlay")
         fkey = _key(meta["key"], base["key"], t, overlay.name if overlay else None)
+        deps[path] = [meta["key"], base["key"], *([out.photos[path]["mask"]["content"]] if overlay else [])]
         planned[path] = jobs.AlignedJob(t, str(rendition_path(folder, meta["key"], "print")), str(store.file(f"{fkey}.jpg")),
                                         None, str(overlay) if overlay else None,
                                         (base["width"], base["height"]) if overlay else None,
@@ -283,7 +305,7 @@ def _aligned_renditions(renditions: dict, folder: Path, store: Store, workers: W
     for (path, job), done in zip(todo.items(), workers.map(jobs.aligned_job, list(todo.values()))):
         written = [Path(f).name for f, ok in ((job.out, done["aligned"]), (job.overlay_out, done["aligned_overlay"]))
                    if ok]
-        store.put("files", Path(job.out).stem, {"written": written})
+        store.put("files", Path(job.out).stem, {"written": written}, deps[path])
     for path, job in planned.items():
         files = store.get("files", Path(job.out).stem) or {"written": []}
         for name, kind in ((Path(job.out).name, "aligned"),
@@ -313,6 +335,6 @@ def _ghosts(refs: dict, renditions: dict, folder: Path, store: Store, workers: W
         target = store.file(f"{key}-ghost.png")
         if store.get("ghosts", key) is None or not target.is_file():
             todo.append((str(rendition_path(folder, key, "web")), str(target)))
-        store.put("ghosts", key, {"written": [target.name]})
+        store.put("ghosts", key, {"written": [target.name]}, [key])
         out.ghosts[angle] = target
     list(workers.map(jobs.ghost_job, todo))

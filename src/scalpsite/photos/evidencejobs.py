@@ -28,6 +28,7 @@ class MaskJob:
     photo_size: tuple[int, int]  # upright photo, w x h
     overlay: tuple[int, int] | None = None
     out: str | None = None
+    content: str = ""  # the mask's content key (what its results are cached under)
 
 
 @dataclass(frozen=True)
