@@ -247,7 +247,7 @@ def _greys(meta: dict, folder: Path, mode: Mode) -> tuple[Path, str] | None:
     return (small, GREY_SMALL) if small.is_file() else None
 
 
-GROUP = 32  # photos aligned together in one job: large arrays, and still work for every core
+GROUP = 16  # photos aligned together in one job: arrays large enough, and work for every core
 
 
 def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: Mode, workers: Workers,
