@@ -37,12 +37,15 @@ WORK = 256  # px on the long side of the grey images aligned
 
 
 def grey(image, long_side: int = WORK) -> np.ndarray:
-    """A Pillow image as a float grey array whose long side is `long_side` px."""
-    from PIL import Image
+    """A Pillow image as a float grey array whose long side is about `long_side` px."""
+    return np.asarray(grey_image(image, long_side), dtype=np.float64)
 
-    small = image.convert("L")
-    small.thumbnail((long_side, long_side), Image.Resampling.BILINEAR)
-    return np.asarray(small, dtype=np.float64)
+
+def grey_image(image, long_side: int = WORK):
+    """The grey Pillow image (mode L) that alignment works on: the mean of whole blocks of
+    pixels, so that the long side is about `long_side` px (never more); cheap next to a resampling."""
+    factor = max(1, math.ceil(max(image.size) / long_side))
+    return (image.reduce(factor) if factor > 1 else image).convert("L")
 
 
 def has_structure(image: np.ndarray) -> bool:

@@ -217,8 +217,8 @@ def _cached_mask(store: Store, key: str, job: jobs.MaskJob) -> bool:
 
 def _mask_result(photo: str, mask: str, result: dict, job: jobs.MaskJob, out: Evidence) -> None:
     if result.get("error"):
-        out.findings.append(error("mask-unreadable" if "cannot read" in result["error"] else "mask-size", mask,
-                                  result["error"], hint="export the mask at the size of the photo, as a PNG"))
+        out.findings.append(error(result["code"], mask, result["error"],
+                                  hint="export the mask at the size of the photo, as a PNG"))
         return
     counts = {k: result["counts"][k] for k in ("loss_pct", "scalp_px", "bald_px", "partial_px", "excluded_px")}
     out.photos[photo]["mask"] = {**counts, "path": mask, "content": job.content}

@@ -82,14 +82,14 @@ def mask_job(job: MaskJob) -> dict:
             size = im.size
             problem = masks.size_problem(size, job.photo_size)
             if problem:
-                return {"error": problem, "size": list(size)}
+                return {"error": problem, "code": "mask-size", "size": list(size)}
             rgba = im if im.mode == "RGBA" else im.convert("RGBA")
             # strips of rows: a 12 MP mask is never held as a large NumPy array
             classes = np.concatenate([masks.classify(np.asarray(rgba.crop((0, y, size[0], min(y + ROWS, size[1])))))
                                       for y in range(0, size[1], ROWS)])
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError, EOFError) as exc:
-        return {"error": f"cannot read the mask ({exc})"}
+        return {"error": f"cannot read the mask ({exc})", "code": "mask-unreadable"}
     if job.overlay and job.out:
         _write(masks.overlay(classes, job.overlay), job.out, format="PNG", optimize=True)
     return {"counts": masks.count(classes).as_dict(), "pixels": int(classes.size), "size": list(size)}

@@ -21,22 +21,8 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
               for_date: dt.date | None, evidence: Evidence | None = None) -> dict:
     """Everything the templates need: the analysis plus rendition paths and rendered notes."""
     evidence = evidence or Evidence()
-    dates = {s["folder"]: s["date"] for s in data["sessions"]}
     regions = journal.config.photos.salt_regions if journal.config else {}
-    view_photos = {}
-    for s in data["sessions"]:
-        row = {}
-        for angle, src in s["photos"].items():
-            meta = photos.renditions.get(src)
-            if meta is None:
-                continue
-            base = f"{s['folder']}/{angle}"
-            row[angle] = {"web": f"photos/{base}.jpg", "thumb": f"photos/{base}.thumb.jpg",
-                          "print": f"print/{base}.jpg", "width": meta["width"], "height": meta["height"],
-                          "key": meta["key"], **_evidence_files(s, angle, base, evidence.files.get(src, {})),
-                          **_mask(evidence.photos.get(src), regions.get(angle)),
-                          "framing": framing_label(s, angle, evidence.photos.get(src), dates)}
-        view_photos[s["folder"]] = row
+    view_photos = {s["folder"]: _photo_row(s, photos, evidence, regions, data) for s in data["sessions"]}
     appointments = [_appointment(a) for a in journal.appointments]
     chosen = next((a for a in appointments if for_date and a["date"] == for_date.isoformat()), None)
     return {
@@ -50,6 +36,23 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
         "appointments": appointments, "appointment": chosen,
         "since_last": since_last_appointment(data["sessions"], chosen, appointments),
     }
+
+
+def _photo_row(s: dict, photos: PhotoResult, evidence: Evidence, regions: dict, data: dict) -> dict:
+    """The published files of one session's photos, with what the photo evidence says of each."""
+    dates = {x["folder"]: x["date"] for x in data["sessions"]}
+    row = {}
+    for angle, src in s["photos"].items():
+        meta = photos.renditions.get(src)
+        if meta is None:
+            continue
+        base = f"{s['folder']}/{angle}"
+        row[angle] = {"web": f"photos/{base}.jpg", "thumb": f"photos/{base}.thumb.jpg",
+                      "print": f"print/{base}.jpg", "width": meta["width"], "height": meta["height"],
+                      "key": meta["key"], **_evidence_files(s, angle, base, evidence.files.get(src, {})),
+                      **_mask(evidence.photos.get(src), regions.get(angle)),
+                      "framing": framing_label(s, angle, evidence.photos.get(src), dates)}
+    return row
 
 
 def _evidence_files(s: dict, angle: str, base: str, files: dict) -> dict:
