@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field, replace
 from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +23,15 @@ from scalpsite.journal.load import Journal
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 from scalpsite.photos import evidencejobs as jobs
 from scalpsite.photos.alignment import CONFIDENT, Alignment
-from scalpsite.photos.images import GREY, GREY_SMALL, PhotoResult, Workers, grey_path, rendition_path, stat_keys
+from scalpsite.photos.images import (
+    GREY,
+    GREY_SMALL,
+    PhotoResult,
+    Workers,
+    grey_path,
+    rendition_path,
+    stat_keys,
+)
 
 FOLDER = "evidence"
 MOSTLY_EXCLUDED = 0.5  # share of the painted scalp in grey beyond which a mask is probably painted wrong

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 EDGE_SHARE = 0.06  # the strongest ridges among this share of the pixels are drawn
 LINE = (255, 255, 255, 235)  # white lines ...
 HALO = (0, 0, 0, 150)  # ... with a dark rim, visible on a light and on a dark scene

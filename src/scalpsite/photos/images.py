@@ -8,8 +8,7 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +21,7 @@ from scalpsite.photos.photometa import (
     upright_preview,
     upright_size,
 )
-
-# One BLAS thread per process: the photo work runs in a process per core already, and NumPy's
-# threads in each of them only fight for the same cores (alignment took four times as long).
-# Set before NumPy is first imported; a value the user set is kept.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+from scalpsite.photos.pool import Workers
 
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
 GREY, GREY_SMALL = "grey", "grey-small"  # the grey images aligned: from the rendition decode, or for check
@@ -127,7 +121,6 @@ def _grey_card(image, facts: dict, card: tuple[int, int, int, int] | None):
 
 def save_grey(image, path: Path) -> None:
     """The grey image that alignment works on, as a PNG written aside and renamed."""
-    from PIL import Image
 
     from scalpsite.photos import align
 
@@ -294,32 +287,6 @@ class Cache:
 
     def grey(self, key: str, name: str = GREY) -> Path:
         return grey_path(self.folder, key, name)
-
-
-class Workers:
-    """A process pool on all cores, started only when there is enough work to share."""
-
-    def __init__(self) -> None:
-        self.pool: ProcessPoolExecutor | None = None
-
-    def map(self, fn, items: list, progress: Progress | None = None) -> Iterator:
-        """fn over items, results in order; `progress(done, total)` after each one."""
-        if len(items) <= 2 or (os.cpu_count() or 1) == 1:
-            results = map(fn, items)
-        else:
-            self.pool = self.pool or ProcessPoolExecutor(max_workers=os.cpu_count())
-            results = self.pool.map(fn, items, chunksize=2)
-        for done, r in enumerate(results, start=1):
-            if progress:
-                progress(done, len(items))
-            yield r
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
 
 
 def content_key(path: str) -> str:
