@@ -9,7 +9,12 @@ import re
 from scalpsite.journal.load import Journal
 from scalpsite.photos.evidence import Evidence
 from scalpsite.photos.images import PhotoResult
-from scalpsite.render.framing import evidence_limits, framing_label, next_photos, salt_sources
+from scalpsite.render.framing import (
+    evidence_limits,
+    framing_label,
+    next_photos,
+    salt_sources,
+)
 from scalpsite.render.notes import to_html, to_tree
 
 LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH"}
