@@ -18,7 +18,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc mallopt parameters
-KEEP_FREED = 256 << 20  # bytes of freed memory a worker may keep for its next photo
+KEEP_FREED = 64 << 20  # bytes of freed memory a worker may keep for its next photo
 
 
 def _setup() -> None:
@@ -32,7 +32,7 @@ def _setup() -> None:
         return
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(M_MMAP_THRESHOLD, KEEP_FREED // 2)
+        libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)  # the largest glibc takes: a decoded photo stays on the heap
         libc.mallopt(M_TRIM_THRESHOLD, KEEP_FREED)
     except (OSError, AttributeError):
         pass  # not glibc: its defaults stay
