@@ -53,6 +53,8 @@ T_CHECK_COLD = 5.0
 T_CHECK_WARM = 1.0
 T_RSS_MB = 400.0
 T_PDF_MB = 10.0  # PDF of a two-year journal (26 sessions)
+T_BEFORE = 1.15  # issue 16: the cold build within 15 % of the code before the photo evidence
+T_NOOP_SAME = 0.15  # s: a no-op rebuild "unchanged" (the spread of one on this machine)
 
 CONFIG = """\
 # synthetic journal made by benchmarks/bench.py (seed {seed})
@@ -254,6 +256,90 @@ def generate_pool(work: Path, seed: int, count: int, log) -> Path:
     return pool
 
 
+MASK_EVERY = 5  # sessions with painted masks (issue 16): every 5th, the four SALT views
+MASK_ANGLES = ["overhead", "back", "left", "right"]
+
+
+def _make_mask(args) -> str:
+    """A painted SALT mask of the photo's upright size: scalp green, a few bald patches red."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    seed, session, angle, dest = args
+    rng = np.random.default_rng([seed, session, ANGLES.index(angle), 11])
+    size = (H, W) if angle in PORTRAIT else (W, H)  # stored turned: the mask shows it upright
+    im = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(im)
+    w, h = size
+    draw.ellipse((w * 0.15, h * 0.1, w * 0.85, h * 0.9), fill=(0, 200, 0, 255))
+    for _ in range(int(rng.integers(2, 5))):
+        x, y, r = w * rng.uniform(0.3, 0.7), h * rng.uniform(0.3, 0.7), w * rng.uniform(0.04, 0.12)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 0, 0, 255))
+    tmp = dest + ".part"
+    im.save(tmp, "PNG")
+    os.replace(tmp, dest)
+    return dest
+
+
+def make_masks(pool: Path, seed: int, count: int, log) -> Path:
+    """Masks for every MASK_EVERY-th pool session, made once (their own manifest)."""
+    folder = pool / "masks"
+    plans = [p for p in session_plan(seed, count) if p["index"] % MASK_EVERY == 0]
+    todo = [(seed, p["index"], a, str(folder / folder_name(p) / f"{a}.mask.png"))
+            for p in plans for a in MASK_ANGLES if not (folder / folder_name(p) / f"{a}.mask.png").is_file()]
+    if todo:
+        log(f"painting {len(todo)} synthetic masks in {folder} ...")
+        for p in plans:
+            (folder / folder_name(p)).mkdir(parents=True, exist_ok=True)
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as ex:
+            list(ex.map(_make_mask, todo))
+    return folder
+
+
+def journal_with_masks(work: Path, journal: Path, masks: Path) -> tuple[Path, int]:
+    """journal-N-masks: journal-N's sessions (hard links) plus the masks of its sessions."""
+    dest = work / f"{journal.name}-masks"
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "sessions").mkdir(parents=True)
+    shutil.copy(journal / "scalpsite.yaml", dest / "scalpsite.yaml")
+    count = 0
+    for session in sorted((journal / "sessions").iterdir()):
+        _link_tree(session, dest / "sessions" / session.name)
+        for mask in sorted((masks / session.name).glob("*.mask.png")) if (masks / session.name).is_dir() else ():
+            os.link(mask, dest / "sessions" / session.name / mask.name)
+            count += 1
+    return dest, count
+
+
+def export_before(work: Path, ref: str, log) -> Path | None:
+    """The code of `ref` (src and themes), exported once into the work folder."""
+    repo = HERE.parent
+    try:
+        sha = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", ref], capture_output=True, text=True,
+                             check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        log(f"cannot resolve {ref!r} with git: no before/after comparison")
+        return None
+    dest = work / f"before-{sha}"
+    if not (dest / "src" / "scalpsite").is_dir():
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(repo), "archive", sha, "src", "themes"], capture_output=True,
+                                 check=True, timeout=60).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True, timeout=60)
+        log(f"code before: {ref} ({sha}) exported to {dest}")
+    return dest
+
+
+def default_before() -> str:
+    """Where this branch left main: the code the change is measured against."""
+    try:
+        return subprocess.run(["git", "-C", str(HERE.parent), "merge-base", "HEAD", "main"], capture_output=True,
+                              text=True, check=True, timeout=10).stdout.strip()[:12] or "HEAD"
+    except (OSError, subprocess.SubprocessError):
+        return "HEAD"
+
+
 def make_journal(work: Path, pool: Path, seed: int, n: int) -> tuple[Path, Path, str]:
     """journal-N: config and the first N pool sessions (hard links); the N+1th kept aside."""
     plans = session_plan(seed, n + 1)
@@ -366,7 +452,7 @@ except ImportError:  # pragma: no cover - optional
     psutil = None
 
 
-def run_measured(cmd: list[str], log_dir: Path, label: str) -> dict:
+def run_measured(cmd: list[str], log_dir: Path, label: str, env: dict | None = None) -> dict:
     """Run a command in a fresh process; wall time, exit code, peak memory of its process tree.
 
     With psutil: the tree's RSS (parent plus all descendants, summed) sampled every ~10 ms,
@@ -377,7 +463,7 @@ def run_measured(cmd: list[str], log_dir: Path, label: str) -> dict:
     out = open(log_dir / f"{label}.out", "w")
     err = open(log_dir / f"{label}.err", "w")
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=out, stderr=err, start_new_session=True)
+    proc = subprocess.Popen(cmd, stdout=out, stderr=err, start_new_session=True, env=env)
     peak_rss = peak_pss = 0
     tracked: dict = {}
     root = None
@@ -447,7 +533,8 @@ def processed(r: dict) -> str:
     return f"{m.group(2)} processed, {m.group(3)} cached" if m else "?"
 
 
-def bench_size(work: Path, pool: Path, seed: int, n: int, runs: int, log) -> dict:
+def bench_size(work: Path, pool: Path, seed: int, n: int, runs: int, log, before: Path | None = None,
+               masks: Path | None = None) -> dict:
     journal, extra, as_of = make_journal(work, pool, seed, n)
     cache, site = journal / ".scalpsite-cache", journal / "_site"
     floor_out = work / f"floor-out-{n}"
@@ -461,10 +548,13 @@ def bench_size(work: Path, pool: Path, seed: int, n: int, runs: int, log) -> dic
     warm_page_cache(journal)
     warm_page_cache(extra)
     res: dict = {k: [] for k in ("floor", "cold", "noop", "add", "check_floor", "check_thumb", "check_cold", "check_warm",
-                                 "pdf_cold", "pdf_noop")}
+                                 "pdf_cold", "pdf_noop", "cold_before", "noop_before", "cold_masks", "noop_masks")}
+    old = [sys.executable, "-m", "scalpsite", "build", str(journal), "--no-pdf"]
+    old_env = {**os.environ, "PYTHONPATH": str(before / "src")} if before else None
+    masked, res["masks"] = journal_with_masks(work, journal, masks) if masks else (None, 0)
 
-    def step(key, cmd, label):
-        r = run_measured(cmd, logs, label)
+    def step(key, cmd, label, env=None):
+        r = run_measured(cmd, logs, label, env)
         res[key].append(r)
         ok = "" if r["rc"] == 0 else f"  EXIT {r['rc']}: {r['stderr'].strip()[-300:]}"
         extra_info = f" [{processed(r)}]" if "build" in cmd else ""
@@ -478,15 +568,31 @@ def bench_size(work: Path, pool: Path, seed: int, n: int, runs: int, log) -> dic
         step("floor", floor, f"floor-{i}")
         shutil.rmtree(floor_out, ignore_errors=True)
 
+    def run_before(i):  # the same builds with the code before this change (issue 16: within 15 %)
+        if before is None:
+            return
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+        step("cold_before", old, f"cold-before-{i}", old_env)
+        step("noop_before", old, f"noop-before-{i}", old_env)
+
     for i in range(runs):
-        if i % 2 == 0:  # floor and cold build alternate in order, so a drift in load hits both
+        if i % 2 == 0:  # floor, code before and cold build alternate in order, so a drift in load hits all
             run_floor(i)
+            run_before(i)
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
         step("cold", build, f"cold-{i}")
         if i % 2 == 1:
             run_floor(i)
         step("noop", build, f"noop-{i}")
+        if i % 2 == 1:
+            run_before(i)
+        if masked is not None:  # the same journal with painted masks: their cost, once per mask
+            shutil.rmtree(masked / ".scalpsite-cache", ignore_errors=True)
+            shutil.rmtree(masked / "_site", ignore_errors=True)
+            step("cold_masks", cli + ["build", str(masked), "--no-pdf"], f"cold-masks-{i}")
+            step("noop_masks", cli + ["build", str(masked), "--no-pdf"], f"noop-masks-{i}")
         added = journal / "sessions" / extra.name
         shutil.copytree(extra, added)  # real copies: new files, as a user adding a session
         try:
@@ -554,8 +660,9 @@ def make_table(results: dict[int, dict], sizes: list[int]) -> tuple[str, dict]:
                  if med(results[n]["cold"]) and med(results[n]["floor"]) else None) for n in sizes}
     add_pct = {n: (100 * med(results[n]["add"]) / med(results[n]["cold"])
                    if med(results[n]["add"]) and med(results[n]["cold"]) else None) for n in sizes}
-    mem = {n: peak_mem([r for k, rs in results[n].items() if "floor" not in k and "thumb" not in k and "pdf" not in k
-                        and isinstance(rs, list) for r in rs]) for n in sizes}
+    mine = lambda k: (all(w not in k for w in ("floor", "thumb", "pdf", "before", "masks")))  # noqa: E731
+    mem = {n: peak_mem([r for k, rs in results[n].items() if mine(k) and isinstance(rs, list) for r in rs])
+           for n in sizes}
     pdf_mem = {n: peak_mem(results[n].get("pdf_cold", []) + results[n].get("pdf_noop", [])) for n in sizes}
     floor_mem = {n: peak_mem(results[n]["floor"]) for n in sizes}
     row("floor: reduced-scale decode + 3 renditions, all cores", cols(lambda r: fmt_s(r["floor"])),
@@ -612,9 +719,54 @@ def make_table(results: dict[int, dict], sizes: list[int]) -> tuple[str, dict]:
     row("no-op rebuild with PDF (1 run)", cols(lambda r: fmt_s(r.get("pdf_noop", []))), "info", "")
     row("PDF size", [pdf_size(results[n]) for n in sizes], f"< {T_PDF_MB:.0f} MB at 26 sessions",
         verdict([results[n].get("pdf_mb", 99) < T_PDF_MB for n in sizes if n <= 26] or [None]))
+    if any(results[n].get("cold_before") for n in sizes):
+        _before_rows(results, sizes, big, row, cols)
+    if any(results[n].get("cold_masks") for n in sizes):
+        _mask_rows(results, sizes, row, cols)
     summary = {"ratio": ratio, "cpu_ratio": cpu_ratio, "add_pct": add_pct, "noop": noop, "check_cold": cc, "check_warm": cw,
                "mem": {n: mem[n][0] for n in sizes}}
     return "\n".join(rows), summary
+
+
+def _ratio(results: dict, n: int, new: str, old: str, field: str = "seconds") -> float | None:
+    a, b = med(results[n].get(new, []), field), med(results[n].get(old, []), field)
+    return a / b if a and b else None
+
+
+def _before_rows(results: dict, sizes: list[int], big: int, row, cols) -> None:
+    """Issue 16: the cold build within 15 % of the code before, the no-op rebuild unchanged."""
+    wall = {n: _ratio(results, n, "cold", "cold_before") for n in sizes}
+    cpu = {n: _ratio(results, n, "cold", "cold_before", "cpu") for n in sizes}
+    row("cold build `--no-pdf`, code before this change", cols(lambda r: fmt_s(r["cold_before"])), "reference", "")
+    row("cold build now / before (wall time)", [f"{wall[n]:.2f}x" if wall[n] else "–" for n in sizes],
+        f"≤ {T_BEFORE}x at {big}", verdict([wall[big] <= T_BEFORE if wall[big] else None]))
+    row("cold build now / before (CPU time)", [f"{cpu[n]:.2f}x" if cpu[n] else "–" for n in sizes],
+        f"≤ {T_BEFORE}x at {big}", verdict([cpu[big] <= T_BEFORE if cpu[big] else None]))
+    row("no-op rebuild `--no-pdf`, code before this change", cols(lambda r: fmt_s(r["noop_before"])), "reference", "")
+    for field, name, target in (("seconds", "wall time", "info"), ("cpu", "CPU time; less sensitive to other load",
+                                                                  f"unchanged (within {T_NOOP_SAME} s)")):
+        diff = {n: (med(results[n]["noop"], field) - med(results[n]["noop_before"], field)
+                    if med(results[n]["noop"], field) and med(results[n]["noop_before"], field) else None)
+                for n in sizes}
+        met = "" if target == "info" else verdict([abs(diff[n]) <= T_NOOP_SAME if diff[n] is not None else None
+                                                   for n in sizes])
+        row(f"no-op rebuild now − before ({name})", [f"{diff[n]:+.2f} s" if diff[n] is not None else "–"
+                                                     for n in sizes], target, met)
+
+
+def _mask_rows(results: dict, sizes: list[int], row, cols) -> None:
+    """What painted masks cost: counted, drawn and aligned once, then cached."""
+    row("cold build `--no-pdf` with painted masks", [f"{fmt_s(results[n]['cold_masks'])} "
+                                                     f"({results[n]['masks']} masks)" for n in sizes], "info", "")
+    per = {n: ((med(results[n]["cold_masks"]) - med(results[n]["cold"])) / results[n]["masks"]
+               if results[n]["masks"] and med(results[n]["cold_masks"]) and med(results[n]["cold"]) else None)
+           for n in sizes}
+    row("… extra wall time per mask", [f"{per[n]:.2f} s" if per[n] is not None else "–" for n in sizes], "info", "")
+    row("no-op rebuild `--no-pdf` with painted masks", cols(lambda r: fmt_s(r["noop_masks"])), f"< {T_NOOP} s",
+        verdict([med(results[n]["noop_masks"]) < T_NOOP if med(results[n]["noop_masks"]) else None for n in sizes]))
+    peak = {n: peak_mem(results[n]["cold_masks"] + results[n]["noop_masks"]) for n in sizes}
+    row(f"peak memory, build with painted masks ({peak[sizes[0]][1]})",
+        [f"{peak[n][0]:.0f} MB" if peak[n][0] else "–" for n in sizes], "info (a 12 MP mask is decoded whole)", "")
 
 
 def pdf_size(r: dict) -> str:
@@ -689,6 +841,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20200106, help=argparse.SUPPRESS)
     ap.add_argument("--floor", nargs=2, metavar=("JOURNAL", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--results", type=Path, default=RESULTS, help="Markdown output (default benchmarks/results.md)")
+    ap.add_argument("--before", default=None, metavar="REF",
+                    help="git ref of the code to compare cold and no-op builds with (default: the merge-base "
+                         "with main); 'none' to skip")
+    ap.add_argument("--no-masks", action="store_true", help="skip the builds of the journals with painted masks")
     args = ap.parse_args(argv)
     if args.floor:
         floor_main(*args.floor)
@@ -712,11 +868,14 @@ def main(argv: list[str] | None = None) -> int:
         log("psutil not installed: peak memory is the largest single process's max RSS "
             "(getrusage RUSAGE_CHILDREN), not the sum over the process tree")
     results: dict[int, dict] = {}
+    ref, before = args.before or default_before(), None
     try:
         pool = generate_pool(work, args.seed, max(sizes) + 1, log)
+        masks = None if args.no_masks else make_masks(pool, args.seed, max(sizes), log)
+        before = None if ref == "none" else export_before(work, ref, log)
         for n in sizes:
             log(f"measuring {n} sessions ({n * len(ANGLES)} photos), {args.runs} run(s) ...")
-            results[n] = bench_size(work, pool, args.seed, n, args.runs, log)
+            results[n] = bench_size(work, pool, args.seed, n, args.runs, log, before, masks)
             pdf = work / f"journal-{n}" / "_site" / "dossier.pdf"
             results[n]["pdf_mb"] = pdf.stat().st_size / 1e6 if pdf.exists() else None
     except Exception:  # noqa: BLE001 - a measurement: report what we have
@@ -747,6 +906,7 @@ def main(argv: list[str] | None = None) -> int:
     text = (f"# scalpsite benchmark results\n\n"
             f"- date: {started:%Y-%m-%d %H:%M}\n- machine: {mach}\n- {versions()}\n"
             f"- code at start: {code_before}\n- code at end: {code_state()}\n"
+            f"- code before (the cold and no-op builds compared): {ref if before else 'not measured'}\n"
             f"- command: `{cmd}`\n- times: median of {args.runs} run(s), each a fresh process "
             f"(interpreter start-up included), min–max in brackets; photos in the page cache\n"
             f"- memory: {mem_note}\n- CPU time: user + system of the process and the workers it "

@@ -28,7 +28,8 @@ CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-fir
 # name: (page, window width, window height)
 DESKTOP = {"site-index": ("index.html", 1280, 1400),
            "site-session": ("sessions/2026-01-12.html", 1280, 1500),
-           "site-angle": ("angles/overhead.html", 1280, 1100)}
+           "site-angle": ("angles/overhead.html", 1280, 1100),
+           "site-next-photos": ("next-photos.html", 1280, 1300)}
 SCROLLED = {"site-sessions": ("index.html", "sessions", 1280, 1000)}  # page, element id, window
 PHONE_SHOTS = {"site-index-phone": ("index.html", 1500)}
 

@@ -19,6 +19,14 @@ no real person. Exactly one photo is HEIC (``2025-05-05/front.heic``) and
 exactly one JPEG is stored rotated with EXIF orientation 6
 (``2025-03-03/left.jpg``), so that the loader's handling of both is exercised.
 
+Photos after the baseline are framed a little differently, as a hand-held phone
+frames them (a known turn, distance and shift per photo, ``framing()``), so that
+the alignment to the baseline has something to find. Four sessions carry painted
+SALT masks (``<angle>.mask.png``: scalp green, bald patches red, the rest
+transparent), drawn from the same patches as the photos: the baseline, the
+unscheduled 2025-04-14 session (overhead only), the 6-month review and the
+one-year session.
+
 The script is deterministic and idempotent: it deletes and regenerates
 ``sessions/`` and ``appointments/``, overwrites ``scalpsite.yaml``,
 ``injections.csv`` and ``.gitignore``, and touches nothing else. Two runs give identical files.
@@ -373,7 +381,9 @@ def dump_yaml(doc: dict) -> str:
 # Synthetic photos
 # --------------------------------------------------------------------------
 
-W, H = 1024, 768          # output size (landscape); geometry is in these pixels
+OUT_W, OUT_H = 1024, 768  # photo size (landscape)
+MX, MY = 128, 96          # the scene is drawn with this margin around the photo, so that a
+W, H = OUT_W + 2 * MX, OUT_H + 2 * MY  # photo framed a little differently never shows its edge
 SS = 2                    # hair strokes are drawn at SS x size, then reduced
 SKIN = np.array([224, 180, 150], np.float32)
 HAIR = np.array([44, 31, 25], np.float32)
@@ -433,19 +443,19 @@ def _side_zone(zone):
 
 
 VIEWS = {
-    "overhead": View("overhead", 512, 400, 285, 345, 0.07,
+    "overhead": View("overhead", 512 + MX, 400 + MY, 285, 345, 0.07,
                      hair=lambda u, v: v > -0.80 + 0.15 * u**2,
                      flow=lambda u, v: np.arctan2(v - 0.38, u - 0.08) + 0.45,
                      zones=_overhead_zones, region="top", patches=5),
-    "front": View("front", 512, 455, 250, 320, -0.1,
+    "front": View("front", 512 + MX, 455 + MY, 250, 320, -0.1,
                   hair=lambda u, v: v < -0.42 + 0.62 * u**2,
                   flow=lambda u, v: math.pi / 2 + 0.8 * u,
                   zones=_front_zones, region="top", loss_scale=0.6, patches=3),
-    "back": View("back", 512, 350, 290, 320, -0.04,
+    "back": View("back", 512 + MX, 350 + MY, 290, 320, -0.04,
                  hair=lambda u, v: v < 0.80 - 0.28 * u**2,
                  flow=lambda u, v: np.arctan2(v + 0.85, u - 0.05),
                  zones=_back_zones, region="back", patches=4),
-    "left": View("left", 590, 300, 290, 250, 0.0, hair=_side_hair,
+    "left": View("left", 590 + MX, 300 + MY, 290, 250, 0.0, hair=_side_hair,
                  flow=lambda u, v: 0.45 + 0.7 * np.clip(v + 0.2, 0, None),
                  zones=_side_zone("temporal_left"), region="left", patches=3, face=SIDE_FACE),
 }
@@ -741,11 +751,15 @@ def session_light(folder: str) -> dict:
             "dir": d / np.linalg.norm(d), "shine": rng.uniform(0.7, 1.2)}
 
 
-def render(view: View, s: dict, dens: dict, light: dict) -> Image.Image:
-    """The upright 1024x768 synthetic photo of one session and angle."""
-    rng = np.random.default_rng(seed("photo", s["folder"], view.name))
+def bald_map(view: View, s: dict) -> np.ndarray:
+    """Soft 0-1 map of the bald patches on the canvas, their area set by the session's SALT region."""
     loss = salt_regions(s)[view.region] * view.loss_scale
-    bald = soft(draw_blobs(patch_layout(view), fit_patch_scale(view, loss)), 4)
+    return soft(draw_blobs(patch_layout(view), fit_patch_scale(view, loss)), 4)
+
+
+def render(view: View, s: dict, dens: dict, light: dict, bald: np.ndarray) -> Image.Image:
+    """The synthetic scene of one session and angle, on the whole canvas."""
+    rng = np.random.default_rng(seed("photo", s["folder"], view.name))
     base, shade = paint_base(view, light, bald)
     img = base.resize((W * SS, H * SS), Image.Resampling.BICUBIC)
     paint_hair(img, rng, view, s, dens, bald, shade)
@@ -765,12 +779,65 @@ def finish(img: Image.Image, view: View, light: dict) -> Image.Image:
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
 
+# ---- framing: each photo is taken a little differently ------------------
+
+# Sessions after the baseline are framed with a small random turn, distance and shift,
+# as a phone held by hand frames them; these are the transforms, photo -> baseline, that
+# scalpsite's alignment should find (docs/photos.md: coordinates normalised by the photo
+# width, from its centre; a positive angle turns clockwise on the screen).
+FRAMING = {"rotation_deg": 3.5, "scale": (0.95, 1.06), "dx_pct": 3.0, "dy_pct": 2.5}
+
+
+def framing(folder: str, angle: str) -> tuple[float, float, float, float]:
+    """(dx_pct, dy_pct, rotation_deg, scale) of one photo; the baseline is the reference."""
+    if folder == SESSIONS[0]["folder"]:
+        return 0.0, 0.0, 0.0, 1.0
+    rng = np.random.default_rng(seed("framing", folder, angle))
+    lo, hi = FRAMING["scale"]
+    return (float(rng.uniform(-1, 1) * FRAMING["dx_pct"]), float(rng.uniform(-1, 1) * FRAMING["dy_pct"]),
+            float(rng.uniform(-1, 1) * FRAMING["rotation_deg"]), float(rng.uniform(lo, hi)))
+
+
+def frame(canvas: Image.Image, t: tuple[float, float, float, float], resample) -> Image.Image:
+    """The photo a camera framed by t sees of the canvas (Pillow's affine map: photo -> canvas px)."""
+    dx, dy, rot, scale = t
+    c, sn = scale * math.cos(math.radians(rot)), scale * math.sin(math.radians(rot))
+    to_norm = np.array([[1 / OUT_W, 0, -0.5], [0, 1 / OUT_W, -OUT_H / (2 * OUT_W)], [0, 0, 1]])
+    similar = np.array([[c, -sn, dx / 100], [sn, c, dy / 100], [0, 0, 1]])
+    to_canvas = np.array([[OUT_W, 0, W / 2], [0, OUT_W, H / 2], [0, 0, 1]])
+    m = to_canvas @ similar @ to_norm
+    return canvas.transform((OUT_W, OUT_H), Image.Transform.AFFINE, tuple(m[:2].ravel()), resample=resample)
+
+
+# ---- painted SALT masks ----------------------------------------------------
+
+MASKED = {  # session -> angles with a painted mask (the four SALT views, or only some)
+    "2025-01-06": ("overhead", "back", "left", "right"),
+    "2025-04-14": ("overhead",),
+    "2025-06-30-dermatology": ("overhead", "back", "left", "right"),
+    "2026-01-12": ("overhead", "back", "left", "right"),
+}
+SCALP_PAINT, BALD_PAINT = (0, 200, 0), (255, 0, 0)  # green is far from the red, yellow and grey paints
+
+
+def mask_canvas(view: View, bald: np.ndarray) -> Image.Image:
+    """The mask a patient paints over the photo: the hair-bearing scalp in any colour (green),
+    the bald patches red, the rest transparent; on the canvas, like the scene."""
+    scalp = hair_mask(view)
+    rgba = np.zeros((H, W, 4), np.uint8)
+    rgba[..., :3] = SCALP_PAINT  # transparent pixels too, so the edges blend into scalp colour
+    rgba[scalp & (bald > 0.5), :3] = BALD_PAINT
+    rgba[scalp, 3] = 255
+    img = Image.fromarray(rgba, "RGBA")
+    return ImageOps.mirror(img) if view.name == "right" else img
+
+
 def caption(img: Image.Image, day: date, angle: str) -> None:
     text = f"{day.isoformat()} · {angle} · synthetic"
     font = ImageFont.load_default(size=16)
     d = ImageDraw.Draw(img)
     x0, y0, x1, y1 = d.textbbox((0, 0), text, font=font)
-    x, y = W - (x1 - x0) - 18, H - (y1 - y0) - 16
+    x, y = OUT_W - (x1 - x0) - 18, OUT_H - (y1 - y0) - 16
     d.rectangle([x - 8, y - 6, x + x1 - x0 + 8, y + y1 - y0 + 8], fill=(30, 30, 30))
     d.text((x - x0, y - y0), text, fill=(235, 235, 235), font=font)
 
@@ -832,9 +899,14 @@ def write_session(journal: Path, s: dict) -> None:
         (folder / "notes.md").write_text(NOTES_MD[s["folder"]], encoding="utf-8")
     day, light = folder_date(s["folder"]), session_light(s["folder"])
     for angle, view in VIEWS.items():
-        img = render(view, s, doc["density"], light)
+        bald = bald_map(view, s)
+        t = framing(s["folder"], angle)
+        img = frame(render(view, s, doc["density"], light, bald), t, Image.Resampling.BICUBIC)
         caption(img, day, angle)
         save_photo(img, folder, day, angle)
+        if angle in MASKED.get(s["folder"], ()):
+            mask = frame(mask_canvas(view, bald), t, Image.Resampling.BILINEAR)
+            mask.save(folder / f"{angle}.mask.png", optimize=True)
 
 
 def write_appointments(journal: Path) -> None:

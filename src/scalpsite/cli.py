@@ -370,6 +370,43 @@ def serve(journal: Path, port: int, bind: str, pdf: bool, no_reload: bool, open_
     do_serve(journal, port=port, pdf=pdf, open_browser=open_browser, bind=bind, reload=not no_reload)
 
 
+@main.group(short_help="Start painted SALT masks from the previous session's.")
+@common
+def mask() -> None:
+    """Painted SALT masks: <photo>.mask.png beside each photo (docs/photos.md).
+
+    \b
+    Example:
+      scalpsite mask start 2026-01-12
+    """
+
+
+@mask.command("start", short_help="Begin a session's masks from the previous session's.")
+@click.argument("session")
+@click.option("-j", "--journal", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The journal (default: found from SESSION when it is a session folder, else the "
+                   "nearest folder upward holding a scalpsite.yaml).")
+@common
+def mask_start(session: str, journal: Path | None) -> None:
+    """Begin SESSION's masks from the previous session's, moved with the photos.
+
+    SESSION is a session folder name (2026-01-12) or its path. A mask that exists is never replaced.
+
+    \b
+    Example:
+      scalpsite mask start 2026-01-12
+    """
+    from scalpsite.console import print_mask_start
+    from scalpsite.pipeline import start_masks
+
+    folder = Path(session)
+    if journal is None and folder.is_dir() and folder.resolve().parent.name == "sessions":
+        journal = folder.resolve().parent.parent
+    root = _journal(None, None, journal)
+    say_journal(root)
+    print_mask_start(*start_masks(root, folder.name if folder.is_dir() else session), verbosity())
+
+
 @main.command(short_help="Print or refresh the editor schemas.")
 @click.option("--kind", type=click.Choice(["session", "config", "data"]), default="session", show_default=True,
               help="session.yaml, scalpsite.yaml, or data.json (what build and export write).")

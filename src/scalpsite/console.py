@@ -192,3 +192,29 @@ def print_injection(row, verbosity: int = NORMAL) -> None:
     click.echo(f"Added to injections.csv: {row.date}, {row.drug} {row.dose_mg:g} mg, {site}")
     if row.site is None:
         click.echo("Add the site in injections.csv (or use --site next time), so check can follow the rotation.")
+
+
+def print_mask_start(journal, started: list, verbosity: int = NORMAL) -> None:
+    """One line per angle of `mask start`: what was written, and from which mask."""
+    if verbosity < NORMAL:
+        return
+    for s in started:
+        if s.status == "written":
+            how = ("moved with the photos: " + _moved(s.alignment) if s.alignment
+                   else "copied at the photo's size, not moved: the photos could not be aligned reliably")
+            click.echo(f"{s.angle}: {s.target} from {s.source}, {how}")
+        elif s.status == "exists":
+            click.echo(f"{s.angle}: {s.target} already exists; left as it is")
+        elif s.status == "unreadable":
+            click.echo(f"{s.angle}: cannot start from {s.source}: {s.target}")
+        else:
+            click.echo(f"{s.angle}: no earlier mask to start from")
+    if any(s.status == "written" for s in started):
+        click.echo("Now correct the new masks in your editor: red bald, yellow partial regrowth, "
+                   "grey excluded, any other colour haired scalp, transparent not scalp.")
+
+
+def _moved(t) -> str:
+    way = "clockwise" if t.rotation_deg >= 0 else "counter-clockwise"
+    return (f"turned {abs(t.rotation_deg):.1f}° {way}, scaled ×{t.scale:.2f}, "
+            f"moved {(t.dx_pct ** 2 + t.dy_pct ** 2) ** 0.5:.1f} % of the width")

@@ -16,6 +16,7 @@ from pathlib import Path
 from scalpsite.analysis.analyze import analyze
 from scalpsite.analysis.check import check
 from scalpsite.analysis.photocheck import check_photos
+from scalpsite.analysis.photoevidence import evidence_findings
 from scalpsite.errors import JournalError, OptionError
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal import editors
@@ -33,6 +34,7 @@ from scalpsite.output.memo import cached, code_digest, digest, place, tree_diges
 from scalpsite.output.passwords import require_strong
 from scalpsite.output.publish import check_out, publish
 from scalpsite.photos import images
+from scalpsite.photos.evidence import Evidence, Mode, collect
 from scalpsite.render.fonts import font_findings, journal_texts
 from scalpsite.render.themes import theme_dirs
 from scalpsite.render.view import make_view
@@ -92,11 +94,11 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
         require_strong(password, password_hints(journal))
     out = check_out(out or root / "_site", root)
     with writing(root, out, on_wait) as cache:
-        photos, findings, data = _analyse(journal, cache, progress, for_date, since, until)
+        photos, evidence, findings, data = _analyse(journal, cache, progress, for_date, since, until)
 
         def render(staging: Path) -> Placer:
             placer = Placer.start(cache, out, staging)
-            _render(journal, data, photos, placer, pdf, for_date)
+            _render(journal, data, photos, evidence, placer, pdf, for_date)
             if password is not None:
                 encrypt_site(staging, password)
             return placer
@@ -116,9 +118,9 @@ def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = No
         require_strong(password, password_hints(journal))
     target = bundles.check_path(target or root / bundles.DEFAULT_NAME, root)
     with writing(root, None, on_wait) as cache:
-        photos, findings, data = _analyse(journal, cache, progress, for_date)
+        photos, evidence, findings, data = _analyse(journal, cache, progress, for_date)
         with tempfile.TemporaryDirectory(prefix="bundle-", dir=cache) as site:
-            _render(journal, data, photos, Placer.start(cache, target, Path(site)), False, for_date)
+            _render(journal, data, photos, evidence, Placer.start(cache, target, Path(site)), False, for_date)
             sealer = Sealer.new(password) if password is not None else Sealer(None, None)
             html = bundles.bundle_html(bundles.bundle_files(Path(site)), sealer)
     made = bundles.write(target, html, max_mb, password is not None)
@@ -127,13 +129,44 @@ def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = No
 
 def _analyse(journal: Journal, cache: Path, progress: images.Progress | None, for_date: dt.date | None,
              since: dt.date | None = None, until: dt.date | None = None):
-    """Photos processed, every finding, and the analysis as data: what every output renders."""
-    photos = images.process(journal.root, _photo_paths(journal), folder(cache, "renditions"), progress)
-    findings = sort_findings(check(journal) + photos.findings + check_photos(journal, photos.renditions)
+    """Photos processed and measured, every finding, and the analysis as data: what every output renders."""
+    photos, evidence = _photo_stage(journal, cache, progress, Mode.BUILD)
+    findings = sort_findings(check(journal) + _photo_findings(journal, photos, evidence)
                              + font_findings(journal_texts(journal)))
     analysis = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until,
-                       for_date=for_date)
-    return photos, findings, analysis.model_dump(mode="json")
+                       for_date=for_date, evidence=evidence.photos)
+    return photos, evidence, findings, analysis.model_dump(mode="json")
+
+
+def _photo_stage(journal: Journal, cache: Path, progress: images.Progress | None,
+                 mode: Mode) -> tuple[images.PhotoResult, Evidence]:
+    """The renditions (a build) or the facts (check, export) of every photo, then what the photos
+    measure (masks, alignment, grey cards), on one pool of workers."""
+    renditions, _ = folder(cache, "renditions"), folder(cache, "evidence")
+    with images.Workers() as workers:
+        if mode is Mode.BUILD:
+            photos = images.process(journal.root, _photo_paths(journal), renditions, progress,
+                                    _cards(journal), workers)
+        else:
+            photos = images.inspect(journal.root, _photo_paths(journal), renditions,
+                                    cards=_cards(journal), workers=workers)
+        return photos, collect(journal, photos, cache, mode, workers)
+
+
+def _cards(journal: Journal) -> images.Cards:
+    """The grey-card box of each photo that has one (session.yaml photo_meta)."""
+    cards: images.Cards = {}
+    for rec in journal.sessions:
+        for angle, meta in (rec.session.photo_meta.items() if rec.session else ()):
+            if meta.grey_card is not None and angle in rec.photos:
+                cards[rec.photos[angle]] = meta.grey_card
+    return cards
+
+
+def _photo_findings(journal: Journal, photos: images.PhotoResult, evidence: Evidence) -> list[Finding]:
+    """What the photos say about themselves: unreadable, light, framing, masks, grey cards."""
+    return (photos.findings + check_photos(journal, photos.renditions) + evidence.findings
+            + evidence_findings(journal, evidence.photos))
 
 
 def password_hints(journal: Journal) -> list[str]:
@@ -174,16 +207,20 @@ def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = No
     found = check(journal, today) + stale_schemas(root)
     if journal.config is not None:
         with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
-            photos = images.inspect(root, _photo_paths(journal), folder(cache, "renditions"))
-        found += photos.findings + check_photos(journal, photos.renditions) + font_findings(journal_texts(journal))
+            photos, evidence = _photo_stage(journal, cache, None, Mode.CHECK)
+        found += _photo_findings(journal, photos, evidence) + font_findings(journal_texts(journal))
     return sort_findings(found)
 
 
-def export_data(root: Path, fmt: str, as_of: dt.date | None = None) -> str:
-    """The analysis of a journal as JSON, CSV or a FHIR R4B Bundle (no photos are read)."""
+def export_data(root: Path, fmt: str, as_of: dt.date | None = None, on_wait: Notify | None = None) -> str:
+    """The analysis of a journal as JSON, CSV or a FHIR R4B Bundle; photos are read only for what
+    they measure (masks, framing), from the cache when a build has made it."""
     journal = load(root)
     require_config(journal)
-    data = analyze(journal, check(journal), as_of=as_of or source_date()).model_dump(mode="json")
+    with writing(Path(root), None, on_wait) as cache:
+        _, evidence = _photo_stage(journal, cache, None, Mode.DATA)
+    data = analyze(journal, check(journal), as_of=as_of or source_date(),
+                   evidence=evidence.photos).model_dump(mode="json")
     if fmt == "fhir":
         from scalpsite.output.fhir import (  # fhir.resources loads only here
             item_answers,
@@ -211,12 +248,22 @@ def refresh_schemas(root: Path) -> list[str]:
     return write_schemas(root)
 
 
+def start_masks(root: Path, session: str) -> tuple[Journal, list]:
+    """`mask start`: the session's masks begun from the previous ones (photos/maskstart.py); like
+    `new`, it only creates files, never replaces one."""
+    from scalpsite.photos.maskstart import start
+
+    journal = load(root)
+    require_config(journal)
+    return journal, start(journal, session)
+
+
 def _photo_paths(journal: Journal) -> list[str]:
     return sorted({p for rec in journal.sessions for p in rec.photos.values()})
 
 
-def _render(journal: Journal, data: dict, photos: images.PhotoResult, placer: Placer, pdf: bool,
-            for_date: dt.date | None) -> None:
+def _render(journal: Journal, data: dict, photos: images.PhotoResult, evidence: Evidence, placer: Placer,
+            pdf: bool, for_date: dt.date | None) -> None:
     staging, cache, put = placer.staging, placer.cache, placer.place
     (staging / "data.json").write_text(to_json(data), encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
@@ -224,12 +271,13 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, placer: Pl
         (staging / "injections.csv").write_text(log, encoding="utf-8")
     chart_input = {k: data[k] for k in ("sessions", "summary", "conditions", "density_zones", "density_unit",
                                         "phases", "salt_lines", "injection_doses", "control_panels",
-                                        "injection_window")}
+                                        "injection_window", "photo_evidence")}
     charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
                     lambda: _render_charts(data, staging), put)
-    view = make_view(journal, data, photos, charts)
+    view = make_view(journal, data, photos, charts, evidence)
     renditions = cache / "renditions"
     _place_photos(view, renditions, staging, ("web", "thumb"), put)
+    _place_evidence(view, evidence, staging, put)
     dirs = theme_dirs(journal.root, require_config(journal).theme)
     inputs = digest(view, tree_digest(dirs), code_digest())
     cached(folder(cache, "site"), digest("site", inputs), staging,
@@ -261,6 +309,19 @@ def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict, renditi
     stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.UTC)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
     return {"dossier": "dossier.pdf"}
+
+
+def _place_evidence(view: dict, evidence: Evidence, staging: Path,
+                    put: Callable[[Path, Path], None] = place) -> None:
+    """Put the aligned renditions, mask overlays and ghosts the view names into the staging folder."""
+    for path, files in evidence.files.items():
+        facts = evidence.photos[path]
+        row = view["photos"].get(facts["folder"], {}).get(facts["angle"], {})
+        for kind, source in files.items():
+            if row.get(kind):
+                put(source, staging / row[kind])
+    for angle, source in evidence.ghosts.items():
+        put(source, staging / view["ghosts"][angle])
 
 
 def _place_photos(view: dict, cache: Path, staging: Path, sizes: tuple[str, ...],

@@ -10,8 +10,9 @@ from scalpsite.analysis import scores
 from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.clinical import clinical_fields
 from scalpsite.analysis.definitions import definitions
-from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE, lab_label, unit_text, week_label
+from scalpsite.analysis.labels import lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
+from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
 from scalpsite.analysis.response import TRAJECTORY_KEYS, milestone_list, milestones, response_status, trajectory
 from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
@@ -212,15 +213,17 @@ SALT_LINES = [{"value": 20, "label": "SALT 20: trial success threshold"}, {"valu
 
 def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date | None = None,
             since: dt.date | None = None, until: dt.date | None = None,
-            for_date: dt.date | None = None) -> Analysis:
+            for_date: dt.date | None = None, evidence: dict[str, dict] | None = None) -> Analysis:
     """The whole analysis, typed (DESIGN.md, machine-readable outputs); data.json is its dump.
 
     `for_date`: the appointment the dossier is for (else the next one after the last session).
+    `evidence`: the photo stage's measures per photo path (masks, alignment; photoevidence.py).
     """
     config = journal.require_config()
     primary = primary_treatment(config)
     start = primary.start if primary else None
     sessions = [session_metrics(r, config, start) for r in journal.sessions]
+    add_photo_fields(sessions, config, evidence)
     if sessions:
         base = sessions[baseline_index([r.date for r in journal.sessions], start)]
         base["baseline"] = True
@@ -243,7 +246,7 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
                     "age": _age_years(config.patient.birth_date, as_of)},
         "conditions": conditions,
         "angles": photo_angles(config),
-        "angle_regions": {a: SALT_REGION_OF_ANGLE.get(a) for a in photo_angles(config)},
+        "angle_regions": {a: config.photos.salt_region(a) for a in photo_angles(config)},
         "density_unit": config.density.unit, "density_unit_label": unit_text(config.density.unit),
         "density_zones": list(config.density.zones),
         "treatments": _treatments(config, primary),
@@ -266,5 +269,6 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "th2_markers": th2_markers(sessions),
         "completeness": completeness(sessions, findings, conditions),
         "assessment_note": ASSESSMENT_NOTE,
+        "photo_evidence": photo_evidence(sessions),
         **extra,
     })

@@ -25,7 +25,7 @@ def check(journal: Journal, today: dt.date | None = None) -> list[Finding]:
     if not journal.sessions:
         found.append(warning("no-sessions", "sessions", "the journal has no sessions yet",
                              hint="run 'scalpsite new' to add the first one"))
-    found += _structure(journal, config, today)
+    found += _structure(journal, config, today) + _salt_views(journal, config)
     for rec in journal.sessions:
         found += check_session(rec, config)
     for appt in journal.appointments:
@@ -66,6 +66,22 @@ def _structure(journal: Journal, config: Config, today: dt.date | None) -> list[
     return found
 
 
+def _salt_views(journal: Journal, config: Config) -> list[Finding]:
+    """photos.salt_regions names angles of the journal, each SALT region at most once."""
+    found, seen = [], {}
+    for angle, region in config.photos.salt_regions.items():
+        line = journal.config_lines.get(("photos", "salt_regions", angle))
+        if angle not in config.photos.angles:
+            found.append(error("unknown-angle", "scalpsite.yaml", f"photos.salt_regions: '{angle}' is not one of "
+                               f"photos.angles{did_you_mean(angle, config.photos.angles)}", line,
+                               f"angles: {', '.join(config.photos.angles)}"))
+        if region in seen:
+            found.append(error("salt-region-twice", "scalpsite.yaml", f"photos.salt_regions: both '{seen[region]}' "
+                               f"and '{angle}' measure the {region} region", line, "give each region one angle"))
+        seen.setdefault(region, angle)
+    return found
+
+
 def check_session(rec: SessionRecord, config: Config) -> list[Finding]:
     """Completeness and consistency of one session."""
     s = rec.session
@@ -84,6 +100,11 @@ def check_session(rec: SessionRecord, config: Config) -> list[Finding]:
     if s.salt is None or (not isinstance(s.salt, float | int) and None in s.salt.model_dump().values()):
         found.append(warning("missing-salt", rec.yaml_path, "SALT not recorded",
                              hint="add salt: {top: .., back: .., left: .., right: ..} (% loss per region)"))
+    for angle in s.photo_meta:
+        if angle not in rec.photos:
+            found.append(warning("photo-meta-no-photo", rec.yaml_path, f"photo_meta.{angle}: this session has "
+                                 f"no {angle} photo{did_you_mean(angle, rec.photos)}", line(("photo_meta", angle)),
+                                 "use the angle of a photo in this session"))
     found += _density(rec, s, config)
     if Condition.atopic_dermatitis in config.conditions:
         found += _ad(rec, s)

@@ -11,7 +11,6 @@ from scalpsite.analysis import clinro
 from scalpsite.analysis.aascale import aa_scale
 from scalpsite.analysis.case import case_facts
 from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
-from scalpsite.analysis.labels import SALT_REGION_OF_ANGLE
 from scalpsite.analysis.safety import (
     answers,
     checklist_rows,
@@ -65,14 +64,13 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
     }
     config = journal.require_config()
     extra["case"] = case_facts(primary, config.treatments, sessions, _time(sessions), extra)
-    extra["angle_notes"] = {a: angle_note(a) for a in photo_angles(config)}
+    extra["angle_notes"] = {a: angle_note(a, config.photos.salt_region(a)) for a in photo_angles(config)}
     extra["injection_window"] = WINDOW_LINES
     return extra
 
 
-def angle_note(angle: str) -> str:
-    """What a photo angle documents, and its SALT weight (CLINICAL.md: five angles, four regions)."""
-    region = SALT_REGION_OF_ANGLE.get(angle)
+def angle_note(angle: str, region: str | None) -> str:
+    """What a photo angle documents: the SALT region it measures (photos.salt_regions), else its note."""
     if region:
         return f"SALT region: {region}"
     return ANGLE_NOTES.get(angle, "no SALT weight")

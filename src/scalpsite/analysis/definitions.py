@@ -7,7 +7,10 @@ thresholds in the text are the constants the analysis uses.
 from __future__ import annotations
 
 from scalpsite.analysis import aascale, clinro, injections, scores
+from scalpsite.analysis import photoevidence as pe
 from scalpsite.analysis.response import EASI_RELATIVE, SALT_RELATIVE
+from scalpsite.photos.alignment import CONFIDENT
+from scalpsite.photos.masks import TOLERANCE
 
 AA, AD = "alopecia_areata", "atopic_dermatitis"
 
@@ -101,6 +104,23 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "eosinophilia). Per session: reported (with severity), recorded as absent, or not asked; a session "
          "that did not answer counts as not asked, never as none. Injection-site reactions also come from the "
          "injection log.", "dupilumab prescribing information and the 52-week adult safety pool"),
+        (AA, "Masks", "SALT measured from masks painted over the four SALT photos (by default overhead → top, "
+         "back, left, right), counted as the rwSALT tool counts them: per region, 100 × (bald + ½ partial "
+         "regrowth) ÷ (scalp painted − excluded), pixel by pixel; then the SALT weights. A pixel within an RGB "
+         f"distance of {TOLERANCE} of red (bald), yellow (partial) or grey (excluded) counts as that, else as haired "
+         "scalp; transparent is not scalp. The check lists a measured SALT more than "
+         f"{pe.SALT_DISAGREEMENT:g} points from the entered one.", "rwSALT, Mendeley Data msdkt5x9rn; weights: "
+         "Olsen et al. 2004"),
+        ("", "Framing", "Each photo is aligned to the reference photo of its view (the baseline's) by a "
+         "similarity transform (turn, scale, shift), found by log-polar phase correlation and refined by robust "
+         "Gauss-Newton. Comparisons show it aligned when the confidence (the correlation of the edges of both "
+         f"photos, 0–1) is {CONFIDENT:g} or more, else as taken, and say which. The check lists photos turned "
+         f"over {pe.MAX_ROTATION_DEG:g}°, scaled outside {pe.SCALE_RANGE[0]:g}–{pe.SCALE_RANGE[1]:g} or shifted "
+         f"over {pe.MAX_SHIFT_PCT:g} % of the width.", "Reddy & Chatterji, IEEE Trans Image Process "
+         "1996;5:1266–71; Baker & Matthews, Int J Comput Vis 2004;56:221–55"),
+        ("", "Grey card", "A grey card marked in a photo white-balances its renditions; its colour is compared "
+         f"with the baseline's card by CIEDE2000, a difference over {pe.MAX_CARD_DELTA_E:g} being listed in the "
+         "check as a change of light.", "Sharma, Wu & Dalal, Color Res Appl 2005;30:21–30"),
         ("", "Phases", "Time on treatment from the start of the tracked treatment: observation (0–3 months), "
          "response window (3–6), continued assessment (6–12), maintenance (beyond 12); the tracking "
          "schedule widens from every 4 weeks to every 8–12 weeks accordingly.",

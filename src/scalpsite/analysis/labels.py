@@ -8,7 +8,7 @@ LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "
 POWER = re.compile(r"\^(-?\d+)")
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-SALT_REGION_OF_ANGLE = {"overhead": "top", "back": "back", "left": "left", "right": "right"}  # CLINICAL.md
+SALT_SERIES = {"entered": "SALT entered", "photo": "SALT measured from the masks"}  # the two SALT lines
 
 
 def readable(key: str) -> str:

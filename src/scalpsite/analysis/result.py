@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scalpsite.analysis.result_photos import PhotoEvidence, SessionPhotos
 from scalpsite.journal.models import Treatment
 
 Day = str  # an ISO date, YYYY-MM-DD
@@ -47,7 +48,7 @@ class LabMarker(LabValue):
     date: Day
 
 
-class Session(Out):
+class Session(SessionPhotos, Out):
     """One session's measures as recorded, then compared with the baseline; missing is null."""
 
     folder: str = Field(description="the session folder's name")
@@ -527,6 +528,8 @@ class Analysis(Out):
     th2_markers: list[LabMarker] = Field(description="latest IgE and eosinophils, for page 1")
     completeness: Completeness
     assessment_note: str = Field(description="who assessed the scores, said once on page 1")
+    photo_evidence: PhotoEvidence = Field(description="the SALT measured from painted masks, and the limits "
+                                          "the photo evidence is judged by")
     injections: InjectionSummary | None = Field(description="adherence of the tracked drug's injections "
                                                 "(injections.csv); null when the journal has no log")
     injection_text: str | None = Field(description="the adherence in one line, as page 1 shows it")

@@ -25,6 +25,7 @@ from scalpsite.journal.yamlsource import YamlDoc, load_yaml_file, parse_yaml, re
 CONFIG_FILE = "scalpsite.yaml"
 PHOTO_EXTS = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".avif")
 OTHER_IMAGE_EXTS = (".tif", ".tiff", ".gif", ".bmp", ".raw", ".dng", ".cr2", ".nef", ".arw", ".jxl")
+MASK_SUFFIX = ".mask.png"  # a painted SALT mask beside a photo: overhead.jpg -> overhead.mask.png
 FOLDER_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([A-Za-z0-9][A-Za-z0-9_.-]*))?$")
 
 
@@ -36,6 +37,7 @@ class SessionRecord:
     date: dt.date
     session: Session | None
     photos: dict[str, str] = field(default_factory=dict)  # angle -> journal-relative path
+    masks: dict[str, str] = field(default_factory=dict)  # angle -> journal-relative path of its mask
     closeups: list[str] = field(default_factory=list)
     notes: str = ""
     lines: dict = field(default_factory=dict)
@@ -222,6 +224,7 @@ def _load_session(root: Path, folder: Path, angles: list[str], findings: list[Fi
     entries = _listing(folder, rel, findings)
     record.photos = _find_photos(entries, rel, findings)
     record.photos |= _mapped_photos(folder, rel, record, angles, findings)
+    record.masks = _find_masks(entries, rel, record.photos, findings)
     record.closeups = _find_closeups(root, folder, rel, findings)
     record.notes = _read_notes(root, folder, rel, record, findings)
     return record
@@ -232,7 +235,7 @@ def _find_photos(entries: list[Path], rel: str, findings: list[Finding]) -> dict
     photos: dict[str, str] = {}
     for f in entries:
         stem, ext = f.stem.lower(), f.suffix.lower()
-        if f.name.lower().endswith(".mask.png") or not f.is_file():
+        if f.name.lower().endswith(MASK_SUFFIX) or not f.is_file():
             continue
         if ext in OTHER_IMAGE_EXTS and ext not in PHOTO_EXTS:
             findings.append(warning("photo-format", f"{rel}/{f.name}", f"'{f.name}' is not read: scalpsite "
@@ -275,6 +278,27 @@ def _mapped_photos(folder: Path, rel: str, record: SessionRecord, angles: list[s
         else:
             photos[angle] = f"{rel}/{PurePosixPath(name)}"
     return photos
+
+
+def _find_masks(entries: list[Path], rel: str, photos: dict[str, str], findings: list[Finding]) -> dict[str, str]:
+    """The painted mask of each photo (its stem + .mask.png, any case); links out are refused."""
+    files = {f.name.lower(): f for f in entries if f.name.lower().endswith(MASK_SUFFIX)}
+    masks, used = {}, set()
+    for angle, path in sorted(photos.items()):
+        f = files.get(PurePosixPath(path).stem.lower() + MASK_SUFFIX)
+        if f is None:
+            continue
+        used.add(f.name)
+        if not within(f.parent, f):
+            findings.append(error("mask-outside", f"{rel}/{f.name}", "mask is a link to a file outside the "
+                                  "session folder", hint="copy the mask into the session folder"))
+        elif f.is_file():
+            masks[angle] = f"{rel}/{f.name}"
+    for f in sorted(files.values()):
+        if f.name not in used:
+            findings.append(warning("mask-without-photo", f"{rel}/{f.name}", "no photo of this name beside the "
+                                    "mask", hint="name the mask after its photo: overhead.jpg -> overhead.mask.png"))
+    return masks
 
 
 def _find_closeups(root: Path, folder: Path, rel: str, findings: list[Finding]) -> list[str]:

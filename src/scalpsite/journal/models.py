@@ -10,12 +10,15 @@ import datetime as dt
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, create_model, model_validator
 from pydantic import Strict as NoCoercion
 
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
+# The SALT region each photo angle documents (CLINICAL.md); front has no SALT weight.
+DEFAULT_SALT_VIEWS = {"overhead": "top", "back": "back", "left": "left", "right": "right"}
+SaltRegion = Literal["top", "back", "left", "right"]
 DEFAULT_ZONES = ["frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right"]
 Schedule = Literal["dupilumab", "default"]  # the presets of analysis/schedule.py (a test keeps them equal)
 SCHEDULES = get_args(Schedule)
@@ -154,6 +157,20 @@ class PhotosConfig(Strict):
     optional: list[AngleName] = Field(default_factory=list, description="Angles photographed only at some "
                                       "sessions (eyebrows, eyelashes): shown when a session has one, never "
                                       "reported missing.", examples=[["eyebrows", "eyelashes"]])
+    salt_regions: dict[AngleName, SaltRegion] | None = Field(
+        None, description="Angle: the SALT region its painted mask measures (top, back, left, right). "
+        "By default overhead: top, back: back, left: left, right: right, for those of the angles the "
+        "journal has.", examples=[{"vertex": "top", "back": "back", "left": "left", "right": "right"}])
+
+    @model_validator(mode="after")
+    def _default_salt_regions(self) -> PhotosConfig:
+        if self.salt_regions is None:  # the default views, for the angles this journal has
+            self.salt_regions = {a: r for a, r in DEFAULT_SALT_VIEWS.items() if a in self.angles}
+        return self
+
+    def salt_region(self, angle: str) -> str | None:
+        """The SALT region the angle's mask measures, or None (front, brows...)."""
+        return (self.salt_regions or {}).get(angle)
 
 
 class DensityConfig(Strict):
@@ -300,6 +317,18 @@ class Lab(Strict):
                                    "used for the high/low flag instead of any default.", examples=[[0, 100]])
 
 
+Pixels = Annotated[Whole, Field(ge=0, le=100_000)]
+PixelBox = tuple[Pixels, Pixels, Annotated[Whole, Field(ge=1, le=100_000)], Annotated[Whole, Field(ge=1, le=100_000)]]
+
+
+class PhotoMeta(Strict):
+    """What a session says about one of its photos."""
+
+    grey_card: PixelBox | None = Field(
+        None, description="[x, y, width, height] of a grey card in the photo, in pixels of the upright "
+        "photo; the renditions are white-balanced from it.", examples=[[120, 80, 200, 140]])
+
+
 class Session(Strict):
     """session.yaml"""
 
@@ -336,6 +365,9 @@ class Session(Strict):
                                  "sessions can be compared.", examples=["window daylight, 10:00"])
     photos: dict[str, str] = Field(default_factory=dict, description="Angle: file name, for a "
                                    "photo not named by its angle.", examples=[{"front": "IMG_4031.HEIC"}])
+    photo_meta: dict[AngleName, PhotoMeta] = Field(
+        default_factory=dict, description="Angle: facts about that photo (a grey card's position).",
+        examples=[{"overhead": {"grey_card": [120, 80, 200, 140]}}])
     notes: str | None = Field(None, description="Free notes in Markdown (or in notes.md beside it).",
                               examples=["Started the eye drops."])
     eyebrows: ClinRO | None = Field(None, description="Eyebrow hair (ClinRO, 0-3): 0 full coverage, "

@@ -9,16 +9,24 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from scalpsite.findings import Finding, error
-from scalpsite.photos.photometa import embedded_preview, exif_facts, light
+from scalpsite.photos.photometa import (
+    embedded_preview,
+    exif_facts,
+    light,
+    upright_preview,
+    upright_size,
+)
+from scalpsite.photos.pool import Workers
 
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
-SETTINGS_KEY = "v1:" + json.dumps(RENDITIONS, sort_keys=True)
+GREY, GREY_SMALL = "grey", "grey-small"  # the grey images aligned: from the rendition decode, or for check
+SETTINGS_KEY = "v2:" + json.dumps(RENDITIONS, sort_keys=True)
 INDEX_FILE = "index.json"
 KEY = re.compile(r"[0-9a-f]{32}")  # content_key()
 STALE_PART_SECONDS = 3600
@@ -40,6 +48,7 @@ class Job:
     shown: str  # journal-relative path, for messages
     key: str
     cache: str  # the folder the renditions go to
+    card: tuple[int, int, int, int] | None = None  # grey card box in px of the upright photo
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,8 @@ class Rendered:
     facts: dict | None = None  # see photometa: taken, camera, original size, light
 
 
-def _register_heif() -> None:
+def register_heif() -> None:
+    """Let Pillow open HEIC/HEIF (and AVIF) photos."""
     try:
         import pillow_heif
     except ImportError:  # pragma: no cover - a declared dependency
@@ -112,7 +122,7 @@ def decode(path: str, long_side: int, facts: dict | None = None):
         with Image.open(path) as im:
             w, h = im.size
             if facts is not None:
-                facts.update(exif_facts(im), width=w, height=h)
+                facts.update(exif_facts(im), width=w, height=h, upright=upright_size(im))
             scale = min(1.0, long_side / max(w, h))
             im.draft("RGB", (max(1, round(w * scale)), max(1, round(h * scale))))
             small = _eight_bit(im)
@@ -124,26 +134,59 @@ def decode(path: str, long_side: int, facts: dict | None = None):
     return clean
 
 
+def _grey_card(image, facts: dict, card: tuple[int, int, int, int] | None):
+    """Measure the grey card (CIELAB into `facts`) and return the image white-balanced from it."""
+    if card is None:
+        return image
+    import numpy as np
+
+    from scalpsite.photos import colour
+
+    k = image.width / facts["upright"][0]
+    box = tuple(round(v * k) for v in card)
+    measured = colour.card_linear(np.asarray(image), box)
+    if measured is None:
+        facts["card_error"] = "the grey_card box lies outside the photo"
+        return image
+    facts["card_lab"] = [round(v, 2) for v in colour.lab(measured)]
+    return image.point(colour.balance_table(measured))
+
+
+def write_aside(image, final: Path, fmt: str, **options) -> None:
+    """Save into the cache aside, then rename: a killed build never leaves half a file there.
+
+    A failing disk (full, read-only) is a CacheWriteError, not a fault of the photo.
+    """
+    part = final.with_name(f".{final.name}.{os.getpid()}.part")
+    try:
+        image.save(part, fmt, **options)
+        os.replace(part, final)
+    except OSError as exc:
+        if exc.errno is None:  # an encoder error: the photo's problem
+            raise
+        raise CacheWriteError(exc.errno, exc.strerror, str(part)) from None
+
+
+def save_grey(image, path: Path) -> None:
+    """The grey image that alignment works on."""
+    from scalpsite.photos import align
+
+    write_aside(align.grey_image(image), path, "PNG", compress_level=1)  # small: speed wins
+
+
 def _renditions(job: Job) -> Rendered:
     from PIL import Image
 
     facts: dict = {}
     big = decode(job.source, max(size for size, _ in RENDITIONS.values()), facts)
     facts.update(light(big))
+    save_grey(big, Path(job.cache) / f"{job.key}-{GREY}.png")
+    big = _grey_card(big, facts, job.card)
     web = None
     for name, (size, quality) in RENDITIONS.items():
         im = big.copy()
         im.thumbnail((size, size), Image.Resampling.LANCZOS)
-        # Written aside, then renamed: a killed build never leaves half a rendition in the cache.
-        final = Path(job.cache) / f"{job.key}-{name}.jpg"
-        part = final.with_name(f".{final.name}.{os.getpid()}.part")
-        try:
-            im.save(part, "JPEG", quality=quality, optimize=True)
-            os.replace(part, final)
-        except OSError as exc:
-            if exc.errno is None:  # an encoder error: the photo's problem
-                raise
-            raise CacheWriteError(exc.errno, exc.strerror, str(part)) from None
+        write_aside(im, Path(job.cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality, optimize=True)
         web = web or im.size
     return Rendered(job.key, web[0], web[1], facts=facts)
 
@@ -155,13 +198,15 @@ def _facts(job: Job) -> Rendered:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(job.source) as im:
-            facts = {**exif_facts(im), "width": im.width, "height": im.height}
-            preview = embedded_preview(im)
+            facts = {**exif_facts(im), "width": im.width, "height": im.height, "upright": upright_size(im)}
+            preview = upright_preview(im, embedded_preview(im))
             if im.format == "JPEG" and not _jpeg_ends(job.source):
                 raise OSError("image file is truncated")
     if preview is None:
         preview = decode(job.source, 128)
     facts.update(light(preview))
+    save_grey(preview, Path(job.cache) / f"{job.key}-{GREY_SMALL}.png")
+    _grey_card(preview.convert("RGB"), facts, job.card)
     return Rendered(job.key, 0, 0, facts=facts)
 
 
@@ -177,7 +222,7 @@ def _guarded(step, job: Job) -> Rendered:
     """Run one photo step; a photo that cannot be decoded becomes an error message, not an exception."""
     from PIL import Image, UnidentifiedImageError
 
-    _register_heif()
+    register_heif()
     try:
         return step(job)
     except CacheWriteError:
@@ -204,6 +249,33 @@ def _describe(exc: Exception) -> str:
     return "not a readable image (unknown format or damaged file)"
 
 
+def stat_keys(index: dict, sources: list[Path], workers: Workers) -> dict[Path, str]:
+    """Content key of each file: from `index` (path -> {stamp, key}) when its size and mtime
+    are unchanged, else hashed (on all cores); `index` is updated."""
+    keys, stamps = {}, {}
+    for source in sources:
+        st = source.stat()
+        stamps[source] = f"{st.st_size}:{st.st_mtime_ns}"
+        entry = index.get(str(source))
+        if entry and entry["stamp"] == stamps[source]:
+            keys[source] = entry["key"]
+    changed = [s for s in sources if s not in keys]
+    for source, key in zip(changed, workers.map(content_key, [str(s) for s in changed])):
+        keys[source] = key
+        index[str(source)] = {"stamp": stamps[source], "key": key}
+    return keys
+
+
+def rendition_path(folder: Path, key: str, name: str) -> Path:
+    """Where the rendition `name` (web, print, thumb) of a photo is cached."""
+    return Path(folder) / f"{key}-{name}.jpg"
+
+
+def grey_path(folder: Path, key: str, kind: str = GREY) -> Path:
+    """Where the grey image that alignment works on is cached (GREY or GREY_SMALL)."""
+    return Path(folder) / f"{key}-{kind}.png"
+
+
 class Cache:
     """Renditions keyed by photo content and settings; a stat index avoids rehashing.
 
@@ -224,18 +296,7 @@ class Cache:
 
     def keys_for(self, sources: list[Path], workers: Workers) -> dict[Path, str]:
         """Content key of each photo: from the index when size and mtime are unchanged, else hashed."""
-        keys, stamps = {}, {}
-        for source in sources:
-            st = source.stat()
-            stamps[source] = f"{st.st_size}:{st.st_mtime_ns}"
-            entry = self.index["sources"].get(str(source))
-            if entry and entry["stamp"] == stamps[source]:
-                keys[source] = entry["key"]
-        changed = [s for s in sources if s not in keys]
-        for source, key in zip(changed, workers.map(content_key, [str(s) for s in changed])):
-            keys[source] = key
-            self.index["sources"][str(source)] = {"stamp": stamps[source], "key": key}
-        return keys
+        return stat_keys(self.index["sources"], sources, workers)
 
     def meta(self, key: str, bucket: str = "renditions") -> dict | None:
         """What is known of a photo: its renditions, or (bucket 'facts') at least its facts."""
@@ -245,15 +306,17 @@ class Cache:
     def remember(self, r: Rendered, bucket: str = "renditions") -> None:
         self.index[bucket][r.key] = {"width": r.width, "height": r.height, "error": r.error, "facts": r.facts}
 
-    def save(self, live_sources: set[str]) -> None:
-        """Write the index; photos no longer in the journal are forgotten and their files removed."""
+    def save(self, live_sources: set[str], live: set[str]) -> None:
+        """Write the index; photos no longer in the journal (keys not in `live`) are forgotten
+        and their files removed."""
         sources = {k: v for k, v in self.index["sources"].items() if k in live_sources}
-        live = {v["key"] for v in sources.values()}
         for bucket in ("renditions", "facts"):
             for key in set(self.index[bucket]) - live:
                 del self.index[bucket][key]
                 for name in RENDITIONS:
                     self.path(key, name).unlink(missing_ok=True)
+                for name in (GREY, GREY_SMALL):
+                    self.grey(key, name).unlink(missing_ok=True)
         self.index["sources"] = sources
         for part in self.folder.glob(".*.part"):  # left by a killed build; a live one is younger
             if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
@@ -263,8 +326,10 @@ class Cache:
         os.replace(tmp, self.index_path)
 
     def path(self, key: str, name: str) -> Path:
-        return self.folder / f"{key}-{name}.jpg"
+        return rendition_path(self.folder, key, name)
 
+    def grey(self, key: str, name: str = GREY) -> Path:
+        return grey_path(self.folder, key, name)
 
 def _valid_entries(index: dict) -> dict:
     """The index's entries whose keys are content keys: save() deletes files named by them."""
@@ -274,32 +339,6 @@ def _valid_entries(index: dict) -> dict:
     buckets["sources"] = {k: v for k, v in buckets["sources"].items()
                           if isinstance(v, dict) and KEY.fullmatch(str(v.get("key")))}
     return buckets
-
-
-class Workers:
-    """A process pool on all cores, started only when there is enough work to share."""
-
-    def __init__(self) -> None:
-        self.pool: ProcessPoolExecutor | None = None
-
-    def map(self, fn, items: list, progress: Progress | None = None) -> Iterator:
-        """fn over items, results in order; `progress(done, total)` after each one."""
-        if len(items) <= 2 or (os.cpu_count() or 1) == 1:
-            results = map(fn, items)
-        else:
-            self.pool = self.pool or ProcessPoolExecutor(max_workers=os.cpu_count())
-            results = self.pool.map(fn, items, chunksize=2)
-        for done, r in enumerate(results, start=1):
-            if progress:
-                progress(done, len(items))
-            yield r
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
 
 
 def content_key(path: str) -> str:
@@ -321,14 +360,23 @@ class PhotoResult:
     cached: int
 
 
-def process(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None) -> PhotoResult:
-    """Make sure every photo has its renditions in the cache; returns their metadata."""
-    return _ensure(root, photos, cache_dir, "renditions", progress)
+Cards = dict[str, tuple[int, int, int, int]]  # journal path -> grey card box
 
 
-def inspect(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None) -> PhotoResult:
+def process(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None,
+            cards: Cards | None = None, workers: Workers | None = None) -> PhotoResult:
+    """Make sure every photo has its renditions in the cache; returns their metadata.
+
+    `workers`: a pool to share with the next stage (one started here otherwise)."""
+    with nullcontext(workers) if workers else Workers() as pool:
+        return _ensure(root, photos, cache_dir, "renditions", progress, cards or {}, pool)
+
+
+def inspect(root: Path, photos: list[str], cache_dir: Path, progress: Progress | None = None,
+            cards: Cards | None = None, workers: Workers | None = None) -> PhotoResult:
     """The facts of every photo (for check), from the cache or a small decode."""
-    return _ensure(root, photos, cache_dir, "facts", progress)
+    with nullcontext(workers) if workers else Workers() as pool:
+        return _ensure(root, photos, cache_dir, "facts", progress, cards or {}, pool)
 
 
 def unreadable(path: Path) -> str | None:
@@ -340,29 +388,42 @@ def unreadable(path: Path) -> str | None:
         return exc.strerror or type(exc).__name__
 
 
-def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progress: Progress | None) -> PhotoResult:
+def card_key(key: str, card: tuple[int, int, int, int] | None) -> str:
+    """The key of a photo's renditions: white balance from a grey card makes other renditions."""
+    if card is None:
+        return key
+    return hashlib.sha256(f"{key}:card:{list(card)}".encode()).hexdigest()[:32]
+
+
+def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progress: Progress | None,
+            cards: Cards, workers: Workers) -> PhotoResult:
     blocked = {p: why for p in photos if (why := unreadable(root / p))}
     photos = [p for p in photos if p not in blocked]
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(cache_dir)
-    with Workers() as workers:
-        by_source = cache.keys_for([root / p for p in photos], workers)
-        keys = {p: by_source[root / p] for p in photos}
-        todo, seen = [], set()
-        for p, key in keys.items():
-            meta = cache.meta(key, bucket)
-            files = bucket == "facts" or all(cache.path(key, n).is_file() for n in RENDITIONS)
-            if not (meta and (meta["error"] or files)) and key not in seen:
-                todo.append(Job(str(root / p), p, key, str(cache_dir)))
-                seen.add(key)
-        worker = render_one if bucket == "renditions" else inspect_one
-        for r in workers.map(worker, todo, progress):
-            cache.remember(r, bucket)
-    cache.save({str(root / p) for p in photos})
+    by_source = cache.keys_for([root / p for p in photos], workers)
+    keys = {p: card_key(by_source[root / p], cards.get(p)) for p in photos}
+    todo, seen = [], set()
+    for p, key in keys.items():
+        meta = cache.meta(key, bucket)
+        if not (meta and (meta["error"] or _files(cache, key, bucket))) and key not in seen:
+            todo.append(Job(str(root / p), p, key, str(cache_dir), cards.get(p)))
+            seen.add(key)
+    worker = render_one if bucket == "renditions" else inspect_one
+    for r in workers.map(worker, todo, progress):
+        cache.remember(r, bucket)
+    cache.save({str(root / p) for p in photos}, set(keys.values()))
     result = _result(keys, cache, len(todo), bucket)
     result.findings += [error("photo-unreadable", p, f"cannot read the photo ({why})",
                               hint="check the file's permissions") for p, why in sorted(blocked.items())]
     return result
+
+
+def _files(cache: Cache, key: str, bucket: str) -> bool:
+    """Whether the files of a photo are in the cache: its renditions, or a grey image for check."""
+    if bucket == "facts":
+        return cache.grey(key).is_file() or cache.grey(key, GREY_SMALL).is_file()
+    return cache.grey(key).is_file() and all(cache.path(key, n).is_file() for n in RENDITIONS)
 
 
 def _result(keys: dict[str, str], cache: Cache, rendered: int, bucket: str) -> PhotoResult:

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 EXIF_IFD, MODEL, DATETIME, DATETIME_ORIGINAL = 0x8769, 0x0110, 0x0132, 0x9003
+ORIENTATION = 0x0112
 STATS_SIZE = 96  # px on the long side: enough for a brightness and colour measure
 LUMA = (0.299, 0.587, 0.114)  # ITU-R BT.601 luminance weights
 
@@ -69,5 +70,27 @@ def embedded_preview(im):
         preview = Image.open(io.BytesIO(raw[start:start + length]))
         preview.load()
         return preview
+    except Exception:  # a damaged preview only means a full decode instead
+        return None
+
+
+def upright_size(im) -> list[int]:
+    """(w, h) of a photo as shown: EXIF orientations 5-8 turn it a quarter."""
+    try:
+        turned = im.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
+    except Exception:  # damaged EXIF: shown as stored
+        turned = False
+    return [im.height, im.width] if turned else [im.width, im.height]
+
+
+def upright_preview(im, preview):
+    """The EXIF preview turned like the photo (cameras store it as the sensor saw it)."""
+    from PIL import ImageOps
+
+    if preview is None:
+        return None
+    try:
+        preview.getexif()[ORIENTATION] = im.getexif().get(ORIENTATION, 1)
+        return ImageOps.exif_transpose(preview)
     except Exception:  # a damaged preview only means a full decode instead
         return None

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 INK, MUTED, ACCENT, GOOD, WARN = "#1f2933", "#7b8794", "#2563a6", "#276749", "#c05621"
+MEASURED = "#c05621"  # the SALT measured from masks
 PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
 ZONE_COLOURS = ["#2563a6", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"]
 ZONE_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
@@ -156,8 +157,15 @@ def salt_chart(data: dict) -> Figure | None:
         ax.axhline(line["value"], color=GOOD, lw=1.4, ls="--", zorder=2)
         ax.text(0.01, line["value"] + 1, line["label"], transform=ax.get_yaxis_transform(), fontsize=7,
                 color=GOOD, va="bottom", zorder=4, bbox={"fc": "white", "ec": "none", "alpha": 0.75, "pad": 1})
-    ax.plot(x, y, color=ACCENT, zorder=3, **_line_style(len(x), 4, 1.8))
-    ax.set_ylim(0, max(60, max(y) + 10) if max(y) < 90 else 100)
+    series = data["photo_evidence"]["series"]
+    ax.plot(x, y, color=ACCENT, zorder=3, label=series["entered"], **_line_style(len(x), 4, 1.8))
+    mx, my = _dates(data["sessions"], "photo_salt")
+    if mx:  # the SALT measured from painted masks, beside the entered one
+        ax.plot(mx, my, color=MEASURED, zorder=4, ls="--", mfc="white", mew=1.4, label=series["photo"],
+                **_line_style(len(mx), 5, 1.4))
+        ax.legend(fontsize=7, frameon=False, loc="upper right", handlelength=2.2)
+    top = max(y + my)
+    ax.set_ylim(0, max(60, top + 10) if top < 90 else 100)
     ax.set_ylabel("SALT (% scalp hair loss)")
     _dose_rug(ax, data["injection_doses"])
     return fig

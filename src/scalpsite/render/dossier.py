@@ -53,6 +53,8 @@ def dossier_view(view: dict, workdir: Path) -> dict:
     out["photos"] = _present_photos(view["photos"], workdir)
     out["charts"] = {k: p for k, p in sorted(view["charts"].items()) if (workdir / p).is_file()}
     out.pop("angle_views", None)  # the site's; the template has comparison and timeline
+    out["compare_photos"] = compare_photos(out["photos"], [c["folder"] for c in view["comparison"]],
+                                           view["data"]["sessions"], workdir)
     return out
 
 
@@ -61,6 +63,27 @@ def _present_photos(photos: dict, workdir: Path) -> dict:
     return {folder: {angle: p for angle, p in angles.items()
                      if all(p.get(k) and (workdir / p[k]).is_file() for k in ("print", "thumb"))}
             for folder, angles in photos.items()}
+
+
+def compare_photos(photos: dict, folders: list[str], sessions: list[dict], workdir: Path) -> dict:
+    """Per compared session and angle: the image to show (aligned to the reference when the
+    analysis found the alignment reliable, else the print rendition), its mask overlay, and
+    the words that say which (all decided in the analysis)."""
+    by_folder = {s["folder"]: s for s in sessions}
+    out = {}
+    for folder in folders:
+        row = {}
+        s = by_folder.get(folder)
+        for angle, p in photos.get(folder, {}).items():
+            aligned = p.get("aligned") if p.get("aligned") and (workdir / p["aligned"]).is_file() else None
+            overlay = p.get("aligned_overlay") if aligned else p.get("overlay")
+            framing = s["framing"].get(angle) if s else None
+            row[angle] = {"image": aligned or p["print"], "aligned": aligned is not None,
+                          "overlay": overlay if overlay and (workdir / overlay).is_file() else None,
+                          "framing": framing["text"] if framing else None,
+                          "mask_loss": s["mask_loss"].get(angle) if s else None}
+        out[folder] = row
+    return out
 
 
 def _font_dir() -> Path:

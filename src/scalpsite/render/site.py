@@ -78,7 +78,8 @@ def pages(view: dict) -> list[tuple[str, str, dict]]:
               ("side-effects.html", "side-effects.html", {"page": "side-effects"}),
               ("appointments.html", "appointments.html", {"page": "appointments"}),
               ("findings.html", "findings.html", {"page": "findings"}),
-              ("glossary.html", "glossary.html", {"page": "glossary"})]
+              ("glossary.html", "glossary.html", {"page": "glossary"}),
+              ("next-photos.html", "next-photos.html", {"page": "next-photos"})]
     result += [(path, "session.html", ctx) for path, ctx in _session_pages(view)]
     result += [(f"angles/{a}.html", "angle.html", {"page": f"angle-{a}", "angle": a, **v})
                for a, v in view["angle_views"].items()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from scalpsite.journal.load import Journal
+from scalpsite.photos.evidence import Evidence
 from scalpsite.photos.images import PhotoResult
 from scalpsite.render.clinicalview import with_clinical_charts
 from scalpsite.render.notes import to_html, tree_of
@@ -19,8 +20,12 @@ from scalpsite.render.notes import to_html, tree_of
 TIMELINE_LIMIT = 24
 
 
-def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict) -> dict:
-    """Everything the templates need: the analysis plus rendition paths and rendered notes."""
+def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
+              evidence: Evidence | None = None) -> dict:
+    """Everything the templates need: the analysis plus rendition paths and rendered notes.
+
+    `evidence`: the photo stage's cached files (aligned renditions, mask overlays, ghosts)."""
+    evidence = evidence or Evidence()
     notes_html = {s["folder"]: to_html(s["notes"]) for s in data["sessions"]}
     appointments = [_appointment(a) for a in journal.appointments]
     chosen = _chosen(data["appointment"], appointments)
@@ -28,7 +33,7 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict) -
     since_last = {"date": seen["date"], "folders": seen["sessions_since"]} if seen else None
     compared = comparison(data)
     must = [c["folder"] for c in compared] + list((since_last or {}).get("folders") or [])
-    view_photos = _renditions(data, photos)
+    view_photos = _renditions(data, photos, evidence)
     return {
         "data": data, "photos": view_photos, "charts": charts,
         "notes_html": notes_html,
@@ -36,6 +41,8 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict) -
         "appointments": appointments, "appointment": chosen, "since_last": since_last,
         "comparison": compared, "timeline": timeline_folders(data["sessions"], must, TIMELINE_LIMIT),
         "angle_views": angle_views(data, view_photos), "chart_info": chart_info(data),
+        "ghosts": {angle: f"ghosts/{angle}.png" for angle in sorted(evidence.ghosts)},
+        "next_photos": next_photos(data, [a for a in data["angles"] if a in evidence.ghosts]),
     }
 
 
@@ -54,8 +61,9 @@ def chart_info(data: dict) -> list[dict]:
     ])
 
 
-def _renditions(data: dict, photos: PhotoResult) -> dict:
-    """Per session folder and angle: the output paths and size of the photo's renditions."""
+def _renditions(data: dict, photos: PhotoResult, evidence: Evidence) -> dict:
+    """Per session folder and angle: the output paths and size of the photo's renditions, and of
+    its aligned rendition and mask overlays when the photo stage made them."""
     out = {}
     for s in data["sessions"]:
         row = {}
@@ -66,9 +74,25 @@ def _renditions(data: dict, photos: PhotoResult) -> dict:
             base = f"{s['folder']}/{angle}"
             row[angle] = {"web": f"photos/{base}.jpg", "thumb": f"photos/{base}.thumb.jpg",
                           "print": f"print/{base}.jpg", "width": meta["width"], "height": meta["height"],
-                          "key": meta["key"]}
+                          "key": meta["key"], **_evidence_files(s, angle, base, evidence.files.get(src, {}))}
         out[s["folder"]] = row
     return out
+
+
+def _evidence_files(s: dict, angle: str, base: str, files: dict) -> dict:
+    """Output paths of the aligned rendition and the mask overlays a photo has (None when not)."""
+    aligned = s["photos_aligned"].get(angle) if "aligned" in files else None
+    return {"aligned": aligned,
+            "overlay": f"photos/{base}.mask.png" if "overlay" in files else None,
+            "aligned_overlay": f"photos/{base}.aligned.mask.png" if aligned and "aligned_overlay" in files else None}
+
+
+def next_photos(data: dict, angles: list[str]) -> dict:
+    """What the "Take the next photos" page shows: the baseline's date and light, the ghosts."""
+    base = next((s for s in data["sessions"] if s["baseline"]), None)
+    return {"angles": angles, "baseline_date": base["date"] if base else None,
+            "lighting": base["lighting"] if base else None, "next_due": data["schedule"]["next_due"]}
+
 
 
 def _appointment(a) -> dict:

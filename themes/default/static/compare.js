@@ -1,6 +1,10 @@
 /* Before/after comparison slider: plain JS, no libraries, works offline and from file://.
    Without JS the baseline and latest photos simply stay side by side. Styles are set through
-   the CSSOM (element.style), which the page's Content-Security-Policy allows. */
+   the CSSOM (element.style), which the page's Content-Security-Policy allows. A photo's mask
+   overlay (img.mask-overlay, shown by the "Show the painted masks" checkbox through CSS)
+   follows its photo into the slider and is cut at the divider like it. The pickers above the
+   slider (select.compare-pick, shown only with JS) put any session on either side; a photo
+   of another shape than the frame is shown whole and padded (object-fit: contain). */
 (function () {
   "use strict";
 
@@ -18,8 +22,13 @@
     return copy;
   }
 
+  function overlayOf(figure, className) {
+    var overlay = figure.querySelector("img.mask-overlay");
+    return overlay ? cloneImage(overlay, "mask-overlay " + className) : null;
+  }
+
   function setup(box) {
-    var imgs = box.querySelectorAll(".compare-item img");
+    var imgs = box.querySelectorAll(".compare-item img.photo-img");
     if (imgs.length !== 2) { return; }
     var ui = make("div", "compare-ui");
     var toggle = make("button", "compare-toggle", "Show side by side");
@@ -37,13 +46,21 @@
     range.setAttribute("aria-label", "Divider position: left shows baseline, right shows latest");
     after.setAttribute("aria-hidden", "true");
     var figures = box.querySelectorAll(".compare-item");
-    stage.append(before, after, handle,
+    var beforeMask = overlayOf(figures[0], "compare-before-mask");
+    var afterMask = overlayOf(figures[1], "compare-after-mask");
+    stage.append(before);
+    if (beforeMask) { stage.append(beforeMask); }
+    stage.append(after);
+    if (afterMask) { stage.append(afterMask); }
+    stage.append(handle,
                  make("span", "compare-label left", figures[0].getAttribute("data-label") || "Baseline"),
                  make("span", "compare-label right", figures[1].getAttribute("data-label") || "Latest"));
     ui.append(toggle, stage, range);
     box.insertBefore(ui, box.firstChild);
 
-    var w = Number(imgs[0].getAttribute("width")), h = Number(imgs[0].getAttribute("height"));
+    var w = Number(box.getAttribute("data-frame-width")) || Number(imgs[0].getAttribute("width"));
+    var h = Number(box.getAttribute("data-frame-height")) || Number(imgs[0].getAttribute("height"));
+    if (w > 0 && h > 0) { stage.style.aspectRatio = w + " / " + h; }
     // The slider, its range and the dated captions share one width that keeps the photo
     // within the screen height, so both dates and the whole photo are seen at once.
     var limit = w > 0 && h > 0 ? "min(100%, calc(60vh * " + (w / h).toFixed(4) + "))" : "";
@@ -52,6 +69,8 @@
     function show(value) {
       var v = Math.max(0, Math.min(100, Number(value)));
       after.style.clipPath = "inset(0 0 0 " + v + "%)";
+      if (afterMask) { afterMask.style.clipPath = "inset(0 0 0 " + v + "%)"; }
+      if (beforeMask) { beforeMask.style.clipPath = "inset(0 " + (100 - v) + "% 0 0)"; }
       handle.style.left = v + "%";
     }
 
@@ -78,6 +97,68 @@
     box.classList.add("is-enhanced", "is-slider");
     fit(true);
     show(range.value);
+    var labels = stage.querySelectorAll(".compare-label");
+    var sides = {
+      left: {img: before, mask: beforeMask, label: labels[0], figure: figures[0], cls: "compare-before-mask"},
+      right: {img: after, mask: afterMask, label: labels[1], figure: figures[1], cls: "compare-after-mask"}
+    };
+    pickers(box, sides, stage, function () { show(range.value); });
+  }
+
+  function setMask(side, stage, url) {
+    if (!url) {
+      if (side.mask) { side.mask.hidden = true; }
+      return;
+    }
+    if (!side.mask) {
+      side.mask = make("img", "mask-overlay " + side.cls);
+      side.mask.alt = "";
+      stage.insertBefore(side.mask, side.img.nextSibling);
+    }
+    side.mask.hidden = false;
+    side.mask.src = url;
+  }
+
+  function setFigure(figure, opt, role) {
+    var img = figure.querySelector("img.photo-img");
+    var overlay = figure.querySelector("img.mask-overlay");
+    img.src = opt.getAttribute("data-src");
+    img.setAttribute("width", opt.getAttribute("data-width"));
+    img.setAttribute("height", opt.getAttribute("data-height"));
+    if (overlay) {
+      overlay.hidden = !opt.getAttribute("data-overlay");
+      if (!overlay.hidden) { overlay.src = opt.getAttribute("data-overlay"); }
+    }
+    var date = figure.querySelector(".compare-date");
+    date.textContent = opt.getAttribute("data-date");
+    date.href = opt.getAttribute("data-href");
+    figure.querySelector(".compare-caption").textContent = opt.getAttribute("data-caption");
+    var framing = figure.querySelector(".framing");
+    if (framing) {
+      framing.textContent = opt.getAttribute("data-framing");
+      framing.className = "sub framing framing-" + opt.getAttribute("data-framing-kind");
+    }
+    figure.querySelector(".compare-role").textContent = role;
+    figure.setAttribute("data-label", opt.getAttribute("data-date"));
+  }
+
+  function pickers(box, sides, stage, redraw) {
+    var section = box.parentNode;
+    var holder = section.querySelector(".compare-pickers");
+    if (!holder) { return; }
+    holder.hidden = false;
+    var selects = holder.querySelectorAll("select.compare-pick");
+    Array.prototype.forEach.call(selects, function (select) {
+      select.addEventListener("change", function () {
+        var side = sides[select.getAttribute("data-side")];
+        var opt = select.options[select.selectedIndex];
+        side.img.src = opt.getAttribute("data-src");
+        setMask(side, stage, opt.getAttribute("data-overlay"));
+        side.label.textContent = opt.getAttribute("data-date");
+        setFigure(side.figure, opt, select.parentNode.firstChild.textContent.trim());
+        redraw();
+      });
+    });
   }
 
   var boxes = document.querySelectorAll("[data-compare]");

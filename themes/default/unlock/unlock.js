@@ -248,6 +248,9 @@
 
   function rewrite(root, base) {
     var images = [];
+    // The session pickers of an angle page load photos by address; here every photo is an
+    // encrypted file, so the page keeps its fixed pair (baseline and latest) instead.
+    Array.prototype.forEach.call(root.querySelectorAll(".compare-pickers"), function (el) { el.remove(); });
     Array.prototype.forEach.call(root.querySelectorAll("a[href]"), function (a) {
       var target = resolve(a.getAttribute("href"), base);
       var file = target && byPath[target.path];

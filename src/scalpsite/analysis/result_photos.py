@@ -1,0 +1,66 @@
+"""The photo evidence in data.json, typed: alignment to the reference photo, the framing that
+decides which rendition a comparison shows, and the SALT measured from painted masks
+(docs/photos.md; photoevidence.py fills them)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Day = str  # an ISO date, YYYY-MM-DD
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Alignment(_Out):
+    """The similarity transform that maps a photo onto the reference photo of its angle."""
+
+    dx_pct: float = Field(description="shift to the right, % of the reference photo's width")
+    dy_pct: float = Field(description="shift downward, % of the reference photo's width")
+    rotation_deg: float = Field(description="turn, degrees, positive clockwise on the screen")
+    scale: float = Field(description="enlargement that matches the reference (> 1: taken from further away)")
+    confidence: float = Field(description="0-1: how well the aligned photo matches the reference")
+
+
+class Framing(_Out):
+    """Which rendition a comparison shows for this photo, and why, in words."""
+
+    kind: str = Field(description="reference, aligned, or original (shown as taken)")
+    text: str
+    reference_date: Day | None = Field(description="the date of the reference photo it is aligned to")
+
+
+class PhotoEvidenceLimits(_Out):
+    confident: float = Field(description="alignment confidence from which the aligned rendition is shown")
+    rotation_deg: float = Field(description="framing drift: a turn beyond this is reported")
+    scale: list[float] = Field(description="framing drift: a scale outside [low, high] is reported")
+    shift_pct: float = Field(description="framing drift: a shift beyond this % of the width is reported")
+    salt_points: float = Field(description="measured and entered SALT further apart than this are reported")
+    card_delta_e: float = Field(description="a grey card further than this ΔE00 from the baseline's is reported")
+    paint_tolerance: float = Field(description="RGB distance within which a mask pixel counts as a paint colour")
+
+
+class PhotoEvidence(_Out):
+    """The SALT measured from the masks, beside the entered one."""
+
+    series: dict[str, str] = Field(description="the names of the two SALT series (entered, photo)")
+    measured: bool = Field(description="whether any session has a SALT measured from masks")
+    baseline: float | None = Field(description="the measured SALT of the baseline session")
+    latest: float | None = Field(description="the latest measured SALT")
+    latest_date: Day | None
+    limits: PhotoEvidenceLimits
+
+
+class SessionPhotos(_Out):
+    """The photo-evidence fields of a session."""
+
+    photo_salt_regions: dict[str, float | None] | None = Field(
+        description="% loss per SALT region measured from the painted masks (null where no mask); "
+                    "null when no view of the session has a mask")
+    photo_salt: float | None = Field(description="SALT from the masks; null unless all four regions are measured")
+    alignment: dict[str, Alignment | None] = Field(description="angle: the transform onto the reference photo")
+    photos_aligned: dict[str, str | None] = Field(
+        description="angle: the published aligned rendition, when the alignment is confident")
+    mask_loss: dict[str, float | None] = Field(description="angle: % loss measured from its mask")
+    framing: dict[str, Framing]

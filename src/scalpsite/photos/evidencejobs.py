@@ -1,0 +1,164 @@
+"""The work of the evidence stage, one photo or mask at a time, run in the worker processes.
+
+Every job writes its files aside and renames them, and turns a file it cannot read into a
+message instead of an exception, like the renditions do.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# NumPy and the measuring modules are imported in the jobs: the parent process builds the
+# job lists (also on a rebuild with nothing to do) without loading them.
+
+ROWS = 512  # mask rows classified at a time: a 12 MP mask never needs more than a few MB
+ALIGNED_QUALITY = 80  # JPEG quality of an aligned rendition (that of the print rendition)
+FILL = (64, 64, 64)  # what an aligned photo shows where the photo did not reach
+
+
+@dataclass(frozen=True)
+class MaskJob:
+    """Count a painted mask; with `overlay`, also draw it at that size into `out`."""
+
+    source: str
+    photo_size: tuple[int, int]  # upright photo, w x h
+    overlay: tuple[int, int] | None = None
+    out: str | None = None
+    content: str = ""  # the mask's content key (what its results are cached under)
+
+
+@dataclass(frozen=True)
+class AlignGroup:
+    """Photos of one view to align to its reference, refined together (align.estimate_many)."""
+
+    reference_grey: str
+    photo_greys: tuple[str, ...]
+    quick: bool = False  # check: framing far off is all it looks for
+
+
+@dataclass(frozen=True)
+class AlignedJob:
+    """Write the aligned rendition of a photo, and of its mask overlay when it has one."""
+
+    alignment: dict
+    photo_print: str  # the photo's print rendition ...
+    out: str
+    reference_size: tuple[int, int] | None = None  # ... goes into a frame this size
+    overlay: str | None = None  # the photo's mask overlay ...
+    overlay_size: tuple[int, int] | None = None  # ... goes into a frame this size
+    overlay_out: str | None = None
+
+
+def _write(image, path: str, format: str, **options) -> None:
+    from scalpsite.photos.images import write_aside
+
+    write_aside(image, Path(path), format, **options)
+
+
+def _open(path: str):
+    """A Pillow image, refusing decompression bombs like the renditions do."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        im = Image.open(path)
+        im.load()
+    return im
+
+
+def mask_job(job: MaskJob) -> dict:
+    """{counts, pixels, size} of a mask, or {error}; draws the overlay when asked."""
+    import numpy as np
+    from PIL import Image, UnidentifiedImageError
+
+    from scalpsite.photos import masks
+
+    try:
+        with _open(job.source) as im:
+            size = im.size
+            problem = masks.size_problem(size, job.photo_size)
+            if problem:
+                return {"error": problem, "code": "mask-size", "size": list(size)}
+            rgba = im if im.mode == "RGBA" else im.convert("RGBA")
+            # strips of rows: a 12 MP mask is never held as a large NumPy array
+            classes = np.concatenate([masks.classify(np.asarray(rgba.crop((0, y, size[0], min(y + ROWS, size[1])))))
+                                      for y in range(0, size[1], ROWS)])
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+            OSError, SyntaxError, ValueError, EOFError) as exc:
+        return {"error": f"cannot read the mask ({exc})", "code": "mask-unreadable"}
+    if job.overlay and job.out:
+        _write(masks.overlay(classes, job.overlay), job.out, format="PNG", optimize=True)
+    return {"counts": masks.count(classes).as_dict(), "pixels": int(classes.size), "size": list(size)}
+
+
+@lru_cache(maxsize=8)
+def _reference(path: str):
+    """A reference prepared once per worker: its grey image is the same for every photo of an angle."""
+    from scalpsite.photos import align
+
+    return align.reference(_grey(path))
+
+
+def _grey(path: str):
+    import numpy as np
+
+    with _open(path) as im:
+        return np.asarray(im.convert("L"), dtype=np.float64)
+
+
+def align_group_job(job: AlignGroup) -> list[dict | None]:
+    """The alignment of each photo of the group as data.json has it; None for a blank photo."""
+    from scalpsite.photos import align
+
+    reference = _reference(job.reference_grey)
+    greys = [_grey(p) for p in job.photo_greys]
+    usable = [i for i, g in enumerate(greys) if align.has_structure(g)] if align.has_structure(reference.grey) else []
+    found: list[dict | None] = [None] * len(greys)  # blank: nothing to align on
+    for i, t in zip(usable, align.estimate_many(reference, [greys[i] for i in usable], job.quick)):
+        found[i] = t.as_dict()
+    return found
+
+
+def aligned_job(job: AlignedJob) -> dict:
+    """{aligned, aligned_overlay}: which of the two files were written."""
+    from PIL import Image
+
+    from scalpsite.photos import align
+
+    t = align.Alignment(**job.alignment)
+    with _open(job.photo_print) as im:
+        warped = align.warp_image(im.convert("RGB"), t, job.reference_size, Image.Resampling.BILINEAR, FILL)
+    _write(warped, job.out, format="JPEG", quality=ALIGNED_QUALITY, optimize=True)
+    if not (job.overlay and job.overlay_out):
+        return {"aligned": True, "aligned_overlay": False}
+    with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours
+        warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST, (0, 0, 0, 0))
+    _write(warped, job.overlay_out, format="PNG", optimize=True)
+    return {"aligned": True, "aligned_overlay": True}
+
+
+def grey_job(args: tuple[str, str]) -> bool:
+    """The grey image of a photo as a build makes it (for export before any build)."""
+    from scalpsite.photos.images import RENDITIONS, decode, register_heif, save_grey
+
+    register_heif()
+    source, out = args
+    try:
+        big = decode(source, max(size for size, _ in RENDITIONS.values()))
+    except Exception:  # noqa: BLE001 - an unreadable photo is reported by the photo stage
+        return False
+    save_grey(big, Path(out))
+    return True
+
+
+def ghost_job(args: tuple[str, str]) -> bool:
+    """The ghost PNG of a reference photo, from its web rendition."""
+    from scalpsite.photos.ghost import ghost
+
+    source, out = args
+    with _open(source) as im:
+        _write(ghost(im.convert("RGB")), out, format="PNG", compress_level=6)
+    return True

@@ -1,0 +1,48 @@
+"""A ghost of the baseline photo: its outlines on a transparent background, to load as a
+"ghost image" in a camera app so that the next photo is framed like the baseline."""
+
+from __future__ import annotations
+
+import numpy as np
+
+EDGE_SHARE = 0.06  # the strongest ridges among this share of the pixels are drawn
+LINE = (255, 255, 255, 235)  # white lines ...
+HALO = (0, 0, 0, 150)  # ... with a dark rim, visible on a light and on a dark scene
+
+
+def ghost(image):
+    """An RGBA Pillow image of the same size as `image`: its main outlines, the rest transparent."""
+    from PIL import Image, ImageFilter
+
+    radius = max(1, round(max(image.size) / 300))  # outlines of the head, not of single hairs
+    smooth = image.convert("L").filter(ImageFilter.GaussianBlur(radius))
+    gy, gx = np.gradient(np.asarray(smooth, dtype=np.float32))
+    strength = np.hypot(gx, gy)
+    flat = strength.ravel()
+    k = int(len(flat) * (1 - EDGE_SHARE))
+    threshold = np.partition(flat, k)[k]  # the strongest EDGE_SHARE of the pixels
+    lines = _thin(strength, np.abs(gx) >= np.abs(gy)) & (strength >= threshold)
+    lines = _grown(lines)  # two pixels wide: visible on a phone screen
+    rim = _grown(lines) & ~lines
+    rgba = np.zeros(strength.shape + (4,), dtype=np.uint8)
+    rgba[rim] = HALO
+    rgba[lines] = LINE
+    return Image.fromarray(rgba, "RGBA")
+
+
+def _thin(strength: np.ndarray, across_x: np.ndarray) -> np.ndarray:
+    """Where the edge strength peaks across the edge (a ridge one pixel wide, as in Canny)."""
+    p = np.pad(strength, 1, mode="edge")
+    left, right, up, down = p[1:-1, :-2], p[1:-1, 2:], p[:-2, 1:-1], p[2:, 1:-1]
+    return np.where(across_x, (strength >= left) & (strength >= right), (strength >= up) & (strength >= down))
+
+
+def _grown(a: np.ndarray) -> np.ndarray:
+    """`a` grown by one pixel (8-neighbourhood)."""
+    p = np.pad(a, 1, constant_values=False)
+    h, w = a.shape
+    out = np.zeros_like(a)
+    for dy in range(3):
+        for dx in range(3):
+            out |= p[dy:dy + h, dx:dx + w]
+    return out

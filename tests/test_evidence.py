@@ -1,0 +1,195 @@
+"""Issue 16 end to end: masks, aligned photos, ghosts and grey cards through build, check and
+`mask start` on a small journal made from the example's synthetic photos."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+
+import numpy as np
+import pytest
+from conftest import COMPLETE, EXAMPLE, write_journal
+from PIL import Image, ImageDraw
+
+from scalpsite.cli import main
+
+CONFIG = """\
+title: Evidence journal
+treatments: [{drug: dupilumab, start: 2025-01-10, schedule: dupilumab}]
+photos: {angles: [overhead, back]}
+density: {zones: [frontal, crown]}
+"""
+CARD = (40, 40, 120, 120)  # the grey card in the photos, x y w h
+LATER = "2025-03-03"
+
+
+def framed(image: Image.Image, rot: float, scale: float = 1.0) -> Image.Image:
+    """The photo turned by `rot` degrees (counter-clockwise on screen) and scaled, about its centre."""
+    w, h = image.size
+    c, s = math.cos(math.radians(rot)) / scale, math.sin(math.radians(rot)) / scale
+    m = (c, -s, w / 2 - c * w / 2 + s * h / 2, s, c, h / 2 - s * w / 2 - c * h / 2)
+    return image.transform(image.size, Image.Transform.AFFINE, m, resample=Image.Resampling.BICUBIC)
+
+
+def with_card(image: Image.Image, rgb) -> Image.Image:
+    image = image.copy()
+    x, y, w, h = CARD
+    ImageDraw.Draw(image).rectangle((x, y, x + w - 1, y + h - 1), fill=rgb)
+    return image
+
+
+def make(root, later_rot: float = 3.0, later_card=(128, 128, 128), masks=("2025-01-06",)):
+    """Two sessions of overhead and back photos; the later one turned; cards in the overhead ones."""
+    write_journal(root, {"2025-01-06": COMPLETE + "photo_meta: {overhead: {grey_card: [40, 40, 120, 120]}}\n",
+                         LATER: COMPLETE + "photo_meta: {overhead: {grey_card: [40, 40, 120, 120]}}\n"},
+                  config=CONFIG)
+    for folder, rot, card in (("2025-01-06", 0.0, (128, 128, 128)), (LATER, later_rot, later_card)):
+        for angle in ("overhead", "back"):
+            photo = Image.open(EXAMPLE / f"sessions/2025-01-06/{angle}.jpg").convert("RGB")
+            photo = framed(photo, rot)
+            if angle == "overhead":
+                photo = with_card(photo, card)
+            photo.save(root / f"sessions/{folder}/{angle}.jpg", quality=90)
+    for folder in masks:
+        for angle in ("overhead", "back"):
+            shutil.copy(EXAMPLE / f"sessions/2025-01-06/{angle}.mask.png", root / f"sessions/{folder}/{angle}.mask.png")
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from click.testing import CliRunner
+
+    root = make(tmp_path_factory.mktemp("evidence") / "j")
+    result = CliRunner().invoke(main, ["build", str(root), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    return root, result.output
+
+
+def test_build_publishes_aligned_photos_overlays_and_ghosts(built):
+    """Issue 16 items 1-3: aligned rendition, mask overlays and a ghost per angle in OUT."""
+    root, _ = built
+    out = root / "_site"
+    data = json.loads((out / "data.json").read_text())
+    later = data["sessions"][1]
+    assert later["photos_aligned"] == {"overhead": f"photos/{LATER}/overhead.aligned.jpg",
+                                       "back": f"photos/{LATER}/back.aligned.jpg"}
+    assert later["alignment"]["back"]["rotation_deg"] == pytest.approx(3.0, abs=0.5)  # turned back clockwise
+    for rel in later["photos_aligned"].values():
+        with Image.open(out / rel) as im:
+            assert im.size == (1000, 750) and not im.getexif()  # the baseline's print size, no metadata
+    assert (out / "photos/2025-01-06/overhead.mask.png").is_file()
+    assert (out / "photos/2025-01-06/back.mask.png").is_file()
+    for angle in ("overhead", "back"):
+        with Image.open(out / f"ghosts/{angle}.png") as im:
+            assert im.mode == "RGBA" and im.size == (1024, 768)
+            alpha = np.asarray(im)[..., 3]
+            assert 0.01 < (alpha > 0).mean() < 0.3  # outlines on a transparent background
+    page = (out / "next-photos.html").read_text()
+    assert "ghosts/overhead.png" in page and "Ghost image" in page and "bathroom" not in page
+
+
+def test_measured_salt_in_data_json(built):
+    """Issue 16 item 1: photo_salt_regions where masks are painted; photo_salt needs all four views."""
+    root, _ = built
+    first = json.loads((root / "_site/data.json").read_text())["sessions"][0]
+    regions = first["photo_salt_regions"]
+    assert regions["top"] == pytest.approx(69.6, abs=0.5) and regions["back"] == pytest.approx(49.4, abs=0.5)
+    assert regions["left"] is None and first["photo_salt"] is None
+
+
+def test_grey_card_white_balances_the_renditions(built):
+    """Issue 16 item 4: the card in the rendition comes out neutral grey."""
+    root, _ = built
+    with Image.open(root / "_site/photos/2025-01-06/overhead.jpg") as im:
+        k = im.width / 1024
+        x, y, w, h = (round(v * k) for v in CARD)
+        card = np.asarray(im.convert("RGB"))[y + h // 3:y + 2 * h // 3, x + w // 3:x + 2 * w // 3].reshape(-1, 3)
+    r, g, b = card.mean(axis=0)
+    assert max(r, g, b) - min(r, g, b) < 3
+
+
+def test_noop_rebuild_does_no_photo_work(built, runner, monkeypatch):
+    """Issue 16 performance: a rebuild with nothing changed redoes no evidence either, even
+    after a `check` and an `export` (they keep what the build cached, and use its alignments)."""
+    from scalpsite.photos import evidencejobs
+
+    root, _ = built
+    assert runner.invoke(main, ["check", str(root), "--as-of", "2025-03-10"]).exit_code == 0
+    assert runner.invoke(main, ["export", str(root)]).exit_code == 0
+    for name in ("mask_job", "align_group_job", "aligned_job", "ghost_job", "grey_job"):
+        monkeypatch.setattr(evidencejobs, name, lambda *a, n=name: pytest.fail(f"{n} ran again"))
+    result = runner.invoke(main, ["build", str(root), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert "0 photos processed, 4 from cache" in result.output
+
+
+def test_check_reports_framing_drift_and_a_changed_card(runner, tmp_path):
+    """Issue 16 items 2 and 4: a photo turned 14° and a card under other light are reported."""
+    root = make(tmp_path / "j", later_rot=14.0, later_card=(160, 128, 100))
+    result = runner.invoke(main, ["check", str(root), "--as-of", "2025-03-10", "--format", "json"])
+    found = {(f["code"], f["path"]): f for f in json.loads(result.output)["findings"]}
+    drift = found[("framing-drift", f"sessions/{LATER}/back.jpg")]
+    assert drift["message"].startswith("back photo framed unlike the baseline (2025-01-06): turned 14° "
+                                       "counter-clockwise (limit 10°)")
+    card = found[("grey-card-drift", f"sessions/{LATER}/overhead.jpg")]
+    assert card["level"] == "warning" and "the light has changed" in card["message"]
+    assert result.exit_code == 0  # warnings only
+
+
+def test_card_box_outside_the_photo_is_reported(runner, tmp_path):
+    root = make(tmp_path / "j")
+    yaml = root / f"sessions/{LATER}/session.yaml"
+    yaml.write_text(yaml.read_text().replace("[40, 40, 120, 120]", "[5000, 40, 120, 120]"))
+    result = runner.invoke(main, ["check", str(root), "--as-of", "2025-03-10"])
+    assert ("session.yaml:6: photo_meta.overhead.grey_card: the grey_card box lies outside the photo "
+            "[grey-card-outside]") in result.output
+
+
+def test_mask_start_begins_from_the_previous_masks(runner, tmp_path):
+    """Issue 16 item 1: `mask start` copies the previous masks moved with the photos, never over one."""
+    root = make(tmp_path / "j", later_rot=8.0)
+    result = runner.invoke(main, ["mask", "start", str(root / "sessions" / LATER)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    import re
+
+    moved = re.fullmatch(rf"back: sessions/{LATER}/back.mask.png from sessions/2025-01-06/back.mask.png, moved "
+                         r"with the photos: turned ([\d.]+)° counter-clockwise, scaled ×([\d.]+), moved ([\d.]+) % "
+                         r"of the width", lines[0])
+    assert moved and float(moved[1]) == pytest.approx(8.0, abs=0.5) and float(moved[2]) == pytest.approx(1, abs=0.02)
+    assert lines[-1].startswith("Now correct the new masks in your editor")
+    def bald(path):  # the red paint of a mask
+        rgba = np.asarray(Image.open(path).convert("RGBA")).astype(int)
+        return (rgba[..., 3] > 127) & (rgba[..., 0] > 200) & (rgba[..., 1] < 60)
+
+    base, new = bald(root / "sessions/2025-01-06/back.mask.png"), bald(root / f"sessions/{LATER}/back.mask.png")
+    truth = np.asarray(framed(Image.fromarray(base.astype(np.uint8) * 255), 8.0)) > 127
+    iou = lambda a, b: (a & b).sum() / (a | b).sum()  # noqa: E731
+    assert iou(new, truth) > 0.95 and iou(new, truth) > iou(base, truth) + 0.1
+    again = runner.invoke(main, ["mask", "start", LATER, "-j", str(root)])
+    assert again.output.splitlines()[0] == f"back: sessions/{LATER}/back.mask.png already exists; left as it is"
+
+
+def test_mask_start_without_earlier_masks_and_for_an_unknown_session(runner, tmp_path):
+    root = make(tmp_path / "j", masks=())
+    result = runner.invoke(main, ["mask", "start", LATER, "-j", str(root)])
+    assert result.output == "back: no earlier mask to start from\noverhead: no earlier mask to start from\n"
+    wrong = runner.invoke(main, ["mask", "start", "2025-03-30", "-j", str(root)])
+    assert wrong.exit_code == 1 and "Traceback" not in wrong.output
+    assert wrong.output == (f"Error: {root / 'sessions'}: no session folder '2025-03-30' in sessions/ "
+                            "(did you mean '2025-03-03'?)\n")
+
+
+def test_noop_rebuild_loads_neither_numpy_nor_pillow(built):
+    """Issue 16 performance: the no-op rebuild stays as it was (no image library is even loaded)."""
+    import subprocess
+    import sys
+
+    root, _ = built
+    probe = ("import sys; from scalpsite.cli import main; main(sys.argv[1:], standalone_mode=False); "
+             "print(sorted(m for m in ('numpy', 'PIL', 'scalpsite.photos.align') if m in sys.modules))")
+    args = [sys.executable, "-c", probe, "build", "-q", "--no-pdf", str(root)]
+    subprocess.run(args, capture_output=True, text=True, check=True)  # settle after the other tests
+    assert subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip() == "[]"
