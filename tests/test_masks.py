@@ -129,8 +129,8 @@ def test_mask_of_the_wrong_shape_is_an_error_finding(runner, tmp_path):
     root = _journal(tmp_path, (400, 400))
     result = runner.invoke(main, ["check", str(root), "--as-of", "2025-01-20"])
     assert result.exit_code == 1
-    assert ("error   overhead.mask.png: mask is 400x400 px but the photo (upright) is 1000x750 px, and their "
-            "shapes differ [mask-size]") in result.output
+    assert ("sessions/2025-01-06/overhead.mask.png: mask is 400x400 px but the photo (upright) is 1000x750 px, "
+            "and their shapes differ [mask-size]") in result.output
     assert "fix: export the mask at the size of the photo, as a PNG" in result.output
 
 
@@ -167,7 +167,8 @@ def test_mask_without_its_photo_is_a_warning(runner, tmp_path):
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, photos=True)
     Image.new("RGBA", (1000, 750), RED).save(root / "sessions/2025-01-06/overhaed.mask.png")
     result = runner.invoke(main, ["check", str(root), "--as-of", "2025-01-20"])
-    assert "warning overhaed.mask.png: no photo of this name beside the mask [mask-without-photo]" in result.output
+    assert "sessions/2025-01-06/overhaed.mask.png: no photo of this name beside the mask [mask-without-photo]" \
+        in result.output
     assert "overhaed" not in result.output.split("[mask-without-photo]")[1]  # never taken for a photo
 
 

@@ -9,7 +9,6 @@ from scalpsite.analysis import photoevidence as pe
 from scalpsite.analysis.scores import salt_total
 from scalpsite.journal.load import load
 from scalpsite.journal.models import Config
-from scalpsite.render.framing import framing_label
 
 CONFIG = Config(treatments=[{"drug": "dupilumab", "start": "2025-01-10"}])
 VIEWS = {"overhead": "top", "back": "back", "left": "left", "right": "right"}
@@ -25,7 +24,7 @@ def facts(folder, angle, loss=None, alignment=None, reference=False, card=None):
 def session(folder, losses: dict, alignment=None, reference=False):
     photos = {a: f"sessions/{folder}/{a}.jpg" for a in ("overhead", "front", "back", "left", "right")}
     evidence = {p: facts(folder, a, losses.get(a), alignment, reference) for a, p in photos.items()}
-    return {"folder": folder, "photos": photos}, evidence
+    return {"folder": folder, "date": "2025-03-03", "baseline": False, "photos": photos}, evidence
 
 
 @pytest.mark.parametrize("losses, regions, total", [
@@ -50,7 +49,7 @@ def test_salt_views_are_configurable():
                             "salt_regions": {"crown": "top", "nape": "back", "l": "left", "r": "right"}})
     photos = {a: f"sessions/x/{a}.jpg" for a in config.photos.angles}
     evidence = {p: facts("x", a, 10.0) for a, p in photos.items()}
-    s = {"folder": "x", "photos": photos}
+    s = {"folder": "x", "date": "2025-03-03", "baseline": True, "photos": photos}
     pe.add_photo_fields([s], config, evidence)
     assert s["photo_salt"] == 10.0
 
@@ -141,5 +140,18 @@ def test_framing_words_say_which_rendition_is_shown(alignment, reference, kind, 
     """Issue 16 item 2: the comparisons say whether they show the photo aligned or as taken."""
     s, evidence = session("2025-03-03", {}, alignment, reference)
     pe.add_photo_fields([s], CONFIG, evidence)
-    label = framing_label(s, "back", evidence["sessions/2025-03-03/back.jpg"], {})
+    label = s["framing"]["back"]
     assert label["kind"] == kind and label["text"].startswith(start)
+
+
+def test_photo_evidence_summary_and_limits():
+    """Issue 16 item 1: the measured SALT at baseline and latest, and the limits the definitions print."""
+    base, ev1 = session("base", {"overhead": 60, "back": 30, "left": 20, "right": 25}, reference=True)
+    base.update(folder="base", date="2025-01-06", baseline=True)
+    later, ev2 = session("2025-03-03", {"overhead": 40, "back": 20, "left": 10, "right": 15}, GOOD)
+    pe.add_photo_fields([base, later], CONFIG, {**ev1, **ev2})
+    summary = pe.photo_evidence([base, later])
+    assert summary["measured"] and summary["baseline"] == base["photo_salt"]
+    assert summary["latest"] == later["photo_salt"] and summary["latest_date"] == "2025-03-03"
+    assert summary["limits"]["confident"] == 0.6 and summary["limits"]["scale"] == [0.85, 1.15]
+    assert later["mask_loss"]["overhead"] == 40 and later["framing"]["back"]["kind"] == "aligned"

@@ -68,8 +68,9 @@ def _structure(journal: Journal, config: Config, today: dt.date | None) -> list[
 
 def _salt_views(journal: Journal, config: Config) -> list[Finding]:
     """photos.salt_regions names angles of the journal, each SALT region at most once."""
-    found, seen = [], {}
-    for angle, region in config.photos.salt_regions.items():
+    found: list[Finding] = []
+    seen: dict[str, str] = {}
+    for angle, region in config.photos.views().items():
         line = journal.config_lines.get(("photos", "salt_regions", angle))
         if angle not in config.photos.angles:
             found.append(error("unknown-angle", "scalpsite.yaml", f"photos.salt_regions: '{angle}' is not one of "

@@ -43,7 +43,7 @@ def add_photo_fields(sessions: list[dict], config: Config, evidence: dict[str, d
         regions = _regions(s["photos"], config, measured)
         s["photo_salt_regions"] = regions
         complete = regions is not None and all(v is not None for v in regions.values())
-        s["photo_salt"] = scores.salt_total(regions) if complete else None
+        s["photo_salt"] = scores.salt_total(regions) if regions is not None and complete else None
         s["alignment"] = {angle: _alignment(measured.get(path)) for angle, path in s["photos"].items()}
         s["photos_aligned"] = {angle: _aligned(s["folder"], angle, measured.get(path))
                                for angle, path in s["photos"].items()}
@@ -97,8 +97,8 @@ def photo_evidence(sessions: list[dict]) -> dict:
 def _regions(photos: dict[str, str], config: Config, measured: dict[str, dict]) -> dict | None:
     """Loss per SALT region from the masks of the mapped views; None when no view has a mask."""
     regions = dict.fromkeys(scores.SALT_WEIGHTS)
-    for angle, region in config.photos.salt_regions.items():
-        mask = (measured.get(photos.get(angle)) or {}).get("mask")
+    for angle, region in config.photos.views().items():
+        mask = (measured.get(photos.get(angle, "")) or {}).get("mask")
         if mask and mask.get("loss_pct") is not None:
             regions[region] = mask["loss_pct"]
     return regions if any(v is not None for v in regions.values()) else None

@@ -17,8 +17,8 @@ from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
 # The SALT region each photo angle documents (CLINICAL.md); front has no SALT weight.
-DEFAULT_SALT_VIEWS = {"overhead": "top", "back": "back", "left": "left", "right": "right"}
 SaltRegion = Literal["top", "back", "left", "right"]
+DEFAULT_SALT_VIEWS: dict[str, SaltRegion] = {"overhead": "top", "back": "back", "left": "left", "right": "right"}
 DEFAULT_ZONES = ["frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right"]
 Schedule = Literal["dupilumab", "default"]  # the presets of analysis/schedule.py (a test keeps them equal)
 SCHEDULES = get_args(Schedule)
@@ -167,6 +167,10 @@ class PhotosConfig(Strict):
         if self.salt_regions is None:  # the default views, for the angles this journal has
             self.salt_regions = {a: r for a, r in DEFAULT_SALT_VIEWS.items() if a in self.angles}
         return self
+
+    def views(self) -> dict[str, SaltRegion]:
+        """Angle: the SALT region its mask measures (the defaults filled in)."""
+        return self.salt_regions or {}
 
     def salt_region(self, angle: str) -> str | None:
         """The SALT region the angle's mask measures, or None (front, brows...)."""

@@ -167,7 +167,10 @@ def estimate_many(ref: Reference | np.ndarray, photos: list[np.ndarray], quick: 
     for indices in shapes.values():  # photos of one shape go through the pyramid as one stack
         for i, t in zip(indices, _estimate_stack(ref, np.stack([moved[i] for i in indices]), quick)):
             out[i] = t
-    return out
+    done = [t for t in out if t is not None]
+    if len(done) != len(out):  # every photo is in one stack, and every stack gives one result each
+        raise AssertionError("a photo was left unaligned")
+    return done
 
 
 def _estimate_stack(ref: Reference, stack: np.ndarray, quick: bool) -> list[Alignment]:

@@ -115,10 +115,12 @@ class Store:
             return set(value.get("deps", [])) <= live_keys if value.get("deps") else key in self.live[bucket]
 
         kept = {b: {k: v for k, v in self.index[b].items() if keep(b, k, v)} for b in self.BUCKETS}
-        keep = {_files_of(k, v) for b in ("masks", "files", "ghosts") for k, v in kept[b].items()}
-        keep = set().union(*keep) if keep else set()
+        files: set[str] = set()
+        for b in ("masks", "files", "ghosts"):
+            for k, v in kept[b].items():
+                files |= _files_of(k, v)
         for path in self.folder.iterdir():
-            if path.name != INDEX and path.name not in keep:
+            if path.name != INDEX and path.name not in files:
                 path.unlink(missing_ok=True)
         tmp = self.folder / f".{INDEX}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps({"settings": self.settings, **kept}))
@@ -137,7 +139,7 @@ def reference_photos(journal: Journal, readable: set[str]) -> dict[str, str]:
         return {}
     primary = primary_treatment(journal.config)
     base = sessions[baseline_index([r.date for r in sessions], primary.start if primary else None)]
-    refs = {}
+    refs: dict[str, str] = {}
     for rec in [base, *sessions]:
         for angle, path in sorted(rec.photos.items()):
             if path in readable:
@@ -197,8 +199,8 @@ def _masks(journal: Journal, renditions: dict, store: Store, mode: Mode, workers
     for rec in journal.sessions:
         for angle, mask in sorted(rec.masks.items()):
             photo = rec.photos.get(angle)
-            meta = renditions.get(photo)
-            if meta is None:
+            meta = renditions.get(photo) if photo else None
+            if photo is None or meta is None:
                 continue  # an unreadable photo is reported by the photo stage
             source = journal.root / mask
             content = stat_keys(store.index["sources"], [source], workers)[source]
@@ -212,7 +214,8 @@ def _masks(journal: Journal, renditions: dict, store: Store, mode: Mode, workers
     todo = {k: j for k, j in pending.items() if not _cached_mask(store, k[2], j)}
     contents = {m["path"]: m["content"] for m in out.masks_used}
     for k, result in zip(todo, workers.map(jobs.mask_job, list(todo.values()))):
-        written = [Path(todo[k].out).name] if todo[k].out and "counts" in result else []
+        out_file = todo[k].out
+        written = [Path(out_file).name] if out_file and "counts" in result else []
         store.put("masks", k[2], {**result, "written": written}, [contents[k[1]]])
     for (photo, mask, key), job in pending.items():
         _mask_result(photo, mask, store.get("masks", key), job, out)
@@ -312,13 +315,13 @@ def _aligned_renditions(renditions: dict, folder: Path, store: Store, workers: W
             for p, j in todo.items()}  # the frame's size: read only when there is work
     for (path, job), done in zip(todo.items(), workers.map(jobs.aligned_job, list(todo.values()))):
         written = [Path(f).name for f, ok in ((job.out, done["aligned"]), (job.overlay_out, done["aligned_overlay"]))
-                   if ok]
+                   if ok and f]
         store.put("files", Path(job.out).stem, {"written": written}, deps[path])
     for path, job in planned.items():
         files = store.get("files", Path(job.out).stem) or {"written": []}
         for name, kind in ((Path(job.out).name, "aligned"),
                            (Path(job.overlay_out).name if job.overlay_out else None, "aligned_overlay")):
-            if name in files["written"]:
+            if name is not None and name in files["written"]:
                 out.files.setdefault(path, {})[kind] = store.file(name)
 
 

@@ -129,10 +129,11 @@ def aligned_job(job: AlignedJob) -> dict:
     from scalpsite.photos import align
 
     t = align.Alignment(**job.alignment)
+    assert job.reference_size is not None  # set by the evidence stage before the job runs
     with _open(job.photo_print) as im:
         warped = align.warp_image(im.convert("RGB"), t, job.reference_size, Image.Resampling.BILINEAR, FILL)
     _write(warped, job.out, format="JPEG", quality=ALIGNED_QUALITY, optimize=True)
-    if not (job.overlay and job.overlay_out):
+    if not (job.overlay and job.overlay_out and job.overlay_size):
         return {"aligned": True, "aligned_overlay": False}
     with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours
         warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST, (0, 0, 0, 0))

@@ -182,12 +182,13 @@ def _renditions(job: Job) -> Rendered:
     facts.update(light(big))
     save_grey(big, Path(job.cache) / f"{job.key}-{GREY}.png")
     big = _grey_card(big, facts, job.card)
-    web = None
+    web: tuple[int, int] | None = None
     for name, (size, quality) in RENDITIONS.items():
         im = big.copy()
         im.thumbnail((size, size), Image.Resampling.LANCZOS)
         write_aside(im, Path(job.cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality, optimize=True)
         web = web or im.size
+    assert web is not None  # RENDITIONS is not empty
     return Rendered(job.key, web[0], web[1], facts=facts)
 
 
@@ -290,7 +291,7 @@ class Cache:
             stale = index.get("settings") != SETTINGS_KEY
         except (OSError, ValueError, AttributeError):
             index, stale = {}, True
-        self.index = {"settings": SETTINGS_KEY, "sources": {}, "renditions": {}, "facts": {}}
+        self.index: dict[str, dict] = {"sources": {}, "renditions": {}, "facts": {}}
         if not stale:
             self.index.update(_valid_entries(index))
 
@@ -322,7 +323,7 @@ class Cache:
             if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
                 part.unlink(missing_ok=True)
         tmp = self.index_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.index, sort_keys=True))
+        tmp.write_text(json.dumps({"settings": SETTINGS_KEY, **self.index}, sort_keys=True))
         os.replace(tmp, self.index_path)
 
     def path(self, key: str, name: str) -> Path:
@@ -331,9 +332,11 @@ class Cache:
     def grey(self, key: str, name: str = GREY) -> Path:
         return grey_path(self.folder, key, name)
 
-def _valid_entries(index: dict) -> dict:
+
+def _valid_entries(index: dict) -> dict[str, dict]:
     """The index's entries whose keys are content keys: save() deletes files named by them."""
-    buckets = {k: index.get(k) if isinstance(index.get(k), dict) else {} for k in ("sources", "renditions", "facts")}
+    buckets: dict[str, dict] = {k: index[k] if isinstance(index.get(k), dict) else {}
+                                for k in ("sources", "renditions", "facts")}
     for bucket in ("renditions", "facts"):
         buckets[bucket] = {k: v for k, v in buckets[bucket].items() if KEY.fullmatch(k) and isinstance(v, dict)}
     buckets["sources"] = {k: v for k, v in buckets["sources"].items()
@@ -430,6 +433,8 @@ def _result(keys: dict[str, str], cache: Cache, rendered: int, bucket: str) -> P
     out, findings = {}, []
     for p, key in sorted(keys.items()):
         meta = cache.meta(key, bucket)
+        if meta is None:  # every photo was remembered by _ensure
+            raise AssertionError(f"no {bucket} of {p} in the cache index")
         if meta["error"]:
             findings.append(error("photo-unreadable", p, meta["error"],
                                   hint="replace the file with the original photo, or remove it"))

@@ -103,7 +103,8 @@ def _write_mask(root: Path, source: str, photo: str, target: str, t: align.Align
     from scalpsite.photos.photometa import upright_size
 
     with Image.open(root / photo) as im:
-        size = tuple(upright_size(im))
+        w, h = upright_size(im)
+        size = (w, h)
     with Image.open(root / source) as im:
         mask = im.convert("RGBA")
     if t is None:

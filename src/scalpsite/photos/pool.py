@@ -47,7 +47,7 @@ class Workers:
     def map(self, fn, items: list, progress: Progress | None = None) -> Iterator:
         """fn over items, results in order; `progress(done, total)` after each one."""
         if len(items) <= 2 or (os.cpu_count() or 1) == 1:
-            results = map(fn, items)
+            results: Iterator = map(fn, items)
         else:
             self.pool = self.pool or ProcessPoolExecutor(max_workers=os.cpu_count(), initializer=_setup)
             results = self.pool.map(fn, items, chunksize=2)

@@ -271,6 +271,7 @@ def refine(t: Template, stack: np.ndarray, g: np.ndarray, steps: int) -> tuple[n
         e = np.where(valid, (i - mi) * (st / (si + 1e-9)) + mt - tv, np.nan)  # same gain and offset
         if step in (0, 2):  # the residuals' scale, twice per level: medians are the costly part
             mad = _scale(e[:, ::3])  # every third residual: the same scale, a third of the cost
+        assert mad is not None  # set at step 0
         u = e / (TUKEY * 1.4826 * mad + 1e-9)
         wgt = np.where(valid, np.maximum(1 - u * u, 0.0) ** 2, 0.0)  # Tukey's biweight: 0 beyond the cut
         hessian = (wgt @ t.products).reshape(-1, 4, 4) + 1e-9 * np.eye(4)
