@@ -7,11 +7,10 @@ import re
 import shutil
 
 import pytest
+from conftest import COMPLETE, EXAMPLE, write_journal
 from pypdf import PdfReader
 
 from scalpsite.cli import main
-
-from conftest import COMPLETE, EXAMPLE, write_journal
 
 
 @pytest.fixture(scope="module")

@@ -270,7 +270,7 @@ def test_the_decrypter_in_the_docs_works(made, tmp_path, monkeypatch):
     code = re.search(r"```python\n(.*?)```", text, re.DOTALL).group(1)
     shutil.copytree(made.enc, tmp_path / "_site")
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, "docs/encryption.md", "exec"), {"password": PASSWORD})  # noqa: S102 -- the docs' own example
+    exec(compile(code, "docs/encryption.md", "exec"), {"password": PASSWORD})
     assert plain_files(tmp_path / "decrypted") == plain_files(made.plain)
 
 

@@ -166,7 +166,7 @@ def test_mask_start_begins_from_the_previous_masks(runner, tmp_path):
 
     base, new = bald(root / "sessions/2025-01-06/back.mask.png"), bald(root / f"sessions/{LATER}/back.mask.png")
     truth = np.asarray(framed(Image.fromarray(base.astype(np.uint8) * 255), 8.0)) > 127
-    iou = lambda a, b: (a & b).sum() / (a | b).sum()  # noqa: E731
+    iou = lambda a, b: (a & b).sum() / (a | b).sum()
     assert iou(new, truth) > 0.95 and iou(new, truth) > iou(base, truth) + 0.1
     again = runner.invoke(main, ["mask", "start", LATER, "-j", str(root)])
     assert again.output.splitlines()[0] == f"back: sessions/{LATER}/back.mask.png already exists; left as it is"

@@ -91,7 +91,7 @@ journals = st.fixed_dictionaries({
 def write(root: Path, j: dict) -> Path:
     """The generated journal as files; YAML is dumped as text, so odd values arrive as written."""
     root.mkdir(parents=True)
-    dump = lambda d: yaml.safe_dump(d, allow_unicode=True, default_flow_style=False)  # noqa: E731
+    dump = lambda d: yaml.safe_dump(d, allow_unicode=True, default_flow_style=False)
     (root / "scalpsite.yaml").write_text(dump(j["config"]), encoding="utf-8")
     for folder, session in j["sessions"].items():
         (root / "sessions" / folder).mkdir(parents=True)

@@ -66,7 +66,7 @@ def test_soft_scalp_outline_and_excluded_area_count_sensibly():
     """Issue 16 item 1: anti-aliased outline (alpha < 128 is not scalp) and a soft grey scar."""
     shapes = [("ellipse", (20, 20, 279, 279), SCALP), ("ellipse", (100, 60, 200, 160), GREY),
               ("ellipse", (60, 170, 140, 250), RED)]
-    area = lambda d: math.pi * d * d / 4  # noqa: E731
+    area = lambda d: math.pi * d * d / 4
     expected = 100 * area(80) / (area(260) - area(100))
     assert loss(painted((300, 300), shapes, scale=8)) == pytest.approx(expected, abs=0.5)
 

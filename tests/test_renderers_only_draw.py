@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 SRC = REPO / "src/scalpsite"
@@ -118,6 +117,7 @@ def test_chart_summary_and_data_agree_on_the_target(runner, tmp_path):
     import xml.etree.ElementTree as ET
 
     from conftest import write_journal
+
     from scalpsite.cli import main
 
     sessions = {"2024-12-01": "ad: {itch: 9}\n", "2025-01-06": "ad: {itch: 6, easi: 20}\n",

@@ -13,7 +13,6 @@ import sys
 import tomllib
 
 import pytest
-
 from conftest import REPO
 
 PYPROJECT = REPO / "pyproject.toml"

@@ -7,18 +7,28 @@ from collections.abc import Sequence
 
 from scalpsite import __version__
 from scalpsite.analysis import scores
-from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.clinical import clinical_fields
+from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.definitions import definitions
 from scalpsite.analysis.labels import lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
 from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
-from scalpsite.analysis.response import TRAJECTORY_KEYS, milestone_list, milestones, response_status, trajectory
+from scalpsite.analysis.response import (
+    TRAJECTORY_KEYS,
+    milestone_list,
+    milestones,
+    response_status,
+    trajectory,
+)
 from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
 from scalpsite.analysis.summary import DENSITY_NOTE, SCALES, summary
-from scalpsite.analysis.visits import chosen_appointment, last_visit, previous_appointment
+from scalpsite.analysis.visits import (
+    chosen_appointment,
+    last_visit,
+    previous_appointment,
+)
 from scalpsite.findings import Finding
 from scalpsite.journal.load import Journal, SessionRecord, photo_angles
 from scalpsite.journal.models import Config, Session, Treatment

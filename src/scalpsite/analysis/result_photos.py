@@ -4,16 +4,12 @@ decides which rendition a comparison shows, and the SALT measured from painted m
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-Day = str  # an ISO date, YYYY-MM-DD
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from scalpsite.analysis.result_base import Day, Out
 
 
-class Alignment(_Out):
+class Alignment(Out):
     """The similarity transform that maps a photo onto the reference photo of its angle."""
 
     dx_pct: float = Field(description="shift to the right, % of the reference photo's width")
@@ -23,7 +19,7 @@ class Alignment(_Out):
     confidence: float = Field(description="0-1: how well the aligned photo matches the reference")
 
 
-class Framing(_Out):
+class Framing(Out):
     """Which rendition a comparison shows for this photo, and why, in words."""
 
     kind: str = Field(description="reference, aligned, or original (shown as taken)")
@@ -31,7 +27,7 @@ class Framing(_Out):
     reference_date: Day | None = Field(description="the date of the reference photo it is aligned to")
 
 
-class PhotoEvidenceLimits(_Out):
+class PhotoEvidenceLimits(Out):
     confident: float = Field(description="alignment confidence from which the aligned rendition is shown")
     rotation_deg: float = Field(description="framing drift: a turn beyond this is reported")
     scale: list[float] = Field(description="framing drift: a scale outside [low, high] is reported")
@@ -41,7 +37,7 @@ class PhotoEvidenceLimits(_Out):
     paint_tolerance: float = Field(description="RGB distance within which a mask pixel counts as a paint colour")
 
 
-class PhotoEvidence(_Out):
+class PhotoEvidence(Out):
     """The SALT measured from the masks, beside the entered one."""
 
     series: dict[str, str] = Field(description="the names of the two SALT series (entered, photo)")
@@ -52,7 +48,7 @@ class PhotoEvidence(_Out):
     limits: PhotoEvidenceLimits
 
 
-class SessionPhotos(_Out):
+class SessionPhotos(Out):
     """The photo-evidence fields of a session."""
 
     photo_salt_regions: dict[str, float | None] | None = Field(

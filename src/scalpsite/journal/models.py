@@ -10,7 +10,16 @@ import datetime as dt
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, create_model, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    create_model,
+    model_validator,
+)
 from pydantic import Strict as NoCoercion
 
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scalpsite.photos import registration as reg
-from scalpsite.photos.alignment import (  # noqa: F401 - the value and its limits, without NumPy
+from scalpsite.photos.alignment import (
     CONFIDENT,
     IDENTITY,
     MIN_CONTRAST,

@@ -91,6 +91,8 @@ class Store:
             index, fresh = {}, False
         self.index = {b: (index.get(b, {}) if fresh else {}) for b in self.BUCKETS}
         self.live: dict[str, set] = {b: set() for b in self.BUCKETS}
+        self.unchanged = fresh  # nothing put yet into an index of these settings
+        self.sources_at_start = {k: dict(v) for k, v in self.index["sources"].items()}  # stat_keys updates them
 
     def get(self, bucket: str, key: str):
         """A cached entry, or None."""
@@ -101,6 +103,7 @@ class Store:
         """Cache an entry made from the photos and masks of content keys `deps`."""
         self.live[bucket].add(key)
         self.index[bucket][key] = {**value, "deps": sorted(deps)}
+        self.unchanged = False
 
     def file(self, name: str) -> Path:
         """Where a cached file of this stage is."""
@@ -115,6 +118,9 @@ class Store:
             return set(value.get("deps", [])) <= live_keys if value.get("deps") else key in self.live[bucket]
 
         kept = {b: {k: v for k, v in self.index[b].items() if keep(b, k, v)} for b in self.BUCKETS}
+        if (self.unchanged and kept["sources"] == self.sources_at_start
+                and all(len(kept[b]) == len(self.index[b]) for b in self.BUCKETS)):
+            return  # nothing made and nothing dropped: the index and the files are as they were
         files: set[str] = set()
         for b in ("masks", "files", "ghosts"):
             for k, v in kept[b].items():

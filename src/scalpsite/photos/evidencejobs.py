@@ -149,7 +149,7 @@ def grey_job(args: tuple[str, str]) -> bool:
     source, out = args
     try:
         big = decode(source, max(size for size, _ in RENDITIONS.values()))
-    except Exception:  # noqa: BLE001 - an unreadable photo is reported by the photo stage
+    except Exception:
         return False
     save_grey(big, Path(out))
     return True

@@ -14,7 +14,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
-from scalpsite.analysis.labels import MONTHS  # the locale-free month names of every page
+from scalpsite.analysis.labels import (
+    MONTHS,  # the locale-free month names of every page
+)
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType

@@ -16,7 +16,14 @@ from jinja2 import (
 )
 
 from scalpsite.errors import BuildError
-from scalpsite.render.format import fmt_date, fmt_href, fmt_label, fmt_num, fmt_signed, plural
+from scalpsite.render.format import (
+    fmt_date,
+    fmt_href,
+    fmt_label,
+    fmt_num,
+    fmt_signed,
+    plural,
+)
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'")
