@@ -10,11 +10,15 @@ from scalpsite.analysis.result_base import Day, Out
 
 
 class Alignment(Out):
-    """The similarity transform that maps a photo onto the reference photo of its angle."""
+    """The similarity transform that maps a photo onto the reference photo of its angle: what has
+    to be done to the photo to frame it like the reference (sign conventions: docs/photos.md)."""
 
-    dx_pct: float = Field(description="shift to the right, % of the reference photo's width")
-    dy_pct: float = Field(description="shift downward, % of the reference photo's width")
-    rotation_deg: float = Field(description="turn, degrees, positive clockwise on the screen")
+    dx_pct: float = Field(description="after turning and scaling, the content moves right by this % of the "
+                          "reference photo's width (negative: left)")
+    dy_pct: float = Field(description="the content moves down by this % of the reference photo's width "
+                          "(negative: up)")
+    rotation_deg: float = Field(description="degrees the photo is turned clockwise on the screen (negative: "
+                                "counter-clockwise)")
     scale: float = Field(description="enlargement that matches the reference (> 1: taken from further away)")
     confidence: float = Field(description="0-1: how well the aligned photo matches the reference")
 
