@@ -6,14 +6,10 @@ and an example or a unit where one helps (`examples=`, `json_schema_extra={"unit
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -22,7 +18,22 @@ from pydantic import (
 )
 from pydantic import Strict as NoCoercion
 
-from scalpsite.journal.limits import DATE_MAX, DATE_MIN
+from scalpsite.journal.fieldtypes import (
+    AngleName,
+    Date,
+    LabNumber,
+    LabRange,
+    Number,
+    Percent,
+    PixelBox,
+    Reading,
+    Sign,
+    Strict,
+    TotalOrAnswers,
+    TotalOrParts,
+    Whole,
+    unit,
+)
 
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
 # The SALT region each photo angle documents (CLINICAL.md); front has no SALT weight.
@@ -31,48 +42,6 @@ DEFAULT_SALT_VIEWS: dict[str, SaltRegion] = {"overhead": "top", "back": "back", 
 DEFAULT_ZONES = ["frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right"]
 Schedule = Literal["dupilumab", "default"]  # the presets of analysis/schedule.py (a test keeps them equal)
 SCHEDULES = get_args(Schedule)
-
-# Strict numbers: `true` is not 1 and "12" is not 12 (YAML gives numbers for unquoted digits).
-Number = Annotated[float, NoCoercion()]
-Whole = Annotated[int, NoCoercion()]
-Percent = Annotated[Number, Field(ge=0, le=100)]
-# Dates scalpsite accepts (journal/limits.py): date arithmetic in schedules and charts never overflows.
-Date = Annotated[dt.date, Field(ge=DATE_MIN, le=DATE_MAX)]
-AngleName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]  # names output files
-Reading = Annotated[Number, Field(ge=0, le=1_000_000)]  # a density reading: finite, never negative
-LabNumber = Annotated[Number, Field(ge=-1_000_000, le=1_000_000)]
-Sign = Annotated[Number, Field(ge=0, le=3, multiple_of=0.5)]
-
-
-def unit(name: str) -> dict:
-    """The JSON Schema extra that records a field's unit (shown in the field reference)."""
-    return {"unit": name}
-
-
-class Strict(BaseModel):
-    """Base: unknown keys are errors; numbers are finite."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-def _shape(value) -> str:
-    """Discriminate a score given as parts (mapping/list) from one given as a total."""
-    if isinstance(value, dict):
-        return "parts"
-    if isinstance(value, list):
-        return "answers"
-    return "total"
-
-
-# A field that takes a total or its parts (a mapping, or a list of answers), with errors that
-# name only the form used: TotalOrParts[Total, Parts], TotalOrAnswers[Total, Answers].
-_Total = TypeVar("_Total")
-_Parts = TypeVar("_Parts")
-TotalOrParts = Annotated[
-    Union[Annotated[_Total, Tag("total")], Annotated[_Parts, Tag("parts")]], Discriminator(_shape)]
-TotalOrAnswers = Annotated[
-    Union[Annotated[_Total, Tag("total")], Annotated[_Parts, Tag("answers")]], Discriminator(_shape)]
-
 
 # ---------- config (scalpsite.yaml) ----------
 
@@ -183,7 +152,7 @@ class PhotosConfig(Strict):
 
     def salt_region(self, angle: str) -> str | None:
         """The SALT region the angle's mask measures, or None (front, brows...)."""
-        return (self.salt_regions or {}).get(angle)
+        return self.views().get(angle)
 
 
 class DensityConfig(Strict):
@@ -194,15 +163,6 @@ class DensityConfig(Strict):
     zones: list[str] = Field(default_factory=lambda: list(DEFAULT_ZONES),
                              description="Scalp zones you take a density reading of.",
                              examples=[["frontal", "crown"]])
-
-
-def _ordered(pair: list[float] | None) -> list[float] | None:
-    if pair is not None and pair[0] > pair[1]:
-        raise ValueError("the low end of a range comes first: [low, high]")
-    return pair
-
-
-LabRange = Annotated[list[LabNumber], Field(min_length=2, max_length=2), AfterValidator(_ordered)]
 
 
 class LabReference(Strict):
@@ -328,10 +288,6 @@ class Lab(Strict):
     unit: str | None = Field(None, description="Its unit, as on the report.", examples=["IU/mL"])
     range: LabRange | None = Field(None, description="The report's reference range, [low, high]; it is "
                                    "used for the high/low flag instead of any default.", examples=[[0, 100]])
-
-
-Pixels = Annotated[Whole, Field(ge=0, le=100_000)]
-PixelBox = tuple[Pixels, Pixels, Annotated[Whole, Field(ge=1, le=100_000)], Annotated[Whole, Field(ge=1, le=100_000)]]
 
 
 class PhotoMeta(Strict):
