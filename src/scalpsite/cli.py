@@ -403,7 +403,7 @@ def mask_start(session: str, journal: Path | None) -> None:
         journal = folder.resolve().parent.parent
     root = _journal(None, None, journal)
     say_journal(root)
-    print_mask_start(*start_masks(root, folder.name if folder.is_dir() else session), verbosity())
+    print_mask_start(*start_masks(root, session), verbosity())  # a path's last part names the session
 
 
 @main.command(short_help="Print or refresh the editor schemas.")

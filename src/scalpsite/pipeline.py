@@ -36,6 +36,7 @@ from scalpsite.output.memo import cached, code_digest, digest, place, tree_diges
 from scalpsite.output.passwords import require_strong
 from scalpsite.output.publish import check_out, publish
 from scalpsite.photos import images
+from scalpsite.photos.evidence import FOLDER as EVIDENCE
 from scalpsite.photos.evidence import Evidence, Mode, collect
 from scalpsite.render.fonts import font_findings, journal_texts
 from scalpsite.render.themes import theme_dirs
@@ -155,7 +156,7 @@ def _photo_stage(journal: Journal, cache: Path, progress: images.Progress | None
                  mode: Mode) -> tuple[images.PhotoResult, Evidence]:
     """The renditions (a build) or the facts (check, export) of every photo, then what the photos
     measure (masks, alignment, grey cards), on one pool of workers."""
-    renditions, _ = folder(cache, "renditions"), folder(cache, "evidence")
+    renditions = folder(cache, "renditions")
     with images.Workers() as workers:
         if mode is Mode.BUILD:
             photos = images.process(journal.root, _photo_paths(journal), renditions, progress,
@@ -163,7 +164,7 @@ def _photo_stage(journal: Journal, cache: Path, progress: images.Progress | None
         else:
             photos = images.inspect(journal.root, _photo_paths(journal), renditions,
                                     cards=_cards(journal), workers=workers)
-        return photos, collect(journal, photos, cache, mode, workers)
+        return photos, collect(journal, photos, renditions, folder(cache, EVIDENCE), mode, workers)
 
 
 def _cards(journal: Journal) -> images.Cards:

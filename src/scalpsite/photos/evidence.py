@@ -81,8 +81,7 @@ class Store:
     BUCKETS = ("sources", "masks", "alignments", "files", "ghosts")
 
     def __init__(self, folder: Path):
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder  # made and checked by the caller (guard.folder)
         self.settings = settings_key()
         try:
             index = json.loads((folder / INDEX).read_text())
@@ -153,14 +152,15 @@ def reference_photos(journal: Journal, readable: set[str]) -> dict[str, str]:
     return refs
 
 
-def collect(journal: Journal, photos: PhotoResult, cache_root: Path, mode: Mode,
+def collect(journal: Journal, photos: PhotoResult, folder: Path, store_folder: Path, mode: Mode,
             workers: Workers | None = None) -> Evidence:
     """Masks, alignments, ghosts and cards of every readable photo of the journal.
 
-    `workers`: the photo stage's pool, when it is still running (one is started otherwise)."""
+    `folder`: the photo stage's renditions (and grey images); `store_folder`: this stage's own
+    cache (FOLDER in the cache). `workers`: the photo stage's pool, when it is still running
+    (one is started otherwise)."""
     renditions = photos.renditions
-    folder = cache_root / "renditions"
-    store = Store(cache_root / FOLDER)
+    store = Store(store_folder)
     out = Evidence()
     refs = reference_photos(journal, set(renditions))
     for rec in journal.sessions:

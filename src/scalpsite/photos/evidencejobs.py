@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from scalpsite.photos.images import write_aside
+
 # NumPy and the measuring modules are imported in the jobs: the parent process builds the
 # job lists (also on a rebuild with nothing to do) without loading them.
 
@@ -52,12 +54,6 @@ class AlignedJob:
     overlay_out: str | None = None
 
 
-def _write(image, path: str, format: str, **options) -> None:
-    from scalpsite.photos.images import write_aside
-
-    write_aside(image, Path(path), format, **options)
-
-
 def _open(path: str):
     """A Pillow image, refusing decompression bombs like the renditions do."""
     from PIL import Image
@@ -90,7 +86,7 @@ def mask_job(job: MaskJob) -> dict:
             OSError, SyntaxError, ValueError, EOFError) as exc:
         return {"error": f"cannot read the mask ({exc})", "code": "mask-unreadable"}
     if job.overlay and job.out:
-        _write(masks.overlay(classes, job.overlay), job.out, format="PNG", optimize=True)
+        write_aside(masks.overlay(classes, job.overlay), Path(job.out), "PNG", optimize=True)
     return {"counts": masks.count(classes).as_dict(), "pixels": int(classes.size), "size": list(size)}
 
 
@@ -132,12 +128,12 @@ def aligned_job(job: AlignedJob) -> dict:
     assert job.reference_size is not None  # set by the evidence stage before the job runs
     with _open(job.photo_print) as im:
         warped = align.warp_image(im.convert("RGB"), t, job.reference_size, Image.Resampling.BILINEAR, FILL)
-    _write(warped, job.out, format="JPEG", quality=ALIGNED_QUALITY, optimize=True)
+    write_aside(warped, Path(job.out), "JPEG", quality=ALIGNED_QUALITY, optimize=True)
     if not (job.overlay and job.overlay_out and job.overlay_size):
         return {"aligned": True, "aligned_overlay": False}
     with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours
         warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST, (0, 0, 0, 0))
-    _write(warped, job.overlay_out, format="PNG", optimize=True)
+    write_aside(warped, Path(job.overlay_out), "PNG", optimize=True)
     return {"aligned": True, "aligned_overlay": True}
 
 
@@ -161,5 +157,5 @@ def ghost_job(args: tuple[str, str]) -> bool:
 
     source, out = args
     with _open(source) as im:
-        _write(ghost(im.convert("RGB")), out, format="PNG", compress_level=6)
+        write_aside(ghost(im.convert("RGB")), Path(out), "PNG", compress_level=6)
     return True
