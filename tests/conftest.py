@@ -30,6 +30,21 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "example-journal"
 
 
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory) -> tuple[Path, str]:
+    """A copy of the example journal built once per test run (site and PDF): its _site and the
+    build's output. Tests read it and never change it."""
+    import shutil
+
+    from scalpsite.cli import main
+
+    root = tmp_path_factory.mktemp("example") / "journal"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 0, result.output
+    return root / "_site", result.output
+
+
 def write_journal(root: Path, sessions: dict[str, str], config: str = CONFIG, photos: bool = False) -> Path:
     """A journal with the given session.yaml texts; optionally tiny photos for every angle."""
     root.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -30,13 +29,9 @@ INJECTION_KEYS = ["expected", "given", "missed", "late", "pending", "adherence_p
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The example journal built once (site and PDF)."""
-    root = tmp_path_factory.mktemp("clinical") / "journal"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
-    result = CliRunner().invoke(main, ["build", str(root)])
-    assert result.exit_code == 0, result.output
-    return root / "_site"
+def built(example_build):
+    """The example journal's site, built once for the test run (conftest)."""
+    return example_build[0]
 
 
 def test_data_json_validates_against_the_generated_schema():

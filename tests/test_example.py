@@ -10,21 +10,15 @@ from conftest import EXAMPLE, REPO
 from pypdf import PdfReader
 
 import scalpsite
-from scalpsite.cli import main
 from scalpsite.render.themes import builtin_themes
 
 EXPECTED = REPO / "tests/expected/example-data.json"  # regenerate: scalpsite export example-journal > it
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from click.testing import CliRunner
-
-    root = tmp_path_factory.mktemp("example") / "journal"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
-    result = CliRunner().invoke(main, ["build", str(root)])
-    assert result.exit_code == 0, result.output
-    return root / "_site", result.output
+def built(example_build):
+    """The example journal's site and the build's output, built once for the test run (conftest)."""
+    return example_build
 
 
 def test_build_summary_line(built):
