@@ -444,3 +444,109 @@ def test_bind_to_other_loopback_names(tmp_path, start, bind, host):
     s = start(write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}), bind=bind)
     assert s.url.startswith(f"http://{host}:")
     assert fetch(s.url + "index.html")[0] == 200
+
+
+# --- issue 22 items 6, 10, 19: cross-site loads, any failure of a rebuild, idle connections -----
+
+def request_with(url: str, path: str, headers: dict[str, str]) -> bytes:
+    """A GET of `path` with the preview's Host and the given extra headers; the whole response."""
+    port = urlsplit(url).port
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return raw_request(url, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{head}Connection: close\r\n\r\n".encode())
+
+
+@pytest.mark.parametrize("site, status", [
+    ("cross-site", 403), ("Cross-Site", 403), ("same-origin", 200), ("same-site", 200), ("none", 200), (None, 200),
+])
+@pytest.mark.parametrize("path", ["/data.json", "/index.html", "/static/style.css", RELOAD_JS_URL])
+def test_cross_site_requests_are_refused(served, site, status, path):
+    """issue 22 item 6: a page of another site cannot load the preview's data, pages or photos."""
+    response = request_with(served.url, path, {"Sec-Fetch-Site": site} if site else {})
+    assert status_of(response) == status
+    if status == 403:
+        assert b"sessions" not in response.split(b"\r\n\r\n", 1)[1]
+
+
+@pytest.mark.parametrize("path", ["/data.json", "/index.html", "/no-such-file", RELOAD_JS_URL, "/%zz"])
+def test_every_answer_is_for_the_same_origin_only(served, path):
+    """issue 22 item 6: Cross-Origin-Resource-Policy: same-origin on every response, errors included."""
+    head = request_with(served.url, path, {}).split(b"\r\n\r\n", 1)[0].lower()
+    assert b"\r\ncross-origin-resource-policy: same-origin" in head
+
+
+def test_cross_origin_img_is_blocked_in_a_real_browser(tmp_path, start):
+    """issue 22 item 6: an <img> of another origin pointing at the preview does not load in chromium."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no {CHROMIUM} (.ci/run installs Debian's chromium)")
+    served = start(write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, photos=True))
+    photo = fetch_bytes(served.url + "photos/2025-01-06/overhead.jpg")
+    assert photo[:2] == b"\xff\xd8"  # the photo is there for the preview's own pages
+    page_file = tmp_path / "other.html"
+    page_file.write_text(f'<img id="x" src="{served.url}photos/2025-01-06/overhead.jpg">')
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri())
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.getElementById('x').naturalWidth") == 0
+        finally:
+            browser.close()
+
+
+def fetch_bytes(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return r.read()
+
+
+def test_any_failure_of_a_rebuild_shows_the_box_and_keeps_serving(tmp_path, start, monkeypatch, capsys):
+    """issue 22 item 10: a rebuild that raises something else than a ScalpsiteError does not stop the preview."""
+    from scalpsite import pipeline
+
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    real_build = pipeline.build
+    s = start(root)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer exploded 5e1d")
+
+    monkeypatch.setattr(pipeline, "build", broken)
+    (root / "scalpsite.yaml").write_text(CONFIG.replace("Test journal", "Retitled"))
+    assert wait_for(lambda: "renderer exploded 5e1d" in fetch(s.url + "index.html")[2])
+    status, _, page = fetch(s.url + "index.html")
+    assert status == 200 and "Test journal" in page  # the previous output
+    assert "The last build failed; you are seeing the previous output" in page
+    assert "internal error: RuntimeError(&#x27;renderer exploded 5e1d&#x27;)" in page
+    assert s.thread.is_alive()
+
+    monkeypatch.setattr(pipeline, "build", real_build)
+    (root / "scalpsite.yaml").write_text(CONFIG.replace("Test journal", "Fixed c0de"))
+    assert wait_for(lambda: "Fixed c0de" in fetch(s.url + "index.html")[2])
+    assert wait_for(lambda: "scalpsite-overlay" not in fetch(s.url + "index.html")[2], 5)
+    stop_and_join(s)
+    err = capsys.readouterr().err
+    assert "Build failed: internal error: RuntimeError('renderer exploded 5e1d')" in err
+    assert "Traceback" not in err
+
+
+def test_a_failing_first_build_of_any_kind_serves_the_waiting_page(tmp_path, start, monkeypatch):
+    """issue 22 item 10: even the first build may fail with anything; the waiting page says why."""
+    from scalpsite import pipeline
+
+    monkeypatch.setattr(pipeline, "build", lambda *a, **k: (_ for _ in ()).throw(MemoryError()))
+    s = start(write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}))
+    status, _, page = fetch(s.url + "index.html")
+    assert status == 503 and "internal error: MemoryError()" in page
+
+
+def test_idle_connections_are_closed(served, monkeypatch):
+    """issue 22 item 19: a connection that never sends its request does not hold a thread for ever."""
+    assert serve_mod.PreviewHandler.timeout == serve_mod.IDLE_TIMEOUT and 0 < serve_mod.IDLE_TIMEOUT <= 60
+    monkeypatch.setattr(serve_mod.PreviewHandler, "timeout", 0.5)
+    parts = urlsplit(served.url)
+    started = time.monotonic()
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as idle:
+        assert idle.recv(100) == b""  # closed by the server, without an answer
+    assert time.monotonic() - started < 5
+    assert fetch(served.url + "index.html")[0] == 200

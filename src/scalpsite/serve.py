@@ -18,6 +18,7 @@ import socket
 import sys
 import tempfile
 import threading
+import traceback
 import webbrowser
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ OVERLAY_CSS = """\
 #scalpsite-overlay p { margin: .4rem 0 0; font-size: .85rem; }
 """
 ERROR_BODY = "%(code)d %(message)s\n"  # tiny: no server details, no echo of a long request
+IDLE_TIMEOUT = 15  # seconds: a connection that sends nothing is closed, so it cannot hold a thread for ever
 
 
 @dataclass(frozen=True)
@@ -136,11 +138,11 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     error_message_format = ERROR_BODY
     error_content_type = "text/plain; charset=utf-8"
     default_request_version = "HTTP/1.0"  # answers to garbage get a status line, not an HTTP/0.9 body
+    timeout = IDLE_TIMEOUT
 
     def send_head(self):
         """The response headers and body for GET and HEAD."""
-        if self.headers.get("Host", "").lower() not in self.server.hosts:
-            self.send_error(421 if self.headers.get("Host") else 400)
+        if self.refused():
             return None
         route = request_path(self.path)
         if route is None:
@@ -158,6 +160,22 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if path.suffix == ".html" and path.is_file():
             return self._send(self._decorate(path.read_bytes()), "text/html; charset=utf-8")
         return super().send_head()
+
+    def refused(self) -> bool:
+        """Answer with an error and return True when the request must not be served.
+
+        Only requests addressed to the preview by its own name (a DNS-rebinding page sends
+        another Host) and none that a browser marks as made by another site (an `<img>` of
+        another page would otherwise load the photos and learn the session dates).
+        """
+        host = self.headers.get("Host")
+        if (host or "").lower() not in self.server.hosts:
+            self.send_error(421 if host else 400)
+            return True
+        if self.headers.get("Sec-Fetch-Site", "").strip().lower() == "cross-site":
+            self.send_error(403)
+            return True
+        return False
 
     def _send_own(self, route: str) -> BytesIO:
         if route == RELOAD_JS_URL:
@@ -189,8 +207,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         super().send_error(400 if code in (414, 431) else code)
 
     def end_headers(self) -> None:
-        """Every response is fresh: a rebuild may change any file."""
+        """Every response is fresh (a rebuild may change any file) and readable by the preview's own pages only."""
         self.send_header("Cache-Control", "no-store")
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:
@@ -256,7 +275,7 @@ def watched(root: Path, path: str) -> bool:
 
 
 def rebuild(root: Path, server: PreviewServer, pdf: bool) -> None:
-    """Build into the server's output; on a user error, say why and keep the previous output."""
+    """Build into the server's output; when the build fails, whatever it raised, say why and keep the previous output."""
     from scalpsite.console import print_build
     from scalpsite.findings import Level
     from scalpsite.pipeline import build
@@ -264,17 +283,34 @@ def rebuild(root: Path, server: PreviewServer, pdf: bool) -> None:
     try:
         result = build(root, server.out, pdf=pdf, on_wait=partial(click.echo, err=True))
     except ScalpsiteError as exc:
-        server.error = exc.format_message()
-        server.problems = (Problem("", server.error),)
-        server.version += 1  # open pages reload and show the failure over the previous output
-        click.echo(f"Build failed: {server.error}", err=True)
-        shown = "the previous output" if server.out.is_dir() else "a page with this message"
-        click.echo(f"Still serving {shown}; fix the journal and save to rebuild.", err=True)
+        _failed(server, exc.format_message())
+        return
+    except Exception as exc:  # a fault of scalpsite: the preview keeps serving and says so
+        if _debug():
+            traceback.print_exc()
+        _failed(server, f"internal error: {exc!r} (run with --debug for details, and please report it)")
         return
     server.error = None
     server.problems = tuple(Problem(f.location(), f.message) for f in result.findings if f.level is Level.ERROR)
     server.version += 1
     print_build(result)
+
+
+def _failed(server: PreviewServer, message: str) -> None:
+    server.error = message
+    server.problems = (Problem("", message),)
+    server.version += 1  # open pages reload and show the failure over the previous output
+    click.echo(f"Build failed: {message}", err=True)
+    shown = "the previous output" if server.out.is_dir() else "a page with this message"
+    click.echo(f"Still serving {shown}; fix the journal and save to rebuild.", err=True)
+
+
+def _debug() -> bool:
+    """Whether the command runs with --debug (a traceback is then shown)."""
+    from scalpsite.cli import DEBUG
+
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get(DEBUG))
 
 
 def watch_changes(root: Path, stop: threading.Event) -> Iterator[set]:
