@@ -36,6 +36,7 @@ HOST = "127.0.0.1"
 RELOAD_JS_URL = "/__scalpsite/reload.js"
 VERSION_URL = "/__scalpsite/version"
 OVERLAY_CSS_URL = "/__scalpsite/overlay.css"
+PAINTER_URLS = ("/__scalpsite/paint/", "/__scalpsite/painter/")  # the mask painter (scalpsite.painter)
 IGNORED_DIRS = {"_site", "_bundle.html", "__pycache__", "node_modules"}  # our outputs and tool folders
 TEMP_PREFIX = "scalpsite-serve-"
 BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -102,7 +103,9 @@ def loopback(address: str) -> str:
 class PreviewServer(ThreadingHTTPServer):
     """An HTTP server that knows the output folder, the build number and the last build's problems."""
 
-    def __init__(self, port: int, out: Path, bind: str = HOST, reload: bool = True):
+    def __init__(self, port: int, out: Path, bind: str = HOST, reload: bool = True, root: Path | None = None):
+        from scalpsite.painter.routes import Painter
+
         self.out = out
         self.version = 0
         self.reload = reload
@@ -115,6 +118,7 @@ class PreviewServer(ThreadingHTTPServer):
         port = self.server_address[1]
         literal = f"[{self.address}]" if ":" in self.address else self.address
         self.hosts = {f"{literal}:{port}", f"localhost:{port}"}
+        self.painter = Painter(root, {f"http://{h}" for h in self.hosts}) if root is not None else None
 
     @property
     def url(self) -> str:
@@ -150,6 +154,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return None
         if route in (RELOAD_JS_URL, VERSION_URL, OVERLAY_CSS_URL):
             return self._send_own(route)
+        if route.startswith(PAINTER_URLS) and self.server.painter is not None:
+            return self._send_reply(self.server.painter.get(route))
         if not self.server.out.is_dir():  # no build yet, or the first one failed
             message = html.escape(self.server.error or "Building...")
             page = inject(WAITING_PAGE.format(message=message).encode(), self.server.version)
@@ -158,8 +164,29 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if path.is_dir() and route.endswith("/"):
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            return self._send(self._decorate(path.read_bytes()), "text/html; charset=utf-8")
+            return self._send(self._decorate(path.read_bytes(), route), "text/html; charset=utf-8")
         return super().send_head()
+
+    def do_POST(self) -> None:
+        """Only the painter takes a POST (a mask to measure or save)."""
+        if self.refused():
+            return
+        route = request_path(self.path)
+        if route is None or self.server.painter is None or not route.startswith(PAINTER_URLS):
+            self.send_error(400 if route is None else 405)
+            return
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        body = self._send_reply(self.server.painter.post(route, headers, self.rfile.read))
+        self.wfile.write(body.getvalue())
+
+    def _send_reply(self, reply) -> BytesIO:
+        self.send_response(reply.status)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        return BytesIO(reply.body)
 
     def refused(self) -> bool:
         """Answer with an error and return True when the request must not be served.
@@ -184,7 +211,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return self._send(OVERLAY_CSS.encode(), "text/css; charset=utf-8")
         return self._send(str(self.server.version).encode(), "text/plain; charset=utf-8")
 
-    def _decorate(self, page: bytes) -> bytes:
+    def _decorate(self, page: bytes, route: str) -> bytes:
+        if self.server.painter is not None:
+            page = self.server.painter.links(route, page)
         page = overlay(page, self.server.problems, failed=self.server.error is not None)
         return inject(page, self.server.version) if self.server.reload else page
 
@@ -326,14 +355,18 @@ def rebuild_on_change(changes: Iterator[set], root: Path, server: PreviewServer,
     """Rebuild after every batch that holds a change."""
     for batch in changes:
         if batch:
+            if server.painter is not None:
+                server.painter.forget()
             click.echo("Change detected, rebuilding...")
             rebuild(root, server, pdf)
 
 
-def start_server(port: int, out: Path, bind: str = HOST, reload: bool = True) -> PreviewServer:
-    """A running server bound to a loopback address, or a clear error when the port is taken."""
+def start_server(port: int, out: Path, bind: str = HOST, reload: bool = True,
+                 root: Path | None = None) -> PreviewServer:
+    """A running server bound to a loopback address (with the mask painter of the journal `root`),
+    or a clear error when the port is taken."""
     try:
-        server = PreviewServer(port, out, bind, reload)
+        server = PreviewServer(port, out, bind, reload, root)
     except OSError as exc:
         raise ScalpsiteError(f"cannot listen on {bind}:{port} ({exc.strerror}); "
                              "choose another port with --port, or --port 0 for any free one") from exc
@@ -355,7 +388,7 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
     with stopped_by_signals():
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
-            server = start_server(port, tmp / "site", bind, reload)
+            server = start_server(port, tmp / "site", bind, reload, root)
             changes = watch_changes(root, stop)
             next(changes, None)  # the watcher now runs: edits made during the first build are not lost
             rebuild(root, server, pdf)

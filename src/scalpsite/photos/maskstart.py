@@ -23,7 +23,7 @@ class Started:
     """What `mask start` did for one angle."""
 
     angle: str
-    status: str  # written | exists | no-previous | unreadable
+    status: str  # written | exists | no-previous | unreadable; moved (aligned_start)
     source: str | None = None  # the previous mask (journal path)
     target: str | None = None  # the new or existing mask (journal path)
     alignment: align.Alignment | None = None  # previous photo -> new photo; None when copied unaligned
@@ -98,6 +98,13 @@ def _grey(root: Path, path: str, greys: dict):
 
 def _write_mask(root: Path, source: str, photo: str, target: str, t: align.Alignment | None) -> None:
     """The previous mask, moved onto the new photo (or only scaled to it), written as a new file."""
+    moved = _moved_mask(root, source, photo, t)
+    with open(root / target, "xb") as out:  # never over an existing file
+        moved.save(out, "PNG", optimize=True)
+
+
+def _moved_mask(root: Path, source: str, photo: str, t: align.Alignment | None):
+    """The previous mask moved onto the new photo (or only scaled to it): an RGBA Pillow image."""
     from PIL import Image
 
     from scalpsite.photos.photometa import upright_size
@@ -108,8 +115,26 @@ def _write_mask(root: Path, source: str, photo: str, target: str, t: align.Align
     with Image.open(root / source) as im:
         mask = im.convert("RGBA")
     if t is None:
-        moved = mask.resize(size, Image.Resampling.NEAREST)
-    else:  # nearest: the paint colours stay exactly the paint colours
-        moved = align.warp_image(mask, t, size, Image.Resampling.NEAREST, (0, 0, 0, 0))
-    with open(root / target, "xb") as out:  # never over an existing file
-        moved.save(out, "PNG", optimize=True)
+        return mask.resize(size, Image.Resampling.NEAREST)
+    # nearest: the paint colours stay exactly the paint colours
+    return align.warp_image(mask, t, size, Image.Resampling.NEAREST, (0, 0, 0, 0))
+
+
+def aligned_start(journal: Journal, session: str, angle: str):
+    """What `mask start` would write for one angle of `session`, without writing it: the moved
+    RGBA image (None unless the status is `moved`) and what was done."""
+    from scalpsite.photos.images import register_heif
+
+    register_heif()
+    rec = find_session(journal, session)
+    prev = _previous(journal, rec, angle) if angle in rec.photos else None
+    if prev is None:
+        return None, Started(angle, "no-previous")
+    readable = {p for r in journal.sessions for p in r.photos.values()}
+    ref = reference_photos(journal, readable).get(angle)
+    try:
+        t = _transform(journal.root, prev.photos[angle], rec.photos[angle], ref, {})
+        moved = _moved_mask(journal.root, prev.masks[angle], rec.photos[angle], t)
+    except (OSError, ValueError, SyntaxError) as exc:
+        return None, Started(angle, "unreadable", source=f"{prev.masks[angle]} ({exc})")
+    return moved, Started(angle, "moved", prev.masks[angle], None, t)
