@@ -248,7 +248,7 @@
   stage.addEventListener("pointerdown", function (e) {
     if (e.button !== 0 && e.button !== 1) { return; }
     e.preventDefault();
-    stage.setPointerCapture(e.pointerId);
+    try { stage.setPointerCapture(e.pointerId); } catch (ignore) { /* a pointer already gone */ }
     pointers.set(e.pointerId, local(e));
     if (pointers.size === 2) {  // a second finger: zoom and move, and the stroke begun is dropped
       if (stroke) { mask.abort(); stroke = null; redraw(); }
