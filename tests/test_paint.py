@@ -193,7 +193,7 @@ def test_the_save_endpoint_refuses(painter, name, changes, path, body, status, m
     assert r.status == status
     assert message in r.body.decode()
     assert snapshot(painter.root) == before
-    assert not list(painter.root.rglob("*.part"))
+    assert not list((painter.root / "sessions").rglob("*.part"))
 
 
 def test_a_get_never_saves(painter):
@@ -271,7 +271,7 @@ def test_save_writes_exact_colours_keeps_versions_and_rebuilds(painter):
     expected = masks.classify(bodies[4])  # version 6 is the mask the sixth save replaced
     assert (masks.classify(np.asarray(Image.open(BytesIO(restored.body)).convert("RGBA"))) == expected).all()
     assert request(painter.port, "GET", api + "/versions/1.png").status == 404
-    assert not list(painter.root.rglob("*.part"))
+    assert not list((painter.root / "sessions").rglob("*.part"))
 
 
 def test_save_waits_for_the_build_lock(painter):

@@ -358,7 +358,8 @@ def _loopback(ctx, param, value: str) -> str:
 def serve(journal: Path, port: int, bind: str, pdf: bool, no_reload: bool, open_browser: bool) -> None:
     """Preview the site on this computer; it rebuilds and reloads on every change.
 
-    The last build's errors are shown in a box at the top of every page.
+    The last build's errors are shown in a box at the top of every page. Each photo of a SALT
+    view has a "Paint mask" link: paint its mask in the browser and save it beside the photo.
 
     \b
     Example:

@@ -7,13 +7,11 @@ it), and removes its temporary copy of the site however it is stopped (Ctrl-C, S
 
 from __future__ import annotations
 
-import contextlib
 import html
 import ipaddress
 import os
 import re
 import shutil
-import signal
 import socket
 import sys
 import tempfile
@@ -31,6 +29,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 import click
 
 from scalpsite.errors import ScalpsiteError
+from scalpsite.previewstop import TEMP_PREFIX, remove_stale_previews, stopped_by_signals
 
 HOST = "127.0.0.1"
 RELOAD_JS_URL = "/__scalpsite/reload.js"
@@ -38,7 +37,6 @@ VERSION_URL = "/__scalpsite/version"
 OVERLAY_CSS_URL = "/__scalpsite/overlay.css"
 PAINTER_URLS = ("/__scalpsite/paint/", "/__scalpsite/painter/")  # the mask painter (scalpsite.painter)
 IGNORED_DIRS = {"_site", "_bundle.html", "__pycache__", "node_modules"}  # our outputs and tool folders
-TEMP_PREFIX = "scalpsite-serve-"
 BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -399,48 +397,6 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
         finally:
             _close(server, tmp)
     click.echo("Preview stopped.")
-
-
-@contextlib.contextmanager
-def stopped_by_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP stop the preview as Ctrl-C does (KeyboardInterrupt), so the cleanup runs.
-
-    Only the main thread can receive signals; a preview run in another thread (tests) is left alone.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, _interrupt) for sig in _STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-
-def _interrupt(signum, frame) -> None:
-    for sig in _STOP_SIGNALS:  # a second signal must not cut the cleanup short
-        signal.signal(sig, signal.SIG_IGN)
-    raise KeyboardInterrupt
-
-
-def remove_stale_previews() -> None:
-    """Delete the temporary sites of earlier previews that were killed (SIGKILL, power loss) by this user."""
-    from scalpsite.output.publish import pid_alive
-
-    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
-        pid = folder.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
-        if not pid.isdigit() or folder.is_symlink() or not folder.is_dir():
-            continue
-        if _owned_by_me(folder) and not pid_alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _owned_by_me(folder: Path) -> bool:
-    return not hasattr(os, "getuid") or folder.stat().st_uid == os.getuid()
 
 
 def _announce(url: str, root: Path, open_browser: bool, ready: threading.Event | None,
