@@ -160,7 +160,7 @@ REFUSALS = [
     ("no token", {"X-Scalpsite-Token": None}, API + "/save", GOOD, 403, "does not carry this preview's token"),
     ("wrong token", {"X-Scalpsite-Token": "x" * 43}, API + "/save", GOOD, 403, "does not carry this preview's token"),
     ("cross-site", {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, API + "/save", GOOD, 403,
-     "403 Forbidden"),
+     "refused: the request comes from https://evil.example (cross-site), not from this preview's painting page"),
     ("same-site", {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:1"}, API + "/save", GOOD, 403,
      "refused: the request comes from http://127.0.0.1:1 (same-site)"),
     ("other origin", {"Origin": "https://evil.example", "Sec-Fetch-Site": None}, API + "/save", GOOD, 403,
@@ -194,6 +194,20 @@ def test_the_save_endpoint_refuses(painter, name, changes, path, body, status, m
     assert message in r.body.decode()
     assert snapshot(painter.root) == before
     assert not list((painter.root / "sessions").rglob("*.part"))
+
+
+def test_a_mask_cut_short_is_refused(painter):
+    """A client that stops sending before the length it announced gets a reason, and nothing is written."""
+    import socket
+
+    before = snapshot(painter.root)
+    head = "".join(f"{k}: {v}\r\n" for k, v in save_headers(painter, **{"Content-Length": "5000"}).items())
+    with socket.create_connection(("127.0.0.1", painter.port), timeout=30) as conn:
+        conn.sendall(f"POST {API}/save HTTP/1.1\r\nHost: 127.0.0.1:{painter.port}\r\n{head}\r\n".encode() + GOOD[:100])
+        conn.shutdown(socket.SHUT_WR)
+        response = b"".join(iter(lambda: conn.recv(65536), b""))
+    assert response.startswith(b"HTTP/1.0 400") and b"the mask was not received whole" in response
+    assert snapshot(painter.root) == before
 
 
 def test_a_get_never_saves(painter):

@@ -24,12 +24,16 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import click
 
 from scalpsite.errors import ScalpsiteError
 from scalpsite.previewstop import TEMP_PREFIX, remove_stale_previews, stopped_by_signals
+
+if TYPE_CHECKING:
+    from scalpsite.painter.routes import Reply
 
 HOST = "127.0.0.1"
 RELOAD_JS_URL = "/__scalpsite/reload.js"
@@ -167,17 +171,19 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def do_POST(self) -> None:
         """Only the painter takes a POST (a mask to measure or save)."""
-        if self.refused():
-            return
         route = request_path(self.path)
-        if route is None or self.server.painter is None or not route.startswith(PAINTER_URLS):
+        painted = route is not None and self.server.painter is not None and route.startswith(PAINTER_URLS)
+        if self.refused(other_sites=not painted):
+            return
+        if not painted:
             self.send_error(400 if route is None else 405)
             return
+        assert route is not None and self.server.painter is not None  # as `painted` says
         headers = {name.lower(): value for name, value in self.headers.items()}
         body = self._send_reply(self.server.painter.post(route, headers, self.rfile.read))
         self.wfile.write(body.getvalue())
 
-    def _send_reply(self, reply) -> BytesIO:
+    def _send_reply(self, reply: Reply) -> BytesIO:
         self.send_response(reply.status)
         for name, value in reply.headers:
             self.send_header(name, value)
@@ -186,18 +192,19 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         return BytesIO(reply.body)
 
-    def refused(self) -> bool:
+    def refused(self, other_sites: bool = True) -> bool:
         """Answer with an error and return True when the request must not be served.
 
         Only requests addressed to the preview by its own name (a DNS-rebinding page sends
         another Host) and none that a browser marks as made by another site (an `<img>` of
-        another page would otherwise load the photos and learn the session dates).
+        another page would otherwise load the photos and learn the session dates); the
+        painter refuses those itself, with its reason (`other_sites=False`).
         """
         host = self.headers.get("Host")
         if (host or "").lower() not in self.server.hosts:
             self.send_error(421 if host else 400)
             return True
-        if self.headers.get("Sec-Fetch-Site", "").strip().lower() == "cross-site":
+        if other_sites and self.headers.get("Sec-Fetch-Site", "").strip().lower() == "cross-site":
             self.send_error(403)
             return True
         return False

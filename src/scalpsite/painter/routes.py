@@ -234,7 +234,13 @@ def _body(headers: Mapping[str, str], read: Callable[[int], bytes]) -> bytes:
     if int(length) > store.MAX_BYTES:
         raise Refusal(413, f"the mask sent is {int(length) / 2**20:.0f} MB, over the limit of "
                            f"{store.MAX_BYTES // 2**20} MB")
-    return read(int(length))
+    try:
+        body = read(int(length))
+    except OSError as exc:  # the client stopped sending (the connection timed out or closed)
+        raise Refusal(400, f"the mask was not received whole ({exc})") from exc
+    if len(body) != int(length):
+        raise Refusal(400, "the mask was not received whole; save again")
+    return body
 
 
 def _answer(work: Callable[[], Reply]) -> Reply:

@@ -59,7 +59,10 @@ def find_target(journal: Journal, folder: str, angle: str) -> Target:
     if rec is None:
         raise Refusal(404, f"there is no session folder sessions/{folder}; masks are painted only on the "
                            "photos of a session")
-    views = journal.config.photos.views() if journal.config else {}
+    if journal.config is None:
+        raise Refusal(503, "scalpsite.yaml has errors, so the SALT views are not known; fix it (the "
+                           "preview's pages list the errors), then reload this page")
+    views = journal.config.photos.views()
     if angle not in views:
         known = ", ".join(sorted(views)) or "none"
         raise Refusal(404, f"'{angle}' is not a SALT view of this journal (those are: {known}); only their "
@@ -92,8 +95,10 @@ def photo_size(root: Path, photo: str) -> tuple[int, int]:
     """The photo's size as displayed (EXIF orientation applied)."""
     from PIL import Image, UnidentifiedImageError
 
+    from scalpsite.photos.images import register_heif
     from scalpsite.photos.photometa import upright_size
 
+    register_heif()
     try:
         with Image.open(root / photo) as im:
             w, h = upright_size(im)

@@ -249,6 +249,7 @@
     if (e.button !== 0 && e.button !== 1) { return; }
     e.preventDefault();
     try { stage.setPointerCapture(e.pointerId); } catch (ignore) { /* a pointer already gone */ }
+    stage.focus({preventScroll: true});  // so that Space moves the photo, not presses the last button
     pointers.set(e.pointerId, local(e));
     if (pointers.size === 2) {  // a second finger: zoom and move, and the stroke begun is dropped
       if (stroke) { mask.abort(); stroke = null; redraw(); }
@@ -386,7 +387,7 @@
   }
 
   document.addEventListener("keydown", function (e) {
-    if (e.key === " " && e.target === document.body) { state.space = true; e.preventDefault(); return; }
+    if (e.key === " " && (e.target === document.body || e.target === stage)) { state.space = true; e.preventDefault(); return; }
     var run = shortcut(e);
     if (run) { e.preventDefault(); run(); }
   });
