@@ -92,9 +92,10 @@
     return r.text().then(function (t) { throw new Error(t.trim() || r.status + " " + r.statusText); });
   }
 
-  var measuring = null, again = false, timer = 0;
+  var measuring = null, again = false, timer = 0, edits = 0;  // edits: changes made so far
 
   function measureSoon() {
+    edits += 1;
     $("[data-loss]").dataset.stale = "yes";
     clearTimeout(timer);
     timer = setTimeout(measure, 400);
@@ -102,18 +103,20 @@
 
   function measure() {
     if (measuring) { again = true; return; }
+    var seen = edits;
     measuring = pngBlob().then(function (blob) { return post("measure", blob); })
-      .then(showLoss, function (e) { say(e.message, true); })
+      .then(function (result) { showLoss(result, seen); }, function (e) { say(e.message, true); })
       .then(function () {
         measuring = null;
         if (again) { again = false; measure(); }
       });
   }
 
-  function showLoss(result) {
+  // The loss of the mask as it was after `seen` edits; still stale when it changed since.
+  function showLoss(result, seen) {
     var el = $("[data-loss]");
     el.textContent = result.summary;
-    delete el.dataset.stale;
+    if (seen === edits) { delete el.dataset.stale; }
     el.dataset.lossPct = result.loss_pct === null ? "" : String(result.loss_pct);
   }
 
@@ -332,9 +335,10 @@
 
   function save() {
     say("Saving…");
+    var seen = edits;
     return pngBlob().then(function (blob) { return post("save", blob); }).then(function (result) {
-      state.unsaved = false;
-      showLoss(result);
+      state.unsaved = seen !== edits;
+      showLoss(result, seen);
       listVersions(result.versions);
       say(result.message);
     }, function (e) { say("Not saved: " + e.message, true); });
