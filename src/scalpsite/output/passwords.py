@@ -73,17 +73,12 @@ def judge(password: str, hints: Sequence[str] = (), max_bytes: int = MAX_BYTES) 
                else "the most the strength estimator reads")
         return Verdict(f"it has {size} bytes; use at most {max_bytes}, {why}", 0)
     words = personal_words(hints)
-    verdict = _rate(password, list(words))
-    if verdict.problem:
-        return verdict
     rest, used = without_words(password, words)
-    if not used:
-        return verdict
-    score = _rate(rest, []).score if rest else 0
-    if score >= MIN_SCORE:
-        return verdict
-    return Verdict(f"it leans on words of the journal ({', '.join(used)}), which anyone who knows the "
-                   f"patient tries first; without them it is rated {score} of 4 by zxcvbn", score)
+    score = (_rate(rest, []).score if rest else 0) if used else MIN_SCORE
+    if score < MIN_SCORE:
+        return Verdict(f"it leans on words of the journal ({', '.join(used)}), which anyone who knows the "
+                       f"patient tries first; without them it is rated {score} of 4 by zxcvbn", score)
+    return _rate(password, words)
 
 
 def _rate(password: str, user_inputs: list[str]) -> Verdict:
@@ -156,10 +151,10 @@ def without_words(password: str, words: Sequence[str]) -> tuple[str, list[str]]:
     for word in words:
         variants = [folded] if word.isdigit() else [folded, *(folded.translate(t) for t in LEET)]
         hits = [m.start() for v in variants for m in re.finditer(f"(?={re.escape(word)})", v)]
+        if any(not all(covered[start:start + len(word)]) for start in hits):
+            used.append(word)  # named only when it covers something a longer word did not
         for start in hits:
             covered[start:start + len(word)] = [True] * len(word)
-        if hits:
-            used.append(word)
     pieces = re.findall(r"[^\x00]+", "".join("\x00" if c else ch for ch, c in zip(password, covered, strict=True)))
     rest = " ".join(p for p in (re.sub(r"^\W+|\W+$", "", piece) for piece in pieces) if p)
     return rest, used
