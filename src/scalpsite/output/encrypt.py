@@ -46,12 +46,14 @@ TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".s
          ".json": "application/json", ".csv": "text/csv", ".pdf": "application/pdf", ".txt": "text/plain"}
 
 
-def derive_key(password: str, salt: bytes, iterations: int = ITERATIONS) -> bytes:
-    """PBKDF2-HMAC-SHA256 of the NFC-normalised UTF-8 password: the 32-byte AES key."""
+def derive_key(password: str, salt: bytes, iterations: int | None = None) -> bytes:
+    """PBKDF2-HMAC-SHA256 of the NFC-normalised UTF-8 password: the 32-byte AES key
+    (ITERATIONS rounds unless told, read when called, as the parameters are)."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, iterations=iterations)
+    rounds = ITERATIONS if iterations is None else iterations
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, iterations=rounds)
     return kdf.derive(normalize(password).encode("utf-8"))
 
 
