@@ -381,6 +381,18 @@ def test_stale_plain_renders_of_dead_builds_are_removed_but_not_live_ones(tmp_pa
     assert [p.name for p in (tmp_path / "tmp").iterdir()] == [f"vault-plain-{os.getpid()}-live"]
 
 
+def test_a_bundle_of_the_previous_version_may_be_replaced(tmp_path):
+    """Item 4: the bundle's comment no longer names the program; one made before is still known as ours."""
+    root = private_journal(tmp_path / "j")
+    old = tmp_path / "old.html"
+    old.write_text("<!doctype html>\n<!-- scalpsite bundle: the whole record in one file; open it in a web "
+                   "browser. -->\n<p>old</p>\n")
+    bundle(root, old, password=PASSWORD)
+    head = old.read_text(encoding="utf-8")[:300]
+    assert "<!-- private records: the whole record in one file; open it in a web browser. -->" in head
+    assert "scalpsite" not in head
+
+
 def test_the_decrypted_site_is_still_the_plain_build(made):
     """'Done when' 7 with the standalone PDF: the vault still decrypts to the plain build's bytes."""
     _, files = decrypt_site(made.enc, PASSWORD)
