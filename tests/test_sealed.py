@@ -138,6 +138,17 @@ def test_pdf_password_usage_errors(runner, tmp_path, args, env, message):
     assert result.output.splitlines()[-1] == message
 
 
+@pytest.mark.parametrize("password, pdf", [(None, True), (PASSWORD, False)])
+def test_pdf_password_needs_an_encrypted_build_with_the_dossier(tmp_path, password, pdf):
+    """Item 1, from the library: never silently a plain PDF, nor an option that does nothing."""
+    from scalpsite.errors import OptionError
+
+    root = private_journal(tmp_path / "j")
+    with pytest.raises(OptionError, match="a standalone encrypted PDF comes only with an encrypted build"):
+        build(root, password=password, pdf=pdf, pdf_password=PDF_PASSWORD)
+    assert not (root / "_site").exists()
+
+
 def test_pdf_password_is_never_the_site_password(runner, tmp_path):
     """Item 1: the standalone PDF's password must differ from the site's (and follow the rule)."""
     root = private_journal(tmp_path / "j")

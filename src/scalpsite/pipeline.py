@@ -107,7 +107,10 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     if password is not None:
         require_strong(password, password_hints(journal))
     if pdf_password is not None:
-        require_strong(pdf_password, [*password_hints(journal), password or ""], pdf=True, site=password)
+        if password is None or not pdf:
+            raise OptionError("a standalone encrypted PDF comes only with an encrypted build that makes the "
+                              "dossier (--encrypt, without --no-pdf)")
+        require_strong(pdf_password, [*password_hints(journal), password], pdf=True, site=password)
     out = check_out(out or root / "_site", root)
     with writing(root, out, on_wait) as cache:
         photos, evidence, findings, data = _analyse(journal, cache, progress, for_date, since, until)
