@@ -1,6 +1,7 @@
-"""Helpers for the tests of issue 17 (private sharing): a journal with private details, and an
-independent decrypter written from docs/encryption.md alone (hashlib's PBKDF2 and the bare
-AES-GCM primitive; nothing of scalpsite's own code)."""
+"""Helpers for the tests of private sharing (issues 17 and 23): a journal with private details,
+and an independent decrypter written from docs/encryption.md alone (hashlib's PBKDF2 and the bare
+AES-GCM primitive; nothing of scalpsite's own code): format version 2, the chunked stream, the
+parameters checked and bound into the associated data."""
 
 from __future__ import annotations
 
@@ -42,28 +43,52 @@ def private_journal(root: Path) -> Path:
 
 def vault_params(html: str) -> dict:
     """The public parameters block of an unlock page or bundle."""
-    found = re.search(r'<script type="application/json" id="scalpsite-vault">(.*?)</script>', html, re.DOTALL)
+    found = re.search(r'<script type="application/json" id="static-vault">(.*?)</script>', html, re.DOTALL)
     return json.loads(found.group(1))
 
 
+class Refused(ValueError):
+    """Parameters a reader must refuse before deriving anything."""
+
+
+def check_params(params: dict) -> None:
+    """The reader's duty of docs/encryption.md: known format, PBKDF2, >= 600,000 rounds, >= 16-byte salt."""
+    if params.get("format") != "static-vault" or params.get("version") != 2:
+        raise Refused("unknown format")
+    if params["cipher"] == "none" and params["store"] == "inline":
+        return
+    kdf = params.get("kdf") or {}
+    if params["cipher"] != "AES-256-GCM" or kdf.get("name") != "PBKDF2-HMAC-SHA256":
+        raise Refused("unknown cipher or key derivation")
+    if not isinstance(kdf.get("iterations"), int) or kdf["iterations"] < 600_000:
+        raise Refused("fewer than 600,000 iterations")
+    if len(base64.b64decode(kdf.get("salt", ""))) < 16:
+        raise Refused("salt under 16 bytes")
+
+
 def derive(password: str, params: dict) -> bytes:
-    """The key, as docs/encryption.md defines it."""
+    """The key, as docs/encryption.md defines it (after the parameters are checked)."""
+    check_params(params)
     kdf = params["kdf"]
-    assert kdf["name"] == "PBKDF2-HMAC-SHA256" and kdf["iterations"] >= 600_000
-    salt = base64.b64decode(kdf["salt"])
-    assert len(salt) == 16
     return hashlib.pbkdf2_hmac("sha256", unicodedata.normalize("NFC", password).encode("utf-8"),
-                               salt, kdf["iterations"], 32)
+                               base64.b64decode(kdf["salt"]), kdf["iterations"], 32)
 
 
-def open_sealed(key: bytes | None, ident: str, sealed: bytes) -> bytes:
-    """nonce || ciphertext || tag, with the id as associated data; plain when there is no key."""
+def associated(params: dict, ident: str) -> bytes:
+    """format/version/cipher/kdf name/iterations/salt/id, ASCII."""
+    kdf = params["kdf"]
+    return "/".join([params["format"], str(params["version"]), params["cipher"], kdf["name"],
+                     str(kdf["iterations"]), kdf["salt"], ident]).encode("ascii")
+
+
+def open_sealed(key: bytes | None, ident: str, sealed: bytes, params: dict | None = None) -> bytes:
+    """nonce || ciphertext || tag, with the parameters and id as associated data; plain when there is no key."""
     if key is None:
         return sealed
-    return AESGCM(key).decrypt(sealed[:12], sealed[12:], f"scalpsite-vault/1/{ident}".encode("ascii"))
+    return AESGCM(key).decrypt(sealed[:12], sealed[12:], associated(params, ident))
 
 
-PAYLOAD_LINE = re.compile(r'\(self\.scalpsiteVault=self\.scalpsiteVault\|\|\[\]\)\.push\(\["(\d{4,})","([A-Za-z0-9+/=]*)"\]\);\n\Z')
+PAYLOAD_LINE = re.compile(r'\(self\.staticVault=self\.staticVault\|\|\[\]\)\.push\(\["(\d{4,})","([A-Za-z0-9+/=]*)"\]\);\n\Z')
 
 
 def site_payloads(out: Path) -> dict[str, bytes]:
@@ -83,10 +108,19 @@ def bundle_payloads(html: str) -> dict[str, bytes]:
 
 
 def decrypt_all(params: dict, payloads: dict[str, bytes], password: str | None) -> tuple[dict, dict[str, bytes]]:
-    """The manifest and every file by its plain path."""
+    """The manifest and every file by its plain path: the chunks joined into the stream, then sliced."""
+    check_params(params)
     key = derive(password, params) if params["cipher"] != "none" else None
-    manifest = json.loads(open_sealed(key, params["manifest"], payloads[params["manifest"]]))
-    files = {f["path"]: open_sealed(key, f["id"], payloads[f["id"]]) for f in manifest["files"]}
+    manifest = json.loads(open_sealed(key, params["manifest"], payloads[params["manifest"]], params))
+    size, count = manifest["chunk_size"], manifest["chunks"]
+    chunks = [open_sealed(key, f"{n:04d}", payloads[f"{n:04d}"], params) for n in range(1, count + 1)]
+    assert all(len(c) == size for c in chunks)
+    assert set(payloads) == {params["manifest"], *(f"{n:04d}" for n in range(1, count + 1))}
+    stream = b"".join(chunks)
+    files = {}
+    for f in manifest["files"]:
+        assert 0 <= f["offset"] and f["offset"] + f["size"] <= len(stream)
+        files[f["path"]] = stream[f["offset"]:f["offset"] + f["size"]]
     return manifest, files
 
 
@@ -100,4 +134,4 @@ def decrypt_site(out: Path, password: str) -> tuple[dict, dict[str, bytes]]:
 def plain_files(out: Path) -> dict[str, bytes]:
     """Every file of a plain build but the output marker."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != ".scalpsite-output"}
+            if p.is_file() and p.name not in (".scalpsite-output", ".vault-output")}

@@ -1,5 +1,5 @@
 """Issue 17 (private sharing): the encrypted build and bundle, checked with an independent
-decrypter written from docs/encryption.md (tests/sharing.py), byte scans and the PDF."""
+decrypter written from docs/encryption.md (tests/sharing.py) and byte scans."""
 
 from __future__ import annotations
 
@@ -33,11 +33,10 @@ from sharing import (
 )
 
 from scalpsite.errors import BuildError
-from scalpsite.output import encrypt
+from scalpsite.output import encrypt, sealed
 from scalpsite.pipeline import build, bundle
 
-ENCRYPTED_NAME = re.compile(r"(index\.html|unlock\.js|unlock\.css|dossier\.pdf|\.scalpsite-output"
-                            r"|p/\d{4}\.js|s/[0-9a-f]{20}\.js)")
+ENCRYPTED_NAME = re.compile(r"(index\.html|unlock\.js|unlock\.css|\.vault-output|p/\d{4}\.js)")
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +63,18 @@ def test_decrypting_every_file_gives_the_plain_build(made):
     assert {"index.html", "data.json", "data.csv", "dossier.pdf", "static/compare.js"} <= set(files)
 
 
-def test_payloads_are_numbered_in_path_order_with_types_and_sizes(made):
-    """Issue 17 item 2: opaque file names, sequential ids in sorted path order (nothing else leaks order)."""
+def test_files_are_one_stream_in_path_order_cut_into_equal_chunks(made):
+    """Issue 23 item 4: the files, sorted by path components, are joined into one stream; every
+    payload file holds one chunk of it and has the same size, so no file's size shows."""
     manifest, files = decrypt_site(made.enc, PASSWORD)
     paths = [f["path"] for f in manifest["files"]]
-    assert paths == sorted(paths)
-    assert [f["id"] for f in manifest["files"]] == [f"{n:04d}" for n in range(1, len(paths) + 1)]
+    assert paths == sorted(paths, key=lambda p: p.split("/"))
+    offsets = [f["offset"] for f in manifest["files"]]
+    assert offsets == [sum(f["size"] for f in manifest["files"][:i]) for i in range(len(paths))]
     assert all(f["size"] == len(files[f["path"]]) for f in manifest["files"])
+    assert manifest["chunk_size"] == encrypt.CHUNK == 131072
+    assert sorted(p.name for p in (made.enc / "p").iterdir()) == [f"{n:04d}.js" for n in range(manifest["chunks"] + 1)]
+    assert len({p.stat().st_size for p in (made.enc / "p").iterdir()}) == 1
     types = {f["path"]: f["type"] for f in manifest["files"]}
     assert types["index.html"] == "text/html" and types["charts/salt.svg"] == "image/svg+xml"
     assert types["photos/2025-01-06/front.jpg"] == "image/jpeg"
@@ -83,6 +87,8 @@ def test_encrypted_out_has_no_private_text_name_or_image_signature(made):
     assert all(ENCRYPTED_NAME.fullmatch(n) for n in names), names
     needles = [s.encode("utf-8") for s in SECRETS] + SIGNATURES
     assert found_in(made.enc, needles) == set()
+    sealed_bytes = b"".join(site_payloads(made.enc).values())  # the ciphertext itself, decoded
+    assert [n for n in needles if n in sealed_bytes] == []
     in_plain = found_in(made.plain, needles)  # the same scan does see the plain build's secrets
     assert {b"2025-01-06", b"6 Jan 2025", b"39.3", NOTE.encode(), b"\xff\xd8\xff\xe0", b"<svg"} <= in_plain
 
@@ -101,7 +107,7 @@ def test_two_encrypted_builds_differ_only_in_salt_nonces_and_ciphertext(made):
     for name, data in first.items():
         if name.startswith("p/"):
             assert len(data) == len(second[name]) and data != second[name], name
-        elif name not in ("index.html", "dossier.pdf"):
+        elif name != "index.html":
             assert data == second[name], name
     salts = [vault_params(d["index.html"].decode())["kdf"]["salt"] for d in (first, second)]
     assert salts[0] != salts[1]
@@ -114,7 +120,7 @@ def test_plain_build_has_no_randomness_and_no_unlock_code(made, tmp_path):
     again = tmp_path / "again"
     build(made.root, again)
     assert plain_files(again) == plain_files(made.plain)
-    assert not any(b"scalpsite-vault" in data for data in plain_files(made.plain).values())
+    assert not any(b"static-vault" in data for data in plain_files(made.plain).values())
 
 
 def test_a_payload_cannot_be_swapped_or_opened_with_another_key(made):
@@ -122,35 +128,11 @@ def test_a_payload_cannot_be_swapped_or_opened_with_another_key(made):
     params = vault_params((made.enc / "index.html").read_text())
     payloads = site_payloads(made.enc)
     key = derive(PASSWORD, params)
-    assert open_sealed(key, "0001", payloads["0001"])
+    assert open_sealed(key, "0001", payloads["0001"], params)
     with pytest.raises(InvalidTag):
-        open_sealed(key, "0002", payloads["0001"])
+        open_sealed(key, "0002", payloads["0001"], params)
     with pytest.raises(InvalidTag):
-        open_sealed(derive(PASSWORD + "x", params), "0001", payloads["0001"])
-
-
-def test_dossier_is_aes256_encrypted_with_the_same_password(made):
-    """Issue 17 item 5: the PDF opens with the password in any reader (AES-256, revision 6)."""
-    reader = PdfReader(made.enc / "dossier.pdf")
-    assert reader.is_encrypted
-    encryption = reader.trailer["/Encrypt"]
-    assert (encryption["/V"], encryption["/R"], encryption["/CF"]["/StdCF"]["/CFM"]) == (5, 6, "/AESV3")
-    assert not reader.decrypt("not the password at all")
-    assert reader.decrypt(PASSWORD)
-    plain = PdfReader(made.plain / "dossier.pdf")
-    assert [p.extract_text() for p in reader.pages] == [p.extract_text() for p in plain.pages]
-
-
-@pytest.mark.skipif(not shutil.which("pdftotext") and os.environ.get("CI", "").lower() not in ("1", "true"),
-                    reason="poppler-utils is not installed (apt-get install poppler-utils); CI installs it")
-def test_dossier_opens_in_a_poppler_reader_with_the_password(made):
-    """Issue 17 item 5, in a second reader: poppler (Evince, Okular) reads only 32 bytes of a password."""
-    pdf = str(made.enc / "dossier.pdf")
-    wrong = subprocess.run(["pdftotext", "-upw", "not the password", pdf, "-"], capture_output=True, text=True,
-                           check=False)
-    assert wrong.returncode != 0 and "Incorrect password" in wrong.stderr
-    right = subprocess.run(["pdftotext", "-upw", PASSWORD, pdf, "-"], capture_output=True, text=True, check=False)
-    assert right.returncode == 0 and "Test journal" in right.stdout
+        open_sealed(derive(PASSWORD + "x", params), "0001", payloads["0001"], params)
 
 
 def test_a_failed_encryption_leaves_the_previous_output(made, tmp_path, monkeypatch):
@@ -159,10 +141,10 @@ def test_a_failed_encryption_leaves_the_previous_output(made, tmp_path, monkeypa
     build(made.root, out, pdf=False, password=PASSWORD)
     before = plain_files(out)
 
-    def fail(data, password):
+    def fail(plain, target, password):
         raise OSError("disk full")
 
-    monkeypatch.setattr(encrypt, "protect_pdf", fail)
+    monkeypatch.setattr(sealed, "write_site", fail)
     with pytest.raises(BuildError, match="could not write the encrypted site: disk full"):
         build(made.root, out, password=PASSWORD)
     assert plain_files(out) == before
@@ -171,17 +153,19 @@ def test_a_failed_encryption_leaves_the_previous_output(made, tmp_path, monkeypa
 
 @pytest.mark.parametrize("composed, decomposed", [("caf\u00e9-lumen-orbit-tundra", "cafe\u0301-lumen-orbit-tundra")])
 def test_key_is_pbkdf2_sha256_of_the_nfc_password(composed, decomposed):
-    """Issue 17 item 2: PBKDF2-HMAC-SHA256, 600,000 iterations, 32 bytes, NFC so input methods agree."""
+    """Issue 17 item 2, issue 23: PBKDF2-HMAC-SHA256, 32 bytes, NFC so input methods agree; 2,000,000
+    iterations by default (pagecrypt's), readers refuse fewer than 600,000."""
     salt = bytes(range(16))
     expected = hashlib.pbkdf2_hmac("sha256", composed.encode("utf-8"), salt, 600_000, 32)
-    assert encrypt.derive_key(composed, salt) == expected
-    assert encrypt.derive_key(decomposed, salt) == expected
-    assert encrypt.ITERATIONS >= 600_000 and encrypt.SALT_BYTES == 16 and encrypt.NONCE_BYTES == 12
+    assert encrypt.derive_key(composed, salt, 600_000) == expected
+    assert encrypt.derive_key(decomposed, salt, 600_000) == expected
+    assert encrypt.ITERATIONS == 2_000_000 and encrypt.MIN_ITERATIONS == 600_000
+    assert encrypt.SALT_BYTES == 16 and encrypt.NONCE_BYTES == 12
 
 
 def test_payload_file_is_the_documented_line():
     """Issue 17 item 3: a payload registers itself when loaded as a script (works from file://)."""
-    assert encrypt.payload_js("0007", b"\x00\x01") == '(self.scalpsiteVault=self.scalpsiteVault||[]).push(["0007","AAE="]);\n'
+    assert encrypt.payload_js("0007", b"\x00\x01") == '(self.staticVault=self.staticVault||[]).push(["0007","AAE="]);\n'
 
 
 @pytest.mark.parametrize("path, expected", [
@@ -219,11 +203,8 @@ def test_bundle_policy_allows_only_its_own_inline_code(made):
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
     assert policy.startswith("default-src 'none';") and "http" not in policy and "'self'" not in policy
     inline = re.findall(r"<script>(.*?)</script>", html, re.DOTALL) + re.findall(r"<style>(.*?)</style>", html, re.DOTALL)
-    inline += re.findall(r'<script type="text/plain" data-vault-script="[^"]+">(.*?)</script>', html, re.DOTALL)
-    from scalpsite.render.themes import builtin_themes
-
-    theme_scripts = len(list((builtin_themes() / "default/static").glob("*.js")))
-    assert len(inline) == 2 + theme_scripts  # the style, the unlock code, each theme script
+    assert len(inline) == 2  # the style and the unlock code; the theme's scripts are files of the stream
+    assert "data-vault-script" not in html and "script-src 'sha256-" in policy and " blob:;" in policy
     for text in inline:
         digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
         assert f"'sha256-{digest}'" in policy
@@ -237,10 +218,12 @@ def test_encrypted_bundle_decrypts_to_the_pages_and_shows_nothing(made):
     params = vault_params(html)
     _, files = decrypt_all(params, bundle_payloads(html), PASSWORD)
     assert files["index.html"] == (made.plain / "index.html").read_bytes()
+    needles = [s.encode() for s in SECRETS] + SIGNATURES
     data = made.sealed_bundle.read_bytes()
-    assert [n for n in [s.encode() for s in SECRETS] + SIGNATURES if n in data] == []
-    plain = made.plain_bundle.read_bytes()
-    assert {b"/9j/4AAQSkZJRg", b"PD94bWwg"} <= {n for n in SIGNATURES if n in plain}
+    decoded = b"".join(bundle_payloads(html).values())
+    assert [n for n in needles if n in data or n in decoded] == []
+    plain = b"".join(bundle_payloads(made.plain_bundle.read_text(encoding="utf-8")).values())
+    assert {b"\xff\xd8\xff\xe0", b"<svg", b"2025-01-06"} <= {n for n in needles if n in plain}
 
 
 def test_bundle_over_the_limit_is_refused_and_nothing_is_written(made, tmp_path):
@@ -260,6 +243,7 @@ def test_bundle_leaves_no_scratch_in_the_cache(made):
     """Issue 17 item 4: the bundle renders in the cache and cleans up after itself."""
     assert (made.root / ".scalpsite-cache").is_dir()
     assert not list((made.root / ".scalpsite-cache").glob("bundle-*"))
+    assert not list((made.root / ".scalpsite-cache").glob("plain-*"))
 
 
 def test_the_decrypter_in_the_docs_works(made, tmp_path, monkeypatch):

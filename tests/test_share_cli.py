@@ -3,6 +3,8 @@ rule, the link, the bundle; exit codes and the exact message of each error path.
 
 from __future__ import annotations
 
+import datetime as dt
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
@@ -24,11 +26,11 @@ def private(tmp_path):
     ("aaaaaaaaaaaaaaaa", ('it is rated 0 of 4 by zxcvbn (at least 4 is needed): Repeats like "aaa" are easy to '
                           "guess. Add another word or two. Uncommon words are better. Avoid repeated words "
                           "and characters")),
-    ("Robin Testperson 1", ("it is rated 1 of 4 by zxcvbn (at least 4 is needed): Add another word or two. "
-                            "Uncommon words are better")),
-    ("correct horse battery staple lamp", ("it has 33 bytes; use at most 32, the most that PDF readers "
-                                           "built on poppler (Evince, Okular) read")),
-    ("é" * 17, "it has 34 bytes; use at most 32, the most that PDF readers built on poppler (Evince, Okular) read"),
+    ("Robin Testperson 1", ("it leans on words of the journal (testperson, robin), which anyone who knows the "
+                            "patient tries first; without them it is rated 0 of 4 by zxcvbn")),
+    ("correct horse battery staple lamp " * 2, ("it has 68 bytes; use at most 64, the most the strength "
+                                                "estimator reads")),
+    ("é" * 33, "it has 66 bytes; use at most 64, the most the strength estimator reads"),
 ])
 def test_weak_password_is_refused_with_the_rule(runner, private, password, problem):
     """Issue 17 item 1: weaker than the documented rule -> refused before anything is built."""
@@ -46,11 +48,64 @@ def test_weak_password_is_refused_with_the_rule(runner, private, password, probl
     ("Test journal 2025!", False),  # the journal's title
     ("dupilumab-dupilumab", False),  # the drug, twice
     ("qwertyuiopasdfgh", False),
+    ("correct horse battery staple lamp", True),  # 33 bytes: only the standalone PDF's limit is 32
 ])
 def test_strength_rule(password, strong):
     """Issue 17 item 1: length and zxcvbn score, with the journal's words as easy guesses."""
     verdict = passwords.judge(password, ["Test journal", "Robin Testperson", "dupilumab", "scalpsite"])
     assert (verdict.problem is None) is strong
+
+
+SAM = SimpleNamespace(title="Hair regrowth journal", conditions=["alopecia_areata", "atopic_dermatitis"],
+                      patient=SimpleNamespace(name="Sam Example", birth_date=dt.date(1991, 5, 14)),
+                      treatments=[SimpleNamespace(drug="dupilumab"), SimpleNamespace(drug="ciclosporin")])
+SESSIONS = [dt.date(2025, 1, 6), dt.date(2025, 3, 3), dt.date(2026, 1, 12)]
+
+
+@pytest.mark.parametrize("password, strong", [
+    ("SamExample1991!", False),  # name + birth year
+    ("SamExample-dupilumab", False),  # name + drug
+    ("HairRegrowth2025!", False),  # title + a session year
+    ("Dupixent-Example-14051991", False),  # brand name, name, birth date (DDMMYYYY)
+    ("S4m-Exampl3-0514-Neoral", False),  # l33t, birth day, the brand of a past drug
+    ("dupixent-lemon-tiger-1991", False),  # without the journal's words only "lemon tiger" is left
+    ("Alopecia-Areata-20250106", False),  # the condition and a session date
+    ("samexample-quartz-ember-violin-harbor", True),  # the name adds nothing, the rest is strong
+    ("quartz-ember-violin-harbor-lake", True),
+    ("Xk9#mQ2$vL7!pR4z", True),
+])
+def test_personal_passwords_are_refused(password, strong):
+    """Issue 23 item 3: the journal's words (title, name, birth date, drugs and brands, session
+    dates) are given to zxcvbn one by one, and the password must still be strong without them."""
+    from scalpsite.output.passwords import journal_hints
+
+    verdict = passwords.judge(password, journal_hints(SAM, SESSIONS))
+    assert (verdict.problem is None) is strong, verdict
+
+
+@pytest.mark.parametrize("day, forms", [
+    (dt.date(1991, 5, 14), {"1991", "19910514", "14051991", "05141991", "140591", "051491", "910514", "1405",
+                            "0514", "1451991", "5141991"}),
+])
+def test_date_forms(day, forms):
+    """Issue 23 item 3: the common ways a date is written into a password."""
+    assert set(passwords.date_forms(day)) == forms
+
+
+def test_personal_password_refused_on_the_command_line(runner, tmp_path):
+    """Issue 23 item 3 and 'Done when': a password made of the patient's details is refused before
+    anything is built, naming the words it leans on."""
+    from conftest import COMPLETE, write_journal
+
+    config = ("title: Hair regrowth journal\npatient: {name: Sam Example, birth_date: 1991-05-14}\n"
+              "conditions: [alopecia_areata]\ntreatments:\n  - drug: dupilumab\n    start: 2025-01-10\n")
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, config=config)
+    result = runner.invoke(main, ["build", str(root), "--encrypt"], env={"SCALPSITE_PASSWORD": "SamExample1991!"})
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: password refused: it leans on words of the journal (example, 1991, "
+                                    "sam), which anyone who knows the patient tries first; without them it is "
+                                    "rated 0 of 4 by zxcvbn. The rule: ")
+    assert not (root / "_site").exists()
 
 
 def test_generated_passphrase_is_six_list_words_and_strong():
@@ -124,7 +179,8 @@ def test_print_link_warns_that_the_link_is_the_key(runner, private):
     link = (private / "_site" / "index.html").resolve().as_uri() + "#password=" + quote(password, safe="")
     assert link in result.output.splitlines()
     assert ("Warning: this link contains the password. Anyone who has it can read the site; send it "
-            "only by a private channel, never with the site itself.") in result.output
+            "only by a private channel, never with the site itself. A browser that opens it keeps it in "
+            "its history.") in " ".join(result.output.split())
 
 
 def test_bundle_reports_its_size_and_whether_it_is_encrypted(runner, private):

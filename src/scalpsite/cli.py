@@ -13,7 +13,7 @@ import click
 from scalpsite import __version__
 from scalpsite.errors import ScalpsiteError
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
-from scalpsite.passwords_cli import ask_password, encryption_options, show_password
+from scalpsite.passwords_cli import ask_password, ask_pdf_password, encryption_options, pdf_option, show_password, warn_pdf
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DEBUG, VERBOSITY = "scalpsite.debug", "scalpsite.verbosity"
@@ -247,9 +247,10 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
 @encryption_options
 @click.option("--print-link", is_flag=True, help="With --encrypt: print a link that opens the site "
               "without typing the password. The link is the key: share it only privately.")
+@pdf_option
 @common
 def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date, encrypt: bool,
-          generate_password: bool, print_link: bool) -> None:
+          generate_password: bool, print_link: bool, pdf_password: bool) -> None:
     """Build the site and the PDF dossier (JOURNAL/_site unless -o); encrypted with --encrypt.
 
     \b
@@ -266,17 +267,22 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
         raise click.UsageError(f"--since {since} is after --until {until}; swap them")
     if print_link and not encrypt:
         raise click.UsageError("--print-link works with --encrypt")
+    pdf_secret, pdf_made = ask_pdf_password(pdf_password, encrypt, not no_pdf)
     password = ask_password(encrypt, generate_password)
     say_journal(journal)
     with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
         result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
-                          progress=progress, on_wait=waiting, password=password)
+                          progress=progress, on_wait=waiting, password=password, pdf_password=pdf_secret)
     print_build(result, verbosity())
-    if password is not None:  # None only without --encrypt, which both options need
+    if password is not None:  # None only without --encrypt, which the options need
         if generate_password:
             show_password(password)
         if print_link:
             show_link(result.out, password)
+    if pdf_secret is not None:
+        if pdf_made:
+            show_password(pdf_secret, "PDF password")
+        warn_pdf(result.out)
     if result.errors:
         sys.exit(1)
 

@@ -143,7 +143,8 @@ def print_link(out, password: str) -> None:
     from urllib.parse import quote
 
     click.echo("Warning: this link contains the password. Anyone who has it can read the site; "
-               "send it only by a private channel, never with the site itself.", err=True)
+               "send it only by a private channel, never with the site itself. A browser that opens "
+               "it keeps it in its history.", err=True)
     click.echo(f"{(out / 'index.html').as_uri()}#password={quote(password, safe='')}")
     click.echo("On a web host, put #password=... after the address of the site's index.html.", err=True)
 

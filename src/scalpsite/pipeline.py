@@ -9,7 +9,6 @@ import gc
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -28,13 +27,14 @@ from scalpsite.journal.load import CONFIG_FILE, Journal, load
 from scalpsite.journal.models import Config
 from scalpsite.output import bundle as bundles
 from scalpsite.output.carry import Placer
-from scalpsite.output.encrypt import Sealer, encrypt_site
+from scalpsite.output.encrypt import Sealer
 from scalpsite.output.export import injections_csv, to_csv, to_json
 from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
 from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
-from scalpsite.output.passwords import require_strong
+from scalpsite.output.passwords import journal_hints, require_strong
 from scalpsite.output.publish import check_out, publish
+from scalpsite.output.sealed import private_stage, publish_sealed
 from scalpsite.photos import images
 from scalpsite.photos.evidence import FOLDER as EVIDENCE
 from scalpsite.photos.evidence import Evidence, Mode, collect
@@ -92,12 +92,13 @@ def settle_imports() -> None:
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
           until: dt.date | None = None, for_date: dt.date | None = None,
           progress: images.Progress | None = None, on_wait: Notify | None = None,
-          password: str | None = None) -> BuildResult:
+          password: str | None = None, pdf_password: str | None = None) -> BuildResult:
     """Load, check, analyse, render and publish.
 
     Errors in the journal are findings: the output is still published and shows them. An
     exception, a refused OUT or a failed renderer leaves the previous output as it was. With a
-    password the finished build is encrypted before it replaces OUT (docs/encryption.md).
+    password the build is rendered privately in the cache and only its encrypted form reaches
+    OUT; `pdf_password` adds a standalone encrypted dossier.pdf (docs/encryption.md).
     """
     started = time.monotonic()
     settle_imports()
@@ -105,18 +106,25 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     journal = as_of_appointment(load(root), for_date, until)
     if password is not None:
         require_strong(password, password_hints(journal))
+    if pdf_password is not None:
+        if password is None or not pdf:
+            raise OptionError("a standalone encrypted PDF comes only with an encrypted build that makes the "
+                              "dossier (--encrypt, without --no-pdf)")
+        require_strong(pdf_password, [*password_hints(journal), password], pdf=True, site=password)
     out = check_out(out or root / "_site", root)
     with writing(root, out, on_wait) as cache:
         photos, evidence, findings, data = _analyse(journal, cache, progress, for_date, since, until)
 
         def render(staging: Path) -> Placer:
-            placer = Placer.start(cache, out, staging)
+            # an encrypted build never reuses files of OUT: its staging folder is in the cache
+            placer = Placer.start(cache, out, staging) if password is None else Placer(cache, out, staging)
             _render(journal, data, photos, evidence, placer, pdf, for_date)
-            if password is not None:
-                encrypt_site(staging, password)
             return placer
 
-        publish(out, render).save()
+        if password is None:
+            publish(out, render).save()
+        else:
+            publish_sealed(out, cache, render, password, pdf_password)
     return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
                        time.monotonic() - started)
 
@@ -133,10 +141,10 @@ def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = No
     target = bundles.check_path(target or root / bundles.DEFAULT_NAME, root)
     with writing(root, None, on_wait) as cache:
         photos, evidence, findings, data = _analyse(journal, cache, progress, for_date)
-        with tempfile.TemporaryDirectory(prefix="bundle-", dir=cache) as site:
-            _render(journal, data, photos, evidence, Placer.start(cache, target, Path(site)), False, for_date)
+        with private_stage(cache) as site:
+            _render(journal, data, photos, evidence, Placer(cache, target, site), False, for_date)
             sealer = Sealer.new(password) if password is not None else Sealer(None, None)
-            html = bundles.bundle_html(bundles.bundle_files(Path(site)), sealer)
+            html = bundles.bundle_html(bundles.bundle_files(site), sealer)
     made = bundles.write(target, html, max_mb, password is not None)
     return replace(made, errors=[f for f in findings if f.level is Level.ERROR])
 
@@ -184,9 +192,8 @@ def _photo_findings(journal: Journal, photos: images.PhotoResult, evidence: Evid
 
 
 def password_hints(journal: Journal) -> list[str]:
-    """Words of the journal a password must not lean on: title, patient's name, drug names."""
-    config = require_config(journal)
-    return [config.title, config.patient.name or "", *(t.drug for t in config.treatments), "scalpsite"]
+    """Words of the journal a password must not lean on (passwords.journal_hints says which)."""
+    return journal_hints(require_config(journal), [rec.date for rec in journal.sessions])
 
 
 def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date | None = None) -> Journal:

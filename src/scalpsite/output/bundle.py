@@ -1,7 +1,8 @@
 """`scalpsite bundle`: the site in one self-contained HTML file, optionally encrypted.
 
-The file holds the unlock code of the encrypted site and every page, style, chart and photo as
-a data block, so it opens offline from an e-mail attachment; its policy allows no request at all.
+The file holds the unlock code of the encrypted site and every page, style, script, chart and
+photo in the chunks of its stream, as data blocks, so it opens offline from an e-mail attachment;
+its policy allows no request at all. Nothing outside the ciphertext names the program.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from scalpsite.errors import BuildError
-from scalpsite.output.encrypt import Sealer, pack, read_tree, runtime_dir, shell
+from scalpsite.output.encrypt import Packer, Sealer, read_tree, runtime_dir, shell
 
-MARK = "<!-- scalpsite bundle: the whole record in one file; open it in a web browser. -->"
+MARK = "<!-- private records: the whole record in one file; open it in a web browser. -->"
+OLD_MARKS = ("<!-- scalpsite bundle: the whole record in one file; open it in a web browser. -->",)
 DEFAULT_NAME = "_bundle.html"
 DEFAULT_MAX_MB = 20.0  # the usual limit of an e-mail attachment
 MB = 1_000_000
@@ -54,7 +55,8 @@ def check_path(path: Path, journal: Path) -> Path:
 
 def _is_bundle(path: Path) -> bool:
     with path.open("rb") as f:
-        return MARK.encode() in f.read(512)
+        start = f.read(512)
+    return any(mark.encode() in start for mark in (MARK, *OLD_MARKS))
 
 
 def reduce_photo(data: bytes, size: tuple[int, int] = PHOTO) -> bytes:
@@ -82,10 +84,11 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def csp(style: str, scripts: list[str]) -> str:
-    """No request of any kind; only this file's own style and scripts, by hash."""
-    return ("default-src 'none'; img-src data: blob:; font-src blob:; style-src blob: " + _hash(style) + "; script-src "
-            + " ".join(_hash(s) for s in scripts) + "; object-src 'none'; base-uri 'none'; form-action 'none'")
+def csp(style: str, runtime: str) -> str:
+    """No request of any kind; only this file's own style and unlock code (by hash), and the
+    decrypted files it hands the browser as blob: addresses (the theme's scripts among them)."""
+    return (f"default-src 'none'; img-src data: blob:; font-src blob:; style-src blob: {_hash(style)}; "
+            f"script-src {_hash(runtime)} blob:; object-src 'none'; base-uri 'none'; form-action 'none'")
 
 
 def _inline(text: str, what: str) -> str:
@@ -97,17 +100,14 @@ def _inline(text: str, what: str) -> str:
 
 
 def bundle_html(files: Iterator[tuple[str, bytes]], sealer: Sealer) -> str:
-    """The bundle: the unlock page with every payload and theme script as inert data blocks."""
-    vault = pack(files, sealer, "inline")
+    """The bundle: the unlock page with every payload of the stream as an inert data block."""
     style = _inline((runtime_dir() / "unlock.css").read_text(encoding="utf-8"), "unlock.css")
     runtime = _inline((runtime_dir() / "unlock.js").read_text(encoding="utf-8"), "unlock.js")
-    theme = [(path, code.decode("utf-8").replace("\r\n", "\n")) for path, _, code in vault.scripts]
     blocks = [f'<script type="application/octet-stream" data-vault-id="{ident}">'
-              f'{base64.b64encode(sealed).decode("ascii")}</script>' for ident, sealed in vault.payloads]
-    blocks += [f'<script type="text/plain" data-vault-script="{escape(path)}">{_inline(code, path)}</script>'
-               for path, code in theme]
+              f'{base64.b64encode(sealed).decode("ascii")}</script>'
+              for ident, sealed in sorted(Packer(sealer).payloads(files))]
     body = "\n".join([*blocks, f"<script>{runtime}</script>"])
-    page = shell(vault.params, csp(style, [runtime, *(code for _, code in theme)]), f"<style>{style}</style>", body)
+    page = shell(sealer.params("inline"), csp(style, runtime), f"<style>{style}</style>", body)
     first, rest = page.split("\n", 1)
     return f"{first}\n{MARK}\n{rest}"
 

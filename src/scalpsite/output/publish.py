@@ -21,6 +21,10 @@ T = TypeVar("T")
 
 MARKER = ".scalpsite-output"
 MARKER_TEXT = "This folder is written by scalpsite build and replaced on every build.\n"
+# An encrypted output is marked without naming the program (docs/encryption.md).
+SEALED_MARKER = ".vault-output"
+SEALED_MARKER_TEXT = "This folder is replaced by every build of these pages.\n"
+MARKERS = {MARKER: MARKER_TEXT, SEALED_MARKER: SEALED_MARKER_TEXT}
 STAGING = "building-"  # .OUT.building-<pid>-<random>: a build's unfinished output
 OLD = "old-"  # .OUT.old-<pid>-<random>: the previous output during a fallback swap
 OWNER = re.compile(r"\.(?:building|old)-(\d+)-")
@@ -46,18 +50,18 @@ def check_out(out: Path, journal: Path) -> Path:
         raise BuildError(f"output folder {out} is inside the journal's sessions; choose {journal / '_site'}")
     if out_r.exists() and not out_r.is_dir():
         raise BuildError(f"output path {out} is a file, not a folder")
-    if out_r.is_dir() and any(out_r.iterdir()) and not (out_r / MARKER).is_file():
+    if out_r.is_dir() and any(out_r.iterdir()) and not any((out_r / m).is_file() for m in MARKERS):
         raise BuildError(f"output folder {out} is not empty and was not made by scalpsite; "
                          "empty it or choose another folder (nothing was deleted)")
     return out_r
 
 
-def publish(out: Path, render: Callable[[Path], T]) -> T:
+def publish(out: Path, render: Callable[[Path], T], marker: str = MARKER) -> T:
     """Render into a fresh staging folder and swap it in; if anything fails, OUT stays as it was."""
     staging = stage(out)
     try:
         made = render(staging)
-        swap(staging, out)
+        swap(staging, out, marker)
     except BaseException:
         discard(staging)
         raise
@@ -89,14 +93,14 @@ def recover(out: Path) -> None:
             os.replace(old, out)
 
 
-def swap(staging: Path, out: Path) -> None:
+def swap(staging: Path, out: Path, marker: str = MARKER) -> None:
     """Put the finished staging folder in OUT's place; OUT never goes missing where the OS allows.
 
     On Linux both folders are exchanged in one atomic step (renameat2 RENAME_EXCHANGE). Elsewhere
     OUT is renamed aside first and brought back by the next build's `recover` if we are killed
     between the two renames.
     """
-    (staging / MARKER).write_text(MARKER_TEXT)
+    (staging / marker).write_text(MARKERS[marker])
     os.chmod(staging, 0o755)
     if not out.exists():
         os.replace(staging, out)
