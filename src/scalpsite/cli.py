@@ -105,6 +105,14 @@ def _disk_error(exc: OSError) -> ScalpsiteError | None:
     return ScalpsiteError(f"{what}{where}; {fix}")
 
 
+class Failure(click.ClickException):
+    """A library error as the command line shows it: "Error: message" and the error's exit code."""
+
+    def __init__(self, error: ScalpsiteError):
+        super().__init__(error.format_message())
+        self.exit_code = error.exit_code
+
+
 class Group(click.Group):
     """Shows a traceback only with --debug; everything else is a clean message."""
 
@@ -113,12 +121,14 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except ScalpsiteError as exc:  # the library's own errors: the user can fix them, even with --debug
+            raise Failure(exc) from exc
         except Exception as exc:
             if ctx.meta.get(DEBUG):
                 raise
             machine = _disk_error(exc) if isinstance(exc, OSError) else None
-            raise machine or click.ClickException(  # a bug, not the user's fault: say so briefly
-                f"internal error: {exc!r} (run with --debug for details, and please report it)") from exc
+            raise (Failure(machine) if machine else click.ClickException(  # a bug, not the user's fault
+                f"internal error: {exc!r} (run with --debug for details, and please report it)")) from exc
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
