@@ -106,11 +106,19 @@ def _disk_error(exc: OSError) -> ScalpsiteError | None:
 
 
 class Failure(click.ClickException):
-    """A library error as the command line shows it: "Error: message" and the error's exit code."""
+    """A library error as the command line shows it: "Error: message", exit 1."""
 
-    def __init__(self, error: ScalpsiteError):
-        super().__init__(error.format_message())
-        self.exit_code = error.exit_code
+
+class UsageFailure(Failure):
+    """A library error about the options given (OptionError): exit 2, as click's usage errors."""
+
+    exit_code = 2
+
+
+def failure(error: ScalpsiteError) -> Failure:
+    """The click exception that prints a library error with its exit code."""
+    kind = UsageFailure if error.exit_code == UsageFailure.exit_code else Failure
+    return kind(error.format_message())
 
 
 class Group(click.Group):
@@ -122,12 +130,12 @@ class Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except ScalpsiteError as exc:  # the library's own errors: the user can fix them, even with --debug
-            raise Failure(exc) from exc
+            raise failure(exc) from exc
         except Exception as exc:
             if ctx.meta.get(DEBUG):
                 raise
             machine = _disk_error(exc) if isinstance(exc, OSError) else None
-            raise (Failure(machine) if machine else click.ClickException(  # a bug, not the user's fault
+            raise (failure(machine) if machine else click.ClickException(  # a bug, not the user's fault
                 f"internal error: {exc!r} (run with --debug for details, and please report it)")) from exc
 
 
