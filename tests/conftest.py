@@ -1,12 +1,32 @@
-"""Shared fixtures: tiny journals written into tmp_path."""
+"""Shared fixtures: tiny journals written into tmp_path, and a test run that leaves the checkout as
+it found it (everything the run keeps for itself lives in one temporary folder)."""
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+# The run's own scratch space: Hypothesis' examples, mypy's cache. Never the checkout.
+SCRATCH = Path(tempfile.mkdtemp(prefix="scalpsite-tests-"))
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(SCRATCH / "hypothesis")
+settings.register_profile("scalpsite", database=DirectoryBasedExampleDatabase(SCRATCH / "hypothesis" / "examples"))
+settings.load_profile("scalpsite")
+# No bytecode caches appear in the checkout: modules imported from here on, and every Python the
+# tests start, read the ones that exist and write none.
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 
 CONFIG = """\
 title: Test journal
@@ -30,12 +50,75 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "example-journal"
 
 
+MYPY: dict[str, subprocess.Popen] = {}  # the run of mypy that tests/test_types.py reads
+
+
+def mypy_run() -> subprocess.Popen:
+    """mypy on the package, with its cache in the run's scratch folder, started in the background."""
+    command = [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml"),
+               "--cache-dir", str(SCRATCH / "mypy")]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def pytest_collection_finish(session):
+    """Start mypy as soon as its test is collected: it needs half a minute of one core, which it
+    gets beside the other tests instead of after them."""
+    if any(item.nodeid.endswith("test_types.py::test_mypy_finds_no_errors") for item in session.items):
+        MYPY["run"] = mypy_run()
+
+
+def pytest_sessionfinish(session):
+    """A run stopped early (-x) does not leave mypy running."""
+    run = MYPY.pop("run", None)
+    if run is not None and run.poll() is None:
+        run.kill()
+        run.communicate()
+
+
+@pytest.fixture(scope="session")
+def mypy_report() -> tuple[int, str]:
+    """(exit code, output) of mypy on src/scalpsite, from the run started at collection."""
+    run = MYPY.pop("run", None) or mypy_run()
+    output, _ = run.communicate()
+    return run.returncode, output
+
+
+def git_status(root: Path) -> str | None:
+    """`git status --ignored --porcelain` of the checkout, or None outside a git work tree."""
+    try:
+        run = subprocess.run(["git", "-C", str(root), "status", "--ignored", "--porcelain"],
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return run.stdout if run.returncode == 0 else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_clean():
+    """The test run leaves `git status --ignored` of the checkout as it found it: no cache, lock,
+    database or output of a test lands in the repository (an error at the last teardown if one does)."""
+    before = git_status(REPO)
+    yield
+    after = git_status(REPO)
+    if before is not None and after is not None:
+        new = sorted(set(after.splitlines()) - set(before.splitlines()))
+        gone = sorted(set(before.splitlines()) - set(after.splitlines()))
+        assert (new, gone) == ([], []), f"the tests changed the checkout: new {new}, gone {gone}"
+
+
+@pytest.fixture(scope="session")
+def example_journal(tmp_path_factory) -> Path:
+    """A copy of the example journal that commands may run on (they write its cache and take its
+    lock): the example in the repository is only ever read."""
+    root = tmp_path_factory.mktemp("example-copy") / "journal"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
+    return root
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory) -> tuple[Path, str]:
     """A copy of the example journal built once per test run (site and PDF): its _site and the
     build's output. Tests read it and never change it."""
-    import shutil
-
     from scalpsite.cli import main
 
     root = tmp_path_factory.mktemp("example") / "journal"
