@@ -152,10 +152,35 @@ def tiny_photo(path: Path, size=(1000, 750), shade: int = 0) -> Path:
     return path
 
 
+def journal_files(root: Path) -> Path:
+    """The files of the `journal` fixture: two complete sessions with photos."""
+    return write_journal(root, {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE}, photos=True)
+
+
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory) -> Path:
+    """The cache of one build (site and PDF) of the `journal` fixture's files, made once per run."""
+    from scalpsite.cli import main
+
+    root = journal_files(tmp_path_factory.mktemp("warm") / "j")
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 0, result.output
+    return root / ".scalpsite-cache"
+
+
 @pytest.fixture
-def journal(tmp_path):
-    """A two-session journal with photos, complete."""
-    return write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE}, photos=True)
+def journal(tmp_path, request):
+    """A two-session journal with photos, complete.
+
+    A test marked `warm_cache` gets it with the cache a build of the same files leaves (photo
+    renditions and evidence, made by the code under test once per run), and no output: its first
+    build then does everything but the photo work. Only for tests whose subject is not the photo
+    stage or the cache; the others get a journal no build has touched.
+    """
+    root = journal_files(tmp_path / "j")
+    if request.node.get_closest_marker("warm_cache"):
+        shutil.copytree(request.getfixturevalue("warm_cache"), root / ".scalpsite-cache")
+    return root
 
 
 @pytest.fixture
