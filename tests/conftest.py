@@ -106,13 +106,19 @@ def checkout_left_clean():
         assert (new, gone) == ([], []), f"the tests changed the checkout: new {new}, gone {gone}"
 
 
+def example_copy(root: Path, example_build: tuple[Path, str]) -> Path:
+    """A copy of the example journal's files at root, with the cache the run's build of the example
+    left (so a command on it does not redo the photo work; the example's own cache is never used)."""
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
+    shutil.copytree(example_build[0].parent / ".scalpsite-cache", root / ".scalpsite-cache")
+    return root
+
+
 @pytest.fixture(scope="session")
-def example_journal(tmp_path_factory) -> Path:
+def example_journal(tmp_path_factory, example_build) -> Path:
     """A copy of the example journal that commands may run on (they write its cache and take its
     lock): the example in the repository is only ever read."""
-    root = tmp_path_factory.mktemp("example-copy") / "journal"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
-    return root
+    return example_copy(tmp_path_factory.mktemp("example-copy") / "journal", example_build)
 
 
 @pytest.fixture(scope="session")

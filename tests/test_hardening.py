@@ -40,6 +40,7 @@ def published_text(out: Path) -> str:
 # ---------- item 1: keys from YAML never become path segments unchecked ----------
 
 @pytest.mark.parametrize("key", ["../../../sessions/2025-01-06/front", "../x", "a/b", ".hidden", "x" * 41])
+@pytest.mark.warm_cache
 def test_traversal_photo_key_is_an_error_and_overwrites_nothing(runner, journal, key):
     """Issue 12 item 1: a `photos:` key is checked before it names an output file."""
     session = journal / "sessions/2025-03-03"
