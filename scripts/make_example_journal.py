@@ -4,7 +4,7 @@
 The journal follows an invented patient, "Sam Example (synthetic)", with
 alopecia areata and atopic dermatitis through one year of dupilumab (start
 2025-01-10): 13 sessions from a baseline four days before the first dose to
-the one-year mark, on the tracking schedule of CLINICAL.md plus one
+the one-year mark, on the tracking schedule of docs/clinical-definitions.md plus one
 unscheduled session when the first regrowth was noticed (2025-04-14), two
 appointment files with questions for the physician, and ``injections.csv``: the
 year's dupilumab injections (the two loading injections, then every 2 weeks, with

@@ -1,12 +1,32 @@
-"""Shared fixtures: tiny journals written into tmp_path."""
+"""Shared fixtures: tiny journals written into tmp_path, and a test run that leaves the checkout as
+it found it (everything the run keeps for itself lives in one temporary folder)."""
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+# The run's own scratch space: Hypothesis' examples, mypy's cache. Never the checkout.
+SCRATCH = Path(tempfile.mkdtemp(prefix="scalpsite-tests-"))
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(SCRATCH / "hypothesis")
+settings.register_profile("scalpsite", database=DirectoryBasedExampleDatabase(SCRATCH / "hypothesis" / "examples"))
+settings.load_profile("scalpsite")
+# No bytecode caches appear in the checkout: modules imported from here on, and every Python the
+# tests start, read the ones that exist and write none.
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 
 CONFIG = """\
 title: Test journal
@@ -30,12 +50,81 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "example-journal"
 
 
+MYPY: dict[str, subprocess.Popen] = {}  # the run of mypy that tests/test_types.py reads
+
+
+def mypy_run() -> subprocess.Popen:
+    """mypy on the package, with its cache in the run's scratch folder, started in the background."""
+    command = [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml"),
+               "--cache-dir", str(SCRATCH / "mypy")]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def pytest_collection_finish(session):
+    """Start mypy as soon as its test is collected: it needs half a minute of one core, which it
+    gets beside the other tests instead of after them."""
+    if any(item.nodeid.endswith("test_types.py::test_mypy_finds_no_errors") for item in session.items):
+        MYPY["run"] = mypy_run()
+
+
+def pytest_sessionfinish(session):
+    """A run stopped early (-x) does not leave mypy running."""
+    run = MYPY.pop("run", None)
+    if run is not None and run.poll() is None:
+        run.kill()
+        run.communicate()
+
+
+@pytest.fixture(scope="session")
+def mypy_report() -> tuple[int, str]:
+    """(exit code, output) of mypy on src/scalpsite, from the run started at collection."""
+    run = MYPY.pop("run", None) or mypy_run()
+    output, _ = run.communicate()
+    return run.returncode, output
+
+
+def git_status(root: Path) -> str | None:
+    """`git status --ignored --porcelain` of the checkout, or None outside a git work tree."""
+    try:
+        run = subprocess.run(["git", "-C", str(root), "status", "--ignored", "--porcelain"],
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return run.stdout if run.returncode == 0 else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_clean():
+    """The test run leaves `git status --ignored` of the checkout as it found it: no cache, lock,
+    database or output of a test lands in the repository (an error at the last teardown if one does)."""
+    before = git_status(REPO)
+    yield
+    after = git_status(REPO)
+    if before is not None and after is not None:
+        new = sorted(set(after.splitlines()) - set(before.splitlines()))
+        gone = sorted(set(before.splitlines()) - set(after.splitlines()))
+        assert (new, gone) == ([], []), f"the tests changed the checkout: new {new}, gone {gone}"
+
+
+def example_copy(root: Path, example_build: tuple[Path, str]) -> Path:
+    """A copy of the example journal's files at root, with the cache the run's build of the example
+    left (so a command on it does not redo the photo work; the example's own cache is never used)."""
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
+    shutil.copytree(example_build[0].parent / ".scalpsite-cache", root / ".scalpsite-cache")
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_journal(tmp_path_factory, example_build) -> Path:
+    """A copy of the example journal that commands may run on (they write its cache and take its
+    lock): the example in the repository is only ever read."""
+    return example_copy(tmp_path_factory.mktemp("example-copy") / "journal", example_build)
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory) -> tuple[Path, str]:
     """A copy of the example journal built once per test run (site and PDF): its _site and the
     build's output. Tests read it and never change it."""
-    import shutil
-
     from scalpsite.cli import main
 
     root = tmp_path_factory.mktemp("example") / "journal"
@@ -69,10 +158,35 @@ def tiny_photo(path: Path, size=(1000, 750), shade: int = 0) -> Path:
     return path
 
 
+def journal_files(root: Path) -> Path:
+    """The files of the `journal` fixture: two complete sessions with photos."""
+    return write_journal(root, {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE}, photos=True)
+
+
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory) -> Path:
+    """The cache of one build (site and PDF) of the `journal` fixture's files, made once per run."""
+    from scalpsite.cli import main
+
+    root = journal_files(tmp_path_factory.mktemp("warm") / "j")
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 0, result.output
+    return root / ".scalpsite-cache"
+
+
 @pytest.fixture
-def journal(tmp_path):
-    """A two-session journal with photos, complete."""
-    return write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE}, photos=True)
+def journal(tmp_path, request):
+    """A two-session journal with photos, complete.
+
+    A test marked `warm_cache` gets it with the cache a build of the same files leaves (photo
+    renditions and evidence, made by the code under test once per run), and no output: its first
+    build then does everything but the photo work. Only for tests whose subject is not the photo
+    stage or the cache; the others get a journal no build has touched.
+    """
+    root = journal_files(tmp_path / "j")
+    if request.node.get_closest_marker("warm_cache"):
+        shutil.copytree(request.getfixturevalue("warm_cache"), root / ".scalpsite-cache")
+    return root
 
 
 @pytest.fixture

@@ -140,7 +140,7 @@ def _nullable(kind: str | dict) -> dict:
 
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 NUMBER_MAP = {"type": "object", "additionalProperties": {"type": "number"}}
-CONTRACT = {  # DESIGN.md, "Machine-readable outputs", as a JSON Schema: types and nulls, not only keys
+CONTRACT = {  # the data.json contract other tools read, as a JSON Schema: types and nulls, not only keys
     "type": "object",
     "required": ["title", "generated_for", "treatments", "sessions", "milestones", "schedule"],
     "properties": {
@@ -200,7 +200,7 @@ def test_example_export_validates_against_the_contract():
     jsonschema.validate(json.loads((REPO / "tests/expected/example-data.json").read_text()), CONTRACT)
 
 
-# CLINICAL.md: kept = met at two consecutive sessions at least 4 weeks apart and at every session
+# docs/clinical-definitions.md: kept = met at two consecutive sessions at least 4 weeks apart and at every session
 # since; lost = on the second of two consecutive failing sessions after it was kept. SALT = 0.4 x top;
 # baseline top 100 (SALT 40): SALT30 is met at SALT <= 28 (top <= 70).
 @pytest.mark.parametrize("marks, status, first, kept, lost", [

@@ -81,9 +81,9 @@ def test_build_writes_the_injection_log_normalised(built):
     assert rows[0]["dose_mg"] == "300"
 
 
-def test_fhir_has_a_medication_administration_per_injection():
+def test_fhir_has_a_medication_administration_per_injection(example_journal):
     """Item 2: FHIR MedicationAdministration per row of the log, validated by fhir.resources."""
-    result = CliRunner().invoke(main, ["export", str(EXAMPLE), "--format", "fhir"])
+    result = CliRunner().invoke(main, ["export", str(example_journal), "--format", "fhir"])
     assert result.exit_code == 0, result.output
     given = [e["resource"] for e in json.loads(result.output)["entry"]
              if e["resource"]["resourceType"] == "MedicationAdministration"]

@@ -104,7 +104,7 @@ DUPI = Treatment(drug="Dupilumab", start="2025-01-10", expected_effects=["hair_s
 
 
 def test_the_checklist_is_the_drugs_list_then_what_the_config_adds():
-    """Item 3: dupilumab's list from CLINICAL.md, extended by scalpsite.yaml (no duplicates)."""
+    """Item 3: dupilumab's list (docs/clinical-definitions.md), extended by scalpsite.yaml (no duplicates)."""
     keys = [e.key for e in checklist(DUPI)]
     assert keys == [e.key for e in DUPILUMAB] + ["hair_shedding"]
     assert keys[:8] == ["conjunctivitis", "blepharitis", "injection_site_reaction", "facial_erythema",

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
-from conftest import COMPLETE, EXAMPLE, write_journal
+from conftest import COMPLETE, example_copy, write_journal
 from pypdf import PdfReader
 
 from scalpsite.cli import main
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    """A copy of the example journal (never built in place)."""
-    root = tmp_path_factory.mktemp("ex") / "journal"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
-    return root
+def example(tmp_path_factory, example_build):
+    """A copy of the example journal (never built in place), with the cache of the run's build of it."""
+    return example_copy(tmp_path_factory.mktemp("ex") / "journal", example_build)
 
 
 def pdf_pages(path) -> list[str]:
@@ -66,12 +63,9 @@ def test_a_dossier_for_a_future_date_is_allowed(runner, journal, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def latest(example, tmp_path_factory):
-    from click.testing import CliRunner
-
-    out = tmp_path_factory.mktemp("latest") / "out"
-    result = CliRunner().invoke(main, ["build", str(example), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+def latest(example_build):
+    """The example's site and dossier as `build` makes them without --for (the run's build of it)."""
+    out, _ = example_build
     return out, pdf_pages(out / "dossier.pdf")
 
 

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import COMPLETE, EXAMPLE, write_journal
+from conftest import COMPLETE, write_journal
 
 from scalpsite.cli import main
 from scalpsite.output.fhir import CANONICAL, LOINC, MEASURES
@@ -13,10 +13,10 @@ VALUES = ("valueQuantity", "valueCodeableConcept", "valueString", "valueInteger"
 
 
 @pytest.fixture(scope="module")
-def example_bundle():
+def example_bundle(example_journal):
     from click.testing import CliRunner
 
-    result = CliRunner().invoke(main, ["export", str(EXAMPLE), "--format", "fhir"])
+    result = CliRunner().invoke(main, ["export", str(example_journal), "--format", "fhir"])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -55,11 +55,11 @@ def test_poem_is_loinc_and_other_codes_are_in_the_bundled_codesystem(example_bun
     assert {sys for sys, _ in used} == {CANONICAL, LOINC}
 
 
-def test_observations_follow_the_session_values(example_bundle):
+def test_observations_follow_the_session_values(example_bundle, example_journal):
     """Item 13: values, units and dates are the sessions' own, from data.json."""
     from click.testing import CliRunner
 
-    data = json.loads(CliRunner().invoke(main, ["export", str(EXAMPLE)]).output)
+    data = json.loads(CliRunner().invoke(main, ["export", str(example_journal)]).output)
     first = data["sessions"][0]
     obs = [o for o in resources(example_bundle, "Observation") if o["effectiveDateTime"] == first["date"]]
     salt = next(o for o in obs if o["code"]["coding"][0]["code"] == "salt")
@@ -107,14 +107,14 @@ def test_without_a_patient_there_is_no_patient_resource(runner, tmp_path):
     assert [o["code"]["coding"][0]["code"] for o in second] == ["salt"]  # nothing else was recorded
 
 
-def test_the_export_is_reproducible(runner, example_bundle):
+def test_the_export_is_reproducible(runner, example_bundle, example_journal):
     """Item 13: same journal, same bytes (ids are derived, never random)."""
-    assert runner.invoke(main, ["export", str(EXAMPLE), "--format", "fhir"]).output == example_bundle
+    assert runner.invoke(main, ["export", str(example_journal), "--format", "fhir"]).output == example_bundle
 
 
-def test_measure_table_keys_are_session_fields(example_bundle):
+def test_measure_table_keys_are_session_fields(example_bundle, example_journal):
     """Item 13: every row of the mapping table reads a field that data.json sessions have."""
     from click.testing import CliRunner
 
-    data = json.loads(CliRunner().invoke(main, ["export", str(EXAMPLE)]).output)
+    data = json.loads(CliRunner().invoke(main, ["export", str(example_journal)]).output)
     assert {m.key for m in MEASURES} <= set(data["sessions"][0])

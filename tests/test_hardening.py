@@ -40,6 +40,7 @@ def published_text(out: Path) -> str:
 # ---------- item 1: keys from YAML never become path segments unchecked ----------
 
 @pytest.mark.parametrize("key", ["../../../sessions/2025-01-06/front", "../x", "a/b", ".hidden", "x" * 41])
+@pytest.mark.warm_cache
 def test_traversal_photo_key_is_an_error_and_overwrites_nothing(runner, journal, key):
     """Issue 12 item 1: a `photos:` key is checked before it names an output file."""
     session = journal / "sessions/2025-03-03"
@@ -74,6 +75,7 @@ def _secret_file(tmp_path: Path, name: str, text: str) -> Path:
     ("sessions/2025-03-03/session.yaml", f"notes: {SECRET}\n"),
     ("appointments/2025-04-01.md", f"---\nclinician: Dr {SECRET}\n---\n{SECRET}?\n"),
 ])
+@pytest.mark.warm_cache
 def test_linked_journal_files_are_refused(runner, journal, tmp_path, rel, content):
     """Issue 12 item 2: a notes, session or appointment file linking outside is never read."""
     link = journal / rel
@@ -86,6 +88,7 @@ def test_linked_journal_files_are_refused(runner, journal, tmp_path, rel, conten
 
 
 @pytest.mark.parametrize("rel", ["templates/base.html", "static/style.css", "typst/format.typ"])
+@pytest.mark.warm_cache
 def test_linked_theme_files_are_refused(runner, journal, tmp_path, rel):
     """Issue 12 item 2: a file of the journal's own theme that links outside is refused by name."""
     theme = journal / "themes/mine"
@@ -109,6 +112,7 @@ def test_links_inside_the_journal_are_fine(runner, journal):
 # ---------- item 6: crashes that are findings ----------
 
 @pytest.mark.parametrize("folder", ["9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"])
+@pytest.mark.warm_cache
 def test_session_dates_out_of_range_are_findings(runner, journal, folder):
     """Issue 12 item 6: a session folder far in the past or future is a finding, not an overflow."""
     (journal / "sessions" / folder).mkdir()
@@ -133,6 +137,7 @@ def test_treatment_dates_out_of_range_are_config_errors(runner, journal, field):
 
 @pytest.mark.parametrize("text", ["salt: " + "[" * 1000 + "]" * 1000,
                                   "salt:\n" + "".join("  " * i + "-\n" for i in range(1, 300))])
+@pytest.mark.warm_cache
 def test_deep_nesting_is_a_finding(runner, journal, text):
     """Issue 12 item 6: 1000-deep YAML nesting is an invalid-file finding, not a RecursionError."""
     (journal / "sessions/2025-03-03/session.yaml").write_text(text)
@@ -147,6 +152,7 @@ def test_deep_nesting_is_a_finding(runner, journal, text):
     ("scalpsite.yaml", CONFIG.replace("zones: [frontal, crown]", 'unit: "FU\\x01", zones: [frontal, crown]'), 7),
     ("sessions/2025-03-03/notes.md", "fine\n\nthen a bell \x07 here\n", 3),
 ])
+@pytest.mark.warm_cache
 def test_text_that_is_not_text_is_a_finding(runner, journal, rel, text, line):
     """Issue 12 items 6 and 7: lone surrogates and control characters never reach SVG, typst or UTF-8."""
     (journal / rel).write_text(text, encoding="utf-8")
@@ -224,6 +230,7 @@ def test_command_line_dates_out_of_range_are_usage_errors(runner, journal, optio
     ("labs: {ige: {value: -1e300}}", "labs.ige.value"),
     ("labs: {ige: {value: 2e6}}", "labs.ige.value"),
 ])
+@pytest.mark.warm_cache
 def test_numbers_must_be_finite_and_sane(runner, journal, yaml_text, key):
     """Issue 12 item 7: .inf, .nan and 1e308 are invalid values, so data.json and typst never see them."""
     (journal / "sessions/2025-03-03/session.yaml").write_text(yaml_text + "\n")
@@ -234,6 +241,7 @@ def test_numbers_must_be_finite_and_sane(runner, journal, yaml_text, key):
     assert "Infinity" not in text and "NaN" not in text
 
 
+@pytest.mark.warm_cache
 def test_deeply_quoted_note_is_flattened_and_the_dossier_builds(runner, journal):
     """Issue 12 item 7: 50 nested '>' made typst fail; now a warning, and the PDF is made."""
     (journal / "sessions/2025-03-03/notes.md").write_text("> " * 50 + "deep thought\n")
@@ -260,6 +268,7 @@ def test_sixteen_bit_png_is_read_by_check_and_build_alike(runner, journal):
 
 # ---------- item 8: slow input ----------
 
+@pytest.mark.warm_cache
 def test_pathological_note_is_plain_text_and_rendered_once(runner, journal, monkeypatch):
     """Issue 12 item 8: 10,000 '[' took 20 s in Markdown (and was parsed twice)."""
     import markdown

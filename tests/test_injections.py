@@ -1,4 +1,4 @@
-"""Issue 15 items 1-2: the injection log read row by row, and adherence by the CLINICAL.md rule.
+"""Issue 15 items 1-2: the injection log read row by row, and adherence (docs/clinical-definitions.md).
 
 The worked examples are taken from the definition (due = start + 14 k; window [due − 3, due + 7];
 late > 3 days after due; missed: nothing by due + 7; pending while the window is open), with

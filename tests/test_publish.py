@@ -74,6 +74,7 @@ def test_cache_that_is_a_file_is_refused(runner, journal):
 
 
 @pytest.mark.parametrize("step", ["charts", "site", "dossier", "renditions", "jinja"])
+@pytest.mark.warm_cache
 def test_link_inside_the_cache_is_refused(runner, journal, elsewhere, step):
     """issue 12 item 3: a step folder of the cache that links elsewhere is never emptied or written."""
     assert build(runner, journal).exit_code == 0
@@ -122,6 +123,7 @@ def test_tampered_rendition_index_never_deletes_outside_the_cache(runner, journa
     assert victim.read_text() == "user file"
 
 
+@pytest.mark.warm_cache
 def test_tampered_cache_manifest_cannot_write_outside_the_output(runner, journal, tmp_path):
     """issue 12 item 3: a cached entry naming a path outside OUT is refused, nothing written there."""
     import json
@@ -177,6 +179,7 @@ def test_emptying_a_step_folder_removes_links_not_their_targets(tmp_path, elsewh
 
 # --- item 9: OUT holds copies, never links into the cache ------------------------------------
 
+@pytest.mark.warm_cache
 def test_editing_the_output_never_changes_the_cache(runner, journal):
     """issue 12 item 9: edit _site, delete it, rebuild: the edit is gone (no hard links into the cache)."""
     assert build(runner, journal).exit_code == 0
@@ -205,6 +208,7 @@ def overwrite_keeping_stamps(path: Path) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
+@pytest.mark.warm_cache
 def test_edits_in_the_output_never_survive_a_rebuild(runner, journal):
     """issue 12 item 9: a file edited in OUT, even with its size and time kept, is replaced on rebuild."""
     assert build(runner, journal).exit_code == 0
@@ -217,6 +221,7 @@ def test_edits_in_the_output_never_survive_a_rebuild(runner, journal):
     assert tree(site) == first
 
 
+@pytest.mark.warm_cache
 def test_noop_rebuild_reuses_the_previous_outputs_files(runner, journal):
     """issue 12 item 9: unchanged files move on from the previous output (no copy); OUT shares nothing."""
     assert build(runner, journal).exit_code == 0
@@ -229,6 +234,7 @@ def test_noop_rebuild_reuses_the_previous_outputs_files(runner, journal):
     assert not cache_inodes & {p.stat().st_ino for p in site.rglob("*") if p.is_file()}
 
 
+@pytest.mark.warm_cache
 def test_a_file_shared_with_a_leftover_is_copied_again(runner, journal):
     """issue 12 item 9: a previous-output file that is linked elsewhere is not reused."""
     assert build(runner, journal, "--no-pdf").exit_code == 0
@@ -332,6 +338,7 @@ def run_killed(journal: Path, mode: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux only")
+@pytest.mark.warm_cache
 def test_kill_after_the_exchange_leaves_the_new_output(runner, journal):
     """issue 12 item 10: killed between the exchange and deleting the old copy: OUT is the new output."""
     assert build(runner, journal, "--no-pdf").exit_code == 0
@@ -345,6 +352,7 @@ def test_kill_after_the_exchange_leaves_the_new_output(runner, journal):
     assert beside(site) == []
 
 
+@pytest.mark.warm_cache
 def test_kill_in_the_fallback_swap_is_repaired_by_the_next_build(runner, journal):
     """issue 12 item 10: without the exchange, a kill between the renames keeps a recoverable old copy."""
     assert build(runner, journal, "--no-pdf").exit_code == 0
@@ -361,6 +369,7 @@ def test_kill_in_the_fallback_swap_is_repaired_by_the_next_build(runner, journal
     assert "Fallback 9d2" in (site / "index.html").read_text()
 
 
+@pytest.mark.warm_cache
 def test_fallback_swap_completes(runner, journal, monkeypatch):
     """issue 12 item 10: where renameat2 is missing the two-rename swap publishes and cleans up."""
     assert build(runner, journal, "--no-pdf").exit_code == 0
@@ -384,6 +393,7 @@ def test_stale_staging_is_removed_but_a_live_build_keeps_its_own(runner, journal
 
 # --- item 11: what a failed build leaves --------------------------------------------------------
 
+@pytest.mark.warm_cache
 def test_journal_errors_still_publish_and_flag_them(runner, journal):
     """issue 12 item 11: errors in the journal publish the new output with the errors shown, exit 1."""
     assert build(runner, journal).exit_code == 0
@@ -401,6 +411,7 @@ def test_journal_errors_still_publish_and_flag_them(runner, journal):
     (BuildError("the dossier could not be typeset"), "Error: the dossier could not be typeset"),
     (KeyboardInterrupt(), "Aborted!"),
 ])
+@pytest.mark.warm_cache
 def test_failed_renderer_never_touches_the_previous_output(runner, journal, monkeypatch, failure, message):
     """issue 12 item 11: an exception or a failed renderer leaves the previous output byte for byte."""
     import scalpsite.render.dossier
@@ -426,6 +437,7 @@ REASONS = [(errno.ENOSPC, "no space left on device"), (errno.EDQUOT, "disk quota
 
 
 @pytest.mark.parametrize("code, reason", REASONS)
+@pytest.mark.warm_cache
 def test_full_disk_while_staging(runner, journal, monkeypatch, code, reason):
     """issue 12 item 6: a write failure in the staging folder is a clean error; OUT stays as it was."""
     assert build(runner, journal).exit_code == 0
@@ -448,6 +460,7 @@ def test_full_disk_while_staging(runner, journal, monkeypatch, code, reason):
 
 
 @pytest.mark.parametrize("code, reason", REASONS)
+@pytest.mark.warm_cache
 def test_full_disk_while_swapping(runner, journal, monkeypatch, code, reason):
     """issue 12 item 6: a failure of the swap itself is a clean error; OUT stays as it was."""
     assert build(runner, journal, "--no-pdf").exit_code == 0

@@ -12,8 +12,23 @@ from conftest import REPO
 
 SRC = REPO / "src/scalpsite"
 THEME = REPO / "themes/default"
-RENDERERS = ["render/site.py", "render/charts.py", "render/dossier.py"]
-THRESHOLDS = re.compile(r"(?<![\w.#-])(4|3|30|50|75|90|0\.25)(?![\w.%])")
+RENDERERS = ["render/site.py", "render/charts.py", "render/dossier.py"]  # the ones that draw a whole output
+RENDER_MODULES = sorted(str(p.relative_to(SRC)) for p in (SRC / "render").glob("*.py") if p.name != "__init__.py")
+SCRIPTS = sorted([*THEME.glob("static/*.js"), *THEME.glob("unlock/*.js")])
+# The numbers the analysis uses as thresholds, windows and scale ends of bands (SALT 20/10,
+# S-classes 25..95, itch 4, POEM 3, ADCT 7 and 5, ClinRO and PGI-C 2, kept after 28 days, no
+# response before 183 days, injection windows 3 and 7, psychosocial 6).
+THRESHOLDS = re.compile(r"(?<![\w.#-])(2|3|4|5|6|7|10|20|25|28|30|50|75|90|95|183|0\.25)(?![\w.%])")
+# Numbers that renderers still type themselves (page, number, the words around it). They move to
+# the analysis with the measure registry; this list only shrinks: a new one fails the test.
+TYPED_BY_RENDERERS = {
+    ("injection-log.html", "7", "nothing logged by 7 days after the due date"),
+    ("render/clinicalview.py", "7", "nothing logged by 7 days after the due date"),
+    ("session-graded.html", "10", "Psychosocial impact 0–10"),
+    ("session-graded.html", "7", "PGI-C 1–7"),
+    ("session-graded.html", "28", "RECAP 0–28"),
+    ("case.typ", "20", "[SALT ≤ 20]"),
+}
 LAYERS = {"journal": 1, "photos": 2, "analysis": 3, "render": 4, "output": 5}
 
 
@@ -44,6 +59,26 @@ def test_no_renderer_imports_rules_or_another_renderer(renderer):
     forbidden = {"scalpsite.analysis.scores", "scalpsite.analysis.response", "scalpsite.analysis.analyze",
                  "scalpsite.analysis.summary"} | {module_of(SRC / r) for r in RENDERERS if r != renderer}
     assert not imports(SRC / renderer) & forbidden
+
+
+# What a renderer may take from the analysis: words for keys, and the typed results it draws.
+DRAWABLE = {"scalpsite.analysis.labels"} | {f"scalpsite.analysis.{p.stem}"
+                                             for p in (SRC / "analysis").glob("result*.py")}
+
+
+@pytest.mark.parametrize("module", RENDER_MODULES)
+def test_no_render_module_imports_a_rule(module):
+    """Every module of render/ draws what the analysis decided: it imports no scoring, band,
+    response, schedule or check module of the analysis, only its labels and result types."""
+    analysis = {m for m in imports(SRC / module) if m.startswith("scalpsite.analysis.")}
+    rules = {m for m in analysis if ".".join(m.split(".")[:3]) not in DRAWABLE}
+    assert rules == set()
+
+
+def test_every_render_module_and_script_is_looked_at():
+    """The lists below cover the whole of render/ and every script of the theme."""
+    assert {"render/site.py", "render/view.py", "render/format.py", "render/notes.py"} <= set(RENDER_MODULES)
+    assert {p.name for p in SCRIPTS} >= {"charts.js", "compare.js", "unlock.js"}
 
 
 @pytest.mark.parametrize("checker", ["analysis/check.py", "analysis/photocheck.py"])
@@ -83,22 +118,123 @@ def typst_text(text: str) -> str:
 
 
 def python_strings(path: Path) -> str:
-    return " ".join(n.value for n in ast.walk(ast.parse(path.read_text()))
-                    if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    """The string constants of a module that can reach a page: docstrings are not printed."""
+    tree = ast.parse(path.read_text())
+    docs = {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return " ".join(n.value for n in ast.walk(tree)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs)
+
+
+def script_strings(text: str) -> str:
+    """The string literals of a JavaScript file that hold words: what it can put on a page (a bare
+    number such as a slider's "50" sets a control and says nothing)."""
+    text = re.sub(r"/\*.*?\*/|(?<![:\\])//[^\n]*", "", text, flags=re.S)
+    literals = [m.group(0)[1:-1] for m in re.finditer(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", text)]
+    return " ".join(x for x in literals if re.search("[A-Za-z]", x))
 
 
 def printed_text() -> list[tuple[str, str]]:
     texts = [(p.name, visible_template_text(p.read_text())) for p in sorted((THEME / "templates").glob("*.html"))]
     texts += [(p.name, typst_text(p.read_text())) for p in [THEME / "dossier.typ", *sorted((THEME / "typst").glob("*.typ"))]]
-    texts += [(r, python_strings(SRC / r)) for r in RENDERERS]
+    texts += [(r, python_strings(SRC / r)) for r in RENDER_MODULES]
+    texts += [(p.name, script_strings(p.read_text())) for p in SCRIPTS]
     return texts
 
 
+def typed_numbers() -> list[tuple[str, str, str]]:
+    """(page, number, the text around it) for every threshold-like number a renderer prints itself."""
+    return [(name, m.group(0), " ".join(text[max(0, m.start() - 45):m.end() + 45].split()))
+            for name, text in printed_text() for m in THRESHOLDS.finditer(text)]
+
+
+def known(found: tuple[str, str, str]) -> bool:
+    return any(found[:2] == k[:2] and k[2] in found[2] for k in TYPED_BY_RENDERERS)
+
+
 def test_no_threshold_is_typed_into_a_renderer():
-    """4, 3, 30, 50, 75, 90, 0.25: every threshold reaches a page from the analysis."""
-    found = [(name, m.group(0), text[max(0, m.start() - 30):m.end() + 30])
-             for name, text in printed_text() for m in THRESHOLDS.finditer(text)]
-    assert found == []
+    """Every threshold reaches a page from the analysis: templates, typst, the render modules and
+    the theme's scripts print none of their own (beyond the listed ones, which only go away)."""
+    found = typed_numbers()
+    assert [f for f in found if not known(f)] == []
+    assert [k for k in TYPED_BY_RENDERERS if not any(known(f) and f[:2] == k[:2] for f in found)] == []
+
+
+STRINGS = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+NUMBER = r"-?\d+(?:\.\d+)?(?![\w.%])"
+FIELD = r"(?<![\w.])[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+"  # a value read from the data: s.salt, d.x.y
+COMPARED = re.compile(rf"(?P<a>{FIELD})\s*(?:<=|>=|===|!==|==|!=|<|>)\s*(?P<n>{NUMBER})|"
+                      rf"(?<![\w.])(?P<m>{NUMBER})\s*(?:<=|>=|===|!==|==|!=|<|>)\s*(?P<b>{FIELD})")
+
+
+def template_code(text: str) -> list[str]:
+    """The expressions and statements of a jinja2 template, string literals removed."""
+    return [STRINGS.sub("''", m.group(0)) for m in re.finditer(r"\{\{.*?\}\}|\{%.*?%\}", text, flags=re.S)]
+
+
+def code_of(path: Path) -> str:
+    """A typst file or a script without its comments and string literals: its logic only."""
+    text = path.read_text()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"(?<![:\\])//[^\n]*", "", text)
+    return STRINGS.sub("''", text)
+
+
+def compared_with_numbers(text: str) -> list[str]:
+    """Comparisons of a data value with a number other than 0 and 1 (empty, one, a sign): a rule."""
+    found = []
+    for m in COMPARED.finditer(text):
+        field, number = (m["a"], m["n"]) if m["a"] else (m["b"], m["m"])
+        if float(number) not in (0, 1) and not field.endswith((".length", ".len")):
+            found.append(m.group(0))
+    return found
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in (THEME / "templates").glob("*.html")))
+def test_template_code_holds_no_number_but_0_and_1(template):
+    """A number in a template's logic is a rule or a label in disguise; the only ones a template
+    needs are 0 and 1 (first, empty) and the decimals it asks num() for."""
+    numbers = []
+    for code in template_code((THEME / "templates" / template).read_text()):
+        code = re.sub(r"\b(?:num|round)\(\s*\d\s*\)", "", code)
+        numbers += [n for n in re.findall(rf"(?<![\w.]){NUMBER}", code) if float(n) not in (0, 1)]
+    assert numbers == []
+
+
+@pytest.mark.parametrize("source, text", [
+    ("{% if s.salt <= 20 %}", ["s.salt <= 20"]), ("if 95 <= d.x.salt {", ["95 <= d.x.salt"]),
+    ("if d.injections.pending > 0 [", []), ("if rows.len() == 3 {", []), ("imgs.length !== 2", []),
+    ("(x, y) => if x > 3 { left }", []), ("width: 12pt", []),
+])
+def test_compared_with_numbers(source, text):
+    """The rule below sees a data value held against a number, and not counts, columns or sizes."""
+    assert compared_with_numbers(source) == text
+
+
+def renderer_comparisons() -> list[tuple[str, str]]:
+    """(file, comparison) for every data value a template, typst file, script or render module holds
+    against a number of its own."""
+    found = [(p.name, c) for p in sorted((THEME / "templates").glob("*.html"))
+             for code in template_code(p.read_text()) for c in compared_with_numbers(code)]
+    typst = [THEME / "dossier.typ", *sorted((THEME / "typst").glob("*.typ")), *SCRIPTS]
+    found += [(p.name, c) for p in typst for c in compared_with_numbers(code_of(p))]
+    for module in RENDER_MODULES:
+        for node in ast.walk(ast.parse((SRC / module).read_text())):
+            if not isinstance(node, ast.Compare):
+                continue
+            sides = [node.left, *node.comparators]
+            numbers = [x.value for x in sides if isinstance(x, ast.Constant) and type(x.value) in (int, float)]
+            data = any(isinstance(x, (ast.Attribute, ast.Subscript)) for x in sides)
+            if data and any(v not in (0, 1) for v in numbers):
+                found.append((module, ast.unparse(node)))
+    return found
+
+
+def test_no_renderer_holds_a_data_value_against_a_number():
+    """Whether a value meets a threshold is decided in the analysis; a renderer only reads the
+    answer (`met`, `band`, `status`), in templates, typst, scripts and Python alike."""
+    assert renderer_comparisons() == []
 
 
 LABEL_TABLE = re.compile(r"(\b\w*LABELS\s*=\s*[{(]|\(\s*\w+:\s*\"[^\"]+\",\s*\w+:\s*\")")
@@ -107,7 +243,8 @@ LABEL_TABLE = re.compile(r"(\b\w*LABELS\s*=\s*[{(]|\(\s*\w+:\s*\"[^\"]+\",\s*\w+
 def test_no_label_table_in_a_renderer():
     """Labels of keys (milestones, responses, phases, labs) are decided in the analysis."""
     sources = [(p.name, p.read_text()) for p in [*(THEME / "templates").glob("*.html"), *(THEME / "typst").glob("*.typ")]]
-    sources += [(r, (SRC / r).read_text()) for r in RENDERERS]
+    sources += [(r, (SRC / r).read_text()) for r in RENDER_MODULES]
+    sources += [(p.name, p.read_text()) for p in SCRIPTS]
     assert [(name, m.group(0)) for name, text in sources for m in LABEL_TABLE.finditer(text)] == []
 
 

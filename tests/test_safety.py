@@ -73,6 +73,7 @@ def test_output_reached_through_a_symlink_is_still_refused(runner, journal, tmp_
     assert result.exit_code == 1 and "is the journal" in result.output
 
 
+@pytest.mark.warm_cache
 def test_rebuild_replaces_own_output(runner, journal):
     for _ in range(2):
         result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
@@ -96,6 +97,7 @@ build(pathlib.Path(sys.argv[1]), pdf=False)
 """
 
 
+@pytest.mark.warm_cache
 def test_killed_build_leaves_previous_output_intact(runner, journal, tmp_path):
     assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0
     before = tree(journal / "_site")
@@ -150,6 +152,7 @@ def test_published_photos_carry_no_exif(runner, journal):
     assert not list((journal / "_site").rglob("*.heic"))
 
 
+@pytest.mark.warm_cache
 def test_notes_are_sanitised(runner, journal):
     (journal / "sessions/2025-03-03/notes.md").write_text(
         'ok <script>alert(1)</script> <img src="https://evil.example/x.png" onerror="alert(2)">\n'
@@ -174,6 +177,7 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
 @pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.warm_cache
 def test_bad_session_files_never_show_a_traceback(runner, journal, name, command):
     (journal / "sessions/2025-03-03/session.yaml").write_bytes(BAD_FILES[name])
     args = [command, str(journal)] + (["--no-pdf"] if command == "build" else [])
@@ -194,6 +198,7 @@ def test_bad_config_is_a_clean_error(runner, journal, content):
     assert "internal error" not in result.output
 
 
+@pytest.mark.warm_cache
 def test_huge_yaml_is_refused(runner, journal):
     (journal / "sessions/2025-03-03/session.yaml").write_text("notes: " + "x" * 50_000_000 + "\n")
     result = runner.invoke(main, ["check", str(journal)])
@@ -264,6 +269,7 @@ def test_theme_names_cannot_leave_the_journal(runner, journal, theme):
     assert not (journal / "_site").exists()
 
 
+@pytest.mark.warm_cache
 def test_theme_symlink_outside_is_refused(runner, journal, tmp_path):
     (tmp_path / "elsewhere").mkdir()
     (journal / "themes").mkdir()

@@ -1,4 +1,4 @@
-"""Worked examples for every score of CLINICAL.md, band boundaries included."""
+"""Worked examples for every score of docs/clinical-definitions.md, band boundaries included."""
 
 import pytest
 
@@ -6,7 +6,7 @@ from scalpsite.analysis import scores
 
 
 @pytest.mark.parametrize("regions, expected", [
-    ({"top": 0, "back": 0, "left": 0, "right": 20}, 3.6),  # CLINICAL.md's example
+    ({"top": 0, "back": 0, "left": 0, "right": 20}, 3.6),  # Olsen 2004's weights; the example of docs/clinical-definitions.md
     ({"top": 100, "back": 100, "left": 100, "right": 100}, 100.0),
     ({"top": 0, "back": 0, "left": 0, "right": 0}, 0.0),
     ({"top": 60, "back": 30, "left": 20, "right": 25}, 39.3),  # 24 + 7.2 + 3.6 + 4.5
@@ -49,7 +49,7 @@ def test_easi_area_score(pct, area):
     assert scores.easi_area_score(pct) == area
 
 
-DESIGN_EASI = {  # DESIGN.md's example
+DESIGN_EASI = {  # the EASI example of docs/clinical-definitions.md (5.2; 5.8 under 8)
     "head_neck": {"area_pct": 15, "erythema": 2, "oedema": 1, "excoriation": 1, "lichenification": 0},
     "upper_limbs": {"area_pct": 40, "erythema": 2, "oedema": 2, "excoriation": 1, "lichenification": 1},
     "trunk": {"area_pct": 0},

@@ -105,6 +105,22 @@ def _disk_error(exc: OSError) -> ScalpsiteError | None:
     return ScalpsiteError(f"{what}{where}; {fix}")
 
 
+class Failure(click.ClickException):
+    """A library error as the command line shows it: "Error: message", exit 1."""
+
+
+class UsageFailure(Failure):
+    """A library error about the options given (OptionError): exit 2, as click's usage errors."""
+
+    exit_code = 2
+
+
+def failure(error: ScalpsiteError) -> Failure:
+    """The click exception that prints a library error with its exit code."""
+    kind = UsageFailure if error.exit_code == UsageFailure.exit_code else Failure
+    return kind(error.format_message())
+
+
 class Group(click.Group):
     """Shows a traceback only with --debug; everything else is a clean message."""
 
@@ -113,12 +129,14 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except ScalpsiteError as exc:  # the library's own errors: the user can fix them, even with --debug
+            raise failure(exc) from exc
         except Exception as exc:
             if ctx.meta.get(DEBUG):
                 raise
             machine = _disk_error(exc) if isinstance(exc, OSError) else None
-            raise machine or click.ClickException(  # a bug, not the user's fault: say so briefly
-                f"internal error: {exc!r} (run with --debug for details, and please report it)") from exc
+            raise (failure(machine) if machine else click.ClickException(  # a bug, not the user's fault
+                f"internal error: {exc!r} (run with --debug for details, and please report it)")) from exc
 
 
 @click.group(cls=Group, context_settings=CONTEXT)

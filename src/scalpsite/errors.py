@@ -1,14 +1,27 @@
-"""The one exception tree: every user-facing failure is a ClickException."""
+"""The one exception tree of the library: every failure the user can fix.
+
+The library never imports click: the command line (cli.py) turns these errors into its messages
+and exit codes, so the library can be used, and its errors caught, without the CLI.
+"""
 
 from __future__ import annotations
 
-import click
 
-
-class ScalpsiteError(click.ClickException):
-    """A problem the user can fix; printed without a traceback, exit 1."""
+class ScalpsiteError(Exception):
+    """A problem the user can fix; the CLI prints it without a traceback, exit 1."""
 
     exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def format_message(self) -> str:
+        """The message as the command line prints it (after "Error: ")."""
+        return self.message
 
 
 class JournalError(ScalpsiteError):

@@ -25,9 +25,9 @@ class Finding:
     column: int | None = None  # 1-based, when the finding is about one key (for editors; not in JSON)
 
     def as_dict(self) -> dict:
-        """The contract form of DESIGN.md, plus the fix hint."""
+        """The form `check --format json` prints (a contract other tools read), plus the fix hint."""
         d = asdict(self)
-        d["level"] = self.level.value  # `column` stays out: the JSON contract of DESIGN.md
+        d["level"] = self.level.value  # `column` stays out of that contract
         return {k: d[k] for k in ("level", "code", "path", "line", "message", "hint")}
 
     def location(self) -> str:

@@ -199,7 +199,7 @@ def lab_columns(sessions: list[dict]) -> list[dict]:
 
 
 def phase_spans(start: dt.date | None) -> list[dict]:
-    """The expected-response phases of CLINICAL.md as dates from the treatment start."""
+    """The expected-response phases (docs/clinical-definitions.md) as dates from the treatment start."""
     if start is None:
         return []
     spans, lower = [], 0.0
@@ -224,7 +224,7 @@ SALT_LINES = [{"value": 20, "label": "SALT 20: trial success threshold"}, {"valu
 def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date | None = None,
             since: dt.date | None = None, until: dt.date | None = None,
             for_date: dt.date | None = None, evidence: dict[str, dict] | None = None) -> Analysis:
-    """The whole analysis, typed (DESIGN.md, machine-readable outputs); data.json is its dump.
+    """The whole analysis, typed (`scalpsite schema --kind data`); data.json is its dump.
 
     `for_date`: the appointment the dossier is for (else the next one after the last session).
     `evidence`: the photo stage's measures per photo path (masks, alignment; photoevidence.py).

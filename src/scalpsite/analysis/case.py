@@ -17,11 +17,11 @@ OUTCOME_LABELS = {"none": "no response", "partial": "partial response", "complet
                   "not_tolerated": "not tolerated", "stopped": "stopped"}
 WEEKS = (12, 24, 36, 52)
 NEAR_DAYS = 28  # a session within 4 weeks of the target week stands for it
-ENDPOINTS = {  # CLINICAL.md: SALT <= 20, the primary endpoints of the phase 3 trials
+ENDPOINTS = {  # SALT <= 20, the endpoints of the phase 3 trials (docs/clinical-definitions.md)
     24: "SALT ≤ 20 at week 24: primary endpoint of ALLEGRO-2b/3 (ritlecitinib)",
     36: "SALT ≤ 20 at week 36: primary endpoint of BRAVE-AA1/2 (baricitinib)",
 }
-TH2 = {  # lab key: reference text (adult defaults of CLINICAL.md; the report's own range comes first)
+TH2 = {  # lab key: reference text (adult defaults, docs/clinical-definitions.md; the report's range comes first)
     "ige": "adult upper limit about 100–150 IU/mL (laboratories differ); the dupilumab alopecia areata "
            "signal was larger with IgE ≥ 200 IU/mL (Guttman-Yassky et al. 2022)",
     "eosinophils": "adult reference about 0.04–0.5 ×10⁹/L; above 0.5 is eosinophilia (dupilumab can raise it "

@@ -49,26 +49,27 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          f"8–16 moderate; 17–24 severe; 25–28 very severe. A change of {scores.POEM_MEANINGFUL} or more is "
          f"probably important, {scores.POEM_MEANINGFUL + 1} or more very likely. One unanswered question "
          "counts 0; with two or more unanswered there is no score.",
-         "Charman et al., Arch Dermatol 2004;140:1513–9; bands: Charman et al., Br J Dermatol 2013;169:1326–32"),
+         "Charman et al., Arch Dermatol 2004;140:1513–9; bands: Charman et al., Br J Dermatol 2013;169:1326–32; "
+         "change: Howells et al., Br J Dermatol 2018;178:1135–42"),
         ("", "DLQI", "Dermatology Life Quality Index, 0–30. Bands: 0–1 no effect; 2–5 small; 6–10 moderate; "
          f"11–20 very large; 21–30 extremely large. A change of {scores.DLQI_MEANINGFUL} points is "
          "meaningful. Unanswered questions are handled as for POEM (one counts 0, two or more: no score).",
          "Finlay & Khan, Clin Exp Dermatol 1994;19:210–6; bands: Hongbo et al., J Invest Dermatol "
-         "2005;125:659–64"),
+         "2005;125:659–64; change: Basra et al., Dermatology 2015;230:27–33"),
         ("", "Labs", "Values are shown as the patient entered them, flagged high or low against the "
          "report's reference range, else the journal's, else an adult default marked as such: total IgE "
          "0–100 IU/mL (laboratories use an upper limit of 100–150), eosinophils 0.04–0.5 ×10⁹/L (above 0.5 "
          "is eosinophilia, which dupilumab can raise transiently). In the dupilumab alopecia areata trial "
          "responses were larger with a baseline IgE of 200 IU/mL or more.",
-         "CLINICAL.md; Guttman-Yassky et al., J Allergy Clin Immunol 2022;149:1318–28"),
+         "Guttman-Yassky et al., Allergy 2022;77:897–906; dupilumab prescribing information (eosinophilia)"),
         ("", "Self-assessed", "Every score in this dossier is the patient's own assessment, entered in the "
          "journal, except in sessions marked 'clinician' (measured in clinic). Self-assessed SALT and EASI "
          "are estimates by the patient, not by a trained rater.", None),
         (AA, "Response", f"SALT30 and SALT ≤ 20 are followed over time: first met at the first session "
          f"that meets them; kept once met at two consecutive sessions at least 4 weeks apart and at every "
          f"session since; lost on the second of two consecutive sessions that fail them after they were "
-         f"kept. One session never makes a response kept.", "the rule of the ritlecitinib post hoc "
-         "trajectory analysis as CLINICAL.md states it"),
+         f"kept. One session never makes a response kept.", "scalpsite's rule, after the trajectories of "
+         "the ALLEGRO programme: King et al., J Eur Acad Dermatol Venereol 2025;39:1163–73"),
         (AA, "AA Scale", "Alopecia Areata Scale: scalp hair loss 20 % or less mild, 21–49 % moderate, 50–100 % "
          "severe (half-open for non-integer SALT, as AA-IGA). Mild or moderate moves up one level if any of: "
          f"noticeable eyebrow or eyelash involvement (read here as ClinRO {aascale.INVOLVED} or 3); inadequate "
@@ -78,9 +79,11 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "The reasons are shown; a feature not recorded is named, as the level may then be higher.",
          "King et al., J Am Acad Dermatol 2022;86:359–64"),
         (AA, "Brows, lashes", "ClinRO measures of eyebrow and eyelash hair loss: 0 full coverage, 1 minimal gaps, "
-         "2 significant gaps, 3 no notable eyebrows (eyelashes). Response as in BRAVE-AA: a baseline of 2 or 3 that "
-         "reaches 0 or 1 with at least 1 point of improvement (ALLEGRO counted a 2-grade improvement instead).",
-         "King et al., N Engl J Med 2022;386:1687–99 (BRAVE-AA1/2)"),
+         "2 significant gaps, 3 no notable eyebrows (eyelashes). Response as in the integrated BRAVE-AA analysis: a "
+         "baseline of 2 or 3 that reaches 0 or 1 with at least 1 point of improvement (other BRAVE-AA reports and "
+         "ALLEGRO count an improvement of 2 points or more).",
+         "King et al., N Engl J Med 2022;386:1687–99 (BRAVE-AA1/2); responder: Mostaghimi et al., integrated "
+         "BRAVE-AA1/2 eyebrow and eyelash analysis"),
         (AA, "PGI-C", "Patient Global Impression of Change of the hair loss since before treatment: 1 greatly, "
          "2 moderately, 3 slightly improved, 4 no change, 5 slightly, 6 moderately, 7 greatly worse. Responder as "
          f"in ALLEGRO: {clinro.PGIC_RESPONSE} or better (greatly or moderately improved).",
@@ -124,7 +127,8 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
         ("", "Phases", "Time on treatment from the start of the tracked treatment: observation (0–3 months), "
          "response window (3–6), continued assessment (6–12), maintenance (beyond 12); the tracking "
          "schedule widens from every 4 weeks to every 8–12 weeks accordingly.",
-         "the tracking protocol scalpsite follows (CLINICAL.md)"),
+         "scalpsite's tracking protocol, not a published guideline; timing after Guttman-Yassky et al., "
+         "Allergy 2022;77:897–906"),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Injection adherence (CLINICAL.md, "Injection adherence"): due dates, the window each injection
+"""Injection adherence (docs/clinical-definitions.md): due dates, the window each injection
 belongs to, and what was given, late, missed or is still pending. Pure: data in, data out.
 
 Due dates are start + interval × k. An injection belongs to the due date whose window

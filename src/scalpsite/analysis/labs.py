@@ -2,19 +2,19 @@
 
 A value is shown with the digits the patient typed (0.46 stays 0.46 next to a cut-off of 0.5).
 The range is the report's when given, else the journal's own (scalpsite.yaml `labs:`), else the
-adult defaults of CLINICAL.md for IgE and eosinophils, marked as such.
+adult defaults for IgE and eosinophils (docs/clinical-definitions.md), marked as such.
 """
 
 from __future__ import annotations
 
 from scalpsite.analysis.labels import lab_label, number_text, unit_text
 
-# CLINICAL.md "Labs": adult reference ranges; laboratories differ, so these are marked as defaults.
+# Adult reference ranges (docs/clinical-definitions.md); laboratories differ, so these are marked as defaults.
 DEFAULT_RANGES = {
     "ige": ({"iu/ml", "ku/l"}, [0.0, 100.0], "adult default"),
     "eosinophils": ({"10^9/l", "x10^9/l", "×10^9/l", "10⁹/l", "g/l"}, [0.04, 0.5], "adult default"),
 }
-TH2_MARKERS = ("ige", "eosinophils")  # the markers of who responds (CLINICAL.md), shown on page 1
+TH2_MARKERS = ("ige", "eosinophils")  # the markers of who responds (Guttman-Yassky 2022), shown on page 1
 
 
 def _unit_key(unit: str | None) -> str:
@@ -51,7 +51,7 @@ def lab_result(name: str, lab, raw: dict, journal_ranges: dict) -> dict:
 
 
 def th2_markers(sessions: list[dict]) -> list[dict]:
-    """The latest IgE and eosinophil results (the Th2 markers of CLINICAL.md), with date and flag."""
+    """The latest IgE and eosinophil results (the Th2 markers), with date and flag."""
     rows = []
     for marker in TH2_MARKERS:
         found = [(s["date"], s["labs"][n], n) for s in sessions for n in s["labs"] if n.lower() == marker]

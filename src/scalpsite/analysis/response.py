@@ -53,13 +53,13 @@ def milestones(sessions: list[dict]) -> dict:
     return {key: next((s["date"] for s in later if test(s)), None) for key, test in MILESTONE_TESTS.items()}
 
 
-KEPT_MIN_DAYS = 28  # CLINICAL.md: kept once met at two consecutive sessions at least 4 weeks apart
+KEPT_MIN_DAYS = 28  # kept once met at two consecutive sessions at least 4 weeks apart (scalpsite's rule)
 TRAJECTORY_KEYS = ("salt30", "salt_le_20")  # the responses whose course the dossier follows
 MEASURED = {"salt30": "salt", "salt_le_20": "salt"}
 
 
 def trajectory(sessions: list[dict], key: str) -> dict:
-    """The course of one milestone by the CLINICAL.md rule: first met, kept since, lost on.
+    """The course of one milestone (docs/clinical-definitions.md): first met, kept since, lost on.
 
     Kept: met at two consecutive sessions at least KEPT_MIN_DAYS apart and at every session
     since. Lost: after being kept, failed at two consecutive sessions (dated by the second).

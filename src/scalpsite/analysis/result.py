@@ -225,7 +225,7 @@ class Response(Out):
 
 
 class Trajectory(Out):
-    """The course of a response by the CLINICAL.md rule (first met, kept, lost)."""
+    """The course of a response (first met, kept, lost; docs/clinical-definitions.md)."""
 
     key: str
     label: str
@@ -371,7 +371,7 @@ class Analysis(Out):
     phases: list[PhaseSpan] = Field(description="expected-response phases as dates, for the charts")
     salt_lines: list[ChartLine] = Field(description="the absolute SALT endpoints drawn on the chart")
     measure_scales: dict[str, str] = Field(description="the range of each score, for labels")
-    density_note: str = Field(description="how to read density changes (CLINICAL.md)")
+    density_note: str = Field(description="how to read density changes")
     definitions: list[Definition]
     appointment: Visit | None = Field(description="the appointment the dossier prepares for")
     previous_appointment: Visit | None

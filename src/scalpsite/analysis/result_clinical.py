@@ -10,7 +10,7 @@ from scalpsite.analysis.result_base import ChartLine, Day, Out
 
 
 class InjectionSummary(Out):
-    """Adherence by the CLINICAL.md rule; counts are doses (due dates), not injections."""
+    """Adherence (docs/clinical-definitions.md); counts are doses (due dates), not injections."""
 
     expected: int | None = Field(description="doses due and decided: given + missed (null without a dosing interval)")
     given: int = Field(description="doses with an injection in their window (without a dosing interval: "
@@ -119,7 +119,7 @@ class Th2Marker(Out):
     unit: str | None
     date: Day | None
     week_label: str | None
-    reference: str = Field(description="the adult default range of CLINICAL.md, in words")
+    reference: str = Field(description="the adult default range, in words")
 
 
 class ResponseAtWeek(Out):

@@ -1,4 +1,4 @@
-"""The expected-effects checklist (CLINICAL.md; issue 14 item 3): per effect, the sessions that
+"""The expected-effects checklist (docs/clinical-definitions.md): per effect, the sessions that
 reported it, that recorded it as absent, and that never asked. Pure: data in, data out.
 
 A session answers an effect in three ways, merged here: the checklist (`expected_effects:`),

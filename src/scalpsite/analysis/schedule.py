@@ -1,4 +1,4 @@
-"""Tracking schedules (CLINICAL.md) as data, and the next-session arithmetic."""
+"""Tracking schedules (docs/clinical-definitions.md) as data, and the next-session arithmetic."""
 
 from __future__ import annotations
 

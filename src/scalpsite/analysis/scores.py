@@ -1,4 +1,4 @@
-"""Clinical scores of CLINICAL.md as pure functions; each names its source."""
+"""Clinical scores (docs/clinical-definitions.md) as pure functions; each names its source."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The side effects CLINICAL.md names, so the log can group, count and spell-check them."""
+"""The side effects of the dupilumab label, so the log can group, count and spell-check them."""
 
 from __future__ import annotations
 

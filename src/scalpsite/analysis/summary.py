@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from scalpsite.analysis import scores
 from scalpsite.analysis.labels import readable
 
-NO_RESPONSE_DAYS = 183  # about 6 months: CLINICAL.md, "if none by 6 to 9 months"
+NO_RESPONSE_DAYS = 183  # about 6 months: "if none by 6 to 9 months" (docs/clinical-definitions.md)
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,11 @@ class Rule:
         return self.pct
 
 
-SCALES = {"salt": "0–100", "itch": "NRS 0–10", "easi": "0–72", "poem": "0–28", "dlqi": "0–30"}  # CLINICAL.md
+SCALES = {"salt": "0–100", "itch": "NRS 0–10", "easi": "0–72", "poem": "0–28", "dlqi": "0–30"}  # published ranges
 DENSITY_NOTE = ("Month-to-month noise of a few percent is normal; trends over 3 to 6 months matter "
                 "(change is shown against the baseline).")
 
-# The AD table's rows, CLINICAL.md: key, label, band function, meaningful change.
+# The AD table's rows (docs/clinical-definitions.md): key, label, band function, meaningful change.
 AD_MEASURES = [
     ("itch", "Itch", None, Rule(points=scores.ITCH_MEANINGFUL)),
     ("easi", "EASI", scores.easi_band, Rule(pct=75, name="EASI-75")),

@@ -1,4 +1,4 @@
-"""The expected effects a treatment's sessions ask about (CLINICAL.md, dupilumab): one list for
+"""The expected effects a treatment's sessions ask about (dupilumab: docs/clinical-definitions.md): one list for
 the session template, check and the dossier's checklist.
 
 A drug's preset list comes first, then the effects its treatment adds in scalpsite.yaml
@@ -21,7 +21,7 @@ class Effect:
     covers: str = ""
 
 
-# CLINICAL.md, "Expected-effects checklist for dupilumab" (dupilumab label and the 52-week pool).
+# The dupilumab label's adverse reactions (52-week pool): docs/clinical-definitions.md, "Expected-effects checklist".
 DUPILUMAB = (
     Effect("conjunctivitis", "Conjunctivitis / eye symptoms", "eye redness, itch, dryness"),
     Effect("blepharitis", "Blepharitis", "inflamed eyelid margins"),

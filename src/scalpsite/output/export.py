@@ -1,4 +1,4 @@
-"""data.json and data.csv: the metrics in the contract form of DESIGN.md.
+"""data.json and data.csv: the metrics in their contract form (`scalpsite schema --kind data`).
 
 The CSV has fixed columns, declared once in COLUMNS (then two per density zone of the config):
 the column set never changes with the data, and a measure a session did not record is an empty
