@@ -149,7 +149,7 @@ def test_the_painting_page(painter):
 def test_a_new_token_each_run(painter, tmp_path, monkeypatch):
     from scalpsite.painter.routes import Painter
 
-    assert Painter(tmp_path, set()).token != Painter(tmp_path, set()).token
+    assert Painter(tmp_path, set(), print).token != Painter(tmp_path, set(), print).token
     assert len(painter.token) >= 40
 
 

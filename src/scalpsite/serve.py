@@ -120,7 +120,8 @@ class PreviewServer(ThreadingHTTPServer):
         port = self.server_address[1]
         literal = f"[{self.address}]" if ":" in self.address else self.address
         self.hosts = {f"{literal}:{port}", f"localhost:{port}"}
-        self.painter = Painter(root, {f"http://{h}" for h in self.hosts}) if root is not None else None
+        self.painter = (Painter(root, {f"http://{h}" for h in self.hosts}, lambda line: click.echo(line, err=True))
+                        if root is not None else None)
 
     @property
     def url(self) -> str:

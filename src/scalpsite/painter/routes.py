@@ -22,7 +22,6 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote
 
-import click
 
 from scalpsite.errors import ScalpsiteError
 from scalpsite.journal.load import Journal
@@ -71,8 +70,9 @@ def as_json(value: object) -> Reply:
 class Painter:
     """The painter of one preview: its journal, its per-run token and the origins it answers."""
 
-    def __init__(self, root: Path, origins: set[str]):
+    def __init__(self, root: Path, origins: set[str], say: Callable[[str], None]):
         self.root = Path(root)
+        self.say = say  # a line for the terminal the preview runs in (the preview prints, not the painter)
         self.token = secrets.token_urlsafe(32)
         self.origins = origins
         self._journal: Journal | None = None
@@ -98,11 +98,11 @@ class Painter:
         """A GET under the painter's prefixes."""
         if route.startswith(ASSETS):
             return _asset(route.removeprefix(ASSETS))
-        return _answer(lambda: self._get(route))
+        return _answer(lambda: self._get(route), self.say)
 
     def post(self, route: str, headers: Mapping[str, str], read: Callable[[int], bytes]) -> Reply:
         """A POST: refused unless it comes from the painting page; `headers` by lower-case name, `read(n)` reads the body."""
-        return _answer(lambda: self._post(route, headers, read))
+        return _answer(lambda: self._post(route, headers, read), self.say)
 
     def links(self, route: str, page: bytes) -> bytes:
         """A session page with a "Paint mask" link in the caption of each photo of a SALT view."""
@@ -151,11 +151,11 @@ class Painter:
         classes = store.posted_classes(_body(headers, read), target.size)
         if match[3] == "measure":
             return as_json(_counts(target, classes))
-        store.save(self.root, target, classes, on_wait=lambda m: click.echo(m, err=True))
+        store.save(self.root, target, classes, on_wait=self.say)
         self.forget()
         counts = _counts(target, classes)
         message = f"Saved {target.mask}. The preview now rebuilds with it."
-        click.echo(f"Painter: saved {target.mask}")
+        self.say(f"Painter: saved {target.mask}")
         return as_json({**counts, "message": message, "versions": store.versions(self.root, target)})
 
     def _check_origin(self, headers: Mapping[str, str]) -> None:
@@ -243,13 +243,13 @@ def _body(headers: Mapping[str, str], read: Callable[[int], bytes]) -> bytes:
     return body
 
 
-def _answer(work: Callable[[], Reply]) -> Reply:
+def _answer(work: Callable[[], Reply], say: Callable[[str], None]) -> Reply:
     try:
         return work()
     except Refusal as refusal:
         return text(refusal.status, refusal.message)
     except Exception as exc:  # a fault of scalpsite: one line on stderr, the reason on the page
-        click.echo(f"Painter: internal error: {exc!r}", err=True)
+        say(f"Painter: internal error: {exc!r}")
         return text(500, f"internal error: {exc!r} (please report it)")
 
 
