@@ -113,6 +113,8 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # the reader left (`| head`): click stops quietly, as git does
+            raise
         except Exception as exc:
             if ctx.meta.get(DEBUG):
                 raise
