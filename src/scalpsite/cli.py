@@ -139,26 +139,27 @@ def main() -> None:
 
 
 @main.command(short_help="Start a new journal in DIRECTORY.")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 @date_option("--start", help="Treatment start date (default: today).")
-@click.option("--drug", default="dupilumab", show_default=True, help="The treatment you track.")
+@click.option("--drug", default="dupilumab", show_default=True,
+              help="The treatment you track: generic or brand name, any case (Dupixent is dupilumab).")
 @common
 def init(directory: Path, start: dt.date | None, drug: str) -> None:
-    """Start a new journal in DIRECTORY (new or empty).
+    """Start a new journal in DIRECTORY (default: here): a new folder, an empty one, or one holding
+    only dotfiles such as .git. A file that exists is never overwritten.
 
     Writes scalpsite.yaml, a first session, .gitignore, .gitattributes, a README, the editor
     schemas (.scalpsite/) and .vscode/settings.json.
 
     \b
-    Example:
+    Examples:
       scalpsite init ~/hair-journal --start 2025-01-10 --drug dupilumab
+      git init && scalpsite init --drug Dupixent
     """
+    from scalpsite.console import print_init
     from scalpsite.journal.scaffold import init as do_init
 
-    first = do_init(directory, start or dt.date.today(), drug)
-    if verbosity() >= 0:
-        click.echo(f"Journal created in {directory}; first session: {first}")
-        click.echo("Edit scalpsite.yaml, take the five photos, then run 'scalpsite check'.")
+    print_init(directory, do_init(directory, start or dt.date.today(), drug), drug, verbosity())
 
 
 SITES = ("abdomen_left", "abdomen_right", "thigh_left", "thigh_right", "arm_left", "arm_right")  # models.INJECTION_SITES

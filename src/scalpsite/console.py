@@ -218,3 +218,22 @@ def _moved(t) -> str:
     way = "clockwise" if t.rotation_deg >= 0 else "counter-clockwise"
     return (f"turned {abs(t.rotation_deg):.1f}° {way}, scaled ×{t.scale:.2f}, "
             f"moved {(t.dx_pct ** 2 + t.dy_pct ** 2) ** 0.5:.1f} % of the width")
+
+
+def print_init(directory: Path, started, drug: str, verbosity: int = NORMAL) -> None:
+    """Where the journal is, which drug preset it uses, which existing files it left alone."""
+    if verbosity < NORMAL:
+        return
+    click.echo(f"Journal created in {directory}; first session: {started.first}")
+    if started.preset:
+        click.echo(f"Treatment: {drug}, with the {started.preset} preset (dosing schedule, usual dose and "
+                   "the checklist of expected effects)")
+    else:
+        click.echo(f"Treatment: {drug}, with no preset (scalpsite knows none for it): add its dosing "
+                   "and expected_effects in scalpsite.yaml if you want them followed")
+    for name in started.kept:
+        click.echo(f"Kept your {name} as it was" + (GITIGNORE_NOTE if name == ".gitignore" else ""))
+    click.echo("Edit scalpsite.yaml, take the five photos, then run 'scalpsite check'.")
+
+
+GITIGNORE_NOTE = "; add _site/, _bundle.html and .scalpsite-cache/ to it so the output is not committed"
