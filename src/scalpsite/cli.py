@@ -21,10 +21,11 @@ DEBUG, VERBOSITY = "scalpsite.debug", "scalpsite.verbosity"
 
 def _journal(ctx, param, value):
     """JOURNAL as given, or the nearest folder upward holding a scalpsite.yaml (like git)."""
-    if value is not None:
-        return value
-    from scalpsite.journal.load import find_journal
+    from scalpsite.journal.load import CONFIG_FILE, find_journal
 
+    if value is not None:  # a file or folder inside a journal names that journal, as in git
+        inside = value if value.is_dir() or not value.exists() else value.parent
+        return inside if (inside / CONFIG_FILE).exists() else find_journal(inside) or value
     found = find_journal(Path.cwd())
     if found is None:
         raise ScalpsiteError(f"no scalpsite.yaml in {Path.cwd()} or any folder above it; run "
@@ -32,7 +33,7 @@ def _journal(ctx, param, value):
     return found
 
 
-JOURNAL = click.argument("journal", type=click.Path(file_okay=False, path_type=Path), required=False,
+JOURNAL = click.argument("journal", type=click.Path(path_type=Path), required=False,
                          callback=_journal)
 
 
@@ -124,7 +125,7 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="scalpsite")
+@click.version_option(__version__, "-V", "--version", prog_name="scalpsite")
 @common
 def main() -> None:
     """scalpsite: your hair-regrowth journal as a site and a PDF dossier for your dermatologist.
@@ -136,6 +137,17 @@ def main() -> None:
     Example:
       scalpsite init my-journal && cd my-journal && scalpsite check
     """
+
+
+@main.command(short_help="Print scalpsite's version.")
+def version() -> None:
+    """Print scalpsite's version (as -V and --version do).
+
+    \b
+    Example:
+      scalpsite version
+    """
+    click.echo(f"scalpsite, version {__version__}")
 
 
 @main.command(short_help="Start a new journal in DIRECTORY.")
@@ -331,9 +343,14 @@ def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
       scalpsite export --format csv > metrics.csv
       scalpsite export ~/hair-journal --format fhir > bundle.json
     """
+    from scalpsite.console import print_export_errors
     from scalpsite.pipeline import export_data
 
-    click.echo(export_data(journal, fmt, as_of), nl=False)
+    text, errors = export_data(journal, fmt, as_of)
+    click.echo(text, nl=False)
+    if errors:  # the output is still written: what the errors leave out is said on stderr, as check says it
+        print_export_errors(errors, verbosity())
+        sys.exit(1)
 
 
 def _loopback(ctx, param, value: str) -> str:
@@ -383,8 +400,18 @@ def mask() -> None:
     """
 
 
+def _session_names(ctx, param, incomplete: str) -> list[str]:
+    """Tab completion of SESSION: the session folders of the journal (-j, else found from here)."""
+    from scalpsite.journal.load import find_journal
+
+    root = ctx.params.get("journal") or find_journal(Path.cwd())
+    folder = Path(root or ".") / "sessions"
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return [n for n in names if n.startswith(incomplete)]
+
+
 @mask.command("start", short_help="Begin a session's masks from the previous session's.")
-@click.argument("session")
+@click.argument("session", shell_complete=_session_names)
 @click.option("-j", "--journal", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The journal (default: found from SESSION when it is a session folder, else the "
                    "nearest folder upward holding a scalpsite.yaml).")

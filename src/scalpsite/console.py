@@ -240,3 +240,10 @@ def print_init(directory: Path, started, drug: str, verbosity: int = NORMAL) -> 
 
 
 GITIGNORE_NOTE = "; add _site/, _bundle.html and .scalpsite-cache/ to it so the output is not committed"
+
+
+def print_export_errors(errors: list[Finding], verbosity: int = NORMAL) -> None:
+    """`export` with errors in the journal: they go to stderr, as `check` prints them."""
+    print_findings(errors, "text", verbosity=verbosity, err=True)
+    click.echo("The export leaves out what has errors (a session.yaml with errors is exported without "
+               "its values); fix them and export again.", err=True)

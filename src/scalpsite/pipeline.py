@@ -227,14 +227,17 @@ def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = No
     return sort_findings(found)
 
 
-def export_data(root: Path, fmt: str, as_of: dt.date | None = None, on_wait: Notify | None = None) -> str:
-    """The analysis of a journal as JSON, CSV or a FHIR R4B Bundle; photos are read only for what
-    they measure (masks, framing), from the cache when a build has made it."""
+def export_data(root: Path, fmt: str, as_of: dt.date | None = None,
+                on_wait: Notify | None = None) -> tuple[str, list[Finding]]:
+    """The analysis of a journal as JSON, CSV or a FHIR R4B Bundle, and the journal's errors (what
+    they leave out); photos are read only for what they measure, from the cache when a build made it."""
     journal = load(root)
     require_config(journal)
     with writing(Path(root), None, on_wait) as cache:
         _, evidence = _photo_stage(journal, cache, None, Mode.DATA)
-    data = analyze(journal, check(journal), as_of=as_of or source_date(),
+    findings = check(journal)
+    errors = [f for f in findings if f.level is Level.ERROR]
+    data = analyze(journal, findings, as_of=as_of or source_date(),
                    evidence=evidence.photos).model_dump(mode="json")
     if fmt == "fhir":
         from scalpsite.output.fhir import (  # fhir.resources loads only here
@@ -242,8 +245,8 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None, on_wait: Not
             to_fhir,
         )
 
-        return to_fhir(data, item_answers(journal))
-    return to_json(data) if fmt == "json" else to_csv(data)
+        return to_fhir(data, item_answers(journal)), errors
+    return (to_json(data) if fmt == "json" else to_csv(data)), errors
 
 
 def schema_text(kind: str) -> str:

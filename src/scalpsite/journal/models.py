@@ -26,6 +26,7 @@ from scalpsite.journal.fieldtypes import (
     Number,
     Percent,
     PixelBox,
+    Plausible,
     Reading,
     Sign,
     Strict,
@@ -215,7 +216,7 @@ class SaltRegions(Strict):
 class HairQuality(Strict):
     """Quality of the regrowing hair."""
 
-    vellus_pct: Percent | None = Field(None, description="Share of regrowing hairs that are vellus "
+    vellus_pct: Annotated[Percent, Plausible(fraction=True)] | None = Field(None, description="Share of regrowing hairs that are vellus "
                                        "(fine, downy); terminal = 100 - vellus.", examples=[30],
                                        json_schema_extra=unit("%"))
 
