@@ -219,6 +219,17 @@ def new(journal: Path, day: dt.date | None, suffix: str | None, injection: bool,
         click.echo(f"Photograph: {angles} (same place, light and distance as before).")
 
 
+def _warning_codes(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """--ignore CODE[,CODE]: warning codes only; an error or an unknown code is refused with the reason."""
+    from scalpsite.findingcodes import refusal
+
+    codes = tuple(c.strip() for value in values for c in value.split(",") if c.strip())
+    for code in codes:
+        if refusal(code):
+            raise click.BadParameter(str(refusal(code)))
+    return codes
+
+
 @main.command(short_help="Is the record complete and consistent?")
 @JOURNAL
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
@@ -226,8 +237,11 @@ def new(journal: Path, day: dt.date | None, suffix: str | None, injection: bool,
               show_default=True, help="gnu: path:line:col: level: message [code], one a line; "
                                       "github: workflow annotations.")
 @date_option("--as-of", help="Judge overdue sessions as of this date (default: today).")
+@click.option("--ignore", multiple=True, metavar="CODE", callback=_warning_codes,
+              help="Do not report this warning code (repeat, or separate codes with commas; see "
+                   "docs/findings.md). Errors cannot be ignored.")
 @common
-def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
+def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None, ignore: tuple[str, ...]) -> None:
     """Check that the journal is complete and consistent.
 
     Errors come first, then warnings. Exit 1 on errors (or on warnings with --strict).
@@ -236,13 +250,14 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
     Examples:
       scalpsite check
       scalpsite check ~/hair-journal --format gnu
+      scalpsite check --ignore framing-drift,camera-changed
     """
     from scalpsite.console import journal_base, print_check
     from scalpsite.findings import summary
     from scalpsite.pipeline import check_journal
 
     say_journal(journal)
-    findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting)
+    findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting, ignore=ignore)
     result = summary(findings)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))

@@ -132,8 +132,9 @@ def _number(kind: str):
 
 def _number_fix(p: Problem) -> str:
     """The fix for a number written as text: the number alone, or empty when nothing was measured."""
-    number = re.search(r"-?\d+(\.\d+)?", p.got)
-    if p.got.strip().lower() in NOTHING:
+    text = str(p.got)
+    number = re.search(r"-?\d+(\.\d+)?", text)
+    if text.strip().lower() in NOTHING:
         return "; ".join(t for t in (p.about, f"leave it empty ({p.key}: null) when it was not measured") if t)
     if number:
         return f"write the number alone, without a unit or %: {p.key}: {number.group()}"
