@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -153,10 +154,19 @@ def protect_pdf(data: bytes, password: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    _drop_pdfa_claim(writer)
     writer.encrypt(user_password=normalize(password), algorithm="AES-256")
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
+
+
+def _drop_pdfa_claim(writer) -> None:
+    """PDF/A forbids encryption: the encrypted copy of the PDF/A dossier must not declare it."""
+    stream = writer.root_object.get("/Metadata")
+    if stream is not None:
+        xmp = stream.get_object()
+        xmp.set_data(re.sub(rb"<pdfaid:(part|conformance)>[^<]*</pdfaid:\1>", b"", xmp.get_data()))
 
 
 def _write(path: Path, data: bytes | str) -> None:
