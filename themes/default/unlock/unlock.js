@@ -300,6 +300,12 @@
     document.documentElement.lang = doc.documentElement.lang || "en";
     document.documentElement.replaceChild(document.importNode(doc.body, true), document.body);
     current = id;
+    // A screen reader hears the new page: focus moves to its heading (the old form is gone).
+    var heading = document.querySelector("main h1") || document.querySelector("h1") || document.querySelector("main");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({preventScroll: true});
+    }
     scripts.forEach(function (path) {
       var tag = document.createElement("script");
       var where = manifest.scripts[path];
