@@ -231,3 +231,17 @@ def test_mask_start_completes_session_names(tmp_path, monkeypatch):
     done = subprocess.run([sys.executable, "-c", "from scalpsite.cli import main; main(prog_name='scalpsite')"],
                           env=env, capture_output=True, text=True, check=False)
     assert done.stdout.split() == ["plain,2025-01-06", "plain,2025-02-03"]
+
+
+@pytest.mark.parametrize("fmt", ["gnu", "github"])
+def test_quiet_machine_formats_print_errors_and_count_warnings(tmp_path, fmt):
+    """What the pre-commit hook shows: the errors, and one line counting the warnings left out."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-01-20": COMPLETE + "densty: 1\n"})
+    result = CliRunner().invoke(main, ["check", str(root), "--format", fmt, "-q", "--as-of", "2025-01-21"])
+    assert result.exit_code == 1
+    assert [line for line in result.stdout.splitlines() if "warning" in line] == []
+    assert "unknown key 'densty'" in result.stdout
+    assert result.stderr == "5 warnings not shown (scalpsite check lists them)\n"
+    clean = CliRunner().invoke(main, ["check", str(write_journal(tmp_path / "k", {"2025-01-06": COMPLETE}, photos=True)),
+                                      "--format", fmt, "-q", "--as-of", "2025-01-07"])
+    assert clean.exit_code == 0 and clean.output == ""

@@ -120,7 +120,7 @@ def print_check(findings: list[Finding], fmt: str, base: str, verbosity: int) ->
     """`scalpsite check` output: the findings, then (text format) one summary line."""
     print_findings(findings, fmt, base, verbosity)
     hidden = sum(f.level is Level.WARNING for f in findings)
-    if verbosity == QUIET and fmt != "text" and hidden:  # a hook or CI job: say warnings exist, once
+    if verbosity == QUIET and fmt in ("gnu", "github") and hidden:  # a hook or CI job: say warnings exist, once
         click.echo(f"{plural(hidden, 'warning')} not shown (scalpsite check lists them)", err=True)
     if fmt != "text" or verbosity == QUIET:
         return
