@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scalpsite.errors import BuildError
+
+if TYPE_CHECKING:
+    from typst import PDFStandard  # the names typst's pdf_standards takes (in its type stubs)
 
 TEMPLATE = "dossier.typ"
 PARTS = "typst"  # optional folder of .typ files the template imports, per theme
@@ -14,9 +18,9 @@ SCRATCH = "_dossier"  # where the template is copied inside workdir; removed aft
 # PDF/A-2b, so a clinic's record system can archive the dossier as it is; tagged (typst's default)
 # and checked against PDF/UA-1, so a screen reader can follow it. An encrypted copy cannot be
 # PDF/A (the standard forbids encryption): output/encrypt.py drops the claim from it.
-PDF_STANDARDS = ["a-2b", "ua-1"]
+PDF_STANDARDS: list[PDFStandard] = ["a-2b", "ua-1"]
 # A journal's own dossier template may lack what PDF/UA asks (alternate texts): PDF/A alone then.
-PDF_ARCHIVAL = ["a-2b"]
+PDF_ARCHIVAL: list[PDFStandard] = ["a-2b"]
 
 
 def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Path],
@@ -29,7 +33,7 @@ def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Pa
     try:
         main, source = install_template(theme_dirs, scratch)
 
-        def typeset(standards: list[str]) -> None:
+        def typeset(standards: list[PDFStandard]) -> None:
             typst.compile(str(main), output=str(out_pdf), root=str(workdir),
                           sys_inputs={"data": payload}, font_paths=[str(_font_dir())],
                           ignore_system_fonts=True, timestamp=timestamp, pdf_standards=standards)
