@@ -235,7 +235,7 @@ def test_check_reads_every_row_against_treatments_calendar_and_rotation(runner, 
     got = {(f["code"], f["line"]): f["message"] for f in check_json(runner, root, "2025-01-26")
            if f["path"] == "injections.csv"}
     assert got == {
-        ("injection-same-site", 3): "injection on 2025-01-10 at thigh_left, the same site as the one before (2025-01-10)",
+        ("injection-duplicate", 3): "injection on 2025-01-10: the same drug and site as line 2 (a row logged twice?)",
         ("injection-outside-treatment", 4): "injection on 2025-01-03, before dupilumab started (2025-01-10)",
         ("injection-outside-treatment", 5): "injection on 2024-07-01, after omalizumab ended (2024-06-01)",
         ("injection-unknown-drug", 6): "drug 'dupilumb' is not a treatment in scalpsite.yaml (did you mean 'dupilumab'?)",

@@ -139,8 +139,9 @@ def test_generate_password_with_the_variable_set_is_an_error(runner, private):
                                               "SCALPSITE_PASSWORD is set; unset it or leave out --generate-password")
 
 
-def test_password_is_asked_twice_hidden(runner, private):
+def test_password_is_asked_twice_hidden(runner, private, monkeypatch):
     """Issue 17 item 1: with no variable, a hidden prompt asks twice; the typed text is not echoed."""
+    monkeypatch.setattr("scalpsite.passwords_cli.terminal", lambda: True)  # as on a terminal
     result = runner.invoke(main, ["build", str(private), "--encrypt", "--no-pdf", "-q"],
                            input=f"{PASSWORD}\n{PASSWORD}\n", env={"SCALPSITE_PASSWORD": None})
     assert result.exit_code == 0, result.output
@@ -149,8 +150,13 @@ def test_password_is_asked_twice_hidden(runner, private):
     assert decrypt_site(private / "_site", PASSWORD)[1]["index.html"].startswith(b"<!doctype html>")
 
 
-def test_no_password_typed_is_a_clear_error(runner, private):
-    """Issue 17 item 1: without a terminal or the variable, say where the password comes from."""
+def test_no_password_typed_is_a_clear_error(runner, private, monkeypatch):
+    """Issue 17 item 1: without a terminal or the variable, say where the password comes from, at once."""
+    result = runner.invoke(main, ["build", str(private), "--encrypt"], input="", env={"SCALPSITE_PASSWORD": None})
+    assert result.exit_code == 1
+    assert result.output == ("Error: no terminal to type the password at: set SCALPSITE_PASSWORD, or use "
+                             "--generate-password; nothing was built\n")
+    monkeypatch.setattr("scalpsite.passwords_cli.terminal", lambda: True)  # a terminal, and the input ends
     result = runner.invoke(main, ["build", str(private), "--encrypt"], input="", env={"SCALPSITE_PASSWORD": None})
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == ("Error: no password given: type it twice at the prompt, or set "

@@ -21,10 +21,11 @@ DEBUG, VERBOSITY = "scalpsite.debug", "scalpsite.verbosity"
 
 def _journal(ctx, param, value):
     """JOURNAL as given, or the nearest folder upward holding a scalpsite.yaml (like git)."""
-    if value is not None:
-        return value
-    from scalpsite.journal.load import find_journal
+    from scalpsite.journal.load import CONFIG_FILE, find_journal
 
+    if value is not None:  # a file or folder inside a journal names that journal, as in git
+        inside = value if value.is_dir() or not value.exists() else value.parent
+        return inside if (inside / CONFIG_FILE).exists() else find_journal(inside) or value
     found = find_journal(Path.cwd())
     if found is None:
         raise ScalpsiteError(f"no scalpsite.yaml in {Path.cwd()} or any folder above it; run "
@@ -32,7 +33,7 @@ def _journal(ctx, param, value):
     return found
 
 
-JOURNAL = click.argument("journal", type=click.Path(file_okay=False, path_type=Path), required=False,
+JOURNAL = click.argument("journal", type=click.Path(path_type=Path), required=False,
                          callback=_journal)
 
 
@@ -131,6 +132,8 @@ class Group(click.Group):
             raise
         except ScalpsiteError as exc:  # the library's own errors: the user can fix them, even with --debug
             raise failure(exc) from exc
+        except BrokenPipeError:  # the reader left (`| head`): click stops quietly, as git does
+            raise
         except Exception as exc:
             if ctx.meta.get(DEBUG):
                 raise
@@ -140,7 +143,7 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="scalpsite")
+@click.version_option(__version__, "-V", "--version", prog_name="scalpsite")
 @common
 def main() -> None:
     """scalpsite: your hair-regrowth journal as a site and a PDF dossier for your dermatologist.
@@ -154,27 +157,39 @@ def main() -> None:
     """
 
 
+@main.command(short_help="Print scalpsite's version.")
+def version() -> None:
+    """Print scalpsite's version (as -V and --version do).
+
+    \b
+    Example:
+      scalpsite version
+    """
+    click.echo(f"scalpsite, version {__version__}")
+
+
 @main.command(short_help="Start a new journal in DIRECTORY.")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 @date_option("--start", help="Treatment start date (default: today).")
-@click.option("--drug", default="dupilumab", show_default=True, help="The treatment you track.")
+@click.option("--drug", default="dupilumab", show_default=True,
+              help="The treatment you track: generic or brand name, any case (Dupixent is dupilumab).")
 @common
 def init(directory: Path, start: dt.date | None, drug: str) -> None:
-    """Start a new journal in DIRECTORY (new or empty).
+    """Start a new journal in DIRECTORY (default: here): a new folder, an empty one, or one holding
+    only dotfiles such as .git. A file that exists is never overwritten.
 
     Writes scalpsite.yaml, a first session, .gitignore, .gitattributes, a README, the editor
     schemas (.scalpsite/) and .vscode/settings.json.
 
     \b
-    Example:
+    Examples:
       scalpsite init ~/hair-journal --start 2025-01-10 --drug dupilumab
+      git init && scalpsite init --drug Dupixent
     """
+    from scalpsite.console import print_init
     from scalpsite.journal.scaffold import init as do_init
 
-    first = do_init(directory, start or dt.date.today(), drug)
-    if verbosity() >= 0:
-        click.echo(f"Journal created in {directory}; first session: {first}")
-        click.echo("Edit scalpsite.yaml, take the five photos, then run 'scalpsite check'.")
+    print_init(directory, do_init(directory, start or dt.date.today(), drug), drug, verbosity())
 
 
 SITES = ("abdomen_left", "abdomen_right", "thigh_left", "thigh_right", "arm_left", "arm_right")  # models.INJECTION_SITES
@@ -222,6 +237,17 @@ def new(journal: Path, day: dt.date | None, suffix: str | None, injection: bool,
         click.echo(f"Photograph: {angles} (same place, light and distance as before).")
 
 
+def _warning_codes(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """--ignore CODE[,CODE]: warning codes only; an error or an unknown code is refused with the reason."""
+    from scalpsite.findingcodes import refusal
+
+    codes = tuple(c.strip() for value in values for c in value.split(",") if c.strip())
+    for code in codes:
+        if refusal(code):
+            raise click.BadParameter(str(refusal(code)))
+    return codes
+
+
 @main.command(short_help="Is the record complete and consistent?")
 @JOURNAL
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
@@ -229,8 +255,11 @@ def new(journal: Path, day: dt.date | None, suffix: str | None, injection: bool,
               show_default=True, help="gnu: path:line:col: level: message [code], one a line; "
                                       "github: workflow annotations.")
 @date_option("--as-of", help="Judge overdue sessions as of this date (default: today).")
+@click.option("--ignore", multiple=True, metavar="CODE", callback=_warning_codes,
+              help="Do not report this warning code (repeat, or separate codes with commas; see "
+                   "docs/findings.md). Errors cannot be ignored.")
 @common
-def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
+def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None, ignore: tuple[str, ...]) -> None:
     """Check that the journal is complete and consistent.
 
     Errors come first, then warnings. Exit 1 on errors (or on warnings with --strict).
@@ -239,13 +268,14 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
     Examples:
       scalpsite check
       scalpsite check ~/hair-journal --format gnu
+      scalpsite check --ignore framing-drift,camera-changed
     """
     from scalpsite.console import journal_base, print_check
     from scalpsite.findings import summary
     from scalpsite.pipeline import check_journal
 
     say_journal(journal)
-    findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting)
+    findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting, ignore=ignore)
     result = summary(findings)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -352,9 +382,14 @@ def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
       scalpsite export --format csv > metrics.csv
       scalpsite export ~/hair-journal --format fhir > bundle.json
     """
+    from scalpsite.console import print_export_errors
     from scalpsite.pipeline import export_data
 
-    click.echo(export_data(journal, fmt, as_of), nl=False)
+    text, errors = export_data(journal, fmt, as_of)
+    click.echo(text, nl=False)
+    if errors:  # the output is still written: what the errors leave out is said on stderr, as check says it
+        print_export_errors(errors, verbosity())
+        sys.exit(1)
 
 
 def _loopback(ctx, param, value: str) -> str:
@@ -405,8 +440,18 @@ def mask() -> None:
     """
 
 
+def _session_names(ctx, param, incomplete: str) -> list[str]:
+    """Tab completion of SESSION: the session folders of the journal (-j, else found from here)."""
+    from scalpsite.journal.load import find_journal
+
+    root = ctx.params.get("journal") or find_journal(Path.cwd())
+    folder = Path(root or ".") / "sessions"
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return [n for n in names if n.startswith(incomplete)]
+
+
 @mask.command("start", short_help="Begin a session's masks from the previous session's.")
-@click.argument("session")
+@click.argument("session", shell_complete=_session_names)
 @click.option("-j", "--journal", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The journal (default: found from SESSION when it is a session folder, else the "
                    "nearest folder upward holding a scalpsite.yaml).")

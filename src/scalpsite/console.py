@@ -119,6 +119,9 @@ def print_findings(findings: list[Finding], fmt: str = "text", base: str = ".",
 def print_check(findings: list[Finding], fmt: str, base: str, verbosity: int) -> None:
     """`scalpsite check` output: the findings, then (text format) one summary line."""
     print_findings(findings, fmt, base, verbosity)
+    hidden = sum(f.level is Level.WARNING for f in findings)
+    if verbosity == QUIET and fmt in ("gnu", "github") and hidden:  # a hook or CI job: say warnings exist, once
+        click.echo(f"{plural(hidden, 'warning')} not shown (scalpsite check lists them)", err=True)
     if fmt != "text" or verbosity == QUIET:
         return
     if not findings:
@@ -219,3 +222,29 @@ def _moved(t) -> str:
     way = "clockwise" if t.rotation_deg >= 0 else "counter-clockwise"
     return (f"turned {abs(t.rotation_deg):.1f}° {way}, scaled ×{t.scale:.2f}, "
             f"moved {(t.dx_pct ** 2 + t.dy_pct ** 2) ** 0.5:.1f} % of the width")
+
+
+def print_init(directory: Path, started, drug: str, verbosity: int = NORMAL) -> None:
+    """Where the journal is, which drug preset it uses, which existing files it left alone."""
+    if verbosity < NORMAL:
+        return
+    click.echo(f"Journal created in {directory}; first session: {started.first}")
+    if started.preset:
+        click.echo(f"Treatment: {drug}, with the {started.preset} preset (dosing schedule, usual dose and "
+                   "the checklist of expected effects)")
+    else:
+        click.echo(f"Treatment: {drug}, with no preset (scalpsite knows none for it): add its dosing "
+                   "and expected_effects in scalpsite.yaml if you want them followed")
+    for name in started.kept:
+        click.echo(f"Kept your {name} as it was" + (GITIGNORE_NOTE if name == ".gitignore" else ""))
+    click.echo("Edit scalpsite.yaml, take the five photos, then run 'scalpsite check'.")
+
+
+GITIGNORE_NOTE = "; add _site/, _bundle.html and .scalpsite-cache/ to it so the output is not committed"
+
+
+def print_export_errors(errors: list[Finding], verbosity: int = NORMAL) -> None:
+    """`export` with errors in the journal: they go to stderr, as `check` prints them."""
+    print_findings(errors, "text", verbosity=verbosity, err=True)
+    click.echo("The export leaves out what has errors (a session.yaml with errors is exported without "
+               "its values); fix them and export again.", err=True)

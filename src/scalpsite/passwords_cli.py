@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -64,11 +65,19 @@ def ask_password(encrypt: bool, generate: bool) -> str | None:
         return make()
     if from_env is not None:
         return from_env
+    if not terminal():  # a prompt nobody can answer would wait, or read a password from a pipe
+        raise click.ClickException(f"no terminal to type the password at: set {PASSWORD_ENV}, or use "
+                                   "--generate-password; nothing was built")
     try:
         return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
     except click.Abort:  # end of input (no terminal) or Ctrl-C
         raise click.ClickException(f"no password given: type it twice at the prompt, or set {PASSWORD_ENV}; "
                                    "nothing was built") from None
+
+
+def terminal() -> bool:
+    """Whether a person can answer a prompt: standard input is a terminal."""
+    return sys.stdin.isatty()
 
 
 def show_password(password: str, what: str = "Password") -> None:

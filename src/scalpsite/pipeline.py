@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from scalpsite.analysis.check import check
 from scalpsite.analysis.photocheck import check_photos
 from scalpsite.analysis.photoevidence import evidence_findings
 from scalpsite.errors import JournalError, OptionError
+from scalpsite.findingcodes import silenced
 from scalpsite.findings import Finding, Level, sort_findings
 from scalpsite.journal import editors
 from scalpsite.journal.editors import stale_schemas, write_schemas
@@ -153,8 +154,8 @@ def _analyse(journal: Journal, cache: Path, progress: images.Progress | None, fo
              since: dt.date | None = None, until: dt.date | None = None):
     """Photos processed and measured, every finding, and the analysis as data: what every output renders."""
     photos, evidence = _photo_stage(journal, cache, progress, Mode.BUILD)
-    findings = sort_findings(check(journal) + _photo_findings(journal, photos, evidence)
-                             + font_findings(journal_texts(journal)))
+    findings = sort_findings(silenced(check(journal) + _photo_findings(journal, photos, evidence)
+                                      + font_findings(journal_texts(journal)), ignored(journal)))
     analysis = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until,
                        for_date=for_date, evidence=evidence.photos)
     return photos, evidence, findings, analysis.model_dump(mode="json")
@@ -222,8 +223,15 @@ def writing(root: Path, out: Path | None, on_wait: Notify | None) -> Iterator[Pa
             yield cache
 
 
-def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = None) -> list[Finding]:
-    """All findings of `scalpsite check`: the files, then the photos (from small decodes)."""
+def ignored(journal: Journal) -> list[str]:
+    """The warning codes the journal's scalpsite.yaml says not to report."""
+    return journal.config.check.ignore if journal.config is not None else []
+
+
+def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = None,
+                  ignore: Sequence[str] = ()) -> list[Finding]:
+    """All findings of `scalpsite check`: the files, then the photos (from small decodes); the
+    warnings of `ignore` and of the journal's `check.ignore` left out."""
     settle_imports()
     journal = load(root)
     found = check(journal, today) + stale_schemas(root)
@@ -231,17 +239,20 @@ def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = No
         with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
             photos, evidence = _photo_stage(journal, cache, None, Mode.CHECK)
         found += _photo_findings(journal, photos, evidence) + font_findings(journal_texts(journal))
-    return sort_findings(found)
+    return sort_findings(silenced(found, [*ignored(journal), *ignore]))
 
 
-def export_data(root: Path, fmt: str, as_of: dt.date | None = None, on_wait: Notify | None = None) -> str:
-    """The analysis of a journal as JSON, CSV or a FHIR R4B Bundle; photos are read only for what
-    they measure (masks, framing), from the cache when a build has made it."""
+def export_data(root: Path, fmt: str, as_of: dt.date | None = None,
+                on_wait: Notify | None = None) -> tuple[str, list[Finding]]:
+    """The analysis of a journal as JSON, CSV or a FHIR R4B Bundle, and the journal's errors (what
+    they leave out); photos are read only for what they measure, from the cache when a build made it."""
     journal = load(root)
     require_config(journal)
     with writing(Path(root), None, on_wait) as cache:
         _, evidence = _photo_stage(journal, cache, None, Mode.DATA)
-    data = analyze(journal, check(journal), as_of=as_of or source_date(),
+    findings = silenced(check(journal), ignored(journal))
+    errors = [f for f in findings if f.level is Level.ERROR]
+    data = analyze(journal, findings, as_of=as_of or source_date(),
                    evidence=evidence.photos).model_dump(mode="json")
     if fmt == "fhir":
         from scalpsite.output.fhir import (  # fhir.resources loads only here
@@ -249,8 +260,8 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None, on_wait: Not
             to_fhir,
         )
 
-        return to_fhir(data, item_answers(journal))
-    return to_json(data) if fmt == "json" else to_csv(data)
+        return to_fhir(data, item_answers(journal)), errors
+    return (to_json(data) if fmt == "json" else to_csv(data)), errors
 
 
 def schema_text(kind: str) -> str:

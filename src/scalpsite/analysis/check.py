@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from scalpsite.analysis.plausibility import plausibility_findings
 from scalpsite.analysis.recordcheck import record_findings
 from scalpsite.analysis.schedule import PRESETS, next_due
 from scalpsite.analysis.sideeffects import RECOGNISED, normalise
@@ -107,6 +108,7 @@ def check_session(rec: SessionRecord, config: Config) -> list[Finding]:
                                  f"no {angle} photo{did_you_mean(angle, rec.photos)}", line(("photo_meta", angle)),
                                  "use the angle of a photo in this session"))
     found += _density(rec, s, config)
+    found += plausibility_findings(s, rec.yaml_path, rec.lines)
     if Condition.atopic_dermatitis in config.conditions:
         found += _ad(rec, s)
     found += _side_effects(rec, s)

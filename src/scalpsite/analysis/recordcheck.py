@@ -15,6 +15,7 @@ from scalpsite.journal.models import Config, Session
 from scalpsite.journal.treatment import (
     dosing,
     primary_treatment,
+    generic,
     same_drug,
     treatment_of,
 )
@@ -64,9 +65,15 @@ def log_findings(rows: list[Injection], config: Config, today: dt.date | None) -
     """Every row against the treatments, the calendar and the row before; then an overdue dose."""
     found: list[Finding] = []
     previous: Injection | None = None
+    seen: dict[tuple, Injection] = {}
     for r in rows:
         found += _row_findings(r, config, today)
-        if r.row.site is None:
+        same = seen.setdefault((r.row.date, generic(r.row.drug), r.row.site), r)
+        if same is not r:
+            found.append(warning("injection-duplicate", LOG_FILE, f"injection on {r.row.date}: the same drug "
+                                 f"and site as line {same.line} (a row logged twice?)", r.line,
+                                 "remove one of the two rows; for two injections that day, note each one's site"))
+        elif r.row.site is None:
             found.append(warning("injection-site-missing", LOG_FILE, f"injection on {r.row.date}: site not noted",
                                  r.line, "add the site, so the rotation can be followed: " + ", ".join(SITE_LABELS)))
         elif previous is not None and previous.row.site == r.row.site and same_drug(previous.row.drug, r.row.drug):

@@ -19,9 +19,25 @@ SCHEMA_TARGETS = {"config": [CONFIG_FILE], "session": ["sessions/*/session.yaml"
 MODELS: dict[str, type[BaseModel]] = {"config": Config, "session": Session}
 
 
+# Bounds pydantic cannot put inside a whole number's schema (it is read through a before-validator,
+# fieldtypes.Whole) come out under their Python names; JSON Schema and the editors know these.
+BOUND_KEYWORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _bounds_named(node):
+    """The schema with every number's bounds under their JSON Schema keywords."""
+    if isinstance(node, list):
+        return [_bounds_named(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("type") in ("integer", "number"):  # sorted as pydantic sorts a schema's keywords
+        return dict(sorted((BOUND_KEYWORDS.get(k, k), _bounds_named(v)) for k, v in node.items()))
+    return {k: _bounds_named(v) for k, v in node.items()}
+
+
 def schema(kind: str) -> dict:
     """The JSON Schema of scalpsite.yaml ('config') or session.yaml ('session')."""
-    body = MODELS[kind].model_json_schema()
+    body = _bounds_named(MODELS[kind].model_json_schema())
     if kind == "session":
         # An empty session.yaml is a session with nothing recorded yet: the loader accepts it
         # (check then lists what is missing), so the editor must not mark it as wrong.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scalpsite.journal.models import Treatment
+from scalpsite.journal.treatment import generic
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def checklist(treatment: Treatment | None) -> list[Effect]:
     """The effects to ask about for a treatment: its drug's preset, then those it adds."""
     if treatment is None:
         return []
-    effects = list(PRESETS.get(normalise(treatment.drug), ()))
+    effects = list(PRESETS.get(generic(treatment.drug), ()))
     known = {e.key for e in effects}
     for key in treatment.expected_effects:
         if key not in known:

@@ -10,6 +10,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args
 
 from pydantic import (
+    AfterValidator,
     Discriminator,
     Field,
     Tag,
@@ -18,6 +19,7 @@ from pydantic import (
 )
 from pydantic import Strict as NoCoercion
 
+from scalpsite.findingcodes import ignorable
 from scalpsite.journal.fieldtypes import (
     AngleName,
     Date,
@@ -26,6 +28,7 @@ from scalpsite.journal.fieldtypes import (
     Number,
     Percent,
     PixelBox,
+    Plausible,
     Reading,
     Sign,
     Strict,
@@ -173,6 +176,14 @@ class LabReference(Strict):
     range: LabRange = Field(description="Reference range, [low, high].", examples=[[0, 100]])
 
 
+class CheckConfig(Strict):
+    """What `scalpsite check` (and the build) report."""
+
+    ignore: list[Annotated[str, AfterValidator(ignorable)]] = Field(
+        default_factory=list, description="Warning codes not to report (docs/findings.md lists them); "
+        "errors cannot be ignored.", examples=[["framing-drift", "camera-changed"]])
+
+
 class Config(Strict):
     """scalpsite.yaml"""
 
@@ -195,6 +206,8 @@ class Config(Strict):
     labs: dict[str, LabReference] = Field(default_factory=dict, description="Reference ranges of your "
                                           "laboratory by test name, for results that do not carry their own.",
                                           examples=[{"ige": {"unit": "IU/mL", "range": [0, 100]}}])
+    check: CheckConfig = Field(default_factory=CheckConfig, description="What check and the build "
+                               "report: warnings to leave out.")
 
 
 # ---------- session (session.yaml) ----------
@@ -215,7 +228,7 @@ class SaltRegions(Strict):
 class HairQuality(Strict):
     """Quality of the regrowing hair."""
 
-    vellus_pct: Percent | None = Field(None, description="Share of regrowing hairs that are vellus "
+    vellus_pct: Annotated[Percent, Plausible(fraction=True)] | None = Field(None, description="Share of regrowing hairs that are vellus "
                                        "(fine, downy); terminal = 100 - vellus.", examples=[30],
                                        json_schema_extra=unit("%"))
 

@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from scalpsite.errors import ScalpsiteError
 from scalpsite.journal.editors import (
+    SCHEMA_DIR,
     gitattributes,
     schema,
     vscode_settings,
     write_schemas,
 )
-from scalpsite.journal.effects import Effect, checklist, normalise
+from scalpsite.journal.effects import Effect, checklist
 from scalpsite.journal.injections import append
 from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, Journal, load
-from scalpsite.journal.models import Config, InjectionRow
+from scalpsite.journal.models import SCHEDULES, Config, InjectionRow
 from scalpsite.journal.treatment import (
     DOSE_MG_PRESETS,
     DOSING_PRESETS,
+    generic,
     primary_treatment,
     same_drug,
 )
 
-__all__ = ["init", "new_injection", "new_session", "schema", "session_text"]
+__all__ = ["Started", "init", "new_injection", "new_session", "schema", "session_text"]
 
 CONFIG_TEMPLATE = """\
 # yaml-language-server: $schema=.scalpsite/config.schema.json
@@ -62,26 +67,63 @@ complete?), `scalpsite build` (site and PDF dossier in `_site/`).
 """
 
 
-def init(root: Path, start: dt.date, drug: str = "dupilumab") -> Path:
-    """Create a journal in `root` (new or empty folder) with a first, empty session."""
+@dataclass(frozen=True)
+class Started:
+    """What `init` made: the first session's folder, the drug preset used, the files it left alone."""
+
+    first: Path
+    preset: str | None  # 'dupilumab' (also for Dupixent); None when the drug has no preset
+    kept: list[str]  # dotfiles that were already there and stay as they were
+
+
+def init(root: Path, start: dt.date, drug: str = "dupilumab") -> Started:
+    """Create a journal in `root` (new, empty, or holding only dotfiles such as .git) with a first,
+    empty session; a file that exists is never overwritten."""
     root = Path(root)
-    if root.exists() and any(root.iterdir()):
-        raise ScalpsiteError(f"{root} is not empty; 'scalpsite init' starts a journal in a new or empty folder")
+    _refuse_unless_fresh(root)
     root.mkdir(parents=True, exist_ok=True)
-    schedule = "dupilumab" if drug == "dupilumab" else "default"
-    preset = DOSING_PRESETS.get(schedule)
-    dosing = f"{{interval_days: {preset.interval_days}, loading_doses: {preset.loading_doses}}}" if preset \
+    preset = generic(drug) if generic(drug) in SCHEDULES else None
+    dosing = DOSING_PRESETS.get(preset or "")
+    dosing_text = f"{{interval_days: {dosing.interval_days}, loading_doses: {dosing.loading_doses}}}" if dosing \
         else "null                # {interval_days: 14, loading_doses: 2} for an injected drug"
-    (root / CONFIG_FILE).write_text(CONFIG_TEMPLATE.format(drug=drug, start=start, schedule=schedule,
-                                                           dosing=dosing))
-    (root / ".gitignore").write_text(GITIGNORE)
-    (root / ".gitattributes").write_text(gitattributes())
+    (root / CONFIG_FILE).write_text(CONFIG_TEMPLATE.format(drug=_yaml_text(drug), start=start,
+                                                           schedule=preset or "default", dosing=dosing_text))
+    kept = [name for name, text in ((".gitignore", GITIGNORE), (".gitattributes", gitattributes()),
+                                    (".vscode/settings.json", vscode_settings())) if not _write_new(root, name, text)]
     (root / "README.md").write_text(README)
     (root / "appointments").mkdir()
-    write_schemas(root)
-    (root / ".vscode").mkdir()
-    (root / ".vscode" / "settings.json").write_text(vscode_settings())
-    return new_session(load(root), start)
+    if os.path.lexists(root / SCHEMA_DIR):
+        kept.append(SCHEMA_DIR)
+    else:
+        write_schemas(root)
+    return Started(new_session(load(root), start), preset, sorted(kept))
+
+
+def _refuse_unless_fresh(root: Path) -> None:
+    """A journal starts in a new folder, an empty one, or one holding only dotfiles (`git init` first)."""
+    if root.exists() and not root.is_dir():
+        raise ScalpsiteError(f"{root} is a file; 'scalpsite init' starts a journal in a folder")
+    others = sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) if root.exists() else []
+    if others:
+        shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        raise ScalpsiteError(f"{root} is not empty ({shown}); 'scalpsite init' starts a journal in a new "
+                             "folder, an empty one or one holding only dotfiles such as .git")
+
+
+def _write_new(root: Path, name: str, text: str) -> bool:
+    """Write root/name unless it (or a link on its way) exists: True when written."""
+    target = root / name
+    if os.path.lexists(target) or target.parent.is_symlink():
+        return False
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(text)
+    return True
+
+
+def _yaml_text(text: str) -> str:
+    """A drug name as a YAML scalar that reads back as the same text (quoted unless plainly a name)."""
+    plain = re.fullmatch(r"[^\W\d_][\w .+/()-]*", text) and text.lower() not in ("null", "true", "false")
+    return text if plain and text == text.strip() else json.dumps(text, ensure_ascii=False)
 
 
 SESSION_TEMPLATE = """\
@@ -180,7 +222,7 @@ def new_injection(journal: Journal, day: dt.date, site: str | None = None, dose_
     if dose_mg is None:
         logged = [r.row for r in (journal.injections.rows if journal.injections else [])
                   if same_drug(r.row.drug, treatment.drug)]
-        dose_mg = logged[-1].dose_mg if logged else DOSE_MG_PRESETS.get(normalise(treatment.drug))
+        dose_mg = logged[-1].dose_mg if logged else DOSE_MG_PRESETS.get(generic(treatment.drug))
     if dose_mg is None:
         raise ScalpsiteError(f"no dose of {treatment.drug} logged yet; give it with --dose MG")
     row = InjectionRow(date=day, drug=treatment.drug, dose_mg=dose_mg, site=site)

@@ -12,6 +12,8 @@ from scalpsite.journal.models import Config, Dosing, Treatment
 # 600 mg as two 300 mg injections on day 0, then 300 mg every 2 weeks).
 DOSING_PRESETS = {"dupilumab": Dosing(interval_days=14, loading_doses=2)}
 DOSE_MG_PRESETS = {"dupilumab": 300.0}  # the usual single injection, for `new --injection`
+# The brand names of every drug that has a preset (dosing, checklist, usual dose), as on its label.
+BRANDS = {"dupixent": "dupilumab"}
 
 
 def primary_treatment(config: Config) -> Treatment | None:
@@ -35,9 +37,15 @@ def dosing(treatment: Treatment | None) -> Dosing | None:
     return treatment.dosing or DOSING_PRESETS.get(treatment.schedule or "")
 
 
+def generic(drug: str) -> str:
+    """A drug name as the presets know it: lower case, single spaces, a brand name as its generic name."""
+    name = " ".join(drug.lower().split())
+    return BRANDS.get(name, name)
+
+
 def same_drug(a: str, b: str) -> bool:
-    """Whether two drug names written in the journal name the same drug (case and spaces aside)."""
-    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+    """Whether two drug names written in the journal name the same drug (case, spaces and brand aside)."""
+    return generic(a) == generic(b)
 
 
 def treatment_of(config: Config, drug: str, day: dt.date | None = None) -> Treatment | None:

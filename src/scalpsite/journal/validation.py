@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
@@ -10,7 +11,7 @@ from pydantic_core import ErrorDetails
 
 from scalpsite.findings import Finding, error
 from scalpsite.journal import models
-from scalpsite.journal.fieldinfo import describe, field_at, models_in, number_text
+from scalpsite.journal.fieldinfo import describe, field_at, models_in, number_text, rows, yaml_flow
 from scalpsite.journal.yamlsource import YamlDoc
 
 MODEL_FIELDS = {name: list(cls.model_fields) for name, cls in vars(models).items()
@@ -47,10 +48,34 @@ def _dotted(path: tuple) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
 
 
+def closest(word: object, choices) -> str | None:
+    """The choice the word was meant to be: the same in another case, else the nearest spelling."""
+    choices = [str(c) for c in choices]
+    same = [c for c in choices if c.lower() == str(word).lower()]
+    lowered = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=0.6)
+    return same[0] if same else lowered[close[0]] if close else None
+
+
 def did_you_mean(word: object, choices) -> str:
     """' (did you mean 'x'?)' or ''."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    meant = closest(word, choices)
+    return f" (did you mean '{meant}'?)" if meant is not None else ""
+
+
+def nested_key(model: type[BaseModel], key: str) -> str | None:
+    """Where a key unknown at the top of `model` belongs one or more mappings down ('itch' -> 'ad.itch')."""
+    found = [r.key for r in rows(model) if r.key.endswith(f".{key}") and not re.search(r"[\[<]", r.key)]
+    return min(found, key=len) if found else None
+
+
+def _moved(dotted: str, value) -> str:
+    """`ad: {itch: 6}`: a value written at the place `dotted` names, in YAML flow form."""
+    *parents, key = dotted.split(".")
+    text = f"{{{key}: {yaml_flow(value)}}}"
+    for parent in reversed(parents[1:]):
+        text = f"{{{parent}: {text}}}"
+    return f"{parents[0]}: {text}"
 
 
 @dataclass(frozen=True)
@@ -96,11 +121,24 @@ def _text(p: Problem):
     return f"{p.field}: expected text, got {what(p.got)}", f'put it in quotes: {p.key}: "{_yaml(p.got)}"'
 
 
+NOTHING = {"none", "no", "nothing", "n/a", "na", "-", "nil", "not measured", "not recorded"}
+
+
 def _number(kind: str):
     def word(p: Problem):
-        fix = "write the number alone, without a unit or %" if isinstance(p.got, str) else ""
-        return f"{p.field}: expected {kind}, got {what(p.got)}", fix
+        return f"{p.field}: expected {kind}, got {what(p.got)}", _number_fix(p) if isinstance(p.got, str) else ""
     return word
+
+
+def _number_fix(p: Problem) -> str:
+    """The fix for a number written as text: the number alone, or empty when nothing was measured."""
+    text = str(p.got)
+    number = re.search(r"-?\d+(\.\d+)?", text)
+    if text.strip().lower() in NOTHING:
+        return "; ".join(t for t in (p.about, f"leave it empty ({p.key}: null) when it was not measured") if t)
+    if number:
+        return f"write the number alone, without a unit or %: {p.key}: {number.group()}"
+    return p.about or "write a number"
 
 
 def _bound(relation: str, key: str, limit: str):
@@ -125,8 +163,10 @@ def _choice(p: Problem):
         return (f"{p.field}: {what(p.got)} is neither none nor a list of side effects",
                 f"write {p.key}: none, or a list such as - {{name: conjunctivitis, severity: mild}}")
     choices = [c.strip(" '") for c in p.ctx.get("expected", "").replace(" or ", ", ").split(",")]
-    return (f"{p.field}: {what(p.got)} is not one of {', '.join(choices)}{did_you_mean(p.got, choices)}",
-            f"use one of: {', '.join(choices)}")
+    meant = closest(p.got, choices) if isinstance(p.got, str) else None
+    fix = f"write {p.key}: {meant}" if meant is not None and not isinstance(p.loc[-1], int) \
+        else f"use one of: {', '.join(choices)}"
+    return f"{p.field}: {what(p.got)} is not one of {', '.join(choices)}{did_you_mean(p.got, choices)}", fix
 
 
 FORMS = {"total": "a number (the total)", "parts": "its parts as keys", "answers": "a list of answers",
@@ -141,14 +181,23 @@ def _form(p: Problem):
 
 def _keys(p: Problem):
     keys = _keys_of(p)
-    return (f"{p.field}: expected keys ({', '.join(keys)}), got {what(p.got)}",
-            f"write it as {p.key}: {{{keys[0]}: ..}}" if keys else "")
+    value = yaml_flow(p.got) if isinstance(p.got, str | int | float) else ".."
+    item = f"{{{keys[0]}: {value}}}" if keys else ""
+    fix = "" if not keys else f"write the item as {item}" if p.key.isdigit() else f"write it as {p.key}: {item}"
+    return f"{p.field}: expected keys ({', '.join(keys)}), got {what(p.got)}", fix
 
 
 def _keys_of(p: Problem) -> list[str]:
     """The keys the model expects at the problem's place."""
     name = p.ctx.get("class_name")
     return [] if name is None else list(MODEL_FIELDS.get(name, []))
+
+
+def _list_fix(p: Problem) -> str:
+    """`medications: none` is an empty list, not a list holding the word none."""
+    if isinstance(p.got, str) and p.got.strip().lower() in NOTHING:
+        return f"for none, write an empty list: {p.key}: []"
+    return f"write it in brackets: {p.key}: [{yaml_flow(p.got)}]"
 
 
 def _date(p: Problem):
@@ -178,8 +227,7 @@ WORDING = {
     "model_type": _keys, "model_attributes_type": _keys,
     "dict_type": lambda p: (f"{p.field}: expected named entries (name: value), got {what(p.got)}",
                             f"write one 'name: value' per line under {p.key}:"),
-    "list_type": lambda p: (f"{p.field}: expected a list, got {what(p.got)}",
-                            f"write it in brackets: {p.key}: [{_yaml(p.got)}]"),
+    "list_type": lambda p: (f"{p.field}: expected a list, got {what(p.got)}", _list_fix(p)),
     "date_type": _date, "date_parsing": _date, "date_from_datetime_parsing": _date,
     "date_from_datetime_inexact": _date,
     "value_error": lambda p: (f"{p.field}: {p.msg.removeprefix('Value error, ')}", ""),
@@ -196,10 +244,7 @@ def _one(err: ErrorDetails, doc: YamlDoc, model: type[BaseModel], shown: str) ->
     line, column = doc.position(path)
     kind = err["type"]
     if kind == "extra_forbidden":
-        key = err["loc"][-1]
-        keys = known_keys(model, err["loc"][:-1])
-        return error("unknown-key", shown, f"unknown key '{key}'{did_you_mean(key, keys)}", line,
-                     f"known keys here: {', '.join(keys)}", column)
+        return _unknown_key(err, doc, model, shown, (line, column))
     if kind == "missing":
         key = err["loc"][-1]
         where = f" in '{_dotted(path)}'" if path else ""
@@ -210,6 +255,20 @@ def _one(err: ErrorDetails, doc: YamlDoc, model: type[BaseModel], shown: str) ->
                 err.get("ctx") or {}, err["loc"], err["msg"], about)
     message, fix = WORDING.get(kind, _fallback)(p)
     return error("invalid-value", shown, message, line, fix or about, column)
+
+
+def _unknown_key(err: ErrorDetails, doc: YamlDoc, model: type[BaseModel], shown: str, at: tuple) -> Finding:
+    """An unknown key: a near spelling here, else the nested place a key of that name has."""
+    key, keys = err["loc"][-1], known_keys(model, err["loc"][:-1])
+    below = nested_key(model, str(key)) if len(err["loc"]) == 1 and not closest(key, keys) else None
+    if below is not None:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        parent, value = below.split(".")[0], data.get(key)
+        fix = (f"move it into {parent}: as {below.split('.', 1)[1]}" if isinstance(data.get(parent), dict)
+               else f"write it as {_moved(below, value)}")
+        return error("unknown-key", shown, f"unknown key '{key}' (did you mean '{below}'?)", at[0], fix, at[1])
+    return error("unknown-key", shown, f"unknown key '{key}'{did_you_mean(key, keys)}", at[0],
+                 f"known keys here: {', '.join(keys)}", at[1])
 
 
 def findings_from(exc: ValidationError, doc: YamlDoc, model: type[BaseModel], shown: str) -> list[Finding]:

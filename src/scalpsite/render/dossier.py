@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scalpsite.errors import BuildError
+
+if TYPE_CHECKING:
+    from typst import PDFStandard  # the names typst's pdf_standards takes (in its type stubs)
 
 TEMPLATE = "dossier.typ"
 PARTS = "typst"  # optional folder of .typ files the template imports, per theme
 SCRATCH = "_dossier"  # where the template is copied inside workdir; removed afterwards
+# PDF/A-2b, so a clinic's record system can archive the dossier as it is; tagged (typst's default)
+# and checked against PDF/UA-1, so a screen reader can follow it. An encrypted copy cannot be
+# PDF/A (the standard forbids encryption): output/encrypt.py drops the claim from it.
+PDF_STANDARDS: list[PDFStandard] = ["a-2b", "ua-1"]
+# A journal's own dossier template may lack what PDF/UA asks (alternate texts): PDF/A alone then.
+PDF_ARCHIVAL: list[PDFStandard] = ["a-2b"]
 
 
 def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Path],
@@ -22,13 +32,30 @@ def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Pa
     scratch = workdir / SCRATCH
     try:
         main, source = install_template(theme_dirs, scratch)
-        typst.compile(str(main), output=str(out_pdf), root=str(workdir),
-                      sys_inputs={"data": payload}, font_paths=[str(_font_dir())],
-                      ignore_system_fonts=True, timestamp=timestamp)
+
+        def typeset(standards: list[PDFStandard]) -> None:
+            typst.compile(str(main), output=str(out_pdf), root=str(workdir),
+                          sys_inputs={"data": payload}, font_paths=[str(_font_dir())],
+                          ignore_system_fonts=True, timestamp=timestamp, pdf_standards=standards)
+        try:
+            typeset(PDF_STANDARDS)
+        except typst.TypstError as exc:
+            if "PDF/UA" not in _describe(exc) or not _journal_template(theme_dirs):
+                raise
+            typeset(PDF_ARCHIVAL)
     except typst.TypstError as exc:
         raise BuildError(f"the dossier could not be typeset (template {source}):\n{_describe(exc)}") from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _journal_template(theme_dirs: list[Path]) -> bool:
+    """Whether the journal's theme brings its own dossier template or parts (not only the default's)."""
+    from scalpsite.render.themes import builtin_themes
+
+    builtin = builtin_themes().resolve()
+    return any(((d / TEMPLATE).is_file() or (d / PARTS).is_dir()) and builtin not in d.resolve().parents
+               for d in theme_dirs)
 
 
 def install_template(theme_dirs: list[Path], folder: Path) -> tuple[Path, Path]:

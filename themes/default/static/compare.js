@@ -4,7 +4,10 @@
    overlay (img.mask-overlay, shown by the "Show the painted masks" checkbox through CSS)
    follows its photo into the slider and is cut at the divider like it. The pickers above the
    slider (select.compare-pick, shown only with JS) put any session on either side; a photo
-   of another shape than the frame is shown whole and padded (object-fit: contain). */
+   of another shape than the frame is shown whole and padded (object-fit: contain).
+   For screen readers both photos of the slider keep their text alternatives (which follow the
+   pickers), and the range says which session each side shows and where the divider is; arrow
+   keys move it 5 %, Page Up/Down 25 %, Home/End to either edge. */
 (function () {
   "use strict";
 
@@ -41,10 +44,8 @@
     range.type = "range";
     range.min = "0";
     range.max = "100";
-    range.step = "0.5";
+    range.step = "any";  // a pointer moves it smoothly; the keys below move it in steps people notice
     range.value = "50";
-    range.setAttribute("aria-label", "Divider position: left shows baseline, right shows latest");
-    after.setAttribute("aria-hidden", "true");
     var figures = box.querySelectorAll(".compare-item");
     var beforeMask = overlayOf(figures[0], "compare-before-mask");
     var afterMask = overlayOf(figures[1], "compare-after-mask");
@@ -52,9 +53,10 @@
     if (beforeMask) { stage.append(beforeMask); }
     stage.append(after);
     if (afterMask) { stage.append(afterMask); }
-    stage.append(handle,
-                 make("span", "compare-label left", figures[0].getAttribute("data-label") || "Baseline"),
-                 make("span", "compare-label right", figures[1].getAttribute("data-label") || "Latest"));
+    var labels = [make("span", "compare-label left", figures[0].getAttribute("data-label") || "Baseline"),
+                  make("span", "compare-label right", figures[1].getAttribute("data-label") || "Latest")];
+    labels.forEach(function (label) { label.setAttribute("aria-hidden", "true"); });  // the range says it
+    stage.append(handle, labels[0], labels[1]);
     ui.append(toggle, stage, range);
     box.insertBefore(ui, box.firstChild);
 
@@ -68,11 +70,23 @@
 
     function show(value) {
       var v = Math.max(0, Math.min(100, Number(value)));
+      var left = labels[0].textContent, right = labels[1].textContent, shown = Math.round(v);
       after.style.clipPath = "inset(0 0 0 " + v + "%)";
       if (afterMask) { afterMask.style.clipPath = "inset(0 0 0 " + v + "%)"; }
       if (beforeMask) { beforeMask.style.clipPath = "inset(0 " + (100 - v) + "% 0 0)"; }
       handle.style.left = v + "%";
+      range.setAttribute("aria-label", "Divider between the left photo, " + left + ", and the right photo, " + right);
+      range.setAttribute("aria-valuetext", shown + " % shows " + left + ", " + (100 - shown) + " % shows " + right);
     }
+
+    var KEYS = {ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -25, PageUp: 25,
+                Home: -100, End: 100};
+    range.addEventListener("keydown", function (event) {
+      if (!Object.prototype.hasOwnProperty.call(KEYS, event.key)) { return; }
+      event.preventDefault();
+      range.value = String(Math.max(0, Math.min(100, Math.round(Number(range.value)) + KEYS[event.key])));
+      show(range.value);
+    });
 
     function fromPointer(event) {
       var rect = stage.getBoundingClientRect();
@@ -97,7 +111,6 @@
     box.classList.add("is-enhanced", "is-slider");
     fit(true);
     show(range.value);
-    var labels = stage.querySelectorAll(".compare-label");
     var sides = {
       left: {img: before, mask: beforeMask, label: labels[0], figure: figures[0], cls: "compare-before-mask"},
       right: {img: after, mask: afterMask, label: labels[1], figure: figures[1], cls: "compare-after-mask"}
@@ -123,6 +136,7 @@
     var img = figure.querySelector("img.photo-img");
     var overlay = figure.querySelector("img.mask-overlay");
     img.src = opt.getAttribute("data-src");
+    img.alt = opt.getAttribute("data-alt");
     img.setAttribute("width", opt.getAttribute("data-width"));
     img.setAttribute("height", opt.getAttribute("data-height"));
     if (overlay) {
@@ -153,6 +167,7 @@
         var side = sides[select.getAttribute("data-side")];
         var opt = select.options[select.selectedIndex];
         side.img.src = opt.getAttribute("data-src");
+        side.img.alt = opt.getAttribute("data-alt");
         setMask(side, stage, opt.getAttribute("data-overlay"));
         side.label.textContent = opt.getAttribute("data-date");
         setFigure(side.figure, opt, select.parentNode.firstChild.textContent.trim());

@@ -406,6 +406,12 @@
     document.documentElement.replaceChild(body, document.body);
     body.querySelector(".vault-lock").addEventListener("click", lock);
     current = file;
+    // A screen reader hears the new page: focus moves to its heading (the old form is gone).
+    var heading = body.querySelector("main h1") || body.querySelector("h1") || body.querySelector("main");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({preventScroll: true});
+    }
     scripts.forEach(function (url) {
       var tag = document.createElement("script");
       tag.src = url;
