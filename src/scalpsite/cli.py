@@ -25,9 +25,13 @@ def _journal(ctx, param, value):
         return value
     from scalpsite.journal.load import find_journal
 
-    found = find_journal(Path.cwd())
+    ignored: list[str] = []
+    found = find_journal(Path.cwd(), ignored)
+    for other in ignored:  # git's safe.directory rule: never someone else's journal unasked
+        click.echo(f"Ignored the journal in {other}; give its folder as JOURNAL to use it anyway.", err=True)
     if found is None:
-        raise ScalpsiteError(f"no scalpsite.yaml in {Path.cwd()} or any folder above it; run "
+        whose = " of yours" if ignored else ""
+        raise ScalpsiteError(f"no scalpsite.yaml{whose} in {Path.cwd()} or any folder above it; run "
                              "'scalpsite init DIR' to start a journal, or give the journal folder")
     return found
 

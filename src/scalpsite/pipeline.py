@@ -298,17 +298,17 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, evidence: 
     # The analysis enters the key as its data.json text, hashed once (not serialised again in the view).
     inputs = digest({**view, "data": digest(data_json)}, tree_digest(dirs), code_digest())
     cached(folder(cache, "site"), digest("site", inputs), staging,
-           lambda: _render_site(view, staging, dirs, folder(cache, "jinja")), put)
+           lambda: _render_site(view, staging, dirs), put)
     if pdf:
         cached(folder(cache, "dossier"), digest("dossier", inputs), staging,
                lambda: _render_pdf(view, staging, dirs, data, renditions), put)
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 
-def _render_site(view: dict, staging: Path, dirs: list[Path], bytecode: Path) -> dict[str, str]:
+def _render_site(view: dict, staging: Path, dirs: list[Path]) -> dict[str, str]:
     from scalpsite.render.site import render_site
 
-    return {rel: rel for rel in render_site(view, staging, dirs, bytecode)}
+    return {rel: rel for rel in render_site(view, staging, dirs)}
 
 
 def _render_charts(data: dict, staging: Path) -> dict[str, str]:

@@ -1,0 +1,177 @@
+"""Code never runs from data, and nothing private leaks: what a hostile folder, a shared drive or a
+careless user could do, each reproduced and closed."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from conftest import COMPLETE, CONFIG, tiny_photo, write_journal
+
+from scalpsite.cli import main
+from scalpsite.journal.load import find_journal
+from scalpsite.render.themes import builtin_themes
+
+
+def assert_clean(result, exit_code: int | None = None) -> None:
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    if exit_code is not None:
+        assert result.exit_code == exit_code, result.output
+
+
+def published(out: Path) -> str:
+    """Everything in OUT as text, binary files included (latin-1 keeps every byte)."""
+    return "".join(p.read_bytes().decode("latin-1") for p in sorted(out.rglob("*")) if p.is_file())
+
+
+# ---------- code never runs from data ----------
+
+class Payload:
+    """What an attacker pickles: unpickling it makes a folder (a stand-in for any command)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.marker),)
+
+
+def plant_bytecode(cache: Path, marker: Path) -> int:
+    """A jinja2 bytecode file for every template of the shipped theme, as jinja2 would name it,
+    holding a pickle that runs code when loaded."""
+    from jinja2 import FileSystemBytecodeCache
+    from jinja2.bccache import bc_magic
+
+    folder = cache / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = FileSystemBytecodeCache(str(folder))
+    templates = builtin_themes() / "default/templates"
+    for path in templates.iterdir():
+        key = names.get_cache_key(path.name, os.path.normpath(str(path)))
+        (folder / (names.pattern % key)).write_bytes(bc_magic + pickle.dumps(Payload(marker)))
+    return len(list(folder.iterdir()))
+
+
+def test_a_file_planted_in_the_cache_never_runs(runner, journal, tmp_path):
+    """Nothing the journal's cache holds is unpickled: a planted bytecode file runs nothing."""
+    marker = tmp_path / "code-ran"
+    assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0
+    assert plant_bytecode(journal / ".scalpsite-cache", marker) > 10
+    (journal / "sessions/2025-03-03/notes.md").write_text("A new note, so the pages render again.\n")
+    assert_clean(runner.invoke(main, ["build", str(journal), "--no-pdf"]), 0)
+    assert not marker.exists()
+    assert "A new note" in (journal / "_site/sessions/2025-03-03.html").read_text()
+
+
+def test_the_cache_holds_no_pickle(runner, journal):
+    """No file the build writes into the cache is a pickle (or any format that runs code on load)."""
+    assert runner.invoke(main, ["build", str(journal)]).exit_code == 0
+    for path in (journal / ".scalpsite-cache").rglob("*"):
+        if path.is_file():
+            head = path.read_bytes()[:2]
+            assert not head.startswith(b"\x80"), f"{path} looks like a pickle"
+            assert path.suffix not in (".cache", ".pickle", ".pkl"), path
+
+
+SSTI = [
+    '{{ cycler.__init__.__globals__.os.system("mkdir MARKER") }}',
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    '{{ self._TemplateReference__context.cycler.__init__.__globals__.os.mkdir("MARKER") }}',
+    "{{ lipsum.__globals__['os'].mkdir('MARKER') }}",
+]
+
+
+@pytest.mark.parametrize("payload", SSTI)
+def test_a_theme_cannot_reach_python(runner, journal, tmp_path, payload):
+    """Every theme renders in jinja2's sandbox: a template that reaches for Python's internals
+    is a clear build error naming the template, and nothing runs."""
+    marker = tmp_path / "code-ran"
+    theme = journal / "themes/mine/templates"
+    theme.mkdir(parents=True)
+    (theme / "index.html").write_text('{% extends "!default/index.html" %}\n{% block content %}'
+                                      + payload.replace("MARKER", str(marker)) + "{% endblock %}\n")
+    (journal / "scalpsite.yaml").write_text(CONFIG + "theme: mine\n")
+    result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
+    assert_clean(result, 1)
+    assert not marker.exists()
+    assert "themes/mine/templates/index.html:2 failed" in result.output and "sandbox" in result.output
+
+
+def test_a_broken_theme_template_is_a_clear_error(runner, journal):
+    """A template error (syntax or a missing value) names the file and line, never an internal error."""
+    theme = journal / "themes/mine/templates"
+    theme.mkdir(parents=True)
+    (journal / "scalpsite.yaml").write_text(CONFIG + "theme: mine\n")
+    for text, line, what in (("{% extends 'base.html' %}\n{% block content %}{{ x }{% endblock %}", 2, "unexpected"),
+                             ("{% extends 'base.html' %}\n\n{% block content %}{{ nope.x }}{% endblock %}", 3,
+                              "'nope' is undefined")):
+        (theme / "findings.html").write_text(text)
+        result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
+        assert_clean(result, 1)
+        assert f"findings.html:{line} failed: " in result.output and what in result.output, result.output
+
+
+def test_the_shipped_theme_renders_in_the_sandbox(example_build):
+    """The sandbox refuses nothing the shipped theme does: the example builds every page."""
+    site, _ = example_build
+    assert len(list(site.rglob("*.html"))) > 20
+
+
+# ---------- a journal found upward must be the user's own ----------
+
+def stranger(monkeypatch) -> None:
+    """Pretend to be another user: every file made by the test now belongs to someone else."""
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat("/").st_uid + 4242)
+
+
+def test_a_strangers_journal_above_is_ignored_and_said(runner, tmp_path, monkeypatch):
+    """Run below another user's journal (a shared /tmp): it is ignored, the user is told, nothing is built."""
+    root = write_journal(tmp_path / "theirs", {"2025-01-06": COMPLETE})
+    below = root / "sessions/2025-01-06"
+    monkeypatch.chdir(below)
+    stranger(monkeypatch)
+    result = runner.invoke(main, ["build", "--no-pdf"])
+    assert result.exit_code == 1 and not (root / "_site").exists()
+    assert f"Ignored the journal in {root}: the folder belongs to another user" in result.output
+    assert "no scalpsite.yaml of yours" in result.output
+    result = runner.invoke(main, ["check", str(root)])  # given explicitly, it is the user's choice
+    assert_clean(result)
+    assert "Ignored" not in result.output
+
+
+def test_a_journal_in_a_folder_anyone_may_write_is_ignored(runner, tmp_path, monkeypatch):
+    """World-writable without the sticky bit, anyone could have swapped the journal in: ignored.
+    With the sticky bit (like /tmp), only its owner can replace it: used."""
+    shared = tmp_path / "shared"
+    root = write_journal(shared / "j", {"2025-01-06": COMPLETE})
+    ignored: list[str] = []
+    shared.chmod(0o777)
+    assert find_journal(root / "sessions", ignored) is None
+    assert ignored == [f"{root}: every user may write into {shared}, so anyone could have put it there"]
+    shared.chmod(0o1777)
+    assert find_journal(root / "sessions") == root
+    root.chmod(0o777)
+    assert find_journal(root / "sessions", ignored) is None and "every user may write into it" in ignored[-1]
+    root.chmod(0o755)
+    shared.chmod(0o755)
+
+
+def test_the_search_goes_on_past_an_ignored_journal(tmp_path, monkeypatch):
+    """An ignored journal does not hide the user's own one further up."""
+    mine = write_journal(tmp_path / "mine", {})
+    theirs = write_journal(mine / "inbox" / "theirs", {})
+    real = os.stat
+
+    def owner(path, *args, **kwargs):
+        st = real(path, *args, **kwargs)
+        if Path(path) in (theirs, theirs / "scalpsite.yaml"):
+            return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid + 1, *st[5:]))
+        return st
+
+    monkeypatch.setattr(os, "stat", owner)
+    ignored: list[str] = []
+    assert find_journal(theirs, ignored) == mine and ignored[0].startswith(f"{theirs}: the folder belongs")
