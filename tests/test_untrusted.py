@@ -175,3 +175,86 @@ def test_the_search_goes_on_past_an_ignored_journal(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "stat", owner)
     ignored: list[str] = []
     assert find_journal(theirs, ignored) == mine and ignored[0].startswith(f"{theirs}: the folder belongs")
+
+
+# ---------- publish only what a page shows; never the name of what is not published ----------
+
+PRIVATE = "herpes-lesion-upper-lip"
+
+
+def outputs(runner, root: Path) -> str:
+    """Every output: the built site and PDF, and export in each format."""
+    assert_clean(runner.invoke(main, ["build", str(root)]), 0)
+    texts = [published(root / "_site")]
+    for fmt in ("json", "csv", "fhir"):
+        result = runner.invoke(main, ["export", str(root), "--format", fmt])
+        assert_clean(result, 0)
+        texts.append(result.output)
+    return "\n".join(texts)
+
+
+def test_a_photo_named_by_no_angle_is_not_published_and_check_says_so(runner, journal):
+    """A photo no page shows (IMG_0001.jpg) is not rendered, copied or listed; check says it is ignored."""
+    session = journal / "sessions/2025-03-03"
+    tiny_photo(session / "IMG_0001.jpg", shade=99)
+    tiny_photo(session / f"{PRIVATE}.jpeg", shade=77)
+    tiny_photo(session / f"{PRIVATE}.mask.png")
+    text = outputs(runner, journal)
+    assert "IMG_0001" not in text and PRIVATE not in text
+    photos = sorted(p.name for p in (journal / "_site/photos/2025-03-03").iterdir())
+    assert [p for p in photos if not p.split(".")[0] in ("overhead", "front", "back", "left", "right")] == []
+    data = json.loads((journal / "_site/data.json").read_text())
+    assert all(set(s["photos"]) <= set(data["angles"]) for s in data["sessions"])
+    result = runner.invoke(main, ["check", str(journal), "--format", "json"])
+    said = {(f["code"], f["path"]) for f in json.loads(result.output)["findings"]}
+    assert {("photo-unused", "sessions/2025-03-03/IMG_0001.jpg"),
+            ("photo-unused", f"sessions/2025-03-03/{PRIVATE}.jpeg"),
+            ("mask-without-photo", f"sessions/2025-03-03/{PRIVATE}.mask.png")} <= said
+    text = runner.invoke(main, ["check", str(journal)]).output
+    assert "IMG_0001.jpg' is named after no angle" in text and "it is not published" in text
+
+
+def test_names_of_files_not_read_stay_out_of_every_output(runner, journal):
+    """A second file for an angle and a format scalpsite does not read are said by check, and their
+    names reach no output."""
+    session = journal / "sessions/2025-03-03"
+    (session / f"{PRIVATE}.tiff").write_bytes(b"II*\0")
+    shutil_copy(session / "front.jpg", session / "FRONT.JPEG")
+    text = outputs(runner, journal)
+    assert PRIVATE not in text and "FRONT.JPEG" not in text
+    result = runner.invoke(main, ["check", str(journal), "--format", "json"])
+    said = {(f["code"], f["path"]) for f in json.loads(result.output)["findings"]}
+    assert ("photo-format", f"sessions/2025-03-03/{PRIVATE}.tiff") in said
+    assert ("duplicate-photo", "sessions/2025-03-03/front.jpg") in said \
+        or ("duplicate-photo", "sessions/2025-03-03/FRONT.JPEG") in said
+
+
+def test_closeup_names_stay_out_of_every_output(runner, journal):
+    """Close-ups are not published, nor their names: data.json and export give only how many there are."""
+    closeups = journal / "sessions/2025-03-03/closeups"
+    closeups.mkdir()
+    tiny_photo(closeups / f"{PRIVATE}.jpg")
+    tiny_photo(closeups / "second.png")
+    text = outputs(runner, journal)
+    assert PRIVATE not in text and "second.png" not in text
+    data = json.loads((journal / "_site/data.json").read_text())
+    assert [s["closeups"] for s in data["sessions"]] == [0, 2]
+    assert "2 close-up photos in the journal folder (not published)" in \
+        (journal / "_site/sessions/2025-03-03.html").read_text()
+
+
+def test_a_photos_key_that_is_no_angle_is_an_error_and_not_published(runner, journal):
+    """`photos: {extra: front.jpg}` named a photo no page shows; now it is refused like any bad key."""
+    session = journal / "sessions/2025-03-03"
+    (session / "session.yaml").write_text(COMPLETE + "photos: {extra: front.jpg}\n")
+    result = runner.invoke(main, ["check", str(journal), "--format", "json"])
+    found = [f for f in json.loads(result.output)["findings"] if f["code"] == "bad-angle"]
+    assert found and found[0]["message"] == "photos: 'extra' is not an angle"
+    assert_clean(runner.invoke(main, ["build", str(journal), "--no-pdf"]), 1)
+    assert not list((journal / "_site/photos").rglob("extra*"))
+
+
+def shutil_copy(src: Path, dst: Path) -> None:
+    import shutil
+
+    shutil.copyfile(src, dst)

@@ -219,7 +219,7 @@ def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = No
     """All findings of `scalpsite check`: the files, then the photos (from small decodes)."""
     settle_imports()
     journal = load(root)
-    found = check(journal, today) + stale_schemas(root)
+    found = check(journal, today) + journal.unused + stale_schemas(root)
     if journal.config is not None:
         with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
             photos, evidence = _photo_stage(journal, cache, None, Mode.CHECK)

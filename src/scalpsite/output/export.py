@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pydantic_core
 
+from scalpsite.analysis.namecheck import ZONE_COLUMN_NAMES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -116,9 +118,9 @@ COLUMNS: list[Column] = [
            lambda s: "; ".join(f"{k}={v}" for k, v in (s.get("expected_effects") or {}).items() if v is not None)),
 ]
 ZONE_COLUMNS: list[ZoneColumn] = [  # once per density zone of scalpsite.yaml, <zone> replaced
-    ZoneColumn("density_<zone>", "density reading of the zone, in the configured unit",
+    ZoneColumn(ZONE_COLUMN_NAMES[0], "density reading of the zone, in the configured unit",
                lambda s, zone: s.get("density", {}).get(zone)),
-    ZoneColumn("density_change_pct_<zone>", "change of the zone's density from baseline, %",
+    ZoneColumn(ZONE_COLUMN_NAMES[1], "change of the zone's density from baseline, %",
                lambda s, zone: (s.get("density_change_pct") or {}).get(zone)),
 ]
 
