@@ -93,3 +93,56 @@ def test_the_csv_never_has_a_column_twice_when_check_passes(runner, journal):
     result = runner.invoke(main, ["export", str(journal), "--format", "csv"])
     header = next(csv.reader(io.StringIO(result.output)))
     assert len(header) == len(set(header))
+
+
+# ---------- injections.csv is read strictly ----------
+
+LOG_HEAD = "date,drug,dose_mg,site,note\n"
+GOOD = "2025-01-10,dupilumab,600,thigh_left,loading\n"
+
+
+@pytest.mark.parametrize("rows, line, message", [
+    (GOOD + '2025-01-24,dupilumab,300,thigh_right,"stung\n2025-02-07,dupilumab,300,abdomen_left,ok\n', 3,
+     "a quote opened here is never closed (the file ends on line 4 inside it); this row and those after "
+     "it are not read"),
+    (GOOD + '2025-01-24,dupilumab,300,thigh_right,"stung" badly\n', 3,
+     "the quoting is broken (',' expected after '\"'); this row and those after it are not read"),
+    ("2025-01-10,dupilumab,600,thigh_left," + "x" * 140_000 + "\n" + GOOD, 2,
+     "a cell is longer than 131,072 characters; this row and those after it are not read"),
+])
+def test_a_broken_log_is_an_error_with_its_line(runner, journal, rows, line, message):
+    """An unclosed quote (which swallowed every later row into one note) or a huge cell is an error."""
+    (journal / "injections.csv").write_text(LOG_HEAD + rows)
+    found = [f for f in findings(runner, journal) if f["path"] == "injections.csv" and f["level"] == "error"]
+    assert [(f["line"], f["message"]) for f in found] == [(line, message)]
+    assert_clean(runner.invoke(main, ["build", str(journal), "--no-pdf"]), 1)
+
+
+def test_a_quoted_note_over_lines_is_fine(runner, journal):
+    """Strict is not fussy: a quoted note with a comma, a quote and a line break reads as written."""
+    (journal / "injections.csv").write_text(LOG_HEAD + GOOD + '2025-01-24,dupilumab,300,thigh_right,'
+                                            '"stung, a ""little""\nthen fine"\n')
+    assert not [f for f in findings(runner, journal) if f["path"] == "injections.csv" and f["level"] == "error"]
+    result = runner.invoke(main, ["export", str(journal)])
+    log = json.loads(result.output)["injection_log"]
+    assert [r["note"] for r in log] == ["loading", 'stung, a "little"\nthen fine']
+
+
+def test_new_injection_refuses_to_append_to_a_log_that_does_not_read(runner, journal):
+    """A row appended after an unclosed quote would never be read back: nothing is added."""
+    text = LOG_HEAD + GOOD + '2025-01-24,dupilumab,300,thigh_right,"stung\n'
+    (journal / "injections.csv").write_text(text)
+    result = runner.invoke(main, ["new", str(journal), "--injection", "--date", "2025-02-07", "--site", "arm_left"])
+    assert_clean(result, 1)
+    assert "injections.csv:3: a quote opened here is never closed" in result.output
+    assert "nothing was added" in result.output
+    assert (journal / "injections.csv").read_text() == text
+
+
+def test_new_injection_appends_to_a_log_with_a_byte_order_mark(runner, journal):
+    """A spreadsheet's UTF-8 byte-order mark is read, not taken for part of the first column's name."""
+    (journal / "injections.csv").write_text("\ufeff" + LOG_HEAD + GOOD, encoding="utf-8")
+    result = runner.invoke(main, ["new", str(journal), "--injection", "--date", "2025-01-24", "--site", "arm_left"])
+    assert_clean(result, 0)
+    log = json.loads(runner.invoke(main, ["export", str(journal)]).output)["injection_log"]
+    assert [r["date"] for r in log] == ["2025-01-10", "2025-01-24"]
