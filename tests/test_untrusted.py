@@ -258,3 +258,47 @@ def shutil_copy(src: Path, dst: Path) -> None:
     import shutil
 
     shutil.copyfile(src, dst)
+
+
+# ---------- spreadsheet formulas never run from the CSV files ----------
+
+FORMULAS = ["=HYPERLINK(\"https://evil.example\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+            "\tlead", "\r=1"]
+
+
+def csv_rows(text: str) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_text_cells_never_start_a_formula_but_numbers_stay_numbers(runner, journal):
+    """OWASP CSV injection: text starting with = + - @ tab or CR gets a leading ', in data.csv,
+    export --format csv and OUT/injections.csv; a negative change stays a plain number."""
+    session = COMPLETE.replace("top: 60", "top: 10").replace("side_effects: none\n", "")
+    (journal / "sessions/2025-03-03/session.yaml").write_text(
+        session + f"medications: {json.dumps(FORMULAS)}\nside_effects: [{{name: '=1+1'}}]\n")
+    (journal / "injections.csv").write_text("date,drug,dose_mg,site,note\n"
+                                            '2025-01-10,dupilumab,600,thigh_left,"=cmd|\' /C calc\'!A0"\n'
+                                            "2025-01-24,dupilumab,300,thigh_right,-fine\n")
+    assert_clean(runner.invoke(main, ["build", str(journal), "--no-pdf"]))
+    exported = runner.invoke(main, ["export", str(journal), "--format", "csv"]).output
+    files = [exported, raw(journal / "_site/data.csv")]
+    for text in files:
+        row = csv_rows(text)[1]
+        assert row["medications"] == "'" + "; ".join(FORMULAS)
+        assert row["side_effects"] == "'=1+1"
+        assert row["salt_change"] == "-20.0"  # a number, as it was
+    log = csv_rows(raw(journal / "_site/injections.csv"))
+    assert [r["note"] for r in log] == ["'=cmd|' /C calc'!A0", "'-fine"]
+    assert [r["dose_mg"] for r in log] == ["600", "300"]
+    for text in [*files, raw(journal / "_site/injections.csv")]:
+        for row in csv_rows(text):
+            assert not [v for v in row.values() if v and v[0] in "=+@\t\r"], row
+
+
+def raw(path: Path) -> str:
+    """A file's text with its line ends as written (a CR inside a cell stays a CR)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()

@@ -104,7 +104,9 @@ def sections() -> list[str]:
 LOG_TEXT = """\
 A CSV file with a header row, `{header}` (any order; `reaction` and `note` may be left out),
 then one row per injection, appended over time: `scalpsite new --injection --site SITE` adds
-one. Every row is checked (file and line); an empty cell is "not noted"."""
+one. Every row is checked (file and line); an empty cell is "not noted". Quotes are read
+strictly: a cell in quotes ends with a closing quote (a quote inside it is written twice), so a
+quote never closed is an error on its line, and `new --injection` adds nothing to such a file."""
 
 
 def _log_rows() -> list[list[str]]:
@@ -123,6 +125,9 @@ CSV_TEXT = """\
 
 One row per session and always the same columns: the fixed ones, then two per density zone of
 scalpsite.yaml (`<zone>` replaced by its name). A measure not recorded is an empty cell, never 0.
+A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return starts with `'`
+in the file, so that a spreadsheet shows it as text and never runs it as a formula (numbers,
+negative ones included, are written as numbers); the same holds for OUT/injections.csv.
 """
 
 OUT_LOG_TEXT = """\

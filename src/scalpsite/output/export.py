@@ -141,11 +141,19 @@ def csv_columns(zones: list[str]) -> list[Column]:
     return COLUMNS + per_zone
 
 
+# A text cell starting with one of these is run as a formula by Excel and LibreOffice, even in a CSV
+# file; it gets a leading ' (OWASP, "CSV Injection"), which the spreadsheet shows as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(v) -> str:
+    """One CSV cell: empty for not recorded, true/false, a number as it is, text safe from formulas."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str) and v.startswith(FORMULA_START):
+        return "'" + v  # text only: a negative number stays a number
     return str(v)
 
 
