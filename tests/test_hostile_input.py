@@ -146,3 +146,59 @@ def test_new_injection_appends_to_a_log_with_a_byte_order_mark(runner, journal):
     assert_clean(result, 0)
     log = json.loads(runner.invoke(main, ["export", str(journal)]).output)["injection_log"]
     assert [r["date"] for r in log] == ["2025-01-10", "2025-01-24"]
+
+
+# ---------- check passes => build builds: long names, mathtext ----------
+
+def test_a_session_folder_with_a_long_suffix_is_a_finding_not_a_crash(runner, journal):
+    """A 251-255 byte folder name passed check and crashed build (sessions/<folder>.html is too long)."""
+    long = "2025-02-01-" + "y" * 240
+    (journal / "sessions" / long).mkdir()
+    (journal / "sessions" / long / "session.yaml").write_text(COMPLETE)
+    found = [f for f in findings(runner, journal) if f["code"] == "bad-folder-name"]
+    assert [(f["path"], f["message"]) for f in found] == [
+        (f"sessions/{long}", "the suffix of this session folder has 240 characters; at most 60, so that the "
+                             "pages named after it fit a file name")]
+    assert_clean(runner.invoke(main, ["build", str(journal)]), 1)
+    assert_clean(runner.invoke(main, ["export", str(journal)]), 0)
+
+
+@pytest.mark.parametrize("length, ok", [(60, True), (61, False), (300, False)])
+def test_new_suffix_is_bounded_like_check(runner, journal, length, ok):
+    """`new --suffix` makes only folders check accepts; 300 characters was an internal error."""
+    result = runner.invoke(main, ["new", str(journal), "--date", "2025-04-01", "--suffix", "s" * length])
+    assert_clean(result, 0 if ok else 1)
+    if ok:
+        assert not [f for f in findings(runner, journal) if f["code"] == "bad-folder-name"]
+    else:
+        assert f"--suffix has {length} characters; at most 60" in result.output
+        assert not list((journal / "sessions").glob("2025-04-01*"))
+
+
+def test_a_photo_name_too_long_for_its_mask_is_a_finding(runner, journal):
+    """A photo named in session.yaml whose mask name would not fit a file name is refused by check."""
+    session = journal / "sessions/2025-03-03"
+    name = "x" * 246 + ".jpg"
+    tiny_photo(session / name)
+    (session / "session.yaml").write_text(COMPLETE + f"photos: {{front: {name}}}\n")
+    found = [f for f in findings(runner, journal) if f["code"] == "photo-name-too-long"]
+    assert found and found[0]["line"] == 6 and "the file name has 250 bytes; at most 120" in found[0]["message"]
+    assert_clean(runner.invoke(main, ["build", str(journal), "--no-pdf"]), 1)
+
+
+MATHTEXT = ["$\\x$", "$\\alpha^$", "$$", "a $b", "$\\frac{1}{0}$"]
+
+
+@pytest.mark.parametrize("text", MATHTEXT)
+def test_chart_text_is_drawn_as_written_never_as_mathtext(runner, tmp_path, text):
+    """A density unit or zone name with $...$ is plain text in the chart (it was a matplotlib parse error)."""
+    config = CONFIG.replace("density: {zones: [frontal, crown]}",
+                            f"density: {{unit: {json.dumps(text)}, zones: [frontal, {json.dumps(text)}]}}")
+    session = COMPLETE.replace("crown: 60", f"{json.dumps(text)}: 60")
+    root = write_journal(tmp_path / "j", {"2025-01-06": session, "2025-03-03": session}, config)
+    assert not [f for f in findings(runner, root) if f["level"] == "error"]
+    assert_clean(runner.invoke(main, ["build", str(root)]), 0)
+    from html import escape
+
+    svg = (root / "_site/charts/density.svg").read_text()
+    assert f">{escape(text, quote=False)}</text>" in svg and f"({escape(text, quote=False)})</text>" in svg

@@ -29,6 +29,10 @@ PHOTO_EXTS = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".avif")
 OTHER_IMAGE_EXTS = (".tif", ".tiff", ".gif", ".bmp", ".raw", ".dng", ".cr2", ".nef", ".arw", ".jxl")
 MASK_SUFFIX = ".mask.png"  # a painted SALT mask beside a photo: overhead.jpg -> overhead.mask.png
 FOLDER_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([A-Za-z0-9][A-Za-z0-9_.-]*))?$")
+# Names from the journal that output names are made of stay far below a file system's 255 bytes:
+# a session folder names sessions/<folder>.html, a photo names its mask <stem>.mask.png.
+MAX_SUFFIX = 60  # characters after the date of a session folder (all ASCII)
+MAX_PHOTO_NAME = 120  # bytes (UTF-8) of a photo's file name given in session.yaml
 
 
 @dataclass
@@ -198,7 +202,7 @@ def _load_sessions(root: Path, angles: list[str], findings: list[Finding],
 def folder_date(name: str) -> dt.date | None:
     """The date a session folder is named by (within the dates scalpsite accepts), or None."""
     m = FOLDER_RE.match(name)
-    if not m:
+    if not m or len(m.group(2) or "") > MAX_SUFFIX:
         return None
     try:
         day = dt.date.fromisoformat(m.group(1))
@@ -212,9 +216,7 @@ def _load_session(root: Path, folder: Path, angles: list[str], findings: list[Fi
     rel = f"sessions/{folder.name}"
     day = folder_date(folder.name)
     if day is None:
-        findings.append(error("bad-folder-name", rel, f"session folder '{folder.name}' is not named by a date "
-                              f"between {DATE_MIN} and {DATE_MAX}",
-                              hint="rename it YYYY-MM-DD, optionally with a suffix: 2025-01-06-followup"))
+        findings.append(_bad_folder(folder.name, rel))
         return None
     yaml_file = folder / "session.yaml"
     record = SessionRecord(folder.name, day, None, has_yaml=yaml_file.is_file())
@@ -235,6 +237,18 @@ def _load_session(root: Path, folder: Path, angles: list[str], findings: list[Fi
     record.closeups = len(_find_closeups(root, folder, rel, findings))
     record.notes = _read_notes(root, folder, rel, record, findings)
     return record
+
+
+def _bad_folder(name: str, rel: str) -> Finding:
+    """Why a session folder's name is refused: no date in range, or a suffix too long."""
+    m = FOLDER_RE.match(name)
+    if m and folder_date(m.group(1)) is not None:
+        return error("bad-folder-name", rel, f"the suffix of this session folder has {len(m.group(2))} "
+                     f"characters; at most {MAX_SUFFIX}, so that the pages named after it fit a file name",
+                     hint="shorten it: 2025-01-06-followup")
+    return error("bad-folder-name", rel, f"session folder '{name}' is not named by a date between "
+                 f"{DATE_MIN} and {DATE_MAX}", hint="rename it YYYY-MM-DD, optionally with a suffix: "
+                 "2025-01-06-followup")
 
 
 def _find_photos(entries: list[Path], rel: str, angles: list[str], mapped: dict[str, str],
@@ -295,6 +309,10 @@ def _mapped_photos(folder: Path, rel: str, record: SessionRecord, angles: list[s
             rule = "" if is_safe_name(key) else f" ({SAFE_NAME_RULE} characters)"
             findings.append(error("bad-angle", record.yaml_path, f"photos: '{key}' is not an angle{rule}",
                                   line, "use one of the angles in scalpsite.yaml: " + ", ".join(angles)))
+        elif len(name.encode()) > MAX_PHOTO_NAME:
+            findings.append(error("photo-name-too-long", record.yaml_path, f"photos.{key}: the file name has "
+                                  f"{len(name.encode())} bytes; at most {MAX_PHOTO_NAME}, so that its mask's name "
+                                  "(NAME.mask.png) fits a file name", line, "rename the photo shorter"))
         elif target is None:
             findings.append(error("photo-outside", record.yaml_path,
                                   f"photos.{key}: '{name}' is outside the session folder", line,

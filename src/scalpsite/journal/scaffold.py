@@ -15,7 +15,7 @@ from scalpsite.journal.editors import (
 )
 from scalpsite.journal.effects import Effect, checklist, normalise
 from scalpsite.journal.injections import append
-from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, Journal, load
+from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, MAX_SUFFIX, Journal, load
 from scalpsite.journal.models import Config, InjectionRow
 from scalpsite.journal.treatment import (
     DOSE_MG_PRESETS,
@@ -153,6 +153,8 @@ def session_folder_name(day: dt.date, suffix: str | None = None) -> str:
     if suffix is not None and not FOLDER_RE.fullmatch(name):
         raise ScalpsiteError(f"--suffix '{suffix}' cannot be part of a folder name; use letters, digits, "
                              "'-', '_' or '.', starting with a letter or digit (e.g. --suffix followup)")
+    if suffix is not None and len(suffix) > MAX_SUFFIX:
+        raise ScalpsiteError(f"--suffix has {len(suffix)} characters; at most {MAX_SUFFIX} (e.g. --suffix followup)")
     return name
 
 
