@@ -202,3 +202,32 @@ def test_chart_text_is_drawn_as_written_never_as_mathtext(runner, tmp_path, text
 
     svg = (root / "_site/charts/density.svg").read_text()
     assert f">{escape(text, quote=False)}</text>" in svg and f"({escape(text, quote=False)})</text>" in svg
+
+
+# ---------- the disk fills up while the PDF is written ----------
+
+def test_a_full_disk_while_typst_writes_the_pdf_is_said_with_the_path(runner, journal, monkeypatch):
+    """typst says "No space left on device (os error 28)" with no errno: the build says which file."""
+    import typst
+
+    def full(*args, output, **kwargs):
+        Path(output).write_bytes(b"%PDF-1.7 half")
+        raise OSError("No space left on device (os error 28)")  # what typst raises, word for word
+
+    monkeypatch.setattr(typst, "compile", full)
+    result = runner.invoke(main, ["build", str(journal)])
+    assert_clean(result, 1)
+    assert "Error: no space left on device while writing " in result.output
+    assert "dossier.pdf; nothing was published" in result.output
+    assert not (journal / "_site").exists()
+    assert not [p for p in journal.iterdir() if p.name.startswith("._site")]
+
+
+def test_typst_errors_of_the_disk_get_their_number():
+    """Rust's "(os error N)" becomes the OSError N, naming the file; others pass as they are."""
+    from scalpsite.render.dossier import system_error
+
+    made = system_error(OSError("Disk quota exceeded (os error 122)"), Path("/out/dossier.pdf"))
+    assert (made.errno, made.filename) == (122, "/out/dossier.pdf")
+    plain = OSError("something else")
+    assert system_error(plain, Path("x")) is plain

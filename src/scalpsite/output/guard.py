@@ -93,7 +93,8 @@ def disk_errors(cache: Path, out: Path | None = None) -> Iterator[None]:
         reason = None if exc.errno is None else WRITE_ERRORS.get(exc.errno)
         if reason is None or (exc.errno in PERMISSION and not _owned(exc.filename, cache, out)):
             raise
-        raise BuildError(f"{reason} while writing {exc.filename or out or cache}; nothing was published "
+        written = exc.filename2 or exc.filename  # a copy or a rename names its target second
+        raise BuildError(f"{reason} while writing {written or out or cache}; nothing was published "
                          "and the previous output is unchanged") from exc
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -27,6 +29,8 @@ def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Pa
                       ignore_system_fonts=True, timestamp=timestamp)
     except typst.TypstError as exc:
         raise BuildError(f"the dossier could not be typeset (template {source}):\n{_describe(exc)}") from None
+    except OSError as exc:
+        raise system_error(exc, out_pdf) from exc
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -39,8 +43,11 @@ def install_template(theme_dirs: list[Path], folder: Path) -> tuple[Path, Path]:
     # Parts overlay from the default up, so a theme may override a single part file.
     for theme in reversed(theme_dirs):
         parts = theme / PARTS
-        if parts.is_dir():
-            shutil.copytree(parts, folder / PARTS, dirs_exist_ok=True)
+        for src in sorted(parts.rglob("*")) if parts.is_dir() else ():
+            if src.is_file():  # one file at a time: a full disk is an OSError naming the file
+                dest = folder / PARTS / src.relative_to(parts)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dest)
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / TEMPLATE
     shutil.copyfile(found[0] / TEMPLATE, main)
@@ -84,6 +91,18 @@ def compare_photos(photos: dict, folders: list[str], sessions: list[dict], workd
                           "mask_loss": s["mask_loss"].get(angle) if s else None}
         out[folder] = row
     return out
+
+
+def system_error(exc: OSError, path: Path) -> OSError:
+    """typst's failures of the disk as Python's OSError with its number and the file written.
+
+    typst reports them in Rust's words ("No space left on device (os error 28)") and without a
+    number, so the build could not say "no space left on device while writing PATH"."""
+    found = re.search(r"\(os error (\d+)\)", str(exc))
+    if exc.errno is not None or found is None:
+        return exc
+    number = int(found.group(1))
+    return OSError(number, os.strerror(number), str(path))
 
 
 def _font_dir() -> Path:
