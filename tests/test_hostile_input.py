@@ -231,3 +231,54 @@ def test_typst_errors_of_the_disk_get_their_number():
     assert (made.errno, made.filename) == (122, "/out/dossier.pdf")
     plain = OSError("something else")
     assert system_error(plain, Path("x")) is plain
+
+
+# ---------- a read-only journal ----------
+
+def read_only(monkeypatch, root: Path) -> None:
+    """The journal's file system refuses every new folder and file (EROFS), as a read-only mount does."""
+    import errno
+    import os
+
+    real_mkdir, real_open = os.mkdir, os.open
+    inside = str(root.resolve())
+
+    def refused(path) -> bool:
+        return os.path.abspath(os.fsdecode(path)).startswith(inside)
+
+    def mkdir(path, *args, **kwargs):
+        if refused(path):
+            raise OSError(errno.EROFS, "Read-only file system", os.fsdecode(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    def open_(path, flags, *args, **kwargs):
+        if refused(path) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, "Read-only file system", os.fsdecode(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    monkeypatch.setattr(os, "open", open_)
+
+
+READ_ONLY_NOTE = "cannot be written (read-only?): its cache is kept in a temporary folder for this command only"
+
+
+def test_a_read_only_journal_can_be_checked_exported_and_built_elsewhere(runner, journal, tmp_path, monkeypatch):
+    """check, export and build -o ELSEWHERE work on a read-only journal, with a temporary cache, and say so."""
+    read_only(monkeypatch, journal)
+    for args in (["check"], ["export"], ["export", "--format", "csv"]):
+        result = runner.invoke(main, [args[0], str(journal), *args[1:]])
+        assert_clean(result, 0)
+        assert READ_ONLY_NOTE in result.output
+    result = runner.invoke(main, ["build", str(journal), "-o", str(tmp_path / "site")])
+    assert_clean(result, 0)
+    assert READ_ONLY_NOTE in result.output and (tmp_path / "site/dossier.pdf").is_file()
+    assert not (journal / ".scalpsite-cache").exists()
+    result = runner.invoke(main, ["build", str(journal)])  # into the journal itself: a clear error
+    assert_clean(result, 1)
+    assert "read-only file system while writing" in result.output and "(-o DIR)" in result.output
+
+
+def test_a_writable_journal_says_nothing_of_a_temporary_cache(runner, journal):
+    result = runner.invoke(main, ["check", str(journal)])
+    assert READ_ONLY_NOTE not in result.output and (journal / ".scalpsite-cache").is_dir()

@@ -334,7 +334,7 @@ def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
     """
     from scalpsite.pipeline import export_data
 
-    click.echo(export_data(journal, fmt, as_of), nl=False)
+    click.echo(export_data(journal, fmt, as_of, on_wait=waiting), nl=False)
 
 
 def _loopback(ctx, param, value: str) -> str:

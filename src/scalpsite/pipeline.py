@@ -30,7 +30,7 @@ from scalpsite.output import bundle as bundles
 from scalpsite.output.carry import Placer
 from scalpsite.output.encrypt import Sealer, encrypt_site
 from scalpsite.output.export import injections_csv, to_csv, to_json
-from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
+from scalpsite.output.guard import CACHE_DIR, disk_errors, folder, writable_cache
 from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
 from scalpsite.output.passwords import require_strong
@@ -208,10 +208,19 @@ def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date
 
 @contextlib.contextmanager
 def writing(root: Path, out: Path | None, on_wait: Notify | None) -> Iterator[Path]:
-    """The checked cache folder, with the journal's build lock held and disk failures made BuildErrors."""
-    with disk_errors(root.resolve() / CACHE_DIR, out):
-        cache = cache_root(root)
-        with build_lock(cache, root, on_wait):
+    """The checked cache folder, with the journal's build lock held and disk failures made BuildErrors.
+
+    A journal that cannot be written (read-only) gets a private temporary cache for this command
+    only, said through `on_wait`: check, export and `build -o ELSEWHERE` work, just slower."""
+    with contextlib.ExitStack() as stack:
+        with disk_errors(root.resolve() / CACHE_DIR, out):
+            cache = writable_cache(root)
+        if cache is None:
+            cache = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="scalpsite-cache-")))
+            if on_wait:
+                on_wait(f"{root} cannot be written (read-only?): its cache is kept in a temporary folder "
+                        "for this command only, so every photo is read again")
+        with disk_errors(cache, out), build_lock(cache, root, on_wait):
             yield cache
 
 

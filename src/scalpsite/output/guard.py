@@ -44,6 +44,18 @@ def cache_root(journal: Path) -> Path:
     return cache
 
 
+def writable_cache(journal: Path) -> Path | None:
+    """The journal's cache folder (`cache_root`), or None when the journal cannot be written:
+    a read-only mount, a folder of another user, a CD. Other failures are raised."""
+    try:
+        cache = cache_root(journal)
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, *PERMISSION):
+            return None
+        raise
+    return cache if os.access(cache, os.W_OK | os.X_OK) else None
+
+
 def folder(root: Path, name: str) -> Path:
     """The real subfolder `name` of an allowed write root (OUT, staging or the cache), created if missing."""
     path = root / name
@@ -94,8 +106,10 @@ def disk_errors(cache: Path, out: Path | None = None) -> Iterator[None]:
         if reason is None or (exc.errno in PERMISSION and not _owned(exc.filename, cache, out)):
             raise
         written = exc.filename2 or exc.filename  # a copy or a rename names its target second
+        fix = "; write the output to a folder you can change (-o DIR)" if exc.errno in (errno.EROFS, *PERMISSION) \
+            else ""
         raise BuildError(f"{reason} while writing {written or out or cache}; nothing was published "
-                         "and the previous output is unchanged") from exc
+                         f"and the previous output is unchanged{fix if out is not None else ''}") from exc
 
 
 def _owned(filename, cache: Path, out: Path | None) -> bool:
