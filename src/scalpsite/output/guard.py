@@ -105,10 +105,9 @@ def disk_errors(cache: Path, out: Path | None = None) -> Iterator[None]:
         reason = None if exc.errno is None else WRITE_ERRORS.get(exc.errno)
         if reason is None or (exc.errno in PERMISSION and not _owned(exc.filename, cache, out)):
             raise
-        written = exc.filename2 or exc.filename  # a copy or a rename names its target second
         fix = "; write the output to a folder you can change (-o DIR)" if exc.errno in (errno.EROFS, *PERMISSION) \
             else ""
-        raise BuildError(f"{reason} while writing {written or out or cache}; nothing was published "
+        raise BuildError(f"{reason} while writing {exc.filename or out or cache}; nothing was published "
                          f"and the previous output is unchanged{fix if out is not None else ''}") from exc
 
 

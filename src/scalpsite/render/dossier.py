@@ -44,10 +44,8 @@ def install_template(theme_dirs: list[Path], folder: Path) -> tuple[Path, Path]:
     for theme in reversed(theme_dirs):
         parts = theme / PARTS
         for src in sorted(parts.rglob("*")) if parts.is_dir() else ():
-            if src.is_file():  # one file at a time: a full disk is an OSError naming the file
-                dest = folder / PARTS / src.relative_to(parts)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, dest)
+            if src.is_file():
+                _copy(src, folder / PARTS / src.relative_to(parts))
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / TEMPLATE
     shutil.copyfile(found[0] / TEMPLATE, main)
@@ -91,6 +89,15 @@ def compare_photos(photos: dict, folders: list[str], sessions: list[dict], workd
                           "mask_loss": s["mask_loss"].get(angle) if s else None}
         out[folder] = row
     return out
+
+
+def _copy(src: Path, dest: Path) -> None:
+    """Copy one file; a failure names the file written (shutil names the source it read)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copyfile(src, dest)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(dest)) from exc
 
 
 def system_error(exc: OSError, path: Path) -> OSError:
