@@ -282,3 +282,55 @@ def test_a_read_only_journal_can_be_checked_exported_and_built_elsewhere(runner,
 def test_a_writable_journal_says_nothing_of_a_temporary_cache(runner, journal):
     result = runner.invoke(main, ["check", str(journal)])
     assert READ_ONLY_NOTE not in result.output and (journal / ".scalpsite-cache").is_dir()
+
+
+# ---------- file names never reach the terminal raw ----------
+
+FORGED = "x\nforged.yaml:1:1: error: forged [forged]\x1b[31m"
+TITLE = "IMG\x1b]0;pwned\x07\u202egpj.jpg"
+
+
+@pytest.fixture
+def hostile_names(journal):
+    """A session folder whose name forges a line, and a photo whose name sends terminal commands."""
+    (journal / "sessions" / FORGED).mkdir()
+    tiny_photo(journal / "sessions/2025-03-03" / TITLE)
+    return journal
+
+
+@pytest.mark.parametrize("fmt", ["text", "gnu", "github", "json"])
+def test_file_names_are_escaped_in_every_check_format(runner, hostile_names, fmt):
+    """A newline in a name forged a line in --format gnu; ESC and bidi controls reached the terminal."""
+    result = runner.invoke(main, ["check", str(hostile_names), "--format", fmt])
+    assert_clean(result, 1)
+    for raw in ("\x1b", "\x07", "\u202e"):
+        assert raw not in result.output
+    assert not [line for line in result.output.splitlines() if line.startswith("forged.yaml")]
+    if fmt == "json":
+        paths = {f["path"] for f in json.loads(result.output)["findings"]}
+        assert f"sessions/{FORGED}" in paths and f"sessions/2025-03-03/{TITLE}" in paths  # values unchanged
+    elif fmt == "github":  # newlines of a message are %0A there; the file property escapes ':' too
+        assert "file=" + str(hostile_names / "sessions/x\\nforged.yaml%3A1%3A1") in result.output
+        assert "'x%0Aforged.yaml:1:1: error: forged [forged]\\x1b[31m'" in result.output
+    else:
+        assert "x\\nforged.yaml:1:1" in result.output and "IMG\\x1b]0;pwned\\x07\\u202egpj.jpg" in result.output
+    if fmt == "gnu":
+        assert all(":" in line.split(" ")[0] for line in result.output.splitlines())
+
+
+def test_build_and_export_escape_file_names_too(runner, hostile_names):
+    """The build's findings on stderr, export's JSON and data.json carry no raw control character."""
+    built = runner.invoke(main, ["build", str(hostile_names), "--no-pdf"])
+    exported = runner.invoke(main, ["export", str(hostile_names)])
+    for text in (built.output, exported.output, (hostile_names / "_site/data.json").read_text()):
+        assert not [c for c in ("\x1b", "\x07", "\u202e", "\x85") if c in text]
+    assert json.loads(exported.output)["sessions"]
+
+
+def test_error_messages_escape_the_paths_they_name(runner, tmp_path):
+    """An error naming a folder (here: no journal in it) prints its name escaped."""
+    folder = tmp_path / "dir\x1b[2Jname"
+    folder.mkdir()
+    result = runner.invoke(main, ["check", str(folder)])
+    assert_clean(result, 1)
+    assert "\x1b" not in result.output and "dir\\x1b[2Jname" in result.output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import json
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def _journal(ctx, param, value):
     ignored: list[str] = []
     found = find_journal(Path.cwd(), ignored)
     for other in ignored:  # git's safe.directory rule: never someone else's journal unasked
-        click.echo(f"Ignored the journal in {other}; give its folder as JOURNAL to use it anyway.", err=True)
+        waiting(f"Ignored the journal in {other}; give its folder as JOURNAL to use it anyway.")
     if found is None:
         whose = " of yours" if ignored else ""
         raise ScalpsiteError(f"no scalpsite.yaml{whose} in {Path.cwd()} or any folder above it; run "
@@ -53,8 +52,10 @@ def _date(ctx, param, value):
 
 
 def waiting(message: str) -> None:
-    """Say once on stderr that the command waits for another build of the same journal."""
-    click.echo(message, err=True)
+    """Say on stderr what the command does meanwhile (waits for another build, uses a temporary cache)."""
+    from scalpsite.console import printable
+
+    click.echo(printable(message), err=True)
 
 
 def date_option(*names, **kw):
@@ -90,7 +91,7 @@ def verbosity() -> int:
 def say_journal(journal: Path) -> None:
     """With --verbose: which journal the command works on (it may have been found upward)."""
     if verbosity() > 0:
-        click.echo(f"Journal: {journal.absolute()}", err=True)
+        waiting(f"Journal: {journal.absolute()}")
 
 
 DISK_ERRORS = {  # errors of the machine, not of scalpsite: say what happened and what to do
@@ -226,7 +227,7 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
       scalpsite check
       scalpsite check ~/hair-journal --format gnu
     """
-    from scalpsite.console import journal_base, print_check
+    from scalpsite.console import journal_base, json_text, print_check
     from scalpsite.findings import summary
     from scalpsite.pipeline import check_journal
 
@@ -234,7 +235,7 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
     findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting)
     result = summary(findings)
     if fmt == "json":
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        click.echo(json_text(result))
     else:
         print_check(findings, fmt, journal_base(journal), verbosity())
     if result["errors"] or (strict and result["warnings"]):

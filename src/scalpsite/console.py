@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from scalpsite.findings import Finding, Level, sort_findings
+from scalpsite.output.export import BEYOND_C0, escape_controls
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar  # what click.progressbar returns
@@ -19,6 +22,26 @@ HEADINGS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
 GITHUB = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 LEVEL_ORDER = [Level.ERROR, Level.WARNING, Level.INFO]
 QUIET, NORMAL, VERBOSE = -1, 0, 1
+
+
+# What a terminal would act on instead of showing: C0 and C1 controls (newline, ESC...), DEL,
+# and the bidirectional controls that reorder a line as shown. File names may hold any of them.
+CONTROLS = re.compile(f"[\x00-\x1f{BEYOND_C0}]")
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """`text` with every control character written as an escape (\\n, \\x1b, \\u202e), so that a file
+    name can neither forge a line of output nor send the terminal a command."""
+    def escape(m: re.Match) -> str:
+        char = m.group()
+        return char if keep_newlines and char == "\n" else repr(char)[1:-1]
+    return CONTROLS.sub(escape, text)
+
+
+def json_text(data) -> str:
+    """JSON for a terminal: as json.dumps writes it (UTF-8 kept), with the controls it leaves raw
+    (DEL, C1, bidirectional) escaped as \\uXXXX too; the values read back unchanged."""
+    return escape_controls(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def plural(n: int, word: str) -> str:
@@ -54,9 +77,9 @@ def text_lines(findings: list[Finding], color: bool) -> list[str]:
             level = f.level
             n = sum(g.level is level for g in findings)
             lines.append(click.style(plural(n, HEADINGS[level]).capitalize(), fg=COLOURS[level], bold=True))
-        lines.append(f"  {f.location()}: {f.message} [{f.code}]")
+        lines.append(printable(f"  {f.location()}: {f.message} [{f.code}]"))
         if f.hint:
-            lines.append(click.style(f"    fix: {f.hint}", dim=True))
+            lines.append(click.style(printable(f"    fix: {f.hint}"), dim=True))
     return [line if color else click.unstyle(line) for line in lines]
 
 
@@ -75,7 +98,7 @@ def gnu_lines(findings: list[Finding], base: str = ".") -> list[str]:
     out = []
     for f in findings:
         where = shown_path(f, base) + "".join(f":{n}" for n in (f.line, f.column if f.line else None) if n)
-        out.append(f"{where}: {f.level.value}: {_one_line(f.message)} [{f.code}]")
+        out.append(printable(f"{where}: {f.level.value}: {_one_line(f.message)} [{f.code}]"))
     return out
 
 
@@ -93,11 +116,11 @@ def github_lines(findings: list[Finding], base: str = ".") -> list[str]:
     """GitHub Actions workflow annotations: `::error file=..,line=..,title=..::message`."""
     out = []
     for f in findings:
-        props = [f"file={_escape(shown_path(f, base), True)}"]
+        props = [f"file={_escape(printable(shown_path(f, base)), True)}"]
         props += [f"line={f.line}"] if f.line else []
         props += [f"col={f.column}"] if f.line and f.column else []
         props.append(f"title={_escape(f.code, True)}")
-        message = f.message + (f"\nfix: {f.hint}" if f.hint else "")
+        message = printable(f.message + (f"\nfix: {f.hint}" if f.hint else ""), keep_newlines=True)
         out.append(f"::{GITHUB[f.level]} {','.join(props)}::{_escape(message)}")
     return out
 

@@ -10,6 +10,12 @@ class ScalpsiteError(click.ClickException):
 
     exit_code = 1
 
+    def format_message(self) -> str:
+        """The message with control characters escaped: the paths in it may hold any."""
+        from scalpsite.console import printable
+
+        return printable(self.message, keep_newlines=True)
+
 
 class JournalError(ScalpsiteError):
     """A problem in one of the journal's files, located by path and line."""

@@ -23,7 +23,8 @@ def name_findings(journal: Journal, config: Config) -> list[Finding]:
 
 
 def _angles(journal: Journal, config: Config) -> list[Finding]:
-    found, seen = [], {}
+    found: list[Finding] = []
+    seen: dict[str, str] = {}
     for key in ("angles", "optional"):
         for i, angle in enumerate(getattr(config.photos, key)):
             where = f"photos.{key}[{i}]"
@@ -38,7 +39,8 @@ def _angles(journal: Journal, config: Config) -> list[Finding]:
 
 def _zones(journal: Journal, config: Config) -> list[Finding]:
     zones = config.density.zones
-    found, owner = [], {}
+    found: list[Finding] = []
+    owner: dict[str, str] = {}
     for i, zone in enumerate(zones):
         line = journal.config_lines.get(("density", "zones", i))
         if len(zone) > MAX_ZONE or not zone.strip():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -125,6 +126,16 @@ ZONE_COLUMNS: list[ZoneColumn] = [  # once per density zone of scalpsite.yaml, <
 ]
 
 
+# Characters that JSON writers leave raw but a terminal acts on or a page shows reordered: DEL,
+# C1 controls, the bidirectional controls. Written as \\uXXXX escapes, they read back the same.
+BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+
+
+def escape_controls(json_text: str) -> str:
+    """JSON text with the controls of BEYOND_C0 written as escapes (C0 ones JSON escapes itself)."""
+    return re.sub(f"[{BEYOND_C0}]", lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
 def to_json(data: dict) -> str:
     """The analysis as stable, human-readable JSON (UTF-8, two-space indents).
 
@@ -132,7 +143,7 @@ def to_json(data: dict) -> str:
     in a tenth of the time (Python's encoder is pure Python when it indents); only very small or
     large floats are spelt differently (0.00001 for 1e-05), with the same value.
     """
-    return pydantic_core.to_json(data, indent=2).decode() + "\n"
+    return escape_controls(pydantic_core.to_json(data, indent=2).decode()) + "\n"
 
 
 def csv_columns(zones: list[str]) -> list[Column]:
