@@ -334,3 +334,77 @@ def test_error_messages_escape_the_paths_they_name(runner, tmp_path):
     result = runner.invoke(main, ["check", str(folder)])
     assert_clean(result, 1)
     assert "\x1b" not in result.output and "dir\\x1b[2Jname" in result.output
+
+
+# ---------- settings and options that meant nothing ----------
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "-nan", "soon"])
+def test_a_lock_timeout_that_is_no_number_is_an_error(runner, journal, monkeypatch, value):
+    """SCALPSITE_LOCK_TIMEOUT=nan was read as 0 (max(0, nan)); now it is refused like a word."""
+    monkeypatch.setenv("SCALPSITE_LOCK_TIMEOUT", value)
+    result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
+    assert_clean(result, 1)
+    assert f"SCALPSITE_LOCK_TIMEOUT={value!r} is not a number of seconds" in result.output
+
+
+@pytest.mark.parametrize("value, expected", [("-5", 0.0), ("inf", float("inf")), ("1e3", 1000.0)])
+def test_lock_timeout_bounds(monkeypatch, value, expected):
+    """Negative is 0 (do not wait), inf waits as long as it takes."""
+    from scalpsite.output import lock
+
+    monkeypatch.setenv(lock.TIMEOUT_ENV, value)
+    assert lock.timeout() == expected
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--until", "1900-01-01"], "--until 1900-01-01 is before the first session (2025-01-06)"),
+    (["--since", "2030-01-01"], "--since 2030-01-01 is after the last session (2025-03-03)"),
+    (["--for", "2025-03-03", "--since", "2025-04-01"], "--since 2025-04-01 is after --for 2025-03-03"),
+    (["--since", "2025-02-01", "--for", "2025-01-20"], "--since 2025-02-01 is after --for 2025-01-20"),
+    (["--for", "2025-02-01", "--since", "2025-01-20"], "--since 2025-01-20 is after the last session (2025-01-06)"),
+])
+def test_date_options_that_select_nothing_are_usage_errors(runner, journal, args, message):
+    """--until before any session silently showed the baseline alone; --for before --since was accepted."""
+    result = runner.invoke(main, ["build", str(journal), "--no-pdf", *args])
+    assert_clean(result, 2)
+    assert message in result.output and not (journal / "_site").exists()
+
+
+def test_date_options_within_the_sessions_still_build(runner, journal):
+    result = runner.invoke(main, ["build", str(journal), "--no-pdf", "--since", "2025-03-03", "--until", "2025-03-03"])
+    assert_clean(result, 0)
+
+
+def test_a_dosing_schedule_past_the_bound_is_an_error_and_stays_small(runner, journal):
+    """Daily dosing from 1900 made 45,000 due doses and a 760-page dossier: now an error, and the
+    analysis follows the first 1,000 doses only."""
+    config = CONFIG.replace("start: 2025-01-10", "start: 1900-01-01\n    dosing: {interval_days: 1, loading_doses: 1}")
+    (journal / "scalpsite.yaml").write_text(config)
+    (journal / "injections.csv").write_text(LOG_HEAD + "2025-01-10,dupilumab,300,thigh_left,\n")
+    result = runner.invoke(main, ["check", str(journal), "--as-of", "2025-03-03", "--format", "json"])
+    found = [f for f in json.loads(result.output)["findings"] if f["code"] == "dosing-too-long"]
+    assert [(f["path"], f["line"], f["message"]) for f in found] == [
+        ("scalpsite.yaml", 5, "treatments[0]: a dose every 1 day from 1900-01-01 makes 45,718 doses due by "
+                              "2025-03-03; scalpsite follows at most 1,000")]
+    data = json.loads(runner.invoke(main, ["export", str(journal)]).output)
+    assert len(data["injection_doses"]) == 1000
+
+
+def test_a_long_but_real_schedule_is_fine(runner, journal):
+    """Every 14 days for 30 years is 783 doses: no finding."""
+    (journal / "scalpsite.yaml").write_text(CONFIG.replace("start: 2025-01-10", "start: 1995-01-10"))
+    (journal / "injections.csv").write_text(LOG_HEAD + "2025-01-10,dupilumab,300,thigh_left,\n")
+    assert not [f for f in findings(runner, journal) if f["code"] == "dosing-too-long"]
+
+
+def test_a_reader_that_leaves_early_is_no_internal_error(journal):
+    """`scalpsite check | head`: a reader that closes the pipe ends the command quietly."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "scalpsite", "check", str(journal)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1
+    assert "internal error" not in err and "Traceback" not in err and "Exception ignored" not in err, err

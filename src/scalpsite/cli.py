@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import io
+import os
 import sys
 from pathlib import Path
 
@@ -110,6 +112,14 @@ def _disk_error(exc: OSError) -> ScalpsiteError | None:
     return ScalpsiteError(f"{what}{where}; {fix}")
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises no second broken pipe."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's runner): nothing will be flushed to a pipe
+
+
 class Group(click.Group):
     """Shows a traceback only with --debug; everything else is a clean message."""
 
@@ -118,6 +128,9 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # `scalpsite check | head`: the reader has gone, so say nothing more
+            _quiet_stdout()
+            raise click.exceptions.Exit(1) from None
         except Exception as exc:
             if ctx.meta.get(DEBUG):
                 raise

@@ -102,7 +102,7 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     started = time.monotonic()
     settle_imports()
     root = Path(root)
-    journal = as_of_appointment(load(root), for_date, until)
+    journal = as_of_appointment(load(root), for_date, until, since)
     if password is not None:
         require_strong(password, password_hints(journal))
     out = check_out(out or root / "_site", root)
@@ -189,21 +189,41 @@ def password_hints(journal: Journal) -> list[str]:
     return [config.title, config.patient.name or "", *(t.drug for t in config.treatments), "scalpsite"]
 
 
-def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date | None = None) -> Journal:
+def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date | None = None,
+                      since: dt.date | None = None) -> Journal:
     """The journal a dossier for `for_date` may use: nothing recorded after that date (--for implies --until).
 
-    A date before the first session, or an --until after --for, is a usage error.
+    A date before the first session, an --until after --for, or a range that holds no session
+    but the baseline (which is always kept) is a usage error.
     """
     require_config(journal)
-    if for_date is None:
-        return journal
-    if journal.sessions and for_date < journal.sessions[0].date:
-        raise OptionError(f"--for {for_date} is before the first session ({journal.sessions[0].date}); "
-                          "give the date of an appointment on or after it")
-    if until is not None and until > for_date:
-        raise OptionError(f"--until {until} is after --for {for_date}; a dossier for {for_date} "
-                          "knows nothing recorded after it (leave out --until, or make it earlier)")
-    return journal.until(for_date)
+    if for_date is not None:
+        if journal.sessions and for_date < journal.sessions[0].date:
+            raise OptionError(f"--for {for_date} is before the first session ({journal.sessions[0].date}); "
+                              "give the date of an appointment on or after it")
+        if until is not None and until > for_date:
+            raise OptionError(f"--until {until} is after --for {for_date}; a dossier for {for_date} "
+                              "knows nothing recorded after it (leave out --until, or make it earlier)")
+        if since is not None and since > for_date:
+            raise OptionError(f"--since {since} is after --for {for_date}; a dossier for {for_date} shows "
+                              "sessions up to that date (make --since earlier, or leave it out)")
+        journal = journal.until(for_date)
+    _range_holds_sessions(journal, since, until)
+    return journal
+
+
+def _range_holds_sessions(journal: Journal, since: dt.date | None, until: dt.date | None) -> None:
+    """Refuse --since after the last session or --until before the first: the output would show
+    the baseline alone, as if nothing else had been recorded."""
+    if not journal.sessions:
+        return
+    first, last = journal.sessions[0].date, journal.sessions[-1].date
+    if until is not None and until < first:
+        raise OptionError(f"--until {until} is before the first session ({first}); give a date on or after it, "
+                          "or leave out --until")
+    if since is not None and since > last:
+        raise OptionError(f"--since {since} is after the last session ({last}); give a date on or before it, "
+                          "or leave out --since")
 
 
 @contextlib.contextmanager
