@@ -302,3 +302,36 @@ def raw(path: Path) -> str:
     """A file's text with its line ends as written (a CR inside a cell stays a CR)."""
     with open(path, encoding="utf-8", newline="") as f:
         return f.read()
+
+
+# ---------- what is plain is said to be plain; what is staged is never committed ----------
+
+@pytest.mark.parametrize("command", [["build", "--no-pdf"], ["bundle"]])
+def test_a_password_in_the_environment_without_encrypt_says_the_output_is_plain(runner, journal, command,
+                                                                                 monkeypatch):
+    """SCALPSITE_PASSWORD set and no --encrypt: the user is told that the output is not encrypted."""
+    monkeypatch.setenv("SCALPSITE_PASSWORD", "correct horse battery staple 42")
+    result = runner.invoke(main, [command[0], str(journal), *command[1:]])
+    assert_clean(result, 0)
+    assert "SCALPSITE_PASSWORD is set, but without --encrypt the output is NOT encrypted" in result.output
+    monkeypatch.delenv("SCALPSITE_PASSWORD")
+    assert "NOT encrypted: anyone" not in runner.invoke(main, ["build", str(journal), "--no-pdf"]).output
+
+
+def test_init_gitignore_covers_everything_a_build_writes(runner, tmp_path):
+    """Staging and swap folders left by a killed build, and the bundle's temporary file, are never
+    committed with the journal; the journal's own files are."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path / "j"
+    assert runner.invoke(main, ["init", str(root), "--start", "2025-01-10"]).exit_code == 0
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    written = ["_site/index.html", "._site.building-4242-ab12cd/data.json", "._site.old-4242-ab12cd/index.html",
+               "_bundle.html", "._bundle.html.x1y2.tmp", ".scalpsite-cache/renditions/index.json"]
+    own = ["scalpsite.yaml", "sessions/2025-01-10/session.yaml", "injections.csv", "README.md"]
+    run = subprocess.run(["git", "-C", str(root), "check-ignore", "--no-index", *written, *own],
+                         capture_output=True, text=True)
+    assert run.stdout.split() == written

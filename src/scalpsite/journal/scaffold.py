@@ -42,7 +42,9 @@ photos: {{angles: [overhead, front, back, left, right]}}
 density: {{unit: FU/cm², zones: [frontal, midscalp, crown, occipital, temporal_left, temporal_right]}}
 """
 
-GITIGNORE = "_site/\n_bundle.html\n.scalpsite-cache/\n"
+# What scalpsite writes into the journal: the output, the bundle, the cache, and the folders and
+# files a build stages beside them (left behind only when a build is killed).
+GITIGNORE = "_site/\n._site.building-*\n._site.old-*\n_bundle.html\n._bundle.html.*.tmp\n.scalpsite-cache/\n"
 README = """\
 # My hair regrowth journal
 
