@@ -12,7 +12,7 @@ import pytest
 from conftest import COMPLETE, CONFIG, tiny_photo, write_journal
 
 from scalpsite.cli import main
-from scalpsite.journal.load import find_journal
+from scalpsite.journal.locate import find_journal
 from scalpsite.render.themes import builtin_themes
 
 

@@ -24,7 +24,7 @@ def _journal(ctx, param, value):
     """JOURNAL as given, or the nearest folder upward holding a scalpsite.yaml (like git)."""
     if value is not None:
         return value
-    from scalpsite.journal.load import find_journal
+    from scalpsite.journal.locate import find_journal
 
     ignored: list[str] = []
     found = find_journal(Path.cwd(), ignored)

@@ -78,10 +78,13 @@ def _files_section() -> list[str]:
             "  <angle>.jpg ...              a photo per angle of scalpsite.yaml",
             "  <angle>.mask.png             optional: a painted SALT mask of that photo",
             "  notes.md                     optional notes, Markdown",
-            "  closeups/                    optional extra photos, any names",
+            "  closeups/                    optional extra photos, any names (never published)",
             "appointments/YYYY-MM-DD.md     optional: front matter, then your questions",
             "injections.csv                 optional: the injection log", "```", "",
-            f"Photos are named by their angle (`front.heic`), with one of: {exts} (any case).", ""]
+            f"Photos are named by their angle (`front.heic`), with one of: {exts}; both in any case "
+            "(`Front.JPG` is the front photo). A session folder's suffix has at most 60 characters. A "
+            "photo named by no angle (`IMG_0001.jpg`) is not published, unless `photos:` in session.yaml "
+            "gives it an angle; `check` lists what is not used.", ""]
 
 
 def sections() -> list[str]:
