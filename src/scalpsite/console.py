@@ -156,9 +156,9 @@ def print_build(result, verbosity: int = NORMAL) -> None:
                    "text", verbosity=verbosity, err=True)
     if verbosity == QUIET:
         return
-    click.echo(f"Built {plural(result.sessions, 'session')}, {plural(result.photos_rendered, 'photo')} "
-               f"processed, {result.photos_cached} from cache, {counts(result.findings)} "
-               f"-> {result.out} in {result.seconds:.1f} s")
+    click.echo(printable(f"Built {plural(result.sessions, 'session')}, {plural(result.photos_rendered, 'photo')} "
+                         f"processed, {result.photos_cached} from cache, {counts(result.findings)} "
+                         f"-> {result.out} in {result.seconds:.1f} s"))
 
 
 def print_link(out, password: str) -> None:
@@ -174,9 +174,10 @@ def print_link(out, password: str) -> None:
 def print_bundle(made, max_mb: float) -> None:
     """Where the bundle is, its size against the limit, and whether it is encrypted."""
     for f in made.errors:
-        click.echo(f"error: {f.location()}: {f.message}", err=True)
+        click.echo(printable(f"error: {f.location()}: {f.message}"), err=True)
     state = "encrypted" if made.encrypted else "NOT encrypted: anyone who gets the file can read it"
-    click.echo(f"Bundle written: {made.path} ({made.size / 1_000_000:.1f} MB of at most {max_mb:g} MB; {state})")
+    click.echo(printable(f"Bundle written: {made.path} ({made.size / 1_000_000:.1f} MB of at most {max_mb:g} MB; "
+                         f"{state})"))
 
 
 class Progress:
@@ -225,11 +226,11 @@ def print_mask_start(journal, started: list, verbosity: int = NORMAL) -> None:
         if s.status == "written":
             how = ("moved with the photos: " + _moved(s.alignment) if s.alignment
                    else "copied at the photo's size, not moved: the photos could not be aligned reliably")
-            click.echo(f"{s.angle}: {s.target} from {s.source}, {how}")
+            click.echo(printable(f"{s.angle}: {s.target} from {s.source}, {how}"))
         elif s.status == "exists":
-            click.echo(f"{s.angle}: {s.target} already exists; left as it is")
+            click.echo(printable(f"{s.angle}: {s.target} already exists; left as it is"))
         elif s.status == "unreadable":
-            click.echo(f"{s.angle}: cannot start from {s.source}: {s.target}")
+            click.echo(printable(f"{s.angle}: cannot start from {s.source}: {s.target}"))
         else:
             click.echo(f"{s.angle}: no earlier mask to start from")
     if any(s.status == "written" for s in started):
