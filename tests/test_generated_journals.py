@@ -1,10 +1,16 @@
 """Issue 12: generated journals. Whatever `check` passes, `build` builds; an attacked journal is
-left as it was, nothing is written outside OUT and the cache, and nothing outside is published."""
+left as it was, nothing is written outside OUT and the cache, and nothing outside is published.
+
+The journals also carry what broke builds since (round three): long folder and photo names,
+matplotlib mathtext in units and zones, quotes and formulas in injections.csv, angles with
+capitals, zones that clash in the CSV, photos named by no angle."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -19,6 +25,17 @@ from scalpsite.cli import main
 
 SECRET = "SECRET-91c2-outside-the-journal"
 ZONES = ["frontal", "crown", "temporal_left"]
+MATHTEXT = ["$\\x$", "$\\frac{1}{0}$", "a $b", "$$"]
+# Zone lists: fine ones (mathtext is plain text now), then lists check refuses (clash, twice, long).
+ZONE_SETS = [ZONES, ZONES, ["frontal", "$\\x$"], ["Crown", "$\\alpha^$"], ["crown", "change_pct_crown"],
+             ["frontal", "frontal"], ["frontal", "z" * 41]]
+SESSION_ZONES = sorted({z for zones in ZONE_SETS for z in zones} | {"other"})
+ANGLE_SETS = [["overhead", "front", "back", "left", "right"], ["Overhead", "Front", "Back", "Left", "Right"],
+              ["front", "Front"], ["FRONT"]]
+LONG_PHOTO = "p" * 246 + ".jpg"  # a name a file system takes, too long for its mask's name
+PHOTO_NAMES = ["front.jpg", "Front.jpg", "FRONT.JPG", "IMG_0001.jpg", LONG_PHOTO]
+FOLDERS = ["2024-12-01", "2025-01-06", "2025-02-03-followup", "2025-06-30", "9999-12-31",
+           "2025-03-10-" + "s" * 60, "2025-03-11-" + "s" * 61, "2025-03-12-" + "s" * 240]
 
 # Text with the characters that broke builds before: markup of YAML, Markdown and typst, and
 # scripts of other languages; now and then a control character, which check must refuse.
@@ -46,7 +63,7 @@ def _regions():
 def _session():
     fields = {
         "salt": st.one_of(numbers, _regions()),
-        "density": st.dictionaries(st.sampled_from(ZONES + ["other"]), st.one_of(st.none(), number(0, 300)),
+        "density": st.dictionaries(st.sampled_from(SESSION_ZONES), st.one_of(st.none(), number(0, 300)),
                                    max_size=3),
         "ad": st.fixed_dictionaries({}, optional={"itch": number(0, 10), "easi": number(0, 72),
                                                   "poem": st.one_of(numbers, st.lists(st.integers(0, 4), min_size=7,
@@ -60,8 +77,9 @@ def _session():
         "injection_site": st.sampled_from(["none", "mild", "severe"]),
         "lighting": odd_text, "notes": odd_text,
         "photos": st.one_of(st.just({}), st.just({}), st.dictionaries(
-            st.sampled_from(["overhead", "../x", "extra", "a/b"]),
-            st.sampled_from(["front.jpg", "../../scalpsite.yaml", "nope.jpg"]), max_size=1)),
+            st.sampled_from(["overhead", "Front", "../x", "extra", "a/b"]),
+            st.sampled_from(["front.jpg", "../../scalpsite.yaml", "nope.jpg", "IMG_0001.jpg", LONG_PHOTO]),
+            max_size=1)),
     }
     return st.fixed_dictionaries({}, optional=fields)
 
@@ -73,18 +91,41 @@ def _config():
     return st.fixed_dictionaries({
         "treatments": st.lists(treatment, min_size=1, max_size=2),
         "conditions": st.sampled_from([["alopecia_areata"], ["alopecia_areata", "atopic_dermatitis"]]),
-        "density": st.fixed_dictionaries({"zones": st.just(ZONES)}, optional={"unit": odd_text}),
+        "density": st.fixed_dictionaries({"zones": st.sampled_from(ZONE_SETS)},
+                                         optional={"unit": st.one_of(odd_text, st.sampled_from(MATHTEXT))}),
     }, optional={"title": odd_text, "patient": st.fixed_dictionaries({}, optional={"name": odd_text,
-                                                                                  "birth_date": dates})})
+                                                                                  "birth_date": dates}),
+                 "photos": st.fixed_dictionaries({"angles": st.sampled_from(ANGLE_SETS)})})
+
+
+# injections.csv rows: notes with quotes, commas, line breaks and spreadsheet formulas; now and
+# then a quote never closed, which check must refuse.
+notes = st.one_of(st.sampled_from(['he said "ouch", twice', "=HYPERLINK(\"x\")", "-3", "+1", "@SUM(A1)",
+                                   "line\nbreak", ""]), markup)
+log_rows = st.lists(st.tuples(st.sampled_from(["2025-01-10", "2025-01-24", "2025-02-07", "2025-13-01"]),
+                              st.sampled_from(["dupilumab", "Dupilumab", "=cmd"]),
+                              st.sampled_from(["300", "600", "-1"]),
+                              st.sampled_from(["thigh_left", "arm_right", ""]), notes), max_size=4)
+
+
+def log_text(rows: list[tuple], broken: bool) -> str:
+    """injections.csv as a spreadsheet writes it (quoted where needed), optionally with an unclosed quote."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["date", "drug", "dose_mg", "site", "note"])
+    writer.writerows(rows)
+    return buf.getvalue() + ('2025-03-01,dupilumab,300,arm_left,"never closed\n' if broken else "")
 
 
 journals = st.fixed_dictionaries({
     "config": _config(),
-    "sessions": st.dictionaries(st.sampled_from(["2024-12-01", "2025-01-06", "2025-02-03-followup",
-                                                 "2025-06-30", "9999-12-31"]), _session(), min_size=1, max_size=3),
+    "sessions": st.dictionaries(st.sampled_from(FOLDERS), _session(), min_size=1, max_size=3),
     "notes": st.dictionaries(st.sampled_from(["2025-01-06", "2025-06-30"]), odd_text, max_size=2),
     "appointment": st.one_of(st.none(), odd_text),
-    "photo_sessions": st.sets(st.sampled_from(["2025-01-06", "2025-06-30"]), max_size=2),
+    "photo_sessions": st.sets(st.sampled_from(["2025-01-06", "2025-06-30", FOLDERS[5]]), max_size=2),
+}, optional={
+    "photo_names": st.lists(st.sampled_from(PHOTO_NAMES), max_size=3, unique=True),
+    "injections": st.one_of(st.none(), st.builds(log_text, log_rows, st.sampled_from([False, False, True]))),
 })
 
 
@@ -101,7 +142,10 @@ def write(root: Path, j: dict) -> Path:
             (root / "sessions" / folder / "notes.md").write_text(text, encoding="utf-8")
     for folder in j["photo_sessions"]:
         if (root / "sessions" / folder).is_dir():
-            tiny_photo(root / "sessions" / folder / "front.jpg", size=(240, 180))
+            for name in j.get("photo_names") or ["front.jpg"]:
+                tiny_photo(root / "sessions" / folder / name, size=(240, 180))
+    if j.get("injections") is not None:
+        (root / "injections.csv").write_text(j["injections"], encoding="utf-8")
     if j["appointment"] is not None:
         (root / "appointments").mkdir()
         (root / "appointments/2025-07-04.md").write_text(j["appointment"], encoding="utf-8")
@@ -128,8 +172,84 @@ def test_whatever_check_passes_build_builds(tmp_path_factory, runner, j):
         assert (root / "_site/dossier.pdf").is_file() and (root / "_site/data.json").is_file()
     else:
         assert_clean(built)
-    assert_clean(runner.invoke(main, ["export", str(root), "--format", "csv"]))
+    exported = runner.invoke(main, ["export", str(root), "--format", "csv"])
+    assert_clean(exported)
+    if (root / "_site/data.csv").is_file():
+        assert_safe_outputs(root / "_site", exported.output)
     shutil.rmtree(root.parent)
+
+
+# Hostile but valid: what check accepts must build. Fine sessions, then the inputs of round three
+# that are allowed: mathtext, capitals, photos in any case, photos named by no angle, close-ups,
+# a 60-character suffix, quotes and formulas in a well-formed injection log.
+SAFE_SESSION = {"salt": {"top": 60, "back": 30, "left": 20, "right": 25}, "injection_site": "none",
+                "side_effects": "none", "ad": {"itch": 3, "easi": 4.5, "poem": 7}}
+hostile_valid = st.fixed_dictionaries({
+    "zones": st.sampled_from(ZONE_SETS[:4]),
+    "unit": st.sampled_from(["FU/cm²", *MATHTEXT]),
+    "angles": st.sampled_from(ANGLE_SETS[:2] + [["front"]]),
+    "files": st.lists(st.sampled_from(["front.jpg", "Front.jpg", "FRONT.JPG", "IMG_0001.jpg", "Back.jpeg"]),
+                      min_size=1, max_size=3, unique_by=str.lower),
+    "suffix": st.sampled_from(["", "-followup", "-" + "s" * 60]),
+    "log": st.builds(log_text, st.lists(st.tuples(st.sampled_from(["2025-01-10", "2025-01-24", "2025-02-07"]),
+                                                  st.just("dupilumab"), st.sampled_from(["300", "600"]),
+                                                  st.sampled_from(["thigh_left", "arm_right"]), notes),
+                                        max_size=3, unique_by=lambda r: r[0]), st.just(False)),
+    "closeup": st.sampled_from(["", "herpes-lesion-upper-lip.jpg"]),
+    "medications": st.lists(st.sampled_from(["=1+1", "-dupi", "@x", "plain", "$\\x$"]), max_size=2),
+})
+
+
+def write_valid(root: Path, h: dict) -> Path:
+    """A journal of two sessions from the hostile-but-valid draw."""
+    zones = h["zones"]
+    config = {"treatments": [{"drug": "dupilumab", "start": "2025-01-10"}], "conditions": ["alopecia_areata"],
+              "density": {"zones": zones, "unit": h["unit"]}, "photos": {"angles": h["angles"]}}
+    session = {**SAFE_SESSION, "density": {z: 50 + i for i, z in enumerate(zones)}, "medications": h["medications"]}
+    root = write(root, {"config": config, "notes": {}, "appointment": None, "photo_sessions": set(),
+                        "sessions": {"2025-01-06": session, "2025-03-03" + h["suffix"]: session},
+                        "injections": h["log"]})
+    for folder in (root / "sessions").iterdir():
+        for name in h["files"]:
+            tiny_photo(folder / name, size=(240, 180))
+        if h["closeup"]:
+            (folder / "closeups").mkdir()
+            tiny_photo(folder / "closeups" / h["closeup"], size=(240, 180))
+    return root
+
+
+@settings(max_examples=20, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(h=hostile_valid)
+def test_hostile_inputs_check_accepts_build(tmp_path_factory, runner, h):
+    """Round three: every hostile input check accepts builds, PDF included, and leaks nothing."""
+    root = write_valid(tmp_path_factory.mktemp("h") / "j", h)
+    checked = runner.invoke(main, ["check", str(root), "--format", "json"])
+    assert_clean(checked)
+    assert json.loads(checked.output)["errors"] == 0, checked.output
+    assert_clean(runner.invoke(main, ["build", str(root)]), allowed=(0,))
+    exported = runner.invoke(main, ["export", str(root), "--format", "csv"])
+    assert_clean(exported, allowed=(0,))
+    assert_safe_outputs(root / "_site", exported.output)
+    published = "".join(p.read_bytes().decode("latin-1") for p in (root / "_site").rglob("*") if p.is_file())
+    assert "IMG_0001" not in published and "herpes-lesion" not in published
+    shutil.rmtree(root.parent)
+
+
+def assert_safe_outputs(out: Path, exported: str) -> None:
+    """What the round-three rules promise of any build: unique CSV columns, no cell a spreadsheet
+    runs, no photo published that no page shows."""
+    for path in (out / "data.csv", out / "injections.csv"):
+        if not path.is_file():
+            continue
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        assert len(rows[0]) == len(set(rows[0])), rows[0]
+        assert not [c for row in rows for c in row if c[:1] in ("=", "+", "@", "\t", "\r")], path
+    assert exported.startswith("folder,")
+    published = {p.name.split(".")[0].lower() for p in (out / "photos").rglob("*.jpg")}
+    angles = {a.lower() for a in json.loads((out / "data.json").read_text())["angles"]}
+    assert published <= angles, published - angles
 
 
 # ---------- the attack ----------

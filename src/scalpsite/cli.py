@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import json
+import io
+import os
 import sys
 from pathlib import Path
 
@@ -21,14 +22,19 @@ DEBUG, VERBOSITY = "scalpsite.debug", "scalpsite.verbosity"
 
 def _journal(ctx, param, value):
     """JOURNAL as given, or the nearest folder upward holding a scalpsite.yaml (like git)."""
-    from scalpsite.journal.load import CONFIG_FILE, find_journal
+    from scalpsite.journal.load import CONFIG_FILE
+    from scalpsite.journal.locate import find_journal
 
+    ignored: list[str] = []
     if value is not None:  # a file or folder inside a journal names that journal, as in git
         inside = value if value.is_dir() or not value.exists() else value.parent
         return inside if (inside / CONFIG_FILE).exists() else find_journal(inside) or value
-    found = find_journal(Path.cwd())
+    found = find_journal(Path.cwd(), ignored)
+    for other in ignored:  # git's safe.directory rule: never someone else's journal unasked
+        waiting(f"Ignored the journal in {other}; give its folder as JOURNAL to use it anyway.")
     if found is None:
-        raise ScalpsiteError(f"no scalpsite.yaml in {Path.cwd()} or any folder above it; run "
+        whose = " of yours" if ignored else ""
+        raise ScalpsiteError(f"no scalpsite.yaml{whose} in {Path.cwd()} or any folder above it; run "
                              "'scalpsite init DIR' to start a journal, or give the journal folder")
     return found
 
@@ -50,8 +56,10 @@ def _date(ctx, param, value):
 
 
 def waiting(message: str) -> None:
-    """Say once on stderr that the command waits for another build of the same journal."""
-    click.echo(message, err=True)
+    """Say on stderr what the command does meanwhile (waits for another build, uses a temporary cache)."""
+    from scalpsite.console import printable
+
+    click.echo(printable(message), err=True)
 
 
 def date_option(*names, **kw):
@@ -87,7 +95,7 @@ def verbosity() -> int:
 def say_journal(journal: Path) -> None:
     """With --verbose: which journal the command works on (it may have been found upward)."""
     if verbosity() > 0:
-        click.echo(f"Journal: {journal.absolute()}", err=True)
+        waiting(f"Journal: {journal.absolute()}")
 
 
 DISK_ERRORS = {  # errors of the machine, not of scalpsite: say what happened and what to do
@@ -122,6 +130,14 @@ def failure(error: ScalpsiteError) -> Failure:
     return kind(error.format_message())
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises no second broken pipe."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's runner): nothing will be flushed to a pipe
+
+
 class Group(click.Group):
     """Shows a traceback only with --debug; everything else is a clean message."""
 
@@ -132,8 +148,9 @@ class Group(click.Group):
             raise
         except ScalpsiteError as exc:  # the library's own errors: the user can fix them, even with --debug
             raise failure(exc) from exc
-        except BrokenPipeError:  # the reader left (`| head`): click stops quietly, as git does
-            raise
+        except BrokenPipeError:  # `scalpsite check | head`: the reader has gone, so say nothing more
+            _quiet_stdout()
+            raise click.exceptions.Exit(1) from None
         except Exception as exc:
             if ctx.meta.get(DEBUG):
                 raise
@@ -270,7 +287,7 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None, ignore: 
       scalpsite check ~/hair-journal --format gnu
       scalpsite check --ignore framing-drift,camera-changed
     """
-    from scalpsite.console import journal_base, print_check
+    from scalpsite.console import journal_base, json_text, print_check
     from scalpsite.findings import summary
     from scalpsite.pipeline import check_journal
 
@@ -278,7 +295,7 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None, ignore: 
     findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting, ignore=ignore)
     result = summary(findings)
     if fmt == "json":
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        click.echo(json_text(result))
     else:
         print_check(findings, fmt, journal_base(journal), verbosity())
     if result["errors"] or (strict and result["warnings"]):
@@ -385,7 +402,7 @@ def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
     from scalpsite.console import print_export_errors
     from scalpsite.pipeline import export_data
 
-    text, errors = export_data(journal, fmt, as_of)
+    text, errors = export_data(journal, fmt, as_of, on_wait=waiting)
     click.echo(text, nl=False)
     if errors:  # the output is still written: what the errors leave out is said on stderr, as check says it
         print_export_errors(errors, verbosity())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from scalpsite.findings import Finding, Level, sort_findings
+from scalpsite.escapes import escape_controls, printable
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar  # what click.progressbar returns
@@ -19,6 +22,12 @@ HEADINGS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
 GITHUB = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 LEVEL_ORDER = [Level.ERROR, Level.WARNING, Level.INFO]
 QUIET, NORMAL, VERBOSE = -1, 0, 1
+
+
+def json_text(data) -> str:
+    """JSON for a terminal: as json.dumps writes it (UTF-8 kept), with the controls it leaves raw
+    (DEL, C1, bidirectional) escaped as \\uXXXX too; the values read back unchanged."""
+    return escape_controls(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def plural(n: int, word: str) -> str:
@@ -54,9 +63,9 @@ def text_lines(findings: list[Finding], color: bool) -> list[str]:
             level = f.level
             n = sum(g.level is level for g in findings)
             lines.append(click.style(plural(n, HEADINGS[level]).capitalize(), fg=COLOURS[level], bold=True))
-        lines.append(f"  {f.location()}: {f.message} [{f.code}]")
+        lines.append(printable(f"  {f.location()}: {f.message} [{f.code}]"))
         if f.hint:
-            lines.append(click.style(f"    fix: {f.hint}", dim=True))
+            lines.append(click.style(printable(f"    fix: {f.hint}"), dim=True))
     return [line if color else click.unstyle(line) for line in lines]
 
 
@@ -75,7 +84,7 @@ def gnu_lines(findings: list[Finding], base: str = ".") -> list[str]:
     out = []
     for f in findings:
         where = shown_path(f, base) + "".join(f":{n}" for n in (f.line, f.column if f.line else None) if n)
-        out.append(f"{where}: {f.level.value}: {_one_line(f.message)} [{f.code}]")
+        out.append(printable(f"{where}: {f.level.value}: {_one_line(f.message)} [{f.code}]"))
     return out
 
 
@@ -93,11 +102,11 @@ def github_lines(findings: list[Finding], base: str = ".") -> list[str]:
     """GitHub Actions workflow annotations: `::error file=..,line=..,title=..::message`."""
     out = []
     for f in findings:
-        props = [f"file={_escape(shown_path(f, base), True)}"]
+        props = [f"file={_escape(printable(shown_path(f, base)), True)}"]
         props += [f"line={f.line}"] if f.line else []
         props += [f"col={f.column}"] if f.line and f.column else []
         props.append(f"title={_escape(f.code, True)}")
-        message = f.message + (f"\nfix: {f.hint}" if f.hint else "")
+        message = printable(f.message + (f"\nfix: {f.hint}" if f.hint else ""), keep_newlines=True)
         out.append(f"::{GITHUB[f.level]} {','.join(props)}::{_escape(message)}")
     return out
 
@@ -136,9 +145,9 @@ def print_build(result, verbosity: int = NORMAL) -> None:
                    "text", verbosity=verbosity, err=True)
     if verbosity == QUIET:
         return
-    click.echo(f"Built {plural(result.sessions, 'session')}, {plural(result.photos_rendered, 'photo')} "
-               f"processed, {result.photos_cached} from cache, {counts(result.findings)} "
-               f"-> {result.out} in {result.seconds:.1f} s")
+    click.echo(printable(f"Built {plural(result.sessions, 'session')}, {plural(result.photos_rendered, 'photo')} "
+                         f"processed, {result.photos_cached} from cache, {counts(result.findings)} "
+                         f"-> {result.out} in {result.seconds:.1f} s"))
 
 
 def print_link(out, password: str) -> None:
@@ -155,9 +164,10 @@ def print_link(out, password: str) -> None:
 def print_bundle(made, max_mb: float) -> None:
     """Where the bundle is, its size against the limit, and whether it is encrypted."""
     for f in made.errors:
-        click.echo(f"error: {f.location()}: {f.message}", err=True)
+        click.echo(printable(f"error: {f.location()}: {f.message}"), err=True)
     state = "encrypted" if made.encrypted else "NOT encrypted: anyone who gets the file can read it"
-    click.echo(f"Bundle written: {made.path} ({made.size / 1_000_000:.1f} MB of at most {max_mb:g} MB; {state})")
+    click.echo(printable(f"Bundle written: {made.path} ({made.size / 1_000_000:.1f} MB of at most {max_mb:g} MB; "
+                         f"{state})"))
 
 
 class Progress:
@@ -206,11 +216,11 @@ def print_mask_start(journal, started: list, verbosity: int = NORMAL) -> None:
         if s.status == "written":
             how = ("moved with the photos: " + _moved(s.alignment) if s.alignment
                    else "copied at the photo's size, not moved: the photos could not be aligned reliably")
-            click.echo(f"{s.angle}: {s.target} from {s.source}, {how}")
+            click.echo(printable(f"{s.angle}: {s.target} from {s.source}, {how}"))
         elif s.status == "exists":
-            click.echo(f"{s.angle}: {s.target} already exists; left as it is")
+            click.echo(printable(f"{s.angle}: {s.target} already exists; left as it is"))
         elif s.status == "unreadable":
-            click.echo(f"{s.angle}: cannot start from {s.source}: {s.target}")
+            click.echo(printable(f"{s.angle}: cannot start from {s.source}: {s.target}"))
         else:
             click.echo(f"{s.angle}: no earlier mask to start from")
     if any(s.status == "written" for s in started):

@@ -20,8 +20,11 @@ class ScalpsiteError(Exception):
         return self.message
 
     def format_message(self) -> str:
-        """The message as the command line prints it (after "Error: ")."""
-        return self.message
+        """The message as the command line prints it (after "Error: "), control characters escaped:
+        the paths in it may hold any."""
+        from scalpsite.escapes import printable
+
+        return printable(self.message, keep_newlines=True)
 
 
 class JournalError(ScalpsiteError):

@@ -54,6 +54,9 @@ def ask_password(encrypt: bool, generate: bool) -> str | None:
     if not encrypt:
         if generate:
             raise click.UsageError("--generate-password works with --encrypt")
+        if os.environ.get(PASSWORD_ENV):  # a password at hand is no encryption: say which it is
+            click.echo(f"Note: {PASSWORD_ENV} is set, but without --encrypt the output is NOT encrypted: "
+                       "anyone who gets it can read it. Add --encrypt to use the password.", err=True)
         return None
     from_env = os.environ.get(PASSWORD_ENV)
     if generate:

@@ -30,7 +30,7 @@ from scalpsite.output import bundle as bundles
 from scalpsite.output.carry import Placer
 from scalpsite.output.encrypt import Sealer
 from scalpsite.output.export import injections_csv, to_csv, to_json
-from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
+from scalpsite.output.guard import CACHE_DIR, disk_errors, folder, writable_cache
 from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
 from scalpsite.output.passwords import journal_hints, require_strong
@@ -104,7 +104,7 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     started = time.monotonic()
     settle_imports()
     root = Path(root)
-    journal = as_of_appointment(load(root), for_date, until)
+    journal = as_of_appointment(load(root), for_date, until, since)
     if password is not None:
         require_strong(password, password_hints(journal))
     if pdf_password is not None:
@@ -197,29 +197,58 @@ def password_hints(journal: Journal) -> list[str]:
     return journal_hints(require_config(journal), [rec.date for rec in journal.sessions])
 
 
-def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date | None = None) -> Journal:
+def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date | None = None,
+                      since: dt.date | None = None) -> Journal:
     """The journal a dossier for `for_date` may use: nothing recorded after that date (--for implies --until).
 
-    A date before the first session, or an --until after --for, is a usage error.
+    A date before the first session, an --until after --for, or a range that holds no session
+    but the baseline (which is always kept) is a usage error.
     """
     require_config(journal)
-    if for_date is None:
-        return journal
-    if journal.sessions and for_date < journal.sessions[0].date:
-        raise OptionError(f"--for {for_date} is before the first session ({journal.sessions[0].date}); "
-                          "give the date of an appointment on or after it")
-    if until is not None and until > for_date:
-        raise OptionError(f"--until {until} is after --for {for_date}; a dossier for {for_date} "
-                          "knows nothing recorded after it (leave out --until, or make it earlier)")
-    return journal.until(for_date)
+    if for_date is not None:
+        if journal.sessions and for_date < journal.sessions[0].date:
+            raise OptionError(f"--for {for_date} is before the first session ({journal.sessions[0].date}); "
+                              "give the date of an appointment on or after it")
+        if until is not None and until > for_date:
+            raise OptionError(f"--until {until} is after --for {for_date}; a dossier for {for_date} "
+                              "knows nothing recorded after it (leave out --until, or make it earlier)")
+        if since is not None and since > for_date:
+            raise OptionError(f"--since {since} is after --for {for_date}; a dossier for {for_date} shows "
+                              "sessions up to that date (make --since earlier, or leave it out)")
+        journal = journal.until(for_date)
+    _range_holds_sessions(journal, since, until)
+    return journal
+
+
+def _range_holds_sessions(journal: Journal, since: dt.date | None, until: dt.date | None) -> None:
+    """Refuse --since after the last session or --until before the first: the output would show
+    the baseline alone, as if nothing else had been recorded."""
+    if not journal.sessions:
+        return
+    first, last = journal.sessions[0].date, journal.sessions[-1].date
+    if until is not None and until < first:
+        raise OptionError(f"--until {until} is before the first session ({first}); give a date on or after it, "
+                          "or leave out --until")
+    if since is not None and since > last:
+        raise OptionError(f"--since {since} is after the last session ({last}); give a date on or before it, "
+                          "or leave out --since")
 
 
 @contextlib.contextmanager
 def writing(root: Path, out: Path | None, on_wait: Notify | None) -> Iterator[Path]:
-    """The checked cache folder, with the journal's build lock held and disk failures made BuildErrors."""
-    with disk_errors(root.resolve() / CACHE_DIR, out):
-        cache = cache_root(root)
-        with build_lock(cache, root, on_wait):
+    """The checked cache folder, with the journal's build lock held and disk failures made BuildErrors.
+
+    A journal that cannot be written (read-only) gets a private temporary cache for this command
+    only, said through `on_wait`: check, export and `build -o ELSEWHERE` work, just slower."""
+    with contextlib.ExitStack() as stack:
+        with disk_errors(root.resolve() / CACHE_DIR, out):
+            cache = writable_cache(root)
+        if cache is None:
+            cache = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="scalpsite-cache-")))
+            if on_wait:
+                on_wait(f"{root} cannot be written (read-only?): its cache is kept in a temporary folder "
+                        "for this command only, so every photo is read again")
+        with disk_errors(cache, out), build_lock(cache, root, on_wait):
             yield cache
 
 
@@ -234,7 +263,7 @@ def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = No
     warnings of `ignore` and of the journal's `check.ignore` left out."""
     settle_imports()
     journal = load(root)
-    found = check(journal, today) + stale_schemas(root)
+    found = check(journal, today) + journal.unused + stale_schemas(root)
     if journal.config is not None:
         with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
             photos, evidence = _photo_stage(journal, cache, None, Mode.CHECK)
@@ -316,17 +345,17 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, evidence: 
     # The analysis enters the key as its data.json text, hashed once (not serialised again in the view).
     inputs = digest({**view, "data": digest(data_json)}, tree_digest(dirs), code_digest())
     cached(folder(cache, "site"), digest("site", inputs), staging,
-           lambda: _render_site(view, staging, dirs, folder(cache, "jinja")), put)
+           lambda: _render_site(view, staging, dirs), put)
     if pdf:
         cached(folder(cache, "dossier"), digest("dossier", inputs), staging,
                lambda: _render_pdf(view, staging, dirs, data, renditions), put)
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 
-def _render_site(view: dict, staging: Path, dirs: list[Path], bytecode: Path) -> dict[str, str]:
+def _render_site(view: dict, staging: Path, dirs: list[Path]) -> dict[str, str]:
     from scalpsite.render.site import render_site
 
-    return {rel: rel for rel in render_site(view, staging, dirs, bytecode)}
+    return {rel: rel for rel in render_site(view, staging, dirs)}
 
 
 def _render_charts(data: dict, staging: Path) -> dict[str, str]:

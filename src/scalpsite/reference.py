@@ -78,10 +78,13 @@ def _files_section() -> list[str]:
             "  <angle>.jpg ...              a photo per angle of scalpsite.yaml",
             "  <angle>.mask.png             optional: a painted SALT mask of that photo",
             "  notes.md                     optional notes, Markdown",
-            "  closeups/                    optional extra photos, any names",
+            "  closeups/                    optional extra photos, any names (never published)",
             "appointments/YYYY-MM-DD.md     optional: front matter, then your questions",
             "injections.csv                 optional: the injection log", "```", "",
-            f"Photos are named by their angle (`front.heic`), with one of: {exts} (any case).", ""]
+            f"Photos are named by their angle (`front.heic`), with one of: {exts}; both in any case "
+            "(`Front.JPG` is the front photo). A session folder's suffix has at most 60 characters. A "
+            "photo named by no angle (`IMG_0001.jpg`) is not published, unless `photos:` in session.yaml "
+            "gives it an angle; `check` lists what is not used.", ""]
 
 
 def sections() -> list[str]:
@@ -104,7 +107,9 @@ def sections() -> list[str]:
 LOG_TEXT = """\
 A CSV file with a header row, `{header}` (any order; `reaction` and `note` may be left out),
 then one row per injection, appended over time: `scalpsite new --injection --site SITE` adds
-one. Every row is checked (file and line); an empty cell is "not noted"."""
+one. Every row is checked (file and line); an empty cell is "not noted". Quotes are read
+strictly: a cell in quotes ends with a closing quote (a quote inside it is written twice), so a
+quote never closed is an error on its line, and `new --injection` adds nothing to such a file."""
 
 
 def _log_rows() -> list[list[str]]:
@@ -123,6 +128,9 @@ CSV_TEXT = """\
 
 One row per session and always the same columns: the fixed ones, then two per density zone of
 scalpsite.yaml (`<zone>` replaced by its name). A measure not recorded is an empty cell, never 0.
+A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return starts with `'`
+in the file, so that a spreadsheet shows it as text and never runs it as a formula (numbers,
+negative ones included, are written as numbers); the same holds for OUT/injections.csv.
 """
 
 OUT_LOG_TEXT = """\

@@ -105,7 +105,7 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None) -
         "assessed_by": s.assessed_by or "self",
         "lighting": s.lighting, "notes": rec.notes,
         "photos": dict(sorted(rec.photos.items(), key=lambda kv: _angle_order(kv[0], config))),
-        "closeups": list(rec.closeups),
+        "closeups": rec.closeups,
         "valid": rec.session is not None,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from scalpsite.analysis.namecheck import name_findings
 from scalpsite.analysis.plausibility import plausibility_findings
 from scalpsite.analysis.recordcheck import record_findings
 from scalpsite.analysis.schedule import PRESETS, next_due
@@ -27,6 +28,7 @@ def check(journal: Journal, today: dt.date | None = None) -> list[Finding]:
         found.append(warning("no-sessions", "sessions", "the journal has no sessions yet",
                              hint="run 'scalpsite new' to add the first one"))
     found += _structure(journal, config, today) + _salt_views(journal, config)
+    found += name_findings(journal, config)
     for rec in journal.sessions:
         found += check_session(rec, config)
     for appt in journal.appointments:

@@ -20,6 +20,10 @@ from scalpsite.journal.treatment import same_drug
 EARLY_DAYS = 3  # an injection up to 3 days before its due date belongs to it
 LATE_DAYS = 3  # more than 3 days after due is late
 GRACE_DAYS = 7  # nothing by due + 7: missed (the label: a missed dose is given within 7 days)
+# The most due dates followed: 38 years of a dose every 14 days, or nearly 3 years of a daily one.
+# More comes from a start date or an interval typed wrong (daily since 1900: 45,000 doses and a
+# PDF of 760 pages); check says so, and the analysis follows the first MAX_DOSES only.
+MAX_DOSES = 1000
 SITE_LABELS = {"abdomen_left": "abdomen, left", "abdomen_right": "abdomen, right", "thigh_left": "thigh, left",
                "thigh_right": "thigh, right", "arm_left": "upper arm, left", "arm_right": "upper arm, right"}
 
@@ -45,9 +49,14 @@ class Dose:
         return "late" if self.days_from_due > LATE_DAYS else "on_time"
 
 
+def due_count(start: dt.date, interval: int, last: dt.date) -> int:
+    """How many due dates start + interval × k fall on or before `last`."""
+    return (last - start).days // interval + 1 if last >= start else 0
+
+
 def due_dates(start: dt.date, interval: int, last: dt.date) -> list[dt.date]:
-    """start + interval × k for every k whose date is on or before `last`."""
-    count = (last - start).days // interval + 1 if last >= start else 0
+    """start + interval × k for every k whose date is on or before `last`, the first MAX_DOSES at most."""
+    count = min(due_count(start, interval, last), MAX_DOSES)
     return [start + dt.timedelta(days=interval * k) for k in range(count)]
 
 

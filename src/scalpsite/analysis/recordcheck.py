@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scalpsite.analysis.injections import SITE_LABELS, doses
+from scalpsite.analysis.injections import MAX_DOSES, SITE_LABELS, due_count, doses
 from scalpsite.analysis.safety import answers, conflicts
 from scalpsite.findings import Finding, error, warning
 from scalpsite.journal.effects import Effect, checklist
@@ -31,8 +31,28 @@ def record_findings(journal: Journal, config: Config, today: dt.date | None) -> 
              for f in effect_findings(rec, rec.session, effects)]
     if journal.injections is not None:
         rows = sorted(journal.injections.rows, key=lambda r: (r.row.date, r.line))
-        found += log_findings(rows, config, today)
+        found += log_findings(rows, config, today) + schedule_bound(journal, config, rows, today)
     return found
+
+
+def schedule_bound(journal: Journal, config: Config, rows: list[Injection], today: dt.date | None) -> list[Finding]:
+    """An error when the tracked treatment's dosing gives more due dates than scalpsite follows
+    (by today, or the last session or injection when later): a start or interval typed wrong."""
+    primary = primary_treatment(config)
+    plan = dosing(primary)
+    if primary is None or plan is None:
+        return []
+    dates = [d for d in (today, *(r.row.date for r in rows[-1:]), *(s.date for s in journal.sessions[-1:])) if d]
+    last = min([max(dates, default=primary.start), *([primary.end] if primary.end else [])])
+    count = due_count(primary.start, plan.interval_days, last)
+    if count <= MAX_DOSES:
+        return []
+    index = config.treatments.index(primary)
+    return [error("dosing-too-long", "scalpsite.yaml", f"treatments[{index}]: a dose every {plan.interval_days} "
+                  f"day{'s' * (plan.interval_days != 1)} from {primary.start} makes {count:,} doses due by {last}; scalpsite follows at most "
+                  f"{MAX_DOSES:,}", journal.config_lines.get(("treatments", index, "start")),
+                  "check the start date and dosing.interval_days (the adherence counts only the first "
+                  f"{MAX_DOSES:,} doses until then)")]
 
 
 def effect_findings(rec: SessionRecord, s: Session, effects: list[Effect]) -> list[Finding]:

@@ -83,7 +83,8 @@ class Session(SessionPhotos, Out):
     lighting: str | None
     notes: str = Field(description="the session's notes (Markdown), empty when none")
     photos: dict[str, str] = Field(description="angle: journal-relative path of the original photo")
-    closeups: list[str]
+    closeups: int = Field(description="how many photos the session's closeups/ folder holds; they stay in "
+                          "the journal, and neither they nor their names are published")
     valid: bool = Field(description="false when the session's files have errors")
     salt_change: float | None = Field(description="SALT points, current - baseline (negative is better)")
     salt_improvement_pct: float | None = Field(description="(baseline - current) / baseline x 100")

@@ -60,21 +60,45 @@ def read_log(root: Path, findings: list[Finding]) -> InjectionLog | None:
 
 
 def parse_log(text: str, findings: list[Finding]) -> InjectionLog:
-    """The rows of the CSV text; a bad header stops the reading, a bad row is skipped."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    """The rows of the CSV text; a bad header stops the reading, a bad row is skipped.
+
+    Quoting is read strictly: a quote never closed would swallow every later row into one
+    note, so the first broken row is an error with its line, and nothing after it is read.
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
     log = InjectionLog()
-    header = _header(reader, findings)
-    if header is None:
-        return log
-    line = reader.line_num + 1
-    for cells in reader:
-        start, line = line, reader.line_num + 1
-        if not any(c.strip() for c in cells):
-            continue
-        row = _row(header, cells, start, findings)
-        if row is not None:
-            log.rows.append(Injection(start, row))
+    line = 1
+    try:
+        header = _header(reader, findings)
+        if header is None:
+            return log
+        line = reader.line_num + 1
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            row = _row(header, cells, start, findings)
+            if row is not None:
+                log.rows.append(Injection(start, row))
+    except csv.Error as exc:
+        findings.append(_broken(exc, line, reader.line_num))
     return log
+
+
+def _broken(exc: csv.Error, line: int, end: int) -> Finding:
+    """The error for CSV text that cannot be read from `line` on (the reader stopped at `end`)."""
+    reason = str(exc)
+    fix = ('quote a cell as a whole ("a note, with a comma"), write a quote inside it twice (""), '
+           "and close every quote")
+    if "field larger than field limit" in reason:
+        what = f"a cell is longer than {csv.field_size_limit():,} characters"
+        fix = "shorten the cell (a long text belongs in a session's notes.md), or close the quote that runs on"
+    elif "unexpected end of data" in reason:
+        what = "a quote opened here is never closed" + (f" (the file ends on line {end} inside it)"
+                                                         if end > line else "")
+    else:
+        what = f"the quoting is broken ({reason})"
+    return error("invalid-file", LOG_FILE, f"{what}; this row and those after it are not read", line, fix)
 
 
 def _header(reader, findings: list[Finding]) -> list[str] | None:
@@ -118,13 +142,7 @@ def append(root: Path, row: InjectionRow) -> Path:
     prefix = ""
     if path.exists():
         text = read_text(path, LOG_FILE)
-        found: list[Finding] = []
-        header = _header(csv.reader(io.StringIO(text, newline="")), found) or []
-        if found or not header:
-            problem = found[0].message if found else "it is empty"
-            raise ScalpsiteError(f"{LOG_FILE}: {problem}; fix its first line (the column names: "
-                                 f"{','.join(COLUMNS)}) and run the command again")
-        prefix = "" if text.endswith(("\n", "\r")) else "\n"
+        header, prefix = _appendable(text)
     values = row.model_dump(mode="json")
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -134,6 +152,24 @@ def append(root: Path, row: InjectionRow) -> Path:
     with path.open("a", encoding="utf-8", newline="") as f:  # append only: the rows there stay as written
         f.write(prefix + buf.getvalue())
     return path
+
+
+def _appendable(text: str) -> tuple[list[str], str]:
+    """The header of a log a row may be added to, and what must come before the row; a log that
+    does not read (bad header, broken quoting) is refused, as a row added to it could never be read."""
+    found: list[Finding] = []
+    header = _header(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")), found) or []
+    if found or not header:
+        problem = found[0].message if found else "it is empty"
+        raise ScalpsiteError(f"{LOG_FILE}: {problem}; fix its first line (the column names: "
+                             f"{','.join(COLUMNS)}) and run the command again")
+    parse_log(text, found)
+    broken = [f for f in found if f.code == "invalid-file"]
+    if broken:
+        raise ScalpsiteError(f"{LOG_FILE}:{broken[0].line}: {broken[0].message}; nothing was added, since "
+                             "a row after it could never be read. Fix the file (run 'scalpsite check') and "
+                             "run the command again")
+    return header, "" if text.endswith(("\n", "\r")) else "\n"
 
 
 def _cell(value) -> str:

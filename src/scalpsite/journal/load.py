@@ -27,6 +27,10 @@ PHOTO_EXTS = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".avif")
 OTHER_IMAGE_EXTS = (".tif", ".tiff", ".gif", ".bmp", ".raw", ".dng", ".cr2", ".nef", ".arw", ".jxl")
 MASK_SUFFIX = ".mask.png"  # a painted SALT mask beside a photo: overhead.jpg -> overhead.mask.png
 FOLDER_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([A-Za-z0-9][A-Za-z0-9_.-]*))?$")
+# Names from the journal that output names are made of stay far below a file system's 255 bytes:
+# a session folder names sessions/<folder>.html, a photo names its mask <stem>.mask.png.
+MAX_SUFFIX = 60  # characters after the date of a session folder (all ASCII)
+MAX_PHOTO_NAME = 120  # bytes (UTF-8) of a photo's file name given in session.yaml
 
 
 @dataclass
@@ -38,7 +42,7 @@ class SessionRecord:
     session: Session | None
     photos: dict[str, str] = field(default_factory=dict)  # angle -> journal-relative path
     masks: dict[str, str] = field(default_factory=dict)  # angle -> journal-relative path of its mask
-    closeups: list[str] = field(default_factory=list)
+    closeups: int = 0  # photos in closeups/: kept in the journal, never published (nor their names)
     notes: str = ""
     lines: dict = field(default_factory=dict)
     raw: dict = field(default_factory=dict)  # key path -> a number as written in session.yaml
@@ -72,6 +76,9 @@ class Journal:
     sessions: list[SessionRecord] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Files the journal holds that no output uses (a photo named by no angle, a second file for
+    # an angle...): said by `check` only, since the outputs never name an unpublished file.
+    unused: list[Finding] = field(default_factory=list)
     config_lines: dict = field(default_factory=dict)
     injections: InjectionLog | None = None  # injections.csv; None when the journal has none
 
@@ -109,7 +116,7 @@ def load(root: Path) -> Journal:
     journal = Journal(root, None)
     journal.config = _load_config(root, journal.findings, journal.config_lines)
     angles = photo_angles(journal.config) if journal.config else []
-    journal.sessions = _load_sessions(root, angles, journal.findings)
+    journal.sessions = _load_sessions(root, angles, journal.findings, journal.unused)
     journal.appointments = _load_appointments(root, journal.findings)
     journal.injections = read_log(root, journal.findings)
     if journal.config is not None:
@@ -171,7 +178,8 @@ def _listing(folder: Path, shown: str, findings: list[Finding]) -> list[Path]:
         return []
 
 
-def _load_sessions(root: Path, angles: list[str], findings: list[Finding]) -> list[SessionRecord]:
+def _load_sessions(root: Path, angles: list[str], findings: list[Finding],
+                   unused: list[Finding]) -> list[SessionRecord]:
     base = root / "sessions"
     if not base.is_dir() or outside(root, base, "sessions", findings, "folder"):
         return []
@@ -183,7 +191,7 @@ def _load_sessions(root: Path, angles: list[str], findings: list[Finding]) -> li
             findings.append(error("session-outside", f"sessions/{folder.name}", "session folder is a link to "
                                   "a folder outside the journal", hint="move the folder into sessions/"))
             continue
-        record = _load_session(root, folder, angles, findings)
+        record = _load_session(root, folder, angles, findings, unused)
         if record is not None:
             records.append(record)
     return sorted(records, key=lambda r: (r.date, r.folder))
@@ -192,7 +200,7 @@ def _load_sessions(root: Path, angles: list[str], findings: list[Finding]) -> li
 def folder_date(name: str) -> dt.date | None:
     """The date a session folder is named by (within the dates scalpsite accepts), or None."""
     m = FOLDER_RE.match(name)
-    if not m:
+    if not m or len(m.group(2) or "") > MAX_SUFFIX:
         return None
     try:
         day = dt.date.fromisoformat(m.group(1))
@@ -201,13 +209,12 @@ def folder_date(name: str) -> dt.date | None:
     return day if DATE_MIN <= day <= DATE_MAX else None
 
 
-def _load_session(root: Path, folder: Path, angles: list[str], findings: list[Finding]) -> SessionRecord | None:
+def _load_session(root: Path, folder: Path, angles: list[str], findings: list[Finding],
+                  unused: list[Finding]) -> SessionRecord | None:
     rel = f"sessions/{folder.name}"
     day = folder_date(folder.name)
     if day is None:
-        findings.append(error("bad-folder-name", rel, f"session folder '{folder.name}' is not named by a date "
-                              f"between {DATE_MIN} and {DATE_MAX}",
-                              hint="rename it YYYY-MM-DD, optionally with a suffix: 2025-01-06-followup"))
+        findings.append(_bad_folder(folder.name, rel))
         return None
     yaml_file = folder / "session.yaml"
     record = SessionRecord(folder.name, day, None, has_yaml=yaml_file.is_file())
@@ -222,65 +229,103 @@ def _load_session(root: Path, folder: Path, angles: list[str], findings: list[Fi
         findings.append(error("missing-session-yaml", rel, "no session.yaml in this session folder",
                               hint="run 'scalpsite new --date' or add session.yaml"))
     entries = _listing(folder, rel, findings)
-    record.photos = _find_photos(entries, rel, findings)
-    record.photos |= _mapped_photos(folder, rel, record, angles, findings)
-    record.masks = _find_masks(entries, rel, record.photos, findings)
-    record.closeups = _find_closeups(root, folder, rel, findings)
+    mapped = _mapped_photos(folder, rel, record, angles, findings)
+    record.photos = _find_photos(entries, rel, angles, mapped, findings, unused) | mapped
+    record.masks = _find_masks(entries, rel, record.photos, findings, unused)
+    record.closeups = len(_find_closeups(root, folder, rel, findings))
     record.notes = _read_notes(root, folder, rel, record, findings)
     return record
 
 
-def _find_photos(entries: list[Path], rel: str, findings: list[Finding]) -> dict[str, str]:
-    """Photos named by their angle; two files for one angle, or a format not read, are said."""
+def _bad_folder(name: str, rel: str) -> Finding:
+    """Why a session folder's name is refused: no date in range, or a suffix too long."""
+    m = FOLDER_RE.match(name)
+    if m and folder_date(m.group(1)) is not None:
+        return error("bad-folder-name", rel, f"the suffix of this session folder has {len(m.group(2))} "
+                     f"characters; at most {MAX_SUFFIX}, so that the pages named after it fit a file name",
+                     hint="shorten it: 2025-01-06-followup")
+    return error("bad-folder-name", rel, f"session folder '{name}' is not named by a date between "
+                 f"{DATE_MIN} and {DATE_MAX}", hint="rename it YYYY-MM-DD, optionally with a suffix: "
+                 "2025-01-06-followup")
+
+
+def _find_photos(entries: list[Path], rel: str, angles: list[str], mapped: dict[str, str],
+                 findings: list[Finding], unused: list[Finding]) -> dict[str, str]:
+    """Photos named by their angle, in any case (Front.JPG is the front photo, and so is front.jpg
+    for an angle named Front); files no angle uses go to `unused`, which only `check` shows."""
+    by_name = {a.lower(): a for a in angles}
+    taken = set(mapped.values())
     photos: dict[str, str] = {}
-    for f in entries:
-        stem, ext = f.stem.lower(), f.suffix.lower()
-        if f.name.lower().endswith(MASK_SUFFIX) or not f.is_file():
+    for f in sorted(entries, key=lambda f: (f.stem not in angles, f.name)):  # front.jpg before FRONT.JPG
+        ext = f.suffix.lower()
+        if f.name.lower().endswith(MASK_SUFFIX) or not f.is_file() or f"{rel}/{f.name}" in taken:
             continue
         if ext in OTHER_IMAGE_EXTS and ext not in PHOTO_EXTS:
-            findings.append(warning("photo-format", f"{rel}/{f.name}", f"'{f.name}' is not read: scalpsite "
-                                    "reads " + " ".join(PHOTO_EXTS), hint="export the photo as JPEG, PNG or HEIC"))
+            unused.append(warning("photo-format", f"{rel}/{f.name}", f"'{f.name}' is not read: scalpsite "
+                                  "reads " + " ".join(PHOTO_EXTS), hint="export the photo as JPEG, PNG or HEIC"))
             continue
-        if ext not in PHOTO_EXTS:
+        angle = by_name.get(f.stem.lower())
+        if ext not in PHOTO_EXTS or not angles:
             continue
-        if not within(f.parent, f):
+        if angle is None or angle in mapped:
+            unused.append(_unused_photo(f.name, rel, angle, angles))
+        elif not within(f.parent, f):
             findings.append(error("photo-outside", f"{rel}/{f.name}", "photo is a link to a file outside "
                                   "the session folder", hint="copy the photo into the session folder"))
-        elif stem in photos:
-            used = photos[stem].rsplit("/", 1)[-1]
-            findings.append(warning("duplicate-photo", f"{rel}/{f.name}", f"two photos for '{stem}': "
-                                    f"{used} is used, {f.name} is not", hint="keep one file per angle"))
+        elif angle in photos:
+            used = photos[angle].rsplit("/", 1)[-1]
+            unused.append(warning("duplicate-photo", f"{rel}/{f.name}", f"two photos for '{angle}': "
+                                  f"{used} is used, {f.name} is not", hint="keep one file per angle"))
         else:
-            photos[stem] = f"{rel}/{f.name}"
+            photos[angle] = f"{rel}/{f.name}"
     return photos
+
+
+def _unused_photo(name: str, rel: str, angle: str | None, angles: list[str]) -> Finding:
+    """The warning for a photo that no page shows, so that it is never published."""
+    if angle is not None:  # session.yaml maps another file to this angle
+        return warning("photo-unused", f"{rel}/{name}", f"'{name}' is not used: session.yaml names another "
+                       f"file for {angle}; it is not published", hint="remove one of the two")
+    return warning("photo-unused", f"{rel}/{name}", f"'{name}' is named after no angle "
+                   f"({', '.join(angles)}), so no page shows it and it is not published",
+                   hint="rename it after its angle, name it in session.yaml (photos: {front: "
+                        f"{name}}}), or move it into closeups/ to keep it in the journal")
 
 
 def _mapped_photos(folder: Path, rel: str, record: SessionRecord, angles: list[str],
                    findings: list[Finding]) -> dict[str, str]:
-    """Photos named in the session's `photos:` mapping; keys become output names, so they are checked."""
+    """Photos named in the session's `photos:` mapping, by the angle each key names (in any case);
+    keys become output names, so a key that is no angle is refused."""
     photos = {}
+    by_name = {a.lower(): a for a in angles}
     mapping = record.session.photos if record.session else {}
-    for angle, name in sorted(mapping.items()):
-        line = record.lines.get(("photos", angle))
+    for key, name in sorted(mapping.items()):
+        line = record.lines.get(("photos", key))
         target = child(folder, name)
-        if angle not in angles and not is_safe_name(angle):
-            findings.append(error("bad-angle", record.yaml_path, f"photos: '{angle}' is not an angle "
-                                  f"name ({SAFE_NAME_RULE} characters)", line,
-                                  "use one of the angles in scalpsite.yaml: " + ", ".join(angles)))
+        angle = by_name.get(key.lower())
+        if angle is None:
+            rule = "" if is_safe_name(key) else f" ({SAFE_NAME_RULE} characters)"
+            findings.append(error("bad-angle", record.yaml_path, f"photos: '{key}' is not an angle{rule}",
+                                  line, "use one of the angles in scalpsite.yaml: " + ", ".join(angles)))
+        elif len(name.encode()) > MAX_PHOTO_NAME:
+            findings.append(error("photo-name-too-long", record.yaml_path, f"photos.{key}: the file name has "
+                                  f"{len(name.encode())} bytes; at most {MAX_PHOTO_NAME}, so that its mask's name "
+                                  "(NAME.mask.png) fits a file name", line, "rename the photo shorter"))
         elif target is None:
             findings.append(error("photo-outside", record.yaml_path,
-                                  f"photos.{angle}: '{name}' is outside the session folder", line,
+                                  f"photos.{key}: '{name}' is outside the session folder", line,
                                   "put the photo in the session folder and give its file name only"))
         elif not target.is_file():
             findings.append(error("photo-not-found", record.yaml_path,
-                                  f"photos.{angle}: no file '{name}' in {rel}", line,
+                                  f"photos.{key}: no file '{name}' in {rel}", line,
                                   "fix the file name or add the photo"))
         else:
             photos[angle] = f"{rel}/{PurePosixPath(name)}"
     return photos
 
 
-def _find_masks(entries: list[Path], rel: str, photos: dict[str, str], findings: list[Finding]) -> dict[str, str]:
+def _find_masks(entries: list[Path], rel: str, photos: dict[str, str], findings: list[Finding],
+                unused: list[Finding]) -> dict[str, str]:
     """The painted mask of each photo (its stem + .mask.png, any case); links out are refused."""
     files = {f.name.lower(): f for f in entries if f.name.lower().endswith(MASK_SUFFIX)}
     masks, used = {}, set()
@@ -296,7 +341,7 @@ def _find_masks(entries: list[Path], rel: str, photos: dict[str, str], findings:
             masks[angle] = f"{rel}/{f.name}"
     for f in sorted(files.values()):
         if f.name not in used:
-            findings.append(warning("mask-without-photo", f"{rel}/{f.name}", "no photo of this name beside the "
+            unused.append(warning("mask-without-photo", f"{rel}/{f.name}", "no photo of this name beside the "
                                     "mask", hint="name the mask after its photo: overhead.jpg -> overhead.mask.png"))
     return masks
 
@@ -366,12 +411,3 @@ def _load_appointment(path: Path, shown: str, findings: list[Finding]) -> Appoin
     meta, problems = validate(AppointmentMeta, doc, shown)
     findings.extend(problems)
     return Appointment(day, shown, meta or AppointmentMeta(), body.strip())
-
-
-def find_journal(start: Path) -> Path | None:
-    """The nearest folder from `start` upward that holds a scalpsite.yaml (as git finds .git)."""
-    start = Path(start).absolute()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
-    return None

@@ -19,7 +19,7 @@ from scalpsite.journal.editors import (
 )
 from scalpsite.journal.effects import Effect, checklist
 from scalpsite.journal.injections import append
-from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, Journal, load
+from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, MAX_SUFFIX, Journal, load
 from scalpsite.journal.models import SCHEDULES, Config, InjectionRow
 from scalpsite.journal.treatment import (
     DOSE_MG_PRESETS,
@@ -47,7 +47,9 @@ photos: {{angles: [overhead, front, back, left, right]}}
 density: {{unit: FU/cm², zones: [frontal, midscalp, crown, occipital, temporal_left, temporal_right]}}
 """
 
-GITIGNORE = "_site/\n_bundle.html\n.scalpsite-cache/\n"
+# What scalpsite writes into the journal: the output, the bundle, the cache, and the folders and
+# files a build stages beside them (left behind only when a build is killed).
+GITIGNORE = "_site/\n._site.building-*\n._site.old-*\n_bundle.html\n._bundle.html.*.tmp\n.scalpsite-cache/\n"
 README = """\
 # My hair regrowth journal
 
@@ -195,6 +197,8 @@ def session_folder_name(day: dt.date, suffix: str | None = None) -> str:
     if suffix is not None and not FOLDER_RE.fullmatch(name):
         raise ScalpsiteError(f"--suffix '{suffix}' cannot be part of a folder name; use letters, digits, "
                              "'-', '_' or '.', starting with a letter or digit (e.g. --suffix followup)")
+    if suffix is not None and len(suffix) > MAX_SUFFIX:
+        raise ScalpsiteError(f"--suffix has {len(suffix)} characters; at most {MAX_SUFFIX} (e.g. --suffix followup)")
     return name
 
 

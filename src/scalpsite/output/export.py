@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pydantic_core
+
+from scalpsite.escapes import escape_controls
+
+from scalpsite.analysis.namecheck import ZONE_COLUMN_NAMES
 
 
 @dataclass(frozen=True)
@@ -116,13 +121,15 @@ COLUMNS: list[Column] = [
            lambda s: "; ".join(f"{k}={v}" for k, v in (s.get("expected_effects") or {}).items() if v is not None)),
 ]
 ZONE_COLUMNS: list[ZoneColumn] = [  # once per density zone of scalpsite.yaml, <zone> replaced
-    ZoneColumn("density_<zone>", "density reading of the zone, in the configured unit",
+    ZoneColumn(ZONE_COLUMN_NAMES[0], "density reading of the zone, in the configured unit",
                lambda s, zone: s.get("density", {}).get(zone)),
-    ZoneColumn("density_change_pct_<zone>", "change of the zone's density from baseline, %",
+    ZoneColumn(ZONE_COLUMN_NAMES[1], "change of the zone's density from baseline, %",
                lambda s, zone: (s.get("density_change_pct") or {}).get(zone)),
 ]
 
 
+# Characters that JSON writers leave raw but a terminal acts on or a page shows reordered: DEL,
+# C1 controls, the bidirectional controls. Written as \\uXXXX escapes, they read back the same.
 def to_json(data: dict) -> str:
     """The analysis as stable, human-readable JSON (UTF-8, two-space indents).
 
@@ -130,7 +137,7 @@ def to_json(data: dict) -> str:
     in a tenth of the time (Python's encoder is pure Python when it indents); only very small or
     large floats are spelt differently (0.00001 for 1e-05), with the same value.
     """
-    return pydantic_core.to_json(data, indent=2).decode() + "\n"
+    return escape_controls(pydantic_core.to_json(data, indent=2).decode()) + "\n"
 
 
 def csv_columns(zones: list[str]) -> list[Column]:
@@ -139,11 +146,19 @@ def csv_columns(zones: list[str]) -> list[Column]:
     return COLUMNS + per_zone
 
 
+# A text cell starting with one of these is run as a formula by Excel and LibreOffice, even in a CSV
+# file; it gets a leading ' (OWASP, "CSV Injection"), which the spreadsheet shows as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(v) -> str:
+    """One CSV cell: empty for not recorded, true/false, a number as it is, text safe from formulas."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str) and v.startswith(FORMULA_START):
+        return "'" + v  # text only: a negative number stays a number
     return str(v)
 
 

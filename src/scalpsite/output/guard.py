@@ -44,6 +44,18 @@ def cache_root(journal: Path) -> Path:
     return cache
 
 
+def writable_cache(journal: Path) -> Path | None:
+    """The journal's cache folder (`cache_root`), or None when the journal cannot be written:
+    a read-only mount, a folder of another user, a CD. Other failures are raised."""
+    try:
+        cache = cache_root(journal)
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, *PERMISSION):
+            return None
+        raise
+    return cache if os.access(cache, os.W_OK | os.X_OK) else None
+
+
 def folder(root: Path, name: str) -> Path:
     """The real subfolder `name` of an allowed write root (OUT, staging or the cache), created if missing."""
     path = root / name
@@ -93,8 +105,10 @@ def disk_errors(cache: Path, out: Path | None = None) -> Iterator[None]:
         reason = None if exc.errno is None else WRITE_ERRORS.get(exc.errno)
         if reason is None or (exc.errno in PERMISSION and not _owned(exc.filename, cache, out)):
             raise
+        fix = "; write the output to a folder you can change (-o DIR)" if exc.errno in (errno.EROFS, *PERMISSION) \
+            else ""
         raise BuildError(f"{reason} while writing {exc.filename or out or cache}; nothing was published "
-                         "and the previous output is unchanged") from exc
+                         f"and the previous output is unchanged{fix if out is not None else ''}") from exc
 
 
 def _owned(filename, cache: Path, out: Path | None) -> bool:

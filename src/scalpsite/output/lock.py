@@ -9,6 +9,7 @@ when its holder exits or is killed, so a lock is never left behind by a crash.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import time
@@ -41,12 +42,21 @@ if hasattr(os, "register_at_fork"):
 
 
 def timeout() -> float:
-    """How long to wait for another build: SCALPSITE_LOCK_TIMEOUT seconds, else ten minutes."""
+    """How long to wait for another build: SCALPSITE_LOCK_TIMEOUT seconds, else ten minutes.
+
+    A negative number means 0 (do not wait) and "inf" no limit; "nan" or a word is an error,
+    never read as 0."""
     value = os.environ.get(TIMEOUT_ENV, "")
+    if not value:
+        return DEFAULT_TIMEOUT
     try:
-        return max(0.0, float(value)) if value else DEFAULT_TIMEOUT
+        seconds = float(value)
     except ValueError:
-        raise BuildError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds") from None
+        seconds = math.nan
+    if math.isnan(seconds):
+        raise BuildError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds (e.g. {TIMEOUT_ENV}=1800, "
+                         f"or inf to wait as long as it takes); unset it to wait {DEFAULT_TIMEOUT / 60:g} minutes")
+    return max(0.0, seconds)
 
 
 @contextlib.contextmanager

@@ -30,7 +30,10 @@ ZONE_DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
 FONT = "DejaVu Sans"  # matplotlib's own font, also embedded in the PDF
 
 # Applied only while the charts are drawn; the fixed salt and no dates keep the SVG byte-identical.
+# No mathtext: every text a chart draws (zone names, units, labels) is drawn as written, so `$\x$`
+# in a journal is two dollar signs and a backslash, never a formula to parse (or fail on).
 STYLE: dict[RcKeyType, Any] = {
+    "text.parse_math": False,
     "svg.hashsalt": "scalpsite", "svg.fonttype": "none", "font.family": FONT,
     "font.size": 9, "axes.edgecolor": MUTED, "axes.labelcolor": INK, "xtick.color": INK,
     "ytick.color": INK, "axes.spines.top": False, "axes.spines.right": False,

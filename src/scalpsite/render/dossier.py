@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +47,8 @@ def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Pa
             typeset(PDF_ARCHIVAL)
     except typst.TypstError as exc:
         raise BuildError(f"the dossier could not be typeset (template {source}):\n{_describe(exc)}") from None
+    except OSError as exc:
+        raise system_error(exc, out_pdf) from exc
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -66,8 +70,9 @@ def install_template(theme_dirs: list[Path], folder: Path) -> tuple[Path, Path]:
     # Parts overlay from the default up, so a theme may override a single part file.
     for theme in reversed(theme_dirs):
         parts = theme / PARTS
-        if parts.is_dir():
-            shutil.copytree(parts, folder / PARTS, dirs_exist_ok=True)
+        for src in sorted(parts.rglob("*")) if parts.is_dir() else ():
+            if src.is_file():
+                _copy(src, folder / PARTS / src.relative_to(parts))
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / TEMPLATE
     shutil.copyfile(found[0] / TEMPLATE, main)
@@ -111,6 +116,27 @@ def compare_photos(photos: dict, folders: list[str], sessions: list[dict], workd
                           "mask_loss": s["mask_loss"].get(angle) if s else None}
         out[folder] = row
     return out
+
+
+def _copy(src: Path, dest: Path) -> None:
+    """Copy one file; a failure names the file written (shutil names the source it read)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copyfile(src, dest)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(dest)) from exc
+
+
+def system_error(exc: OSError, path: Path) -> OSError:
+    """typst's failures of the disk as Python's OSError with its number and the file written.
+
+    typst reports them in Rust's words ("No space left on device (os error 28)") and without a
+    number, so the build could not say "no space left on device while writing PATH"."""
+    found = re.search(r"\(os error (\d+)\)", str(exc))
+    if exc.errno is not None or found is None:
+        return exc
+    number = int(found.group(1))
+    return OSError(number, os.strerror(number), str(path))
 
 
 def _font_dir() -> Path:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
 from jinja2 import (
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
     select_autoescape,
 )
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from scalpsite.errors import BuildError
 from scalpsite.render.format import (
@@ -31,30 +35,32 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 
 # ---------- environment ----------
 
-def make_env(theme_dirs: list[Path], bytecode: Path | None = None) -> Environment:
+def make_env(theme_dirs: list[Path]) -> Environment:
     """jinja2 environment: theme templates override the default; '!default/x' loads the default's.
 
-    With `bytecode`, compiled templates are kept in that folder, so a rebuild does not compile
-    them again (jinja2 checks each template's source before reusing its code).
+    Every theme, the shipped one included, runs in jinja2's sandbox: a template reaches the
+    view's data and the filters below, never Python's internals (a theme may come from anyone).
+    Compiled templates live in this process only (see `_environment`), never in a file: jinja2's
+    bytecode cache unpickles what it reads, and the journal's cache may be writable by others.
     """
+    return _environment(tuple(theme_dirs))
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(theme_dirs: tuple[Path, ...]) -> Environment:
+    """One environment per theme list and process: the preview's rebuilds reuse its compiled
+    templates (jinja2 compiles a template again when its file changes)."""
     loaders = [FileSystemLoader(str(d / "templates")) for d in theme_dirs]
     default = FileSystemLoader(str(theme_dirs[-1] / "templates"))
-    env = Environment(
+    env = SandboxedEnvironment(
         loader=ChoiceLoader([*loaders, PrefixLoader({"!default": default})]),
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(bytecode))
+        keep_trailing_newline=True)
     env.filters.update(num=fmt_num, signed=fmt_signed, date=fmt_date, label=fmt_label, href=fmt_href,
                        plural=plural)
     env.globals.update(csp=CSP)
     return env
-
-
-def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
-    if folder is None:
-        return None
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
 
 
 # ---------- page contexts (selection of what to show; no scores computed here) ----------
@@ -119,9 +125,12 @@ def copy_static(out: Path, theme_dirs: list[Path]) -> list[str]:
     return sorted(written)
 
 
-def render_site(view: dict, out: Path, theme_dirs: list[Path], bytecode: Path | None = None) -> list[str]:
-    """Write the HTML pages and theme static files into `out`; return the sorted paths written."""
-    env = make_env(theme_dirs, bytecode)
+def render_site(view: dict, out: Path, theme_dirs: list[Path]) -> list[str]:
+    """Write the HTML pages and theme static files into `out`; return the sorted paths written.
+
+    A template that fails (bad syntax, a missing value, a sandbox refusal) is a BuildError
+    naming the template and its line."""
+    env = make_env(theme_dirs)
     common = {"view": view, "data": view["data"], "charts": view["charts"], "photos": view["photos"],
               "appointments": view["appointments"], "angles": view["data"]["angles"],
               "angle_views": view["angle_views"], "appointment": view["appointment"],
@@ -129,9 +138,33 @@ def render_site(view: dict, out: Path, theme_dirs: list[Path], bytecode: Path | 
     written = copy_static(out, theme_dirs)
     for rel, template, context in pages(view):
         root = "../" * rel.count("/")
-        html = env.get_template(template).render(**common, **context, root=root)
+        try:
+            html = env.get_template(template).render(**common, **context, root=root)
+        except TemplateError as exc:
+            raise BuildError(_template_failure(exc, template)) from None
         dest = _target(out, rel)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(html, encoding="utf-8", newline="\n")
         written.append(rel)
     return sorted(written)
+
+
+def _template_failure(exc: TemplateError, template: str) -> str:
+    """What went wrong in a theme's template, where, and the fix."""
+    what = (exc.message or type(exc).__name__).rstrip(".")
+    fix = ("themes run in a sandbox: a template sees the page's data and scalpsite's filters, never "
+           "Python's internals" if isinstance(exc, SecurityError) else "fix the template")
+    return f"the theme's template {_where(exc, template)} failed: {what}; {fix}"
+
+
+def _where(exc: TemplateError, template: str) -> str:
+    """The failing template file and line when jinja2 knows them, else the page's template name."""
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return f"{exc.filename}:{exc.lineno}"
+    where, tb = template, exc.__traceback__
+    while tb is not None:  # jinja2 rewrites the frames of templates to their file and line
+        code = tb.tb_frame.f_code
+        if not code.co_filename.endswith(".py") and Path(code.co_filename).is_file():
+            where = f"{code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
