@@ -7,15 +7,12 @@ import base64
 import datetime as dt
 import hashlib
 import io
-import os
 import re
 import shutil
-import subprocess
 from types import SimpleNamespace
 
 import pytest
 from cryptography.exceptions import InvalidTag
-from pypdf import PdfReader
 from sharing import (
     NOTE,
     PASSWORD,

@@ -459,7 +459,7 @@ def mask() -> None:
 
 def _session_names(ctx, param, incomplete: str) -> list[str]:
     """Tab completion of SESSION: the session folders of the journal (-j, else found from here)."""
-    from scalpsite.journal.load import find_journal
+    from scalpsite.journal.locate import find_journal
 
     root = ctx.params.get("journal") or find_journal(Path.cwd())
     folder = Path(root or ".") / "sessions"
