@@ -106,6 +106,15 @@ MEASURES: list[Row] = [
     ("missing-density", W, "A session has no density reading for a zone of scalpsite.yaml.",
      "Each zone's trend needs a reading every session.", "Add a reading per zone under `density:`.",
      (NEW, "salt: 30\n")),
+    ("bad-zone", E, "A density zone name in scalpsite.yaml is empty or longer than 40 characters.",
+     "Zone names become CSV columns and chart labels.", "Name the zone in a word or two: `crown`.",
+     "`density: {zones: [frontal, crown, '']}` in scalpsite.yaml."),
+    ("zone-twice", E, "A density zone is listed twice in scalpsite.yaml.",
+     "Its readings and its CSV columns would be given twice.", "List each zone once.",
+     "`density: {zones: [frontal, crown, crown]}` in scalpsite.yaml."),
+    ("zone-clash", E, "Two density zones would fill the same CSV column (`change_pct_crown` beside `crown`).",
+     "The CSV export would have two columns of one name, and a spreadsheet would read one of them.",
+     "Rename one of the two zones.", "`density: {zones: [crown, change_pct_crown]}` in scalpsite.yaml."),
     ("unknown-zone", E, "A density reading for a zone scalpsite.yaml does not list.",
      "A misspelt zone would start a trend of its own.", "Use a zone of scalpsite.yaml's `density.zones`, "
      "or add the zone there.", (NEW, "density: {frontal: 120, crown: 60, vertx: 80}\n")),
@@ -141,6 +150,11 @@ MEASURES: list[Row] = [
 ]
 
 INJECTIONS: list[Row] = [
+    ("dosing-too-long", E, "The tracked treatment's dosing makes more than 1,000 doses due by today "
+     "(a start in 1900, a daily interval typed for a fortnightly one).",
+     "A record that long is almost always a typing error, and would fill the dossier with missed doses.",
+     "Check the treatment's `start` and `dosing.interval_days`; the adherence counts only the first 1,000 doses.",
+     "A treatment with `start: 1900-01-01` and `dosing: {interval_days: 1}`."),
     ("injection-future", E, "An injection dated after today.", "A dated record cannot hold what has not "
      "happened.", "Check the date.", (LOG, HEAD + "2025-04-01,dupilumab,300,thigh_left,,\n")),
     ("injection-unknown-drug", W, "An injection of a drug that is not a treatment in scalpsite.yaml.",
@@ -166,6 +180,9 @@ INJECTIONS: list[Row] = [
 ]
 
 PHOTOS: list[Row] = [
+    ("angle-twice", E, "Two angles of scalpsite.yaml differ only in case (`front` and `Front`).",
+     "Photo files are found whatever their case, so both angles would name the same photos.",
+     "List each angle once.", ("scalpsite.yaml", "photos: {angles: [overhead, front, back, left, right, Front]}\n")),
     ("missing-photo", W, "A session has no photo for an angle of scalpsite.yaml.",
      "The angle's comparison and timeline skip the session.", "Add `<angle>.jpg` (or .heic, .png) to the "
      "session folder.", (NEW, "salt: 30\n")),
@@ -183,6 +200,15 @@ PHOTOS: list[Row] = [
      "name only.", ("sessions/2025-03-03/session.yaml", "photos: {left: ../2025-01-06/left.jpg}\n")),
     ("photo-not-found", E, "A photo named in `photos:` does not exist.", "The angle has no photo that session.",
      "Fix the file name or add the photo.", ("sessions/2025-03-03/session.yaml", "photos: {left: IMG_0042.jpg}\n")),
+    ("photo-name-too-long", E, "A photo named in `photos:` has a file name of more than 120 bytes.",
+     "Its mask (`NAME.mask.png`) and its renditions would not fit a file name, so the build could not "
+     "write them.", "Rename the photo shorter and name it again in `photos:`.",
+     ("sessions/2025-03-03/session.yaml", "photos: {front: " + "f" * 121 + ".jpg}\n")),
+    ("photo-unused", W, "An image in a session folder that no page shows: named after no angle "
+     "(`IMG_0001.jpg`), or a second file for an angle that `photos:` maps to another file.",
+     "Only what a page shows is published; this file is neither published nor named in any output.",
+     "Rename it after its angle, name it in `photos:`, or move it into `closeups/` to keep it in the journal.",
+     ("sessions/2025-03-03/IMG_0001.jpg", "an unused photo\n")),
     ("bad-angle", E, "A key of `photos:` is not an angle name (letters, digits, `-`, `_`).",
      "Angle names become file names of the site.", "Use one of the angles of scalpsite.yaml.",
      ("sessions/2025-03-03/session.yaml", "photos: {'left side': left.jpg}\n")),
