@@ -160,7 +160,7 @@ def test_a_session_folder_with_a_long_suffix_is_a_finding_not_a_crash(runner, jo
         (f"sessions/{long}", "the suffix of this session folder has 240 characters; at most 60, so that the "
                              "pages named after it fit a file name")]
     assert_clean(runner.invoke(main, ["build", str(journal)]), 1)
-    assert_clean(runner.invoke(main, ["export", str(journal)]), 0)
+    assert_clean(runner.invoke(main, ["export", str(journal)]), 1)  # exported, and the error said (exit 1, as check)
 
 
 @pytest.mark.parametrize("length, ok", [(60, True), (61, False), (300, False)])
@@ -324,7 +324,7 @@ def test_build_and_export_escape_file_names_too(runner, hostile_names):
     exported = runner.invoke(main, ["export", str(hostile_names)])
     for text in (built.output, exported.output, (hostile_names / "_site/data.json").read_text()):
         assert not [c for c in ("\x1b", "\x07", "\u202e", "\x85") if c in text]
-    assert json.loads(exported.output)["sessions"]
+    assert json.loads(exported.stdout)["sessions"]
 
 
 def test_error_messages_escape_the_paths_they_name(runner, tmp_path):
@@ -386,7 +386,7 @@ def test_a_dosing_schedule_past_the_bound_is_an_error_and_stays_small(runner, jo
     assert [(f["path"], f["line"], f["message"]) for f in found] == [
         ("scalpsite.yaml", 5, "treatments[0]: a dose every 1 day from 1900-01-01 makes 45,718 doses due by "
                               "2025-03-03; scalpsite follows at most 1,000")]
-    data = json.loads(runner.invoke(main, ["export", str(journal)]).output)
+    data = json.loads(runner.invoke(main, ["export", str(journal)]).stdout)
     assert len(data["injection_doses"]) == 1000
 
 
