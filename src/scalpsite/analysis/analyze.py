@@ -13,13 +13,7 @@ from scalpsite.analysis.definitions import definitions
 from scalpsite.analysis.labels import lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
 from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
-from scalpsite.analysis.response import (
-    TRAJECTORY_KEYS,
-    milestone_list,
-    milestones,
-    response_status,
-    trajectory,
-)
+from scalpsite.analysis.response import milestone_list, milestones, response_status, trajectories
 from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
@@ -242,11 +236,11 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
     last = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None
     as_of = as_of or last or (start or dt.date(1970, 1, 1))
     conditions = [c.value for c in config.conditions]
-    marks = milestones(sessions)
     visit = chosen_appointment(journal.appointments, for_date, last)
     previous = previous_appointment(visit, journal.appointments)
     seen = last_visit(sessions, previous)
     extra = clinical_fields(journal, sessions, primary, as_of, conditions)  # issue 15: its own fields
+    courses = trajectories(sessions, conditions)
     return Analysis.model_validate({
         "scalpsite_version": __version__,
         "title": config.title, "generated_for": as_of.isoformat(),
@@ -261,10 +255,10 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "density_zones": list(config.density.zones),
         "treatments": _treatments(config, primary),
         "sessions": sessions,
-        "milestones": marks | extra.pop("milestones"),
-        "milestone_list": milestone_list(marks, conditions) + extra.pop("milestone_list"),
-        "response": response_status(sessions),
-        "trajectories": [trajectory(sessions, key) for key in TRAJECTORY_KEYS],
+        "milestones": milestones(sessions),
+        "milestone_list": milestone_list(courses),
+        "response": response_status(courses),
+        "trajectories": courses,
         "schedule": _schedule(primary, sessions, as_of),
         "summary": summary(sessions, list(config.density.zones), seen["session_date"] if seen else None),
         "side_effect_log": side_effect_log(sessions),

@@ -52,10 +52,8 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
     tracked = [r for r in log["injection_log"] or [] if r["timing"] != "other_drug"]
     rows = checklist_rows(effects, sessions, tracked if log["injection_log"] is not None else None,
                           primary.start if primary else None)
-    marks = clinro.milestones(sessions)
     control = clinro.measures(sessions)
     extra = log | {
-        "milestones": marks, "milestone_list": clinro.milestone_list(marks, sessions, conditions),
         "effect_checklist": rows, "effect_checklist_text": checklist_text(rows, sessions),
         "other_effects_text": other_effects_text(sessions, effects),
         "aa_scale": latest_scale(sessions), "clinro_measures": clinro.clinro_measures(sessions),

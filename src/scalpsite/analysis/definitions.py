@@ -6,7 +6,7 @@ thresholds in the text are the constants the analysis uses.
 
 from __future__ import annotations
 
-from scalpsite.analysis import aascale, clinro, injections, scores
+from scalpsite.analysis import aascale, clinro, injections, runs, scores
 from scalpsite.analysis import photoevidence as pe
 from scalpsite.analysis.response import EASI_RELATIVE, SALT_RELATIVE
 from scalpsite.photos.alignment import CONFIDENT
@@ -64,11 +64,16 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
         ("", "Self-assessed", "Every score in this dossier is the patient's own assessment, entered in the "
          "journal, except in sessions marked 'clinician' (measured in clinic). Self-assessed SALT and EASI "
          "are estimates by the patient, not by a trained rater.", None),
-        (AA, "Response", f"SALT30 and SALT ≤ 20 are followed over time: first met at the first session "
-         f"that meets them; kept once met at two consecutive sessions at least 4 weeks apart and at every "
-         f"session since; lost on the second of two consecutive sessions that fail them after they were "
-         f"kept. One session never makes a response kept.", "the rule of the ritlecitinib post hoc "
-         "trajectory analysis as CLINICAL.md states it"),
+        ("", "Response", "Every responder milestone (SALT30/50/75/90, SALT ≤ 20 and ≤ 10, EASI-50/75/90, itch −4, "
+         "ADCT −5, eyebrows, eyelashes, PGI-C) is followed in runs of sessions; only sessions that record the "
+         "measure count. A run starts at a session that meets the milestone after one that did not. It is kept "
+         f"once met at every counted session from its start to one at least {runs.KEPT_MIN_DAYS // 7} weeks later "
+         "(confirmed on that session); before that, one failing session ends it. Once kept, one failing session "
+         f"alone does not end it; {runs.LOST_AFTER} in a row lose it (lost on the second). A new run may be kept "
+         "again: the table of responses lists every run. A badge is green while its latest run is met or kept.",
+         "the labels (response maintained, or achieved and not maintained) as in King et al., J Eur Acad "
+         "Dermatol Venereol 2025;39:1163–73; the 4-week and two-session rule is scalpsite's, for a patient's "
+         "own record"),
         (AA, "AA Scale", "Alopecia Areata Scale: scalp hair loss 20 % or less mild, 21–49 % moderate, 50–100 % "
          "severe (half-open for non-integer SALT, as AA-IGA). Mild or moderate moves up one level if any of: "
          f"noticeable eyebrow or eyelash involvement (read here as ClinRO {aascale.INVOLVED} or 3); inadequate "
