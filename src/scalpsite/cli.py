@@ -318,7 +318,8 @@ def bundle(journal: Path, target: Path | None, for_date, encrypt: bool, generate
 @JOURNAL
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "fhir"]), default="json",
               show_default=True, help="fhir: a FHIR R4B Bundle for the clinic's records.")
-@date_option("--as-of", help="Judge the schedule as of this date (default: the last session).")
+@date_option("--as-of", help="The record as it stood on this date: nothing dated after it is used (default: "
+             "the last session).")
 @common
 def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
     """Print per-session metrics as JSON, CSV or a FHIR R4B Bundle.

@@ -189,7 +189,8 @@ def password_hints(journal: Journal) -> list[str]:
     return [config.title, config.patient.name or "", *(t.drug for t in config.treatments), "scalpsite"]
 
 
-def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date | None = None) -> Journal:
+def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date | None = None,
+                      option: str = "--for") -> Journal:
     """The journal a dossier for `for_date` may use: nothing recorded after that date (--for implies --until).
 
     A date before the first session, or an --until after --for, is a usage error.
@@ -198,8 +199,9 @@ def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date
     if for_date is None:
         return journal
     if journal.sessions and for_date < journal.sessions[0].date:
-        raise OptionError(f"--for {for_date} is before the first session ({journal.sessions[0].date}); "
-                          "give the date of an appointment on or after it")
+        what = "the date of an appointment" if option == "--for" else "a date"
+        raise OptionError(f"{option} {for_date} is before the first session ({journal.sessions[0].date}); "
+                          f"give {what} on or after it")
     if until is not None and until > for_date:
         raise OptionError(f"--until {until} is after --for {for_date}; a dossier for {for_date} "
                           "knows nothing recorded after it (leave out --until, or make it earlier)")
@@ -230,8 +232,7 @@ def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = No
 def export_data(root: Path, fmt: str, as_of: dt.date | None = None, on_wait: Notify | None = None) -> str:
     """The analysis of a journal as JSON, CSV or a FHIR R4B Bundle; photos are read only for what
     they measure (masks, framing), from the cache when a build has made it."""
-    journal = load(root)
-    require_config(journal)
+    journal = as_of_appointment(load(root), as_of, option="--as-of")  # the record as it stood on that day
     with writing(Path(root), None, on_wait) as cache:
         _, evidence = _photo_stage(journal, cache, None, Mode.DATA)
     data = analyze(journal, check(journal), as_of=as_of or source_date(),

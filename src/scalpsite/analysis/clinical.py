@@ -35,13 +35,15 @@ NO_LOG: dict = {"injections": None, "injection_text": None, "injection_doses": [
 
 def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment | None, as_of: dt.date,
                     conditions: list[str]) -> dict:
-    """Add this issue's per-session fields to `sessions` (in place); return the top-level fields."""
+    """Add this issue's per-session fields to `sessions` (in place); return the top-level fields,
+    from the sessions that record something (an empty one is counted nowhere)."""
     records = {r.folder: (r.session or Session()) for r in journal.sessions}
     effects = checklist(primary)
     for s in sessions:
         s |= {key: getattr(records[s["folder"]], key) for key in RECORDED}
     base = next((s for s in sessions if s["baseline"]), None)
-    for s in sessions:
+    every, sessions = sessions, [s for s in sessions if s["recorded"]]
+    for s in every:
         scale = aa_scale(s)
         s |= clinro.session_fields(s, base) | {
             "aa_scale": scale.level, "aa_scale_reasons": list(scale.reasons),
@@ -54,7 +56,7 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
                           primary.start if primary else None)
     control = clinro.measures(sessions)
     extra = log | {
-        "effect_checklist": rows, "effect_checklist_text": checklist_text(rows, sessions),
+        "effect_checklist": rows, "effect_checklist_text": checklist_text(rows, sessions, primary.start if primary else None),
         "other_effects_text": other_effects_text(sessions, effects),
         "aa_scale": latest_scale(sessions), "clinro_measures": clinro.clinro_measures(sessions),
         "control_measures": control,

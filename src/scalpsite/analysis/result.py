@@ -40,6 +40,8 @@ class LabValue(Out):
     range_text: str | None = Field(description="the range for display")
     range_source: str | None = Field(description="report, journal, or the adult default it is")
     flag: str | None = Field(description="high or low against the range; null inside it or without one")
+    converted_text: str | None = Field(None, description="the value in the default range's unit, when it was "
+                                       "converted to be compared (620 cells/µL as 0.62 ×10⁹/L)")
 
 
 class LabMarker(LabValue):
@@ -85,6 +87,8 @@ class Session(SessionPhotos, Out):
     photos: dict[str, str] = Field(description="angle: journal-relative path of the original photo")
     closeups: list[str]
     valid: bool = Field(description="false when the session's files have errors")
+    recorded: bool = Field(description="false for an empty session (as `scalpsite new` makes it): never the "
+                           "baseline or the latest, and counted nowhere")
     salt_change: float | None = Field(description="SALT points, current - baseline (negative is better)")
     salt_improvement_pct: float | None = Field(description="(baseline - current) / baseline x 100")
     density_change_pct: dict[str, float | None]
@@ -195,8 +199,10 @@ class Summary(Out):
     sessions: int
     baseline_folder: str | None
     baseline_date: Day | None
-    latest_folder: str | None
+    latest_folder: str | None = Field(description="the latest session that records something")
     latest_date: Day | None
+    latest_photo_folder: str | None = Field(description="the latest session with a photo: the one compared")
+    empty_sessions: list[str] = Field(description="folders of sessions that record nothing yet (not counted)")
     days_on_treatment: int | None
     weeks_on_treatment: int | None
     months_on_treatment: float | None

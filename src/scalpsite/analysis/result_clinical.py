@@ -33,6 +33,7 @@ class InjectionDose(Out):
     given_on: Day | None
     days_from_due: int | None = Field(description="of the first injection that belongs to the dose")
     injections: int = Field(description="injections that belong to the dose (2 on a loading day)")
+    note: str | None = Field(None, description="for a missed dose: an injection after its window closed, if any")
 
 
 class InjectionEntry(Out):
@@ -48,18 +49,21 @@ class InjectionEntry(Out):
     note: str | None
     dose_number: int | None = Field(description="the dose it belongs to, or null")
     due: Day | None
-    timing: str = Field(description="early, on_time, late; off_schedule (in no open window), other_drug, "
-                        "no_schedule (no dosing interval)")
+    timing: str = Field(description="early, on_time, late; after_window (after the window of a missed dose "
+                        "closed), extra (a second injection in a window that has its dose), off_schedule (in no "
+                        "window), other_drug, no_schedule (no dosing interval)")
+    timing_label: str = Field(description="the timing in words, with the dose an injection outside its window is next to")
     same_site_as_previous: bool
 
 
 class ChecklistRow(Out):
-    """One expected effect of the treatment, over the sessions."""
+    """One expected effect of the treatment, over the sessions on treatment."""
 
     key: str
     label: str
+    sessions: int = Field(description="sessions on treatment: reported + absent + not asked")
     reported: int = Field(description="sessions that reported it")
-    absent: int = Field(description="sessions that recorded it as absent")
+    absent: int = Field(description="sessions that answered it 'no' (a blanket 'side_effects: none' is not counted)")
     not_asked: int = Field(description="sessions that did not ask")
     first: Day | None = Field(description="first report (sessions and, for the injection site, the log)")
     last: Day | None
@@ -67,6 +71,8 @@ class ChecklistRow(Out):
     worst: str | None = Field(description="worst severity reported")
     log_reactions: int | None = Field(description="injection-site row only: injections with a reaction")
     log_noted: int | None = Field(description="injection-site row only: injections whose reaction was noted")
+    lab_high: int | None = Field(description="eosinophilia row only: sessions whose eosinophil count was high")
+    notes: list[str] = Field(description="what the record says beside the answers (a 'no' on a day the lab was high)")
 
 
 class AaScaleSummary(Out):

@@ -156,6 +156,7 @@ def summary(sessions: list[dict], zones: list[str], visit: str | None = None) ->
         "sessions": len(sessions),
         "baseline_folder": base["folder"] if base else None, "baseline_date": base["date"] if base else None,
         "latest_folder": last["folder"] if last else None, "latest_date": last["date"] if last else None,
+        "latest_photo_folder": next((s["folder"] for s in reversed(sessions) if s["photos"]), None),
         "days_on_treatment": days, "weeks_on_treatment": None if days is None else days // 7,
         "months_on_treatment": None if days is None else round(scores.months(days), 1),
         "phase": last["phase"] if last else None,

@@ -21,7 +21,8 @@ class Effect:
     covers: str = ""
 
 
-# CLINICAL.md, "Expected-effects checklist for dupilumab" (dupilumab label and the 52-week pool).
+# The expected effects of dupilumab: its label and the 52-week adult safety pool, and new or
+# worsening alopecia areata patches (paradoxical alopecia areata has been reported on dupilumab).
 DUPILUMAB = (
     Effect("conjunctivitis", "Conjunctivitis / eye symptoms", "eye redness, itch, dryness"),
     Effect("blepharitis", "Blepharitis", "inflamed eyelid margins"),
@@ -31,6 +32,7 @@ DUPILUMAB = (
     Effect("headache", "Headache"),
     Effect("joint_pain", "Joint pain"),
     Effect("eosinophilia", "Eosinophilia", "raised eosinophils, as a laboratory reported it"),
+    Effect("new_aa_patches", "New or worsening alopecia areata patches", "a new bald patch, or one growing"),
 )
 PRESETS: dict[str, tuple[Effect, ...]] = {"dupilumab": DUPILUMAB}
 # Names of the side-effect log that count as one of the checklist's effects.

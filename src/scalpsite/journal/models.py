@@ -101,6 +101,10 @@ class _TreatmentFields(Strict):
         "(for another reason).", examples=["partial"])
     stopped_because: str | None = Field(None, description="Why it was stopped, in words.",
                                         examples=["relapse after the injections ended"])
+    tracked: Annotated[bool, NoCoercion()] | None = Field(
+        None, description="true: the journal tracks this treatment (baseline, weeks, adherence, checklist); "
+        "false: never. Left out, the one with a dosing interval is tracked, so a treatment without one (a "
+        "rescue ointment) never takes over.", examples=[True])
 
 
 # `for` is a Python keyword, so these two fields are declared through create_model rather than
@@ -184,8 +188,9 @@ class Config(Strict):
         default_factory=lambda: [Condition.alopecia_areata],
         description="Conditions tracked; add atopic_dermatitis to record itch, EASI and POEM.",
         examples=[["alopecia_areata", "atopic_dermatitis"]])
-    treatments: list[Treatment] = Field(description="Treatments, current and past; the journal "
-                                        "tracks the current one started last.")
+    treatments: list[Treatment] = Field(description="Treatments, current and past; the journal tracks "
+                                        "the one with a dosing interval (or marked tracked), current and "
+                                        "started last.")
     photos: PhotosConfig = Field(default_factory=PhotosConfig, description="The photo angles.")
     density: DensityConfig = Field(default_factory=DensityConfig,
                                    description="Density unit and scalp zones.")

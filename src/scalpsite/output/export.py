@@ -167,7 +167,8 @@ INJECTION_COLUMNS: list[Column] = [  # OUT/injections.csv: the log as scalpsite 
     Column("note", "the note as logged", key("note")),
     Column("dose_number", "the dose it belongs to (1 = the loading dose); empty when none", key("dose_number")),
     Column("due", "that dose's due date", key("due")),
-    Column("timing", "early, on_time, late, off_schedule, other_drug or no_schedule", key("timing")),
+    Column("timing", "early, on_time, late, after_window, extra, off_schedule, other_drug or no_schedule",
+           key("timing")),
     Column("same_site_as_previous", "true when at the same site as the injection before", key("same_site_as_previous")),
     Column("line", "its line in the journal's injections.csv", key("line")),
 ]
