@@ -162,7 +162,7 @@ Set of photos and measurements for the *6-month review* on 4 July.
 }
 
 EFFECTS = ("conjunctivitis", "blepharitis", "injection_site_reaction", "facial_erythema", "oral_herpes",
-           "headache", "joint_pain", "eosinophilia")
+           "headache", "joint_pain", "eosinophilia", "new_aa_patches")
 NONE_OF = {k: "no" for k in EFFECTS}  # the checklist, every effect asked and absent
 
 # Per session (folder): eyebrows, eyelashes, PGI-C, ADCT, RECAP, psychosocial impact, rapidly progressive

@@ -130,8 +130,8 @@ def page_text(path) -> str:
 def test_site_index_shows_adherence_checklist_and_aa_scale(built):
     """Items 2, 3, 5: the index shows the adherence line, the checklist and the AA Scale."""
     text = page_text(built / "index.html")
-    assert "26 of 27 doses, 1 missed, 1 late; longest gap 28 days" in text
-    assert "Expected effects of dupilumab" in text and "Joint pain 0 7 6" in text
+    assert "26 of 27 doses (96.3 %), 1 missed, 1 late; longest gap 28 days" in text
+    assert "Expected effects of dupilumab" in text and "Joint pain 0 5 7" in text
     assert "AA Scale (King 2022) mild" in text and "Next photo session" in text
     session = page_text(built / "sessions/2025-10-20.html")
     assert "Joint pain: not asked" in session and "Headache: no" in session
@@ -140,13 +140,13 @@ def test_site_index_shows_adherence_checklist_and_aa_scale(built):
 def test_dossier_page_one_and_the_case_page(built):
     """Done-when: page 1 shows adherence and the checklist; page 2 is the case, with facts only."""
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(built / "dossier.pdf").pages]
-    assert "26 of 27 doses, 1 missed, 1 late; longest gap 28 days" in pages[0]
-    assert "Expected effects of dupilumab" in pages[0] and "not reported: Blepharitis (none 8, not asked 5)" in pages[0]
+    assert "26 of 27 doses (96.3 %), 1 missed, 1 late; longest gap 28 days" in pages[0]
+    assert "Expected effects of dupilumab" in pages[0] and "5 never reported" in pages[0]
     assert "Photo sessions" in pages[0] and "Tracking schedule" not in pages[0]
     case = pages[1]
     assert case.startswith("Hair regrowth journal Dossier for the appointment of 16 Jan 2026 The case for the current treatment")
     for fact in ("atopic dermatitis, alopecia areata", "SALT 55.7", "ciclosporin", "not tolerated", "IgE 420",
-                 "primary endpoint of BRAVE-AA1/2", "26 of 27 doses", "Conjunctivitis / eye symptoms: reported at 3"):
+                 "primary endpoint of BRAVE-AA1/2", "26 of 27 doses", "Conjunctivitis / eye symptoms: reported at 3 of 12"):
         assert fact in case, fact
     for advice in ("recommend continuing", "should continue", "we suggest"):
         assert advice not in case.lower()

@@ -156,7 +156,7 @@ def test_broken_template_raises_build_error(tmp_path):
 
 @pytest.mark.parametrize("seen, role", [(None, "Midway"), ("b", "At last visit")])
 def test_comparison_picks_a_middle_session(seen, role):
-    data = {"summary": {"baseline_folder": "a", "latest_folder": "d"},
+    data = {"summary": {"baseline_folder": "a", "latest_folder": "e", "latest_photo_folder": "d"},
             "last_visit": {"folder": seen} if seen else None,
             "sessions": [{"folder": f, "date": d} for f, d in
                          [("a", "2025-01-01"), ("b", "2025-02-01"), ("c", "2025-04-20"), ("d", "2025-07-01")]]}

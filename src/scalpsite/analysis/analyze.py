@@ -141,6 +141,9 @@ def _angle_order(angle: str, config: Config):
     return (angle not in angles, angles.index(angle) if angle in angles else 0, angle)
 
 
+NO_BASE: dict = {"salt": None, "density": {}, "easi": None, "itch": None, "poem": None, "dlqi": None}
+
+
 def compare(sessions: list[dict], base: dict) -> None:
     """Add change-vs-baseline fields to every session, in place."""
     for s in sessions:
@@ -240,7 +243,7 @@ def phase_spans(start: dt.date | None) -> list[dict]:
     for upper, key, label in scores.PHASES:
         end = None if upper == float("inf") else start + dt.timedelta(days=round(upper * scores.DAYS_PER_MONTH))
         begin = start + dt.timedelta(days=round(lower * scores.DAYS_PER_MONTH))
-        spans.append({"key": key, "label": label, "start": begin.isoformat(),
+        spans.append({"key": key, "label": label, "short_label": scores.PHASE_SHORT[key], "start": begin.isoformat(),
                       "end": end.isoformat() if end else None})
         lower = upper
     return spans
@@ -270,10 +273,9 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
     every = [session_metrics(r, config, start, labels) for r in journal.sessions]
     add_photo_fields(every, config, evidence)
     counted = [s for s in every if s["recorded"]]  # an empty session is never the baseline or the latest
-    if counted:
-        base = counted[baseline_index([dt.date.fromisoformat(s["date"]) for s in counted], start)]
-        base["baseline"] = True
-        compare(every, base)
+    base = counted[baseline_index([dt.date.fromisoformat(s["date"]) for s in counted], start)] if counted else dict(NO_BASE)
+    base["baseline"] = bool(counted)
+    compare(every, base)
     every = [s for s in every if in_range(s, since, until)]
     sessions = [s for s in every if s["recorded"]]
     last = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None

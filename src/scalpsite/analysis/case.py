@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from scalpsite.analysis.labels import lab_label
+from scalpsite.analysis.safety import on_treatment
 from scalpsite.journal.effects import effect_key
 from scalpsite.journal.models import Treatment
 
@@ -97,23 +98,24 @@ def response_rows(sessions: list[dict], weeks_on_treatment: int | None) -> list[
     return rows
 
 
-def safety_lines(checklist: list[dict], sessions: list[dict], drug: str | None) -> list[str]:
-    """The safety record in a few lines: reported, absent whenever asked, never asked, others."""
+def safety_lines(checklist: list[dict], sessions: list[dict], drug: str | None, asked: str | None = None) -> list[str]:
+    """The safety record in a few lines: reported, answered 'no' whenever asked, never asked, others."""
     lines = []
     reported = [r for r in checklist if r["reported"] or r["log_reactions"]]
     for r in reported:
-        parts = [f"reported at {r['reported']} session{'s' * (r['reported'] != 1)}"]
+        parts = [f"reported at {r['reported']} of {r['sessions']} sessions on treatment"]
         if r["log_reactions"]:
             parts.append(f"{r['log_reactions']} of {r['log_noted']} injections with a noted reaction")
         if r["worst"]:
             parts.append(f"worst {r['worst']}")
-        if r["first_week"] is not None and r["reported"]:
+        if r["first_week"] is not None:
             parts.append(f"first in week {r['first_week']}")
         lines.append(f"{r['label']}: {', '.join(parts)}")
+    lines += [f"{r['label']}: {note}" for r in checklist for note in r["notes"]]
     absent = [r["label"] for r in checklist if r not in reported and r["absent"]]
     never = [r["label"] for r in checklist if r not in reported and not r["absent"]]
     if absent:
-        lines.append("Recorded as absent whenever asked: " + ", ".join(absent))
+        lines.append("Answered \"no\" whenever asked: " + ", ".join(absent))
     if never:
         lines.append("Never asked: " + ", ".join(never))
     known = {r["key"] for r in checklist}
@@ -122,6 +124,8 @@ def safety_lines(checklist: list[dict], sessions: list[dict], drug: str | None) 
     others = [f"{label} ({n} session{'s' * (n != 1)})" for label, n in sorted(counts.items())]
     if others:
         lines.append("Other side effects logged: " + ", ".join(others))
+    if asked:
+        lines.append(asked[:1].upper() + asked[1:])
     if not checklist and drug:
         lines.append(f"No expected-effects checklist for {drug}; see the side-effect log.")
     return lines
@@ -148,6 +152,7 @@ def case_facts(primary: Treatment | None, treatments: list[Treatment], sessions:
         "response_note": (f"The trials judged SALT ≤ 20 at their primary week; the session nearest to a week, "
                           f"within {NEAR_DAYS // 7} weeks of it, stands for it."),
         "adherence": extra["injection_text"],
-        "safety": safety_lines(extra["effect_checklist"], sessions, primary.drug),
+        "safety": safety_lines(extra["effect_checklist"], on_treatment(sessions, primary.start), primary.drug,
+                               extra["effect_checklist_text"]),
     }
 

@@ -15,6 +15,7 @@ from scalpsite.analysis.safety import (
     answers,
     checklist_rows,
     checklist_text,
+    on_treatment,
     other_effects_text,
     reported,
 )
@@ -48,6 +49,7 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
         s |= clinro.session_fields(s, base) | {
             "aa_scale": scale.level, "aa_scale_reasons": list(scale.reasons),
             "aa_scale_not_recorded": list(scale.not_recorded), "aa_scale_label": scale.label(s["salt"]),
+            "aa_scale_brief": scale.brief(),
             "expected_effects": answers(records[s["folder"]], effects)}
         s["reported_effects"] = reported(s["side_effects"], s["expected_effects"], effects)
     log = NO_LOG if journal.injections is None else analyse_log(journal.injections.rows, primary, dosing(primary), as_of)
@@ -57,7 +59,7 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
     control = clinro.measures(sessions)
     extra = log | {
         "effect_checklist": rows, "effect_checklist_text": checklist_text(rows, sessions, primary.start if primary else None),
-        "other_effects_text": other_effects_text(sessions, effects),
+        "other_effects_text": other_effects_text(on_treatment(sessions, primary.start if primary else None), effects),
         "aa_scale": latest_scale(sessions), "clinro_measures": clinro.clinro_measures(sessions),
         "control_measures": control,
         "control_panels": clinro.chart_panels(control),

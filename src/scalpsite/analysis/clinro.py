@@ -64,18 +64,20 @@ def measures(sessions: list[dict]) -> list[dict]:
         if row["latest"] is None:
             continue
         row["band"] = band(row["latest"]) if band else None
-        row["target"] = {"label": rule.label(), "value": rule.value(row["baseline"]),
+        row["target"] = {"label": rule.label(), "text": rule.text(label), "value": rule.value(row["baseline"]),
                          "met": rule.met(row["baseline"], row["latest"])}
         rows.append(row)
     pgic = measure(sessions, "pgic", "PGI-C", "1–7")
     if pgic["latest"] is not None:
         rows.append(pgic | {"baseline": None, "change": None, "improvement_pct": None,
                             "band": PGIC_LABELS[pgic["latest"]],
-                            "target": {"label": "moderately improved or better", "value": PGIC_RESPONSE,
+                            "target": {"label": "moderately improved or better",
+                                       "text": "PGI-C moderately improved or better", "value": PGIC_RESPONSE,
                                        "met": pgic_responder(pgic["latest"])}})
     return rows
 
 
+RESPONDER_RULE = "0 or 1 from a baseline of 2 or 3 (BRAVE-AA)"
 CLINRO_LABELS = {0: "full coverage", 1: "minimal gaps", 2: "significant gaps", 3: "none"}
 
 
@@ -88,8 +90,8 @@ def clinro_measures(sessions: list[dict]) -> list[dict]:
             continue
         responder = clinro_responder(row["baseline"], row["latest"])
         rows.append(row | {"band": CLINRO_LABELS[row["latest"]],
-                           "target": {"label": "0 or 1 from a baseline of 2 or 3 (BRAVE-AA)", "value": CLINRO_RESPONSE,
-                                      "met": responder} if responder is not None else None})
+                           "target": {"label": RESPONDER_RULE, "text": f"{label} {RESPONDER_RULE}",
+                                      "value": CLINRO_RESPONSE, "met": responder} if responder is not None else None})
     return rows
 
 

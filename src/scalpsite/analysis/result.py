@@ -117,6 +117,7 @@ class Session(SessionPhotos, Out):
     aa_scale_not_recorded: list[str] = Field(description="upgrade features the session did not record (the "
                                              "level may then be higher)")
     aa_scale_label: str | None = Field(description="the AA Scale result and its reasons in words")
+    aa_scale_brief: str | None = Field(description="the AA Scale result for a table cell, its reasons short")
     expected_effects: dict[str, str | None] = Field(
         description="per effect of the treatment's checklist: no, yes, mild, moderate, severe, or null when "
         "not asked (from the checklist, the side-effect list and injection_site)")
@@ -141,6 +142,7 @@ class Target(Out):
     """A meaningful-change target against the baseline, decided once for every page and chart."""
 
     label: str = Field(description="the rule in words, e.g. '−4 points' or 'EASI-75'")
+    text: str = Field(description="the rule with the measure's name once, e.g. 'Itch −4 points', 'EASI-75'")
     value: float | None = Field(description="the value that meets it, from the baseline; null without one")
     met: bool | None = Field(description="whether the latest value meets it; null when either is missing")
 
@@ -319,6 +321,7 @@ class LabColumn(Out):
 class PhaseSpan(Out):
     key: str
     label: str
+    short_label: str = Field(description="the label where a chart has no room for it")
     start: Day
     end: Day | None = Field(description="null for the last, open-ended phase")
 

@@ -24,6 +24,7 @@ INJECTION_SITE = "injection_site_reaction"
 EOSINOPHILIA = "eosinophilia"
 EYES = "conjunctivitis"  # under-reported unless asked directly
 RARELY = 0.5  # asked at fewer than half of the sessions on treatment: "rarely asked"
+OTHERS_SHOWN = 4  # side effects outside the checklist named in one line
 
 
 def worse(a: str | None, b: str | None) -> str | None:
@@ -165,6 +166,8 @@ def other_effects_text(sessions: list[dict], effects: list[Effect]) -> str:
         for label in {e["label"] for e in s["side_effects"] if effect_key(e["key"]) not in known}:
             counts[label] = counts.get(label, 0) + 1
     found = [f"{label} at {n} session{'s' * (n != 1)}" for label, n in sorted(counts.items())]
+    if len(found) > OTHERS_SHOWN:  # a line on page 1: the rest are in the side-effect log
+        found = found[:OTHERS_SHOWN] + [f"{len(found) - OTHERS_SHOWN} others (see the side-effect log)"]
     if effects:
         return "; ".join(found) if found else "none reported outside the checklist"
     silent = sum(not s["side_effects_recorded"] for s in sessions)

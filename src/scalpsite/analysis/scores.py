@@ -153,6 +153,8 @@ PHASES = [  # (months from start, upper bound exclusive, key, label) from the dr
     (float("inf"), "maintenance", "Maintenance"),
 ]
 PHASE_LABELS = {key: label for _, key, label in PHASES}
+PHASE_SHORT = {"observation": "Observ.", "response_window": "Response", "continued_assessment": "Assessment",
+               "maintenance": "Maint."}  # where a chart has no room for the label
 
 
 def months(days: int) -> float:

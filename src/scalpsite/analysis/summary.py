@@ -23,6 +23,10 @@ class Rule:
         """The rule in words, as tables show it."""
         return self.name or f"−{self.points:g} points"
 
+    def text(self, measure: str) -> str:
+        """The rule with the measure's name, once: 'Itch −4 points', 'EASI-75'."""
+        return self.name or f"{measure} {self.label()}"
+
     def value(self, baseline: float | None) -> float | None:
         """The value that meets the rule, from the baseline."""
         if baseline is None:
@@ -103,7 +107,7 @@ def ad_measures(sessions: list[dict], visit: str | None = None) -> list[dict]:
     for key, label, band, rule in AD_MEASURES:
         row = measure(sessions, key, label, SCALES[key], visit)
         row["band"] = band(row["latest"]) if band else None
-        row["target"] = {"label": rule.label(), "value": rule.value(row["baseline"]),
+        row["target"] = {"label": rule.label(), "text": rule.text(label), "value": rule.value(row["baseline"]),
                          "met": rule.met(row["baseline"], row["latest"])}
         rows.append(row)
     return rows
