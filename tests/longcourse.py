@@ -29,7 +29,7 @@ BASELINE_REGIONS = {"top": 70, "back": 50, "left": 45, "right": 42}  # SALT 55.6
 
 # date, SALT, EASI, itch, ADCT, eyebrows, eyelashes, PGI-C (None: not recorded that day)
 COURSE = [
-    ("2025-01-06", None, 18.0, 8, 16, 3, 2, None),  # baseline: SALT by region
+    ("2025-01-06", 55.66, 18.0, 8, 16, 3, 2, None),  # baseline: SALT by region (0.4·70 + 0.24·50 + 0.18·(45 + 42))
     ("2025-02-03", 55.0, 12.0, 6, 12, 3, 2, None),
     ("2025-03-03", 54.0, 8.5, 4, 10, None, None, None),
     ("2025-03-31", 52.0, 6.0, 4, 9, 3, 2, 4),
@@ -190,14 +190,14 @@ def plan(count: int) -> list[dict]:
     for i in range(1, count - 1):
         day = (first + step * i).isoformat()
         before = max((r for r in rows if r["date"] <= day and r["salt"] is not None), key=lambda r: r["date"])
-        out.append(before | {"date": day, "brows": before["brows"] if i % 3 == 0 else None,
+        out.append(before | {"date": day, "source": before["date"], "brows": before["brows"] if i % 3 == 0 else None,
                              "lashes": before["lashes"] if i % 3 == 0 else None})
     return out
 
 
 def session_doc(row: dict, index: int) -> dict:
-    """One session.yaml as the patient wrote it."""
-    day = row["date"]
+    """One session.yaml as the patient wrote it (a sampled session answers as the one it was taken from)."""
+    day = row.get("source", row["date"])
     doc: dict = {}
     if index == 0:
         doc["salt"] = dict(BASELINE_REGIONS)
@@ -258,8 +258,10 @@ def photo(path: Path, number: int) -> None:
     img.save(path, "JPEG", quality=85)
 
 
-def write_course(root: Path, count: int = 41, photos: bool = True) -> Path:
-    """Write the course journal into `root` (a new folder); the last session is made by `new`."""
+def write_course(root: Path, count: int = 41, photos: bool = True, questions: str | None = None) -> Path:
+    """Write the course journal into `root` (a new folder); the last session is made by `new`.
+
+    `questions`: the text of the last appointment's questions instead of the long list."""
     from scalpsite.journal.load import load
     from scalpsite.journal.scaffold import new_session
 
@@ -269,6 +271,7 @@ def write_course(root: Path, count: int = 41, photos: bool = True) -> Path:
                                          encoding="utf-8")
     (root / "appointments").mkdir()
     for day, (purpose, body) in APPOINTMENTS.items():
+        body = questions if questions is not None and day == max(APPOINTMENTS) else body
         (root / "appointments" / f"{day}.md").write_text(f"---\npurpose: {purpose}\n---\n\n{body}", encoding="utf-8")
     for i, row in enumerate(plan(count)):
         folder = root / "sessions" / row["date"]
@@ -279,4 +282,36 @@ def write_course(root: Path, count: int = 41, photos: bool = True) -> Path:
             for j, angle in enumerate(("overhead", "front", "back", "left", "right")):
                 photo(folder / f"{angle}.jpg", 5 * i + j)
     new_session(load(root), EMPTY_DAY)
+    return root
+
+
+def make_worst(root: Path) -> Path:
+    """Make the written journal as hard on page 1 as a patient can: long texts everywhere, ten
+    density zones, a treatment the tracked one took over from, many other side effects."""
+    config = yaml.safe_load((root / "scalpsite.yaml").read_text(encoding="utf-8"))
+    long = " ".join(["words of a long indication"] * 30)
+    config["patient"]["name"] = "Alexandra Maximiliana Course-Longname von Example (synthetic) " * 3
+    tracked = config["treatments"][0]
+    tracked["indication"] = long
+    tracked["dose"] = "600 mg loading dose as two injections, then 300 mg every two weeks " * 3
+    config["treatments"].append({"drug": "tralokinumab", "start": dt.date(2024, 10, 1), "end": dt.date(2025, 1, 5),
+                                 "for": ["atopic_dermatitis"], "dosing": {"interval_days": 14}})
+    zones = [f"zone_with_a_long_name_{i}" for i in range(10)]
+    config["density"] = {"zones": zones}
+    (root / "scalpsite.yaml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    others = [{"name": n, "severity": "mild"} for n in ("nausea", "fatigue", "dizziness", "back pain", "acne",
+                                                          "insomnia", "hair shedding")]
+    folders = sorted((root / "sessions").iterdir())
+    for i, folder in enumerate(folders):
+        path = folder / "session.yaml"
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "density" in doc:
+            doc["density"] = {z: 50 + i if folder != folders[-1] else None for z in zones}
+        if 0 < i < len(folders) - 1 and "side_effects" not in doc and "expected_effects" in doc:
+            doc["side_effects"] = others[i % len(others):] or others
+        path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    purpose = "a purpose written out at great length for the appointment " * 6
+    last = root / "appointments" / f"{max(APPOINTMENTS)}.md"
+    last.write_text(last.read_text(encoding="utf-8").replace("purpose: Review", f"purpose: {purpose}"),
+                    encoding="utf-8")
     return root

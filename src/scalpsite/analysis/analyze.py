@@ -10,7 +10,7 @@ from scalpsite.analysis import scores
 from scalpsite.analysis.clinical import clinical_fields
 from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.definitions import definitions
-from scalpsite.analysis.labels import lab_label, unit_text, week_label
+from scalpsite.analysis.labels import day_text, lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
 from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
 from scalpsite.analysis.response import milestone_list, milestones, response_status, trajectories
@@ -28,7 +28,7 @@ from scalpsite.findings import Finding
 from scalpsite.journal.effects import checklist, effect_key
 from scalpsite.journal.load import Journal, SessionRecord, photo_angles
 from scalpsite.journal.models import Config, Session, Treatment
-from scalpsite.journal.treatment import baseline_index, primary_treatment
+from scalpsite.journal.treatment import baseline_index, dosing, previously_tracked, primary_treatment
 
 
 def _age_years(birth: dt.date | None, on: dt.date) -> int | None:
@@ -190,6 +190,25 @@ def _treatments(config: Config, primary: Treatment | None) -> list[dict]:
     return rows
 
 
+def treatment_notes(config: Config, primary: Treatment | None) -> list[str]:
+    """What page 1 says beside the tracked treatment: the one it took over from, and the other
+    current treatments (a rescue ointment), which are not tracked."""
+    if primary is None:
+        return []
+    notes = []
+    before = previously_tracked(config, primary)
+    if before is not None:
+        until = f"to {day_text(before.end)}" if before.end else "ongoing"
+        notes.append(f"Tracked since {day_text(primary.start)}: {primary.drug}, after {before.drug} "
+                     f"({day_text(before.start)} {until}); baseline, weeks, adherence and milestones count from "
+                     f"the start of {primary.drug}.")
+    others = [t for t in config.treatments if t is not primary and t.end is None]
+    if others:
+        notes.append("Also current, not tracked: " + "; ".join(
+            f"{t.drug} since {day_text(t.start)}" + ("" if dosing(t) else " (no dosing interval)") for t in others) + ".")
+    return notes
+
+
 def _schedule(primary: Treatment | None, sessions: list[dict], as_of: dt.date) -> dict:
     if not sessions or primary is None:
         return {"last_session": None, "next_due": None, "overdue": False}
@@ -298,7 +317,7 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "angle_regions": {a: config.photos.salt_region(a) for a in photo_angles(config)},
         "density_unit": config.density.unit, "density_unit_label": unit_text(config.density.unit),
         "density_zones": list(config.density.zones),
-        "treatments": _treatments(config, primary),
+        "treatments": _treatments(config, primary), "treatment_notes": treatment_notes(config, primary),
         "sessions": every,
         "milestones": milestones(sessions),
         "milestone_list": milestone_list(courses),
@@ -317,7 +336,7 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "definitions": definitions(conditions),
         "appointment": visit, "previous_appointment": previous, "last_visit": seen,
         "th2_markers": th2_markers(sessions),
-        "completeness": completeness(sessions, findings, conditions),
+        "completeness": completeness(sessions, findings, conditions, start),
         "assessment_note": ASSESSMENT_NOTE,
         "photo_evidence": photo_evidence(sessions),
         **extra,

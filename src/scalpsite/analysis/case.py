@@ -24,7 +24,7 @@ ENDPOINTS = {  # CLINICAL.md: SALT <= 20, the primary endpoints of the phase 3 t
 }
 TH2 = {  # lab key: reference text (adult defaults of CLINICAL.md; the report's own range comes first)
     "ige": "adult upper limit about 100–150 IU/mL (laboratories differ); the dupilumab alopecia areata "
-           "signal was larger with IgE ≥ 200 IU/mL (Guttman-Yassky et al. 2022)",
+           "signal was larger with IgE ≥ 200 IU/mL (Guttman-Yassky et al., Allergy 2022)",
     "eosinophils": "adult reference about 0.04–0.5 ×10⁹/L; above 0.5 is eosinophilia (dupilumab can raise it "
                    "transiently)",
 }

@@ -57,10 +57,13 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "2005;125:659–64"),
         ("", "Labs", "Values are shown as the patient entered them, flagged high or low against the "
          "report's reference range, else the journal's, else an adult default marked as such: total IgE "
-         "0–100 IU/mL (laboratories use an upper limit of 100–150), eosinophils 0.04–0.5 ×10⁹/L (above 0.5 "
-         "is eosinophilia, which dupilumab can raise transiently). In the dupilumab alopecia areata trial "
-         "responses were larger with a baseline IgE of 200 IU/mL or more.",
-         "CLINICAL.md; Guttman-Yassky et al., J Allergy Clin Immunol 2022;149:1318–28"),
+         "0–100 IU/mL (= kU/L; laboratories use an upper limit of about 100–130), eosinophils 0.04–0.5 ×10⁹/L "
+         "(above 0.5 is eosinophilia, which dupilumab can raise transiently). A result in another common unit is "
+         "converted before it is flagged (cells/µL ÷ 1000; a percentage × the white cell count of the same day) "
+         "and shown as entered. In the dupilumab alopecia areata trial responses were larger with a baseline IgE "
+         "of 200 IU/mL or more.", "IgE: Movérare et al., Ups J Med Sci 2023;128 (upper limit 104–130 kU/L); "
+         "eosinophilia: Valent et al., J Allergy Clin Immunol 2012;130:607–12; IgE ≥ 200: Guttman-Yassky et al., "
+         "Allergy 2022;77:897–906"),
         ("", "Self-assessed", "Every score in this dossier is the patient's own assessment, entered in the "
          "journal, except in sessions marked 'clinician' (measured in clinic). Self-assessed SALT and EASI "
          "are estimates by the patient, not by a trained rater.", None),
@@ -106,9 +109,13 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "dose is given within 7 days)"),
         ("", "Expected effects", "The checklist of the tracked treatment (dupilumab: conjunctivitis or eye "
          "symptoms, blepharitis, injection-site reaction, facial erythema, oral herpes, headache, joint pain, "
-         "eosinophilia). Per session: reported (with severity), recorded as absent, or not asked; a session "
-         "that did not answer counts as not asked, never as none. Injection-site reactions also come from the "
-         "injection log.", "dupilumab prescribing information and the 52-week adult safety pool"),
+         "eosinophilia, and new or worsening alopecia areata patches, as paradoxical alopecia areata has been "
+         "reported on dupilumab). Counted over the sessions on treatment: reported (with severity), answered "
+         "\"no\", or not asked. An effect is absent only where it was answered \"no\"; a blanket \"side effects: "
+         "none\" is counted on its own line, never as the absence of an effect that was not asked. Conjunctivitis "
+         "is under-reported unless asked directly: the pages say when it was asked at fewer than half the "
+         "sessions. Injection-site reactions also come from the injection log, and a high eosinophil count from "
+         "the labs.", "dupilumab prescribing information (adverse reactions, 52-week adult pool)"),
         (AA, "Masks", "SALT measured from masks painted over the four SALT photos (by default overhead → top, "
          "back, left, right), counted as the rwSALT tool counts them: per region, 100 × (bald + ½ partial "
          "regrowth) ÷ (scalp painted − excluded), pixel by pixel; then the SALT weights. A pixel within an RGB "
@@ -129,7 +136,8 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
         ("", "Phases", "Time on treatment from the start of the tracked treatment: observation (0–3 months), "
          "response window (3–6), continued assessment (6–12), maintenance (beyond 12); the tracking "
          "schedule widens from every 4 weeks to every 8–12 weeks accordingly.",
-         "the tracking protocol scalpsite follows (CLINICAL.md)"),
+         "scalpsite's own tracking schedule (not a published guideline); in the dupilumab phase 2a trial "
+         "responses were assessed up to week 48: Guttman-Yassky et al., Allergy 2022;77:897–906"),
     ]
 
 

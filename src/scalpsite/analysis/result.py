@@ -355,6 +355,7 @@ class Recorded(Out):
     key: str
     label: str
     sessions: int = Field(description="sessions that recorded it")
+    of: int = Field(description="the sessions it is counted over (side effects: those on treatment)")
 
 
 class FindingKind(Out):
@@ -387,6 +388,8 @@ class Analysis(Out):
     density_unit_label: str
     density_zones: list[str]
     treatments: list[TreatmentRow]
+    treatment_notes: list[str] = Field(description="beside the tracked treatment: the one it took over from, and "
+                                       "the other current treatments, which are not tracked")
     sessions: list[Session]
     milestones: dict[str, Day | None] = Field(description="key: date first met, or null")
     milestone_list: list[Milestone] = Field(description="the milestones that apply to the conditions tracked")

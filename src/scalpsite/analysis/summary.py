@@ -88,7 +88,7 @@ def region_rows(sessions: list[dict], visit: str | None) -> list[dict]:
     """Per SALT region: loss at baseline, at the last visit and latest, from sessions that gave regions."""
     base = next((s for s in sessions if s["baseline"]), None)
     given = [s for s in sessions if s["salt_regions"]]
-    if not given:
+    if not given or given[-1] is base:  # only the baseline gave regions: nothing to compare it with
         return []
     rows = []
     for region, weight in scores.SALT_WEIGHTS.items():
