@@ -112,6 +112,11 @@ CONFIG = """\
 title: Long course (synthetic)
 patient: {name: Alex Course (synthetic), birth_date: 1988-03-02}
 conditions: [alopecia_areata, atopic_dermatitis]
+diagnoses:
+  - {condition: alopecia areata, code: L63.9, diagnosed: 2012, episode_start: 2024-09}
+  - {condition: atopic dermatitis, code: L20.9, diagnosed: 1995}
+  - {condition: asthma, code: J45.909, diagnosed: 2008-05-14}
+  - {condition: allergic rhinitis, code: J30.9, diagnosed: 2026-06}
 treatments:
   - drug: dupilumab
     start: 2025-01-10
@@ -141,6 +146,12 @@ treatments:
     for: [alopecia_areata]
     outcome: partial
     stopped_because: patches relapsed while still on treatment
+  - drug: clobetasol propionate 0.05% foam
+    start: 2022-06-01
+    end: 2023-01-15
+    for: [alopecia_areata]
+    potency: I
+    outcome: none
 density: {zones: [frontal, crown]}
 """
 APPOINTMENTS = {
@@ -212,8 +223,10 @@ def session_doc(row: dict, index: int) -> dict:
         if row[key] is not None:
             doc[name] = row[key]
     doc |= _safety(day, index)
-    if day in CLINICIAN:
+    if day in CLINICIAN or index == 0:
         doc["assessed_by"] = "clinician"
+        if "ad" in doc:
+            doc["ad"] |= {"bsa_pct": round(row["easi"] * 1.5, 1), "viga_ad": min(4, round(row["easi"] / 5) + 1)}
     if day in LABS:
         doc["labs"] = LABS[day]
     doc["medications"] = _medications(day)

@@ -29,7 +29,7 @@ from scalpsite.journal.models import Config
 from scalpsite.output import bundle as bundles
 from scalpsite.output.carry import Placer
 from scalpsite.output.encrypt import Sealer, encrypt_site
-from scalpsite.output.export import injections_csv, to_csv, to_json
+from scalpsite.output.export import case_export, injections_csv, to_csv, to_json
 from scalpsite.output.guard import CACHE_DIR, cache_root, disk_errors, folder
 from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
@@ -237,6 +237,8 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None, on_wait: Not
         _, evidence = _photo_stage(journal, cache, None, Mode.DATA)
     data = analyze(journal, check(journal), as_of=as_of or source_date(),
                    evidence=evidence.photos).model_dump(mode="json")
+    if fmt == "case":
+        return to_json(case_export(data))
     if fmt == "fhir":
         from scalpsite.output.fhir import (  # fhir.resources loads only here
             item_answers,

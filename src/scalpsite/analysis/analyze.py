@@ -6,17 +6,19 @@ import datetime as dt
 from collections.abc import Sequence
 
 from scalpsite import __version__
-from scalpsite.analysis import scores
-from scalpsite.analysis.clinical import clinical_fields
+from scalpsite.analysis import history, scores
+from scalpsite.analysis.case import case_facts
+from scalpsite.analysis.clinical import clinical_fields, treatment_time
 from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.definitions import definitions
+from scalpsite.analysis.interruption import interruptions
 from scalpsite.analysis.labels import day_text, lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
 from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
 from scalpsite.analysis.response import milestone_list, milestones, response_status, trajectories
 from scalpsite.analysis.result import Analysis
-from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.safety import on_treatment
+from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
 from scalpsite.analysis.summary import DENSITY_NOTE, SCALES, summary
 from scalpsite.analysis.visits import (
@@ -121,6 +123,8 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None,
         "density": density, "vellus_pct": s.hair_quality.vellus_pct if s.hair_quality else None,
         "itch": s.ad.itch if s.ad else None,
         "easi": easi, "easi_band": scores.easi_band(easi),
+        "bsa_pct": s.ad.bsa_pct if s.ad else None, "bsa_band": scores.bsa_band(s.ad.bsa_pct if s.ad else None),
+        "viga_ad": s.ad.viga_ad if s.ad else None, "viga_ad_label": scores.viga_label(s.ad.viga_ad if s.ad else None),
         "poem": _answers(s.ad.poem if s.ad else None),
         "dlqi": _answers(s.dlqi),
         "injection_site": s.injection_site.value if s.injection_site else None,
@@ -305,6 +309,11 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
     seen = last_visit(sessions, previous)
     extra = clinical_fields(journal, every, primary, as_of, conditions)  # issue 15: its own fields
     courses = trajectories(sessions, conditions)
+    plan = dosing(primary)
+    days = [dt.date.fromisoformat(r["date"]) for r in extra["injection_log"] or [] if r["timing"] != "other_drug"]
+    extra["interruptions"] = interruptions(days, plan.interval_days if plan else None, sessions, courses,
+                                           conditions, as_of)
+    extra["case"] = case_facts(primary, config, sessions, treatment_time(sessions), extra, as_of)
     return Analysis.model_validate({
         "scalpsite_version": __version__,
         "title": config.title, "generated_for": as_of.isoformat(),
@@ -318,6 +327,7 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "density_unit": config.density.unit, "density_unit_label": unit_text(config.density.unit),
         "density_zones": list(config.density.zones),
         "treatments": _treatments(config, primary), "treatment_notes": treatment_notes(config, primary),
+        "diagnoses": history.diagnoses(config.diagnoses, as_of),
         "sessions": every,
         "milestones": milestones(sessions),
         "milestone_list": milestone_list(courses),

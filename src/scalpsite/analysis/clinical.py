@@ -9,7 +9,6 @@ import datetime as dt
 
 from scalpsite.analysis import clinro
 from scalpsite.analysis.aascale import aa_scale
-from scalpsite.analysis.case import case_facts
 from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
 from scalpsite.analysis.safety import (
     answers,
@@ -65,7 +64,6 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
         "control_panels": clinro.chart_panels(control),
     }
     config = journal.require_config()
-    extra["case"] = case_facts(primary, config.treatments, sessions, _time(sessions), extra)
     extra["angle_notes"] = {a: angle_note(a, config.photos.salt_region(a)) for a in photo_angles(config)}
     extra["injection_window"] = WINDOW_LINES
     return extra
@@ -88,7 +86,8 @@ def latest_scale(sessions: list[dict]) -> dict | None:
             "not_recorded": s["aa_scale_not_recorded"], "date": s["date"]}
 
 
-def _time(sessions: list[dict]) -> dict:
+def treatment_time(sessions: list[dict]) -> dict:
+    """Weeks and months on treatment at the latest session (that records something)."""
     days = sessions[-1]["days_on_treatment"] if sessions else None
     return {"weeks_on_treatment": None if days is None else days // 7,
             "months_on_treatment": None if days is None else round(months(days), 1)}

@@ -42,6 +42,13 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          f"50.1–72 very severe. EASI-{_pcts(EASI_RELATIVE)}: reduction from baseline ≥ "
          f"{_pcts(EASI_RELATIVE)} %.", "Hanifin et al., Exp Dermatol 2001;10:11–8; bands: Leshem et al., "
          "Br J Dermatol 2015;172:1353–7"),
+        (AD, "BSA", "Body surface area with eczema, % of the skin (a hand with its fingers is about 1 %). Strata: "
+         "0 clear, 0.1–15.9 mild, 16.0–39.9 moderate, 40.0–100 severe. No meaningful change is defined.",
+         "strata: Chopra et al., Br J Dermatol 2017;177:1316–21"),
+        (AD, "vIGA-AD", "Validated Investigator Global Assessment for Atopic Dermatitis: 0 clear, 1 almost clear, "
+         "2 mild, 3 moderate, 4 severe, usually a clinician's grade. Success as in the dupilumab trials: 0 or 1 "
+         "with an improvement of 2 grades or more from baseline.", "Simpson et al., J Am Acad Dermatol "
+         "2020;83:839–46; success: Simpson et al., N Engl J Med 2016;375:2335–48 (SOLO 1 and 2)"),
         (AD, "Itch", "Peak Pruritus NRS 0–10, worst itch in the past 24 hours; a reduction of "
          f"{scores.ITCH_MEANINGFUL} points or more from baseline is clinically meaningful.",
          "Yosipovitch et al., Br J Dermatol 2019;181:761–9"),
@@ -64,6 +71,20 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "of 200 IU/mL or more.", "IgE: Movérare et al., Ups J Med Sci 2023;128 (upper limit 104–130 kU/L); "
          "eosinophilia: Valent et al., J Allergy Clin Immunol 2012;130:607–12; IgE ≥ 200: Guttman-Yassky et al., "
          "Allergy 2022;77:897–906"),
+        ("", "Diagnoses", "Conditions with their ICD-10-CM codes as the patient or the physician entered them; "
+         "scalpsite checks the form of a code only and never picks one. Durations are counted to the date of the "
+         "dossier from the date of diagnosis (and of the current episode), as precisely as that date is known.",
+         "ICD-10-CM, the US clinical modification of ICD-10 (CDC National Center for Health Statistics)"),
+        ("", "Interruption", "The tracked drug was interrupted when no dose was logged for more than twice its "
+         "dosing interval. The record then shows the gap (last dose before, first dose after), the measure at the "
+         "last session before the gap, its worst during the gap or within 12 weeks after it, and its value 12 and "
+         "24 weeks after the restart (the session nearest to each, within 4 weeks): dates and values, no "
+         "conclusion. A loss during a gap and a new response after the restart is what causality assessment calls "
+         "a positive dechallenge and rechallenge.", "Naranjo et al., Clin Pharmacol Ther 1981;30:239–45; the "
+         "WHO-UMC causality assessment system"),
+        ("", "Potency", "Topical corticosteroids by the US seven-class system, from class I (superpotent, such as "
+         "clobetasol propionate 0.05 %) to class VII (least potent, such as hydrocortisone 1 %), as entered.",
+         "Eichenfield et al., J Am Acad Dermatol 2014;71:116–32"),
         ("", "Self-assessed", "Every score in this dossier is the patient's own assessment, entered in the "
          "journal, except in sessions marked 'clinician' (measured in clinic). Self-assessed SALT and EASI "
          "are estimates by the patient, not by a trained rater.", None),

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import pairwise
 
+from scalpsite.analysis.interruption import gaps
 from scalpsite.analysis.labels import day_text
 from scalpsite.journal.injections import Injection
 from scalpsite.journal.models import Dosing, Treatment
@@ -155,7 +156,9 @@ def analyse_log(rows: list[Injection], treatment: Treatment | None, dosing: Dosi
     }
     owners = _owners(mine, done, dosing)
     notes = dose_notes(done, [r.row.date for r in mine if r.line not in owners]) if scheduled else {}
-    return {"injections": summary, "injection_text": summary_text(summary, treatment, scheduled),
+    breaks = gaps(days, dosing.interval_days, as_of) if treatment and dosing else []
+    text = summary_text(summary, treatment, scheduled) + gap_text(breaks)
+    return {"injections": summary, "injection_text": text,
             "injection_doses": [_dose(d, notes.get(d.number)) for d in done],
             "injection_log": log_rows(rows, mine, repeats, done, dosing, as_of)}
 
@@ -251,6 +254,14 @@ def dose_notes(done: list[Dose], days: list[dt.date]) -> dict[int, str]:
         if reason == "after_window" and near is not None and near.number not in notes:
             notes[near.number] = f"an injection on {day_text(day)}, after its window closed"
     return notes
+
+
+def gap_text(breaks: list[tuple[dt.date, dt.date | None]]) -> str:
+    """The interruptions in a few words for the adherence line: '; no dose from 23 Jan to 17 Apr 2026'."""
+    words = [f"no dose from {day_text(a)} to {day_text(b)}" if b else f"no dose since {day_text(a)}"
+             for a, b in breaks[:2]]
+    more = f" and {len(breaks) - 2} more gaps" if len(breaks) > 2 else ""
+    return f"; {', '.join(words)}{more}" if words else ""
 
 
 def summary_text(s: dict, treatment: Treatment | None, scheduled: bool) -> str:

@@ -13,11 +13,13 @@ from scalpsite.analysis.result_base import ChartLine, Day, Out
 from scalpsite.analysis.result_clinical import (
     AaScaleSummary,
     CaseFacts,
+    DiagnosisRow,
     ChartPanel,
     ChecklistRow,
     InjectionDose,
     InjectionEntry,
     InjectionSummary,
+    Interruption,
 )
 from scalpsite.analysis.result_photos import PhotoEvidence, SessionPhotos
 from scalpsite.journal.models import Treatment
@@ -74,6 +76,10 @@ class Session(SessionPhotos, Out):
     itch: int | None = Field(description="peak pruritus NRS, 0-10")
     easi: float | None = Field(description="EASI, 0-72")
     easi_band: str | None
+    bsa_pct: float | None = Field(description="body surface area with eczema, % (0-100)")
+    bsa_band: str | None = Field(description="BSA severity stratum (Chopra 2017): clear, mild, moderate, severe")
+    viga_ad: int | None = Field(description="vIGA-AD, 0 clear to 4 severe (Simpson 2020)")
+    viga_ad_label: str | None = Field(description="the vIGA-AD grade in words")
     poem: int | None = Field(description="POEM, 0-28")
     dlqi: int | None = Field(description="DLQI, 0-30")
     injection_site: str | None = Field(description="none, mild, moderate, severe; null when not recorded")
@@ -214,7 +220,8 @@ class Summary(Out):
     salt_regions: list[RegionRow] = Field(description="per SALT region, from sessions that gave regions")
     density: list[DensityRow]
     vellus: Measure | None
-    ad_measures: list[Measure] = Field(description="itch, EASI, POEM, DLQI: the rows of the AD table")
+    ad_measures: list[Measure] = Field(description="itch, EASI, BSA and vIGA-AD (when recorded), POEM, DLQI: the "
+                                       "rows of the AD table")
     no_response_note: str | None
 
 
@@ -388,6 +395,7 @@ class Analysis(Out):
     density_unit_label: str
     density_zones: list[str]
     treatments: list[TreatmentRow]
+    diagnoses: list[DiagnosisRow] = Field(description="the diagnoses of scalpsite.yaml, with their durations")
     treatment_notes: list[str] = Field(description="beside the tracked treatment: the one it took over from, and "
                                        "the other current treatments, which are not tracked")
     sessions: list[Session]
@@ -427,6 +435,8 @@ class Analysis(Out):
     aa_scale: AaScaleSummary | None = Field(description="the latest Alopecia Areata Scale result")
     control_measures: list[Measure] = Field(description="ADCT, RECAP and PGI-C: baseline against latest")
     control_panels: list[ChartPanel] = Field(description="the panels of the control chart, with their lines")
+    interruptions: list[Interruption] = Field(description="gaps of more than twice the dosing interval in the "
+                                              "tracked drug's injections, with the facts around each")
     case: CaseFacts | None = Field(description="the facts of the page 'The case for the current treatment'")
     angle_notes: dict[str, str] = Field(description="what each photo angle documents, and its SALT weight")
     other_effects_text: str = Field(description="side effects outside the checklist (or, without one, the "

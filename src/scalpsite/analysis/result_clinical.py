@@ -93,27 +93,50 @@ class ChartPanel(Out):
     lines: list[ChartLine]
 
 
-class CaseBaseline(Out):
+class CaseSeverity(Out):
+    """A session's severity as a form asks it (at baseline, and now)."""
+
     date: Day
     week_label: str
+    assessed_by: str = Field(description="self or clinician: who scored it")
     salt: float | None
     salt_class: str | None
     aa_iga: int | None
     aa_iga_label: str | None
-    aa_scale_label: str | None
+    aa_scale_brief: str | None = Field(description="the Alopecia Areata Scale, its reasons short")
     easi: float | None
     easi_band: str | None
+    bsa_pct: float | None
+    bsa_band: str | None
+    viga_ad: int | None
+    viga_ad_label: str | None
     eyebrows: int | None
     eyelashes: int | None
+
+
+class DiagnosisRow(Out):
+    """A diagnosis of scalpsite.yaml with its durations to the dossier's date."""
+
+    condition: str
+    code: str | None = Field(description="the ICD-10-CM code as entered")
+    diagnosed: str | None = Field(description="YYYY, YYYY-MM or YYYY-MM-DD, as entered")
+    episode_start: str | None
+    disease_duration: str | None = Field(description="from the diagnosis to the dossier's date, in words")
+    episode_duration: str | None
+    text: str = Field(description="the diagnosis in one line")
+    brief: str = Field(description="code, condition and durations, for page 1")
 
 
 class PriorTreatment(Out):
     drug: str
     start: Day
     end: Day | None
+    duration: str = Field(description="how long it was given (so far, when ongoing)")
+    potency: str | None = Field(description="topical corticosteroid potency class, I to VII, as entered")
+    potency_label: str | None
     for_label: str = Field(description="what it was for, in words, or 'not stated'")
     outcome: str | None
-    outcome_label: str | None
+    outcome_label: str = Field(description="how it went; 'ongoing' or 'outcome not recorded' when not stated")
     stopped_because: str | None
     notes: str | None
 
@@ -125,15 +148,17 @@ class Th2Marker(Out):
     unit: str | None
     date: Day | None
     week_label: str | None
-    reference: str = Field(description="the adult default range of CLINICAL.md, in words")
+    reference: str = Field(description="the range used and the context of the marker, in words")
 
 
 class ResponseAtWeek(Out):
-    week: int
+    week: int | None = Field(description="the week on treatment; null for the row of the latest session")
+    label: str = Field(description="'week 24', or 'now'")
     reached: bool = Field(description="whether the treatment has lasted that long")
     missing: str | None = Field(description="why no session stands for the week, in words; null when one does")
-    date: Day | None = Field(description="the session within 4 weeks of it that stands for it")
+    date: Day | None = Field(description="the session that stands for it")
     week_label: str | None
+    assessed_by: str | None = Field(description="self or clinician: who scored the values of the row")
     salt: float | None
     salt_change: float | None
     salt_improvement_pct: float | None
@@ -141,6 +166,47 @@ class ResponseAtWeek(Out):
     easi: float | None
     easi_improvement_pct: float | None
     endpoint: str | None = Field(description="the trial endpoint this week is judged against, if any")
+    confounders: list[str] = Field(description="other treatments for the condition given between the baseline "
+                                   "and the session, which may confound the response")
+
+
+class MeasurePoint(Out):
+    date: Day
+    week_label: str
+    value: float
+    assessed_by: str
+
+
+class MeasureAroundGap(Out):
+    """One measure around an interruption: before, worst, and after the restart."""
+
+    key: str
+    label: str
+    before: MeasurePoint | None = Field(description="the last session on or before the last dose")
+    worst: MeasurePoint | None = Field(description="the highest value during the gap or within 12 weeks after it")
+    after_12: MeasurePoint | None = Field(description="the session nearest 12 weeks after the restart (within 4)")
+    after_12_due: Day | None
+    after_12_note: str | None = Field(description="why there is no value: not reached yet, or no session near")
+    after_24: MeasurePoint | None
+    after_24_due: Day | None
+    after_24_note: str | None
+
+
+class Interruption(Out):
+    """No dose of the tracked drug for more than twice its interval: the facts around it, no conclusion."""
+
+    last_dose: Day
+    first_dose: Day | None = Field(description="the first dose after the gap; null while it goes on")
+    gap_days: int
+    text: str
+    headings: list[str] = Field(description="the words of the facts' columns: before, worst, after the restart")
+    measures: list[MeasureAroundGap]
+    events: list[str] = Field(description="responses lost during the gap and met again after the restart")
+
+
+class Attestation(Out):
+    text: str
+    fields: list[str] = Field(description="the blank lines for the prescriber")
 
 
 class CaseFacts(Out):
@@ -150,12 +216,17 @@ class CaseFacts(Out):
     start: Day
     indication: str | None
     purposes: list[str]
+    diagnoses: list[DiagnosisRow]
     weeks_on_treatment: int | None
     months_on_treatment: float | None
-    baseline: CaseBaseline
+    baseline: CaseSeverity
+    now: CaseSeverity | None = Field(description="the latest session with SALT or EASI")
     prior: list[PriorTreatment]
     th2: list[Th2Marker]
     response: list[ResponseAtWeek]
     response_note: str = Field(description="how the sessions of the table were chosen, in words")
+    overlaps: list[str] = Field(description="each other treatment that overlaps the response, with the rows")
+    interruptions: list[Interruption]
     adherence: str | None
     safety: list[str]
+    attestation: Attestation

@@ -18,6 +18,7 @@ class Rule:
     points: float | None = None
     pct: float | None = None
     name: str | None = None
+    at_most: float | None = None  # and the value itself at most this (vIGA-AD: 0 or 1)
 
     def label(self) -> str:
         """The rule in words, as tables show it."""
@@ -32,13 +33,17 @@ class Rule:
         if baseline is None:
             return None
         if self.points is not None:
-            return max(baseline - self.points, 0)
+            value = max(baseline - self.points, 0)
+            return value if self.at_most is None else min(value, self.at_most)
         return round(baseline * (1 - self._relative() / 100), 2)
 
     def met(self, baseline: float | None, latest: float | None) -> bool | None:
         """Whether `latest` meets the rule against `baseline`; None when either is missing."""
         if self.points is not None:
-            return scores.reduced_by(baseline, latest, self.points)
+            reduced = scores.reduced_by(baseline, latest, self.points)
+            if reduced is None or self.at_most is None or latest is None:
+                return reduced
+            return reduced and latest <= self.at_most
         improvement = scores.improvement_pct(baseline, latest)
         return None if improvement is None else improvement >= self._relative()
 
@@ -49,17 +54,23 @@ class Rule:
         return self.pct
 
 
-SCALES = {"salt": "0–100", "itch": "NRS 0–10", "easi": "0–72", "poem": "0–28", "dlqi": "0–30"}  # CLINICAL.md
+SCALES = {"salt": "0–100", "itch": "NRS 0–10", "easi": "0–72", "poem": "0–28", "dlqi": "0–30",
+          "bsa_pct": "% 0–100", "viga_ad": "0–4"}
 DENSITY_NOTE = ("Month-to-month noise of a few percent is normal; trends over 3 to 6 months matter "
                 "(change is shown against the baseline).")
 
-# The AD table's rows, CLINICAL.md: key, label, band function, meaningful change.
+# The AD table's rows: key, label, band function, meaningful change (None: none is defined). vIGA-AD:
+# 0 or 1 with 2 grades of improvement, the IGA success of the dupilumab trials (Simpson 2016).
+VIGA_SUCCESS = Rule(points=2, at_most=1, name="vIGA-AD 0 or 1, 2 grades better")
 AD_MEASURES = [
     ("itch", "Itch", None, Rule(points=scores.ITCH_MEANINGFUL)),
     ("easi", "EASI", scores.easi_band, Rule(pct=75, name="EASI-75")),
+    ("bsa_pct", "BSA", scores.bsa_band, None),
+    ("viga_ad", "vIGA-AD", scores.viga_label, VIGA_SUCCESS),
     ("poem", "POEM", scores.poem_band, Rule(points=scores.POEM_MEANINGFUL)),
     ("dlqi", "DLQI", scores.dlqi_band, Rule(points=scores.DLQI_MEANINGFUL)),
 ]
+OPTIONAL_AD = ("bsa_pct", "viga_ad")  # rows only when recorded (most journals have neither)
 
 
 def _at(sessions: list[dict], value, until: str | None):
@@ -106,9 +117,12 @@ def ad_measures(sessions: list[dict], visit: str | None = None) -> list[dict]:
     rows = []
     for key, label, band, rule in AD_MEASURES:
         row = measure(sessions, key, label, SCALES[key], visit)
+        if key in OPTIONAL_AD and row["latest"] is None and row["baseline"] is None:
+            continue
         row["band"] = band(row["latest"]) if band else None
-        row["target"] = {"label": rule.label(), "text": rule.text(label), "value": rule.value(row["baseline"]),
-                         "met": rule.met(row["baseline"], row["latest"])}
+        row["target"] = None if rule is None else {
+            "label": rule.label(), "text": rule.text(label), "value": rule.value(row["baseline"]),
+            "met": rule.met(row["baseline"], row["latest"])}
         rows.append(row)
     return rows
 

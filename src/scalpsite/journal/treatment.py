@@ -65,9 +65,15 @@ def treatment_of(config: Config, drug: str, day: dt.date | None = None) -> Treat
     return chosen[0] if chosen else None
 
 
+def _known_by(value: str | None, day: dt.date) -> bool:
+    """Whether a date written as YYYY, YYYY-MM or YYYY-MM-DD had begun by `day`."""
+    return value is None or value <= day.isoformat()[:len(value)]
+
+
 def config_as_of(config: Config, day: dt.date) -> Config:
     """The configuration as it stood on `day`: a treatment started after it is left out; an end
-    dated after it is left out with the outcome and the reason (the treatment reads as ongoing)."""
+    dated after it is left out with the outcome and the reason (the treatment reads as ongoing);
+    a diagnosis made after it is left out, and an episode begun after it unsaid."""
     treatments = []
     for t in config.treatments:
         if t.start > day:
@@ -75,4 +81,6 @@ def config_as_of(config: Config, day: dt.date) -> Config:
         if t.end is not None and t.end > day:
             t = t.model_copy(update={"end": None, "outcome": None, "stopped_because": None})
         treatments.append(t)
-    return config.model_copy(update={"treatments": treatments})
+    diagnoses = [d if _known_by(d.episode_start, day) else d.model_copy(update={"episode_start": None})
+                 for d in config.diagnoses if _known_by(d.diagnosed, day)]
+    return config.model_copy(update={"treatments": treatments, "diagnoses": diagnoses})

@@ -84,6 +84,8 @@ COLUMNS: list[Column] = [
     Column("easi", "EASI, 0-72 (given or computed from the regions)", key("easi")),
     Column("easi_band", "EASI severity band (Leshem 2015)", key("easi_band")),
     Column("easi_improvement_pct", "relative EASI improvement from baseline, %", key("easi_improvement_pct")),
+    Column("bsa_pct", "body surface area with eczema, %", key("bsa_pct")),
+    Column("viga_ad", "vIGA-AD, 0 clear to 4 severe", key("viga_ad")),
     Column("poem", "POEM total, 0-28", key("poem")),
     Column("poem_band", "POEM band (Charman 2013)", key("poem_band")),
     Column("poem_change", "POEM minus the baseline's", key("poem_change")),
@@ -131,6 +133,14 @@ def to_json(data: dict) -> str:
     large floats are spelt differently (0.00001 for 1e-05), with the same value.
     """
     return pydantic_core.to_json(data, indent=2).decode() + "\n"
+
+
+CASE_CONTEXT = ("scalpsite_version", "title", "generated_for", "records_up_to", "patient")
+
+
+def case_export(data: dict) -> dict:
+    """`export --format case`: the case page's facts with the same values, and whose and of when they are."""
+    return {key: data[key] for key in CASE_CONTEXT} | {"case": data["case"]}
 
 
 def csv_columns(zones: list[str]) -> list[Column]:
