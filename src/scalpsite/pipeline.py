@@ -290,7 +290,7 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, evidence: 
         (staging / "injections.csv").write_text(log, encoding="utf-8")
     chart_input = {k: data[k] for k in ("sessions", "summary", "conditions", "density_zones", "density_unit",
                                         "phases", "salt_lines", "injection_doses", "control_panels",
-                                        "injection_window", "photo_evidence")}
+                                        "injection_window", "photo_evidence", "interruptions")}
     charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
                     lambda: _render_charts(data, staging), put)
     view = make_view(journal, data, photos, charts, evidence)

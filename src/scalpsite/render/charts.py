@@ -174,7 +174,18 @@ def salt_chart(data: dict) -> Figure | None:
     ax.set_ylim(0, max(60, top + 10) if top < 90 else 100)
     ax.set_ylabel("SALT (% scalp hair loss)")
     _dose_rug(ax, data["injection_doses"])
+    _gaps(ax, data["interruptions"], x[-1])
     return fig
+
+
+def _gaps(ax, gaps: list[dict], last: dt.date) -> None:
+    """Hatch each interruption of the drug (from the last dose to the first after it), labelled."""
+    for g in gaps:
+        a = dt.date.fromisoformat(g["last_dose"])
+        b = dt.date.fromisoformat(g["first_dose"]) if g["first_dose"] else max(last, a)
+        ax.axvspan(a, b, facecolor="none", edgecolor=WARN, hatch="///", lw=0, alpha=0.35, zorder=1, gid="dose-gap")
+        ax.text(a + (b - a) / 2, 0.97, "no dose", transform=ax.get_xaxis_transform(), ha="center", va="top",
+                fontsize=6.5, color=WARN, zorder=4)
 
 
 def _dose_rug(ax, doses: list[dict]) -> None:

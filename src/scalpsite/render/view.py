@@ -52,7 +52,8 @@ def chart_info(data: dict) -> list[dict]:
     return with_clinical_charts(data, [
         {"key": "salt", "title": "SALT over time", "alt": "SALT score at each session; lower means less hair loss.",
          "caption": f"SALT over time (0 = no loss, 100 = total loss), with the {lines} endpoints; "
-                    "shading marks the expected-response phases."},
+                    "shading marks the expected-response phases"
+                    + ("; hatching, the interruptions of the drug (no dose)." if data["interruptions"] else ".")},
         {"key": "density", "title": "Hair density per zone", "alt": "Density readings per scalp zone at each session.",
          "caption": f"Hair density per zone over time. Unit: {data['density_unit_label']}."},
         {"key": "ad", "title": "Atopic dermatitis measures", "alt": "Itch, EASI and POEM at each session; lower is better.",
