@@ -143,9 +143,9 @@ def test_dossier_page_one_and_the_case_page(built):
     assert "24 of 27 doses (88.9 %), 3 missed, 1 late; longest gap 42 days" in pages[0]
     assert "Expected effects of dupilumab" in pages[0] and "5 never reported" in pages[0]
     assert "Photo sessions" in pages[0] and "Tracking schedule" not in pages[0]
-    case = pages[1]
+    case = pages[1] + " " + pages[2]  # the case for the treatment: pages 2 and 3
     assert case.startswith("Hair regrowth journal Dossier for the appointment of 16 Jan 2026 The case for the current treatment")
-    for fact in ("atopic dermatitis, alopecia areata", "SALT 55.7", "ciclosporin", "not tolerated", "IgE 420",
+    for fact in ("atopic dermatitis, alopecia areata", "55.7 S3, AA-IGA 3", "ciclosporin", "not tolerated", "IgE 420",
                  "primary endpoint of BRAVE-AA1/2", "24 of 27 doses", "Conjunctivitis / eye symptoms: reported at 3 of 12"):
         assert fact in case, fact
     for advice in ("recommend continuing", "should continue", "we suggest"):

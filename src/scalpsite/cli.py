@@ -314,7 +314,7 @@ def bundle(journal: Path, target: Path | None, for_date, encrypt: bool, generate
         sys.exit(1)
 
 
-@main.command(short_help="Print per-session metrics (JSON, CSV, FHIR) or the case for the treatment.")
+@main.command(short_help="Print the metrics (JSON, CSV, FHIR) or the case facts.")
 @JOURNAL
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "fhir", "case"]), default="json",
               show_default=True, help="fhir: a FHIR R4B Bundle for the clinic's records; case: the facts of the "
