@@ -259,7 +259,7 @@ def lab_columns(sessions: list[dict]) -> list[dict]:
 
 
 def phase_spans(start: dt.date | None) -> list[dict]:
-    """The expected-response phases of CLINICAL.md as dates from the treatment start."""
+    """The expected-response phases of the tracking schedule as dates from the treatment start."""
     if start is None:
         return []
     spans, lower = [], 0.0
@@ -307,7 +307,7 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
     visit = chosen_appointment(journal.appointments, for_date, last)
     previous = previous_appointment(visit, journal.appointments)
     seen = last_visit(sessions, previous)
-    extra = clinical_fields(journal, every, primary, as_of, conditions)  # issue 15: its own fields
+    extra = clinical_fields(journal, every, primary, as_of, conditions)  # the graded measures, injections, checklist
     courses = trajectories(sessions, conditions)
     plan = dosing(primary)
     days = [dt.date.fromisoformat(r["date"]) for r in extra["injection_log"] or [] if r["timing"] != "other_drug"]

@@ -28,7 +28,7 @@ ENDPOINTS = {  # the trial time points each week is judged against
 ATTESTATION = ("The facts above were compiled by the patient from their own records (a scalpsite journal); "
                "they state what was recorded and recommend nothing.")
 ATTESTATION_FIELDS = ["Prescriber's name", "Signature", "Date", "Licence number"]
-TH2 = {  # lab key: reference text (adult defaults of CLINICAL.md; the report's own range comes first)
+TH2 = {  # lab key: reference text (the adult defaults of labs.py; the report's own range comes first)
     "ige": "adult upper limit about 100–150 IU/mL (laboratories differ); the dupilumab alopecia areata "
            "signal was larger with IgE ≥ 200 IU/mL (Guttman-Yassky et al., Allergy 2022)",
     "eosinophils": "adult reference about 0.04–0.5 ×10⁹/L; above 0.5 is eosinophilia (dupilumab can raise it "

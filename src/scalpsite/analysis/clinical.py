@@ -1,4 +1,4 @@
-"""The clinical record v2 (issue 15) in one call for `analyze`: per-session fields (ClinRO,
+"""The graded measures, injections and checklist in one call for `analyze`: per-session fields (ClinRO,
 PGI-C, ADCT, RECAP, AA Scale, the checklist's answers) and the top-level ones (injections,
 checklist, control measures, the case page). Pure: data in, data out.
 """

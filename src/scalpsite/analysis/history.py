@@ -28,12 +28,6 @@ def partial_text(value: str) -> str:
     return day_text(value)
 
 
-def earliest(value: str) -> dt.date:
-    """The first day a partial date can mean: 2019 is 1 Jan 2019."""
-    parts = [int(p) for p in value.split("-")] + [1, 1]
-    return dt.date(parts[0], parts[1], parts[2])
-
-
 def duration(value: str, on: dt.date) -> str:
     """The time from a partial date to `on`, as precisely as the date is known: 'about 14 years',
     '2 years 3 months'; 'less than a month' under that."""

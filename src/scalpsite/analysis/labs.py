@@ -83,7 +83,7 @@ def lab_result(name: str, lab, raw: dict, journal_ranges: dict, session_labs: di
 
 
 def th2_markers(sessions: list[dict]) -> list[dict]:
-    """The latest IgE and eosinophil results (the Th2 markers of CLINICAL.md), with date and flag."""
+    """The latest IgE and eosinophil results (the Th2 markers), with date and flag."""
     rows = []
     for marker in TH2_MARKERS:
         found = [(s["date"], s["labs"][n], n) for s in sessions for n in s["labs"] if n.lower() == marker]

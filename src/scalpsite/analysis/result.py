@@ -365,7 +365,7 @@ class Analysis(Out):
     phases: list[PhaseSpan] = Field(description="expected-response phases as dates, for the charts")
     salt_lines: list[ChartLine] = Field(description="the absolute SALT endpoints drawn on the chart")
     measure_scales: dict[str, str] = Field(description="the range of each score, for labels")
-    density_note: str = Field(description="how to read density changes (CLINICAL.md)")
+    density_note: str = Field(description="how to read density changes")
     definitions: list[Definition]
     appointment: Visit | None = Field(description="the appointment the dossier prepares for")
     previous_appointment: Visit | None

@@ -1,6 +1,6 @@
 """The clinical record in data.json, typed: injections and adherence, the expected-effects
-checklist, the AA Scale, the control-chart panels and the facts of the case page (issue 15's
-measures; clinical.py and the modules it calls fill them)."""
+checklist, the AA Scale, the control-chart panels and the facts of the case page
+(clinical.py, case.py and the modules they call fill them)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from scalpsite.analysis.result_base import ChartLine, Day, Out
 
 
 class InjectionSummary(Out):
-    """Adherence by the CLINICAL.md rule; counts are doses (due dates), not injections."""
+    """Adherence by the window rule of injections.py; counts are doses (due dates), not injections."""
 
     expected: int | None = Field(description="doses due and decided: given + missed (null without a dosing interval)")
     given: int = Field(description="doses with an injection in their window (without a dosing interval: "

@@ -1,4 +1,4 @@
-"""Clinical scores of CLINICAL.md as pure functions; each names its source."""
+"""Clinical scores as pure functions; each names its published source."""
 
 from __future__ import annotations
 

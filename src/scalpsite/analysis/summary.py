@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from scalpsite.analysis import scores
 from scalpsite.analysis.labels import readable
 
-NO_RESPONSE_DAYS = 183  # about 6 months: CLINICAL.md, "if none by 6 to 9 months"
+NO_RESPONSE_DAYS = 183  # about 6 months: the tracking schedule's "if none by 6 to 9 months"
 
 
 @dataclass(frozen=True)

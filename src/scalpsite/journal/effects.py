@@ -1,4 +1,4 @@
-"""The expected effects a treatment's sessions ask about (CLINICAL.md, dupilumab): one list for
+"""The expected effects a treatment's sessions ask about (dupilumab's label): one list for
 the session template, check and the dossier's checklist.
 
 A drug's preset list comes first, then the effects its treatment adds in scalpsite.yaml

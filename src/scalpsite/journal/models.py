@@ -38,7 +38,7 @@ from scalpsite.journal.fieldtypes import (
 )
 
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
-# The SALT region each photo angle documents (CLINICAL.md); front has no SALT weight.
+# The SALT region each photo angle documents (Olsen 2004 regions); front has no SALT weight.
 SaltRegion = Literal["top", "back", "left", "right"]
 DEFAULT_SALT_VIEWS: dict[str, SaltRegion] = {"overhead": "top", "back": "back", "left": "left", "right": "right"}
 DEFAULT_ZONES = ["frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right"]
