@@ -4,13 +4,16 @@
 The journal follows an invented patient, "Sam Example (synthetic)", with
 alopecia areata and atopic dermatitis through one year of dupilumab (start
 2025-01-10): 13 sessions from a baseline four days before the first dose to
-the one-year mark, on the tracking schedule of docs/clinical-definitions.md plus one
+the one-year mark, on scalpsite's tracking schedule plus one
 unscheduled session when the first regrowth was noticed (2025-04-14), two
 appointment files with questions for the physician, and ``injections.csv``: the
 year's dupilumab injections (the two loading injections, then every 2 weeks, with
-one dose missed and one given five days late). Later sessions also grade eyebrows
-and eyelashes, the global impression of change (PGI-C) and AD control (ADCT,
-RECAP), and answer the expected-effects checklist.
+one dose missed, one given five days late, and an interruption of six weeks when
+the pens were not delivered). Later sessions also grade eyebrows and eyelashes,
+the global impression of change (PGI-C) and AD control (ADCT, RECAP), and answer
+the expected-effects checklist. ``scalpsite.yaml`` carries the diagnoses with
+their codes, earlier treatments (one with its potency class) and intralesional
+triamcinolone in an eyebrow during the response (a treatment that may confound it).
 
 Every number and every photo is made up. The photos are stylised drawings
 made with Pillow and numpy (a skin-toned head, procedural hair strokes and
@@ -61,6 +64,11 @@ CONFIG_YAML = """\
 title: Hair regrowth journal
 patient: {name: Sam Example (synthetic), birth_date: 1991-05-14}
 conditions: [alopecia_areata, atopic_dermatitis]
+diagnoses:
+  - {condition: alopecia areata, code: L63.9, diagnosed: 2012, episode_start: 2024-09}
+  - {condition: atopic dermatitis, code: L20.9, diagnosed: 1996}
+  - {condition: asthma, code: J45.909, diagnosed: 2005-03}
+  - {condition: allergic rhinitis, code: J30.9, diagnosed: 2003}
 treatments:
   - drug: dupilumab
     start: 2025-01-10
@@ -69,6 +77,13 @@ treatments:
     for: [atopic_dermatitis, alopecia_areata]
     schedule: dupilumab
     dosing: {interval_days: 14, loading_doses: 2}
+  - drug: intralesional triamcinolone (eyebrows)
+    start: 2025-08-04
+    end: 2025-10-27
+    dose: triamcinolone acetonide 2.5 mg/mL, every 4 weeks
+    for: [alopecia_areata]
+    outcome: partial
+    notes: three sessions into the left eyebrow, at the dermatology clinic
   - drug: ciclosporin
     start: 2024-03-01
     end: 2024-09-30
@@ -87,6 +102,7 @@ treatments:
     start: 2022-06-01
     end: 2023-01-15
     for: [alopecia_areata]
+    potency: I
     outcome: none
     stopped_because: no regrowth after seven months
     notes: applied to the patches; little effect
@@ -162,7 +178,7 @@ Set of photos and measurements for the *6-month review* on 4 July.
 }
 
 EFFECTS = ("conjunctivitis", "blepharitis", "injection_site_reaction", "facial_erythema", "oral_herpes",
-           "headache", "joint_pain", "eosinophilia")
+           "headache", "joint_pain", "eosinophilia", "new_aa_patches")
 NONE_OF = {k: "no" for k in EFFECTS}  # the checklist, every effect asked and absent
 
 # Per session (folder): eyebrows, eyelashes, PGI-C, ADCT, RECAP, psychosocial impact, rapidly progressive
@@ -333,9 +349,14 @@ def easi_total(parts: dict) -> float:
     return round(total, 2)
 
 
+# Body surface area and vIGA-AD at the first and the last session (the severity a form asks for).
+AD_SEVERITY = {"2025-01-06": {"bsa_pct": 22, "viga_ad": 3}, "2026-01-12": {"bsa_pct": 3, "viga_ad": 1}}
+
+
 def ad_block(s: dict) -> dict:
     easi = s["easi"] if "easi" in s else easi_parts(s["ad"])
-    return {"itch": s["itch"], "easi": easi, "poem": s["poem"], "areas": s["areas"]}
+    return {"itch": s["itch"], "easi": easi, "poem": s["poem"], **AD_SEVERITY.get(s["folder"], {}),
+            "areas": s["areas"]}
 
 
 def labs_block(labs: tuple[float, float]) -> dict:
@@ -924,13 +945,15 @@ def write_appointments(journal: Path) -> None:
 
 START = date(2025, 1, 10)
 SITE_CYCLE = ("abdomen_left", "thigh_left", "abdomen_right", "thigh_right")
-MISSED = date(2025, 6, 27)            # dose 13: travelling (see the 2025-07-28 notes)
+MISSED = {date(2025, 6, 27),          # dose 13: travelling (see the 2025-07-28 notes)
+          date(2025, 10, 31), date(2025, 11, 14)}  # doses 23-24: the pens were not delivered (an interruption)
 LATE = {date(2025, 9, 19): 5}         # dose 19: given five days after its due date
 REACTIONS = {date(2025, 1, 10): ("mild", "loading dose at the clinic; redness for 2 days"),
              date(2025, 2, 21): ("mild", "small itchy bump for a day"),
              date(2025, 8, 22): ("mild", "redness for a day")}
 NOT_NOTED = {date(2025, 4, 4), date(2025, 4, 18), date(2025, 5, 2)}  # reaction left empty
-NOTES = {date(2025, 1, 24): "first injection at home", date(2025, 9, 19): "pen delivery delayed"}
+NOTES = {date(2025, 1, 24): "first injection at home", date(2025, 9, 19): "pen delivery delayed",
+         date(2025, 11, 28): "first injection after the pharmacy's supply gap"}
 
 
 def injection_rows() -> list[list[str]]:
@@ -939,7 +962,7 @@ def injection_rows() -> list[list[str]]:
     sites = iter(SITE_CYCLE * 10)
     for k in range(27):
         due = START + timedelta(days=14 * k)
-        if due == MISSED:
+        if due in MISSED:
             continue
         day = due + timedelta(days=LATE.get(due, 0))
         reaction, note = REACTIONS.get(due, ("" if due in NOT_NOTED else "none", NOTES.get(due, "")))

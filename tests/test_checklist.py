@@ -20,18 +20,24 @@ def test_new_lists_each_expected_effect_and_prefills_no_none(runner, tmp_path):
     doc = yaml.safe_load(text)
     assert doc["expected_effects"] == {k: None for k in ("conjunctivitis", "blepharitis", "injection_site_reaction",
                                                          "facial_erythema", "oral_herpes", "headache", "joint_pain",
-                                                         "eosinophilia")}
+                                                         "eosinophilia", "new_aa_patches")}
     assert doc["side_effects"] is None and doc["eyebrows"] is None and doc["adct"] is None
 
 
 def test_an_unfilled_template_reads_as_not_asked_never_none(runner, tmp_path):
-    """Item 14.3: a session made by `new` and left as it is counts as 'not asked' for every effect."""
-    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    """A session made by `new` and left as it is answers nothing, and is counted nowhere: it records
+    nothing yet. A blanket 'side_effects: none' on treatment is no effect's absence."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-01-20": COMPLETE})
     runner.invoke(main, ["new", str(root), "--date", "2025-02-07"])
     data = analyze(load(root)).model_dump(mode="json")
-    template = data["sessions"][1]
-    assert set(template["expected_effects"].values()) == {None}
-    assert all(r["not_asked"] == 1 and r["absent"] == 1 for r in data["effect_checklist"])  # COMPLETE said none
+    template = data["sessions"][2]
+    assert set(template["expected_effects"].values()) == {None} and template["recorded"] is False
+    assert data["summary"]["latest_folder"] == "2025-01-20" and data["summary"]["empty_sessions"] == ["2025-02-07"]
+    # one session on treatment (2025-01-20; the baseline is before the start): its `side_effects: none`
+    # answers no effect; its `injection_site: none` answers the injection-site reaction
+    rows = {r["key"]: (r["sessions"], r["not_asked"], r["absent"]) for r in data["effect_checklist"]}
+    assert rows.pop("injection_site_reaction") == (1, 0, 1) and set(rows.values()) == {(1, 1, 0)}
+    assert '"none" volunteered at 1' in data["effect_checklist_text"]
     found = json.loads(runner.invoke(main, ["check", str(root), "--format", "json", "--as-of", "2025-02-07"]).output)
     codes = {f["code"] for f in found["findings"] if f["path"] == "sessions/2025-02-07/session.yaml"}
     assert "side-effects-not-recorded" in codes

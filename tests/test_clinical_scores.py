@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from scalpsite.analysis import clinro
+from scalpsite.analysis import clinro, response
 from scalpsite.analysis.aascale import aa_scale, scalp_level
 from scalpsite.analysis.safety import answers, checklist_rows, conflicts
 from scalpsite.journal.effects import DUPILUMAB, checklist
@@ -87,17 +87,21 @@ def test_adct_seven_or_more_is_not_in_control(total, control):
 
 def series(*rows) -> list[dict]:
     """Sessions of (date, eyebrows, pgic, adct), the first the baseline."""
-    return [{"date": d, "baseline": i == 0, "eyebrows": b, "eyelashes": None, "pgic": p, "adct": a, "recap": None}
+    return [{"date": d, "baseline": i == 0, "eyebrows": b, "eyelashes": None, "pgic": p, "adct": a, "recap": None,
+             "salt": None, "salt_improvement_pct": None, "easi_improvement_pct": None, "itch_change": None}
             for i, (d, b, p, a) in enumerate(rows)]
 
 
 def test_milestones_hold_the_first_session_that_met_them():
     """Items 4, 6: eyebrows responder, PGI-C responder and ADCT −5, dated by the first session."""
     s = series(("2025-01-06", 3, None, 14), ("2025-03-03", 2, 3, 10), ("2025-06-02", 1, 2, 9), ("2025-09-01", 0, 1, 4))
-    assert clinro.milestones(s) == {"eyebrows_response": "2025-06-02", "eyelashes_response": None,
-                                    "pgic_response": "2025-06-02", "adct_minus_5": "2025-06-02"}
-    listed = [m["key"] for m in clinro.milestone_list(clinro.milestones(s), s, ["alopecia_areata", "atopic_dermatitis"])]
-    assert listed == ["eyebrows_response", "pgic_response", "adct_minus_5"]  # eyelashes: no eligible baseline
+    marks = response.milestones(s)
+    assert {k: marks[k] for k in ("eyebrows_response", "eyelashes_response", "pgic_response", "adct_minus_5")} == \
+        {"eyebrows_response": "2025-06-02", "eyelashes_response": None, "pgic_response": "2025-06-02",
+         "adct_minus_5": "2025-06-02"}
+    listed = [c["key"] for c in response.trajectories(s, ["alopecia_areata", "atopic_dermatitis"])]
+    assert [k for k in listed if k in marks and k[:4] in ("eyeb", "eyel", "pgic", "adct")] == \
+        ["eyebrows_response", "pgic_response", "adct_minus_5"]  # eyelashes: no eligible baseline
 
 
 DUPI = Treatment(drug="Dupilumab", start="2025-01-10", expected_effects=["hair_shedding", "headache"])
@@ -114,8 +118,9 @@ def test_the_checklist_is_the_drugs_list_then_what_the_config_adds():
 
 @pytest.mark.parametrize("yaml, expected", [
     ({}, {"conjunctivitis": None, "headache": None, "injection_site_reaction": None}),      # nothing: not asked
-    ({"side_effects": "none"}, {"conjunctivitis": "no", "headache": "no", "injection_site_reaction": "no"}),
-    ({"side_effects": []}, {"conjunctivitis": "no", "headache": "no", "injection_site_reaction": "no"}),
+    ({"side_effects": "none"}, {"conjunctivitis": None, "headache": None, "injection_site_reaction": None}),
+    ({"side_effects": []}, {"conjunctivitis": None, "headache": None, "injection_site_reaction": None}),  # a blanket
+    # "none" volunteers nothing: no effect is absent unless answered "no" itself
     ({"expected_effects": {"conjunctivitis": "mild", "headache": "no"}},
      {"conjunctivitis": "mild", "headache": "no", "injection_site_reaction": None}),
     ({"side_effects": [{"name": "eye itching", "severity": "moderate"}]},                   # a synonym, graded
@@ -128,7 +133,7 @@ def test_the_checklist_is_the_drugs_list_then_what_the_config_adds():
      {"conjunctivitis": None, "headache": None, "injection_site_reaction": "mild"}),        # reported wins
 ])
 def test_a_session_answers_each_effect_reported_absent_or_not_asked(yaml, expected):
-    """Item 3: reported (with severity), explicitly absent, or left unasked; never 'none' by default."""
+    """Reported (with severity), answered "no", or left unasked; a blanket 'none' answers no effect."""
     effects = [e for e in checklist(DUPI) if e.key in expected]
     assert answers(Session.model_validate(yaml), effects) == expected
 
@@ -140,9 +145,10 @@ def test_a_no_contradicted_by_the_side_effect_list_is_a_conflict():
 
 
 def test_checklist_rows_count_sessions_and_merge_the_injection_log():
-    """Item 3: per effect reported / absent / not asked, first and last, worst; site reactions from the log."""
+    """Per effect reported / absent / not asked on treatment (the session before the start is not
+    counted), first and last, worst; site reactions from the log."""
     effects = [e for e in checklist(DUPI) if e.key in ("conjunctivitis", "injection_site_reaction")]
-    sessions = [{"date": d, "expected_effects": a} for d, w, a in [
+    sessions = [{"date": d, "expected_effects": a, "labs": {}} for d, w, a in [
         ("2025-01-06", -1, {"conjunctivitis": None, "injection_site_reaction": None}),
         ("2025-04-14", 13, {"conjunctivitis": "yes", "injection_site_reaction": "no"}),
         ("2025-05-05", 16, {"conjunctivitis": "mild", "injection_site_reaction": "no"}),
@@ -150,9 +156,9 @@ def test_checklist_rows_count_sessions_and_merge_the_injection_log():
     log = [{"date": "2025-01-10", "reaction": "moderate"}, {"date": "2025-01-24", "reaction": None},
            {"date": "2025-02-07", "reaction": "none"}]
     eye, site = checklist_rows(effects, sessions, log, dt.date(2025, 1, 10))
-    assert eye == {"key": "conjunctivitis", "label": "Conjunctivitis / eye symptoms", "reported": 2, "absent": 1,
-                   "not_asked": 1, "first": "2025-04-14", "last": "2025-05-05", "first_week": 13, "worst": "mild",
-                   "log_reactions": None, "log_noted": None}
+    assert eye == {"key": "conjunctivitis", "label": "Conjunctivitis / eye symptoms", "sessions": 3, "reported": 2,
+                   "absent": 1, "not_asked": 0, "first": "2025-04-14", "last": "2025-05-05", "first_week": 13,
+                   "worst": "mild", "log_reactions": None, "log_noted": None, "lab_high": None, "notes": []}
     assert (site["reported"], site["absent"], site["log_reactions"], site["log_noted"]) == (0, 3, 1, 2)
     assert (site["first"], site["last"], site["worst"], site["first_week"]) == ("2025-01-10", "2025-01-10", "moderate", 0)
 

@@ -153,7 +153,7 @@ def test_the_response_names_its_milestone_and_its_rule(latest):
     _, pages = latest
     assert "SALT30 kept since 30 Jun 2025" in pages[0]
     assert "Response: response kept" not in " ".join(pages)
-    assert "at least 4 weeks apart" in " ".join(pages)  # the rule, in the definitions
+    assert "at least 4 weeks later" in " ".join(pages)  # the rule, in the definitions
 
 
 def test_self_assessed_is_said_and_clinician_sessions_are_marked(runner, tmp_path):
@@ -169,7 +169,7 @@ def test_self_assessed_is_said_and_clinician_sessions_are_marked(runner, tmp_pat
 def test_side_effects_count_sessions_not_episodes(latest):
     """Item 9: "Conjunctivitis x3" counted sessions: say so."""
     _, pages = latest
-    assert "Conjunctivitis / eye symptoms reported at 3, worst mild" in pages[0]
+    assert "Conjunctivitis / eye symptoms 3 of 12, worst mild" in pages[0]
     assert "×3" not in " ".join(pages)
 
 

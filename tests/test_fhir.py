@@ -85,8 +85,8 @@ def test_treatments_and_dossier(example_bundle):
     """Item 13: a MedicationStatement per treatment (active or completed) and a DocumentReference."""
     statements = resources(example_bundle, "MedicationStatement")
     assert [(m["medicationCodeableConcept"]["text"], m["status"]) for m in statements] == [
-        ("dupilumab", "active"), ("ciclosporin", "completed"), ("intralesional triamcinolone", "completed"),
-        ("clobetasol propionate 0.05% foam", "completed")]
+        ("intralesional triamcinolone (eyebrows)", "completed"), ("dupilumab", "active"), ("ciclosporin", "completed"),
+        ("intralesional triamcinolone", "completed"), ("clobetasol propionate 0.05% foam", "completed")]
     [doc] = resources(example_bundle, "DocumentReference")
     assert doc["content"][0]["attachment"] == {"contentType": "application/pdf", "url": "dossier.pdf",
                                                "title": "dossier.pdf"}

@@ -107,6 +107,7 @@ def test_summary_text_reads_as_the_issue_writes_it():
     s = {"given": 22, "expected": 23, "missed": 1, "late": 2, "pending": 0, "longest_gap_days": 21,
          "site_repeats": 0}
     assert inj.summary_text(s, None, True) == "22 of 23 doses, 1 missed, 2 late; longest gap 21 days"
+    assert inj.summary_text(s | {"adherence_pct": 95.7}, None, True).startswith("22 of 23 doses (95.7 %), 1 missed")
 
 
 def test_a_year_of_injections_with_one_late_and_one_missed():
@@ -121,7 +122,7 @@ def test_a_year_of_injections_with_one_late_and_one_missed():
     assert out["injections"] == {"expected": 27, "given": 26, "missed": 1, "late": 1, "pending": 0,
                                  "adherence_pct": 96.3, "longest_gap_days": 28, "last": "2026-01-09",
                                  "next_due": "2026-01-23", "site_repeats": 0}
-    assert out["injection_text"] == "26 of 27 doses, 1 missed, 1 late; longest gap 28 days"
+    assert out["injection_text"] == "26 of 27 doses (96.3 %), 1 missed, 1 late; longest gap 28 days"
 
 
 @pytest.mark.parametrize("text, message", [

@@ -385,19 +385,22 @@ def bundle(journal: Path, target: Path | None, for_date, encrypt: bool, generate
         sys.exit(1)
 
 
-@main.command(short_help="Print per-session metrics (JSON, CSV, FHIR).")
+@main.command(short_help="Print the metrics (JSON, CSV, FHIR) or the case facts.")
 @JOURNAL
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "fhir"]), default="json",
-              show_default=True, help="fhir: a FHIR R4B Bundle for the clinic's records.")
-@date_option("--as-of", help="Judge the schedule as of this date (default: the last session).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "fhir", "case"]), default="json",
+              show_default=True, help="fhir: a FHIR R4B Bundle for the clinic's records; case: the facts of the "
+              "dossier's case page as JSON, for a form or a letter.")
+@date_option("--as-of", help="The record as it stood on this date: nothing dated after it is used (default: "
+             "the last session).")
 @common
 def export(journal: Path, fmt: str, as_of: dt.date | None) -> None:
-    """Print per-session metrics as JSON, CSV or a FHIR R4B Bundle.
+    """Print per-session metrics as JSON, CSV or a FHIR R4B Bundle, or the case for the treatment.
 
     \b
     Examples:
       scalpsite export --format csv > metrics.csv
       scalpsite export ~/hair-journal --format fhir > bundle.json
+      scalpsite export --format case --as-of 2026-01-20 > case.json
     """
     from scalpsite.console import print_export_errors
     from scalpsite.pipeline import export_data

@@ -30,7 +30,7 @@ from scalpsite.journal.models import Config
 from scalpsite.output import bundle as bundles
 from scalpsite.output.carry import Placer
 from scalpsite.output.encrypt import Sealer
-from scalpsite.output.export import injections_csv, to_csv, to_json
+from scalpsite.output.export import case_export, injections_csv, to_csv, to_json
 from scalpsite.output.guard import CACHE_DIR, disk_errors, folder, writable_cache
 from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
@@ -199,7 +199,7 @@ def password_hints(journal: Journal) -> list[str]:
 
 
 def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date | None = None,
-                      since: dt.date | None = None) -> Journal:
+                      since: dt.date | None = None, option: str = "--for") -> Journal:
     """The journal a dossier for `for_date` may use: nothing recorded after that date (--for implies --until).
 
     A date before the first session, an --until after --for, or a range that holds no session
@@ -208,8 +208,9 @@ def as_of_appointment(journal: Journal, for_date: dt.date | None, until: dt.date
     require_config(journal)
     if for_date is not None:
         if journal.sessions and for_date < journal.sessions[0].date:
-            raise OptionError(f"--for {for_date} is before the first session ({journal.sessions[0].date}); "
-                              "give the date of an appointment on or after it")
+            what = "the date of an appointment" if option == "--for" else "a date"
+            raise OptionError(f"{option} {for_date} is before the first session ({journal.sessions[0].date}); "
+                              f"give {what} on or after it")
         if until is not None and until > for_date:
             raise OptionError(f"--until {until} is after --for {for_date}; a dossier for {for_date} "
                               "knows nothing recorded after it (leave out --until, or make it earlier)")
@@ -276,7 +277,7 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None,
                 on_wait: Notify | None = None) -> tuple[str, list[Finding]]:
     """The analysis of a journal as JSON, CSV or a FHIR R4B Bundle, and the journal's errors (what
     they leave out); photos are read only for what they measure, from the cache when a build made it."""
-    journal = load(root)
+    journal = as_of_appointment(load(root), as_of, option="--as-of")  # the record as it stood on that day
     require_config(journal)
     with writing(Path(root), None, on_wait) as cache:
         _, evidence = _photo_stage(journal, cache, None, Mode.DATA)
@@ -284,6 +285,8 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None,
     errors = [f for f in findings if f.level is Level.ERROR]
     data = analyze(journal, findings, as_of=as_of or source_date(),
                    evidence=evidence.photos).model_dump(mode="json")
+    if fmt == "case":
+        return to_json(case_export(data)), errors
     if fmt == "fhir":
         from scalpsite.output.fhir import (  # fhir.resources loads only here
             item_answers,
@@ -335,7 +338,7 @@ def _render(journal: Journal, data: dict, photos: images.PhotoResult, evidence: 
         (staging / "injections.csv").write_text(log, encoding="utf-8")
     chart_input = {k: data[k] for k in ("sessions", "summary", "conditions", "density_zones", "density_unit",
                                         "phases", "salt_lines", "injection_doses", "control_panels",
-                                        "injection_window", "photo_evidence")}
+                                        "injection_window", "photo_evidence", "interruptions")}
     charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
                     lambda: _render_charts(data, staging), put)
     view = make_view(journal, data, photos, charts, evidence)

@@ -41,6 +41,14 @@ UNKNOWN = {
 }
 
 
+SHORT = {  # the reasons in a table cell
+    "eyebrows_eyelashes": "brows or lashes",
+    "inadequate_response": "no SALT30 at 6 months",
+    "rapidly_progressive": "diffuse or rapid loss",
+    "psychosocial_impact": f"impact {PSYCHOSOCIAL}+ of 10",
+}
+
+
 @dataclass(frozen=True)
 class AaScale:
     """A session's level, the reasons it moved up, and the features it did not record."""
@@ -48,6 +56,14 @@ class AaScale:
     level: str | None
     reasons: tuple[str, ...] = ()
     not_recorded: tuple[str, ...] = ()
+
+    def brief(self) -> str | None:
+        """The result for a table cell: 'severe (up: brows or lashes)', 'mild (may be higher)'."""
+        if self.level is None:
+            return None
+        if self.reasons:
+            return f"{self.level} (up: {', '.join(SHORT[r] for r in self.reasons)})"
+        return f"{self.level} (may be higher)" if self.not_recorded else self.level
 
     def label(self, salt: float | None) -> str | None:
         """The result in words: 'moderate (mild by scalp loss; up one level: ...)'."""

@@ -6,21 +6,18 @@ import datetime as dt
 from collections.abc import Sequence
 
 from scalpsite import __version__
-from scalpsite.analysis import scores
-from scalpsite.analysis.clinical import clinical_fields
+from scalpsite.analysis import history, scores
+from scalpsite.analysis.case import case_facts
+from scalpsite.analysis.clinical import clinical_fields, treatment_time
 from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.definitions import definitions
-from scalpsite.analysis.labels import lab_label, unit_text, week_label
+from scalpsite.analysis.interruption import interruptions
+from scalpsite.analysis.labels import day_text, lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
 from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
-from scalpsite.analysis.response import (
-    TRAJECTORY_KEYS,
-    milestone_list,
-    milestones,
-    response_status,
-    trajectory,
-)
+from scalpsite.analysis.response import milestone_list, milestones, response_status, trajectories
 from scalpsite.analysis.result import Analysis
+from scalpsite.analysis.safety import on_treatment
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
 from scalpsite.analysis.summary import DENSITY_NOTE, SCALES, summary
@@ -30,9 +27,10 @@ from scalpsite.analysis.visits import (
     previous_appointment,
 )
 from scalpsite.findings import Finding
+from scalpsite.journal.effects import checklist, effect_key
 from scalpsite.journal.load import Journal, SessionRecord, photo_angles
 from scalpsite.journal.models import Config, Session, Treatment
-from scalpsite.journal.treatment import baseline_index, primary_treatment
+from scalpsite.journal.treatment import baseline_index, dosing, previously_tracked, primary_treatment
 
 
 def _age_years(birth: dt.date | None, on: dt.date) -> int | None:
@@ -65,15 +63,45 @@ def _answers(value) -> int | None:
     return scores.answers_total(value)
 
 
-def _side_effects(s: Session) -> list[dict]:
+# What `scalpsite new` fills in for the patient (medications carried over) or that says nothing
+# measured: a session with only these is empty, never the latest.
+NOT_RECORDS = {"date", "medications", "lighting", "photos", "photo_meta", "assessed_by"}
+
+
+def _has_value(value) -> bool:
+    if isinstance(value, dict):
+        return any(_has_value(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_value(v) for v in value)
+    return value is not None
+
+
+def records_something(rec: SessionRecord) -> bool:
+    """Whether a session records anything: a measure, a lab, a side-effect answer, a photo or notes."""
+    if rec.photos or rec.closeups or rec.notes.strip() or rec.session is None:
+        return True  # a session with errors is shown with them, never hidden as empty
+    return _has_value(rec.session.model_dump(exclude=NOT_RECORDS, warnings=False))
+
+
+def _side_effects(s: Session, labels: dict[str, str]) -> list[dict]:
+    """The side-effect list; a synonym of a checklist effect ('dry eyes') is grouped under it, by name."""
     if not isinstance(s.side_effects, list):
         return []
-    return [{"name": e.name, "key": normalise(e.name), "label": label(e.name),
-             "severity": e.severity, "notes": e.notes} for e in s.side_effects]
+    out = []
+    for e in s.side_effects:
+        key = effect_key(e.name)
+        text = labels.get(key) or label(e.name)
+        if key != normalise(e.name) and key in labels:
+            text += f" ({e.name.strip()})"
+        out.append({"name": e.name, "key": key, "label": text, "severity": e.severity, "notes": e.notes})
+    return out
 
 
-def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None) -> dict:
-    """The measures of one session as recorded (no comparison yet); missing is None."""
+def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None,
+                    labels: dict[str, str] | None = None) -> dict:
+    """The measures of one session as recorded (no comparison yet); missing is None.
+
+    `labels`: the tracked treatment's checklist effects (key: label), which the side effects are grouped under."""
     s = rec.session or Session()
     age = _age_years(config.patient.birth_date, rec.date)
     salt, regions = _salt(s)
@@ -95,24 +123,29 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None) -
         "density": density, "vellus_pct": s.hair_quality.vellus_pct if s.hair_quality else None,
         "itch": s.ad.itch if s.ad else None,
         "easi": easi, "easi_band": scores.easi_band(easi),
+        "bsa_pct": s.ad.bsa_pct if s.ad else None, "bsa_band": scores.bsa_band(s.ad.bsa_pct if s.ad else None),
+        "viga_ad": s.ad.viga_ad if s.ad else None, "viga_ad_label": scores.viga_label(s.ad.viga_ad if s.ad else None),
         "poem": _answers(s.ad.poem if s.ad else None),
         "dlqi": _answers(s.dlqi),
         "injection_site": s.injection_site.value if s.injection_site else None,
-        "side_effects": _side_effects(s),
+        "side_effects": _side_effects(s, labels or {}),
         "side_effects_recorded": s.side_effects is not None,
         "medications": list(s.medications),
-        "labs": {k: lab_result(k, v, rec.raw, config.labs) for k, v in sorted(s.labs.items())},
+        "labs": {k: lab_result(k, v, rec.raw, config.labs, s.labs) for k, v in sorted(s.labs.items())},
         "assessed_by": s.assessed_by or "self",
         "lighting": s.lighting, "notes": rec.notes,
         "photos": dict(sorted(rec.photos.items(), key=lambda kv: _angle_order(kv[0], config))),
         "closeups": rec.closeups,
-        "valid": rec.session is not None,
+        "valid": rec.session is not None, "recorded": records_something(rec),
     }
 
 
 def _angle_order(angle: str, config: Config):
     angles = photo_angles(config)
     return (angle not in angles, angles.index(angle) if angle in angles else 0, angle)
+
+
+NO_BASE: dict = {"salt": None, "density": {}, "easi": None, "itch": None, "poem": None, "dlqi": None}
 
 
 def compare(sessions: list[dict], base: dict) -> None:
@@ -129,8 +162,13 @@ def compare(sessions: list[dict], base: dict) -> None:
         s["dlqi_band"] = scores.dlqi_band(s["dlqi"])
 
 
-def side_effect_log(sessions: list[dict]) -> list[dict]:
-    """One row per side effect: sessions it was logged in, first and last date, worst severity."""
+def side_effect_log(sessions: list[dict], rows: list[dict]) -> list[dict]:
+    """One row per side effect: sessions on treatment it was reported at, first and last date, worst.
+
+    An effect of the checklist takes its dates and worst from the checklist's row (`rows`, which
+    adds the injection log), so that the log and the checklist give one first date.
+    """
+    checked = {r["key"]: r for r in rows}
     log: dict[str, dict] = {}
     for s in sessions:
         for e in s["reported_effects"]:  # the list and the checklist's reports (analysis/safety.py)
@@ -140,6 +178,9 @@ def side_effect_log(sessions: list[dict]) -> list[dict]:
             row["last"] = s["date"]
             if SEVERITY_ORDER[e["severity"]] > SEVERITY_ORDER[row["worst"]]:
                 row["worst"] = e["severity"]
+    for key, row in log.items():
+        if key in checked:
+            row |= {k: checked[key][k] for k in ("label", "first", "last", "worst")}
     return sorted(log.values(), key=lambda r: (r["first"], r["key"]))
 
 
@@ -151,6 +192,25 @@ def _treatments(config: Config, primary: Treatment | None) -> list[dict]:
         row["primary"] = t is primary
         rows.append(row)
     return rows
+
+
+def treatment_notes(config: Config, primary: Treatment | None) -> list[str]:
+    """What page 1 says beside the tracked treatment: the one it took over from, and the other
+    current treatments (a rescue ointment), which are not tracked."""
+    if primary is None:
+        return []
+    notes = []
+    before = previously_tracked(config, primary)
+    if before is not None:
+        until = f"to {day_text(before.end)}" if before.end else "ongoing"
+        notes.append(f"Tracked since {day_text(primary.start)}: {primary.drug}, after {before.drug} "
+                     f"({day_text(before.start)} {until}); baseline, weeks, adherence and milestones count from "
+                     f"the start of {primary.drug}.")
+    others = [t for t in config.treatments if t is not primary and t.end is None]
+    if others:
+        notes.append("Also current, not tracked: " + "; ".join(
+            f"{t.drug} since {day_text(t.start)}" + ("" if dosing(t) else " (no dosing interval)") for t in others) + ".")
+    return notes
 
 
 def _schedule(primary: Treatment | None, sessions: list[dict], as_of: dt.date) -> dict:
@@ -199,14 +259,14 @@ def lab_columns(sessions: list[dict]) -> list[dict]:
 
 
 def phase_spans(start: dt.date | None) -> list[dict]:
-    """The expected-response phases (docs/clinical-definitions.md) as dates from the treatment start."""
+    """The expected-response phases of the tracking schedule as dates from the treatment start."""
     if start is None:
         return []
     spans, lower = [], 0.0
     for upper, key, label in scores.PHASES:
         end = None if upper == float("inf") else start + dt.timedelta(days=round(upper * scores.DAYS_PER_MONTH))
         begin = start + dt.timedelta(days=round(lower * scores.DAYS_PER_MONTH))
-        spans.append({"key": key, "label": label, "start": begin.isoformat(),
+        spans.append({"key": key, "label": label, "short_label": scores.PHASE_SHORT[key], "start": begin.isoformat(),
                       "end": end.isoformat() if end else None})
         lower = upper
     return spans
@@ -232,21 +292,28 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
     config = journal.require_config()
     primary = primary_treatment(config)
     start = primary.start if primary else None
-    sessions = [session_metrics(r, config, start) for r in journal.sessions]
-    add_photo_fields(sessions, config, evidence)
-    if sessions:
-        base = sessions[baseline_index([r.date for r in journal.sessions], start)]
-        base["baseline"] = True
-        compare(sessions, base)
-    sessions = [s for s in sessions if in_range(s, since, until)]
+    labels = {e.key: e.label for e in checklist(primary)}
+    every = [session_metrics(r, config, start, labels) for r in journal.sessions]
+    add_photo_fields(every, config, evidence)
+    counted = [s for s in every if s["recorded"]]  # an empty session is never the baseline or the latest
+    base = counted[baseline_index([dt.date.fromisoformat(s["date"]) for s in counted], start)] if counted else dict(NO_BASE)
+    base["baseline"] = bool(counted)
+    compare(every, base)
+    every = [s for s in every if in_range(s, since, until)]
+    sessions = [s for s in every if s["recorded"]]
     last = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None
     as_of = as_of or last or (start or dt.date(1970, 1, 1))
     conditions = [c.value for c in config.conditions]
-    marks = milestones(sessions)
     visit = chosen_appointment(journal.appointments, for_date, last)
     previous = previous_appointment(visit, journal.appointments)
     seen = last_visit(sessions, previous)
-    extra = clinical_fields(journal, sessions, primary, as_of, conditions)  # issue 15: its own fields
+    extra = clinical_fields(journal, every, primary, as_of, conditions)  # the graded measures, injections, checklist
+    courses = trajectories(sessions, conditions)
+    plan = dosing(primary)
+    days = [dt.date.fromisoformat(r["date"]) for r in extra["injection_log"] or [] if r["timing"] != "other_drug"]
+    extra["interruptions"] = interruptions(days, plan.interval_days if plan else None, sessions, courses,
+                                           conditions, as_of)
+    extra["case"] = case_facts(primary, config, sessions, treatment_time(sessions), extra, as_of)
     return Analysis.model_validate({
         "scalpsite_version": __version__,
         "title": config.title, "generated_for": as_of.isoformat(),
@@ -259,15 +326,17 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "angle_regions": {a: config.photos.salt_region(a) for a in photo_angles(config)},
         "density_unit": config.density.unit, "density_unit_label": unit_text(config.density.unit),
         "density_zones": list(config.density.zones),
-        "treatments": _treatments(config, primary),
-        "sessions": sessions,
-        "milestones": marks | extra.pop("milestones"),
-        "milestone_list": milestone_list(marks, conditions) + extra.pop("milestone_list"),
-        "response": response_status(sessions),
-        "trajectories": [trajectory(sessions, key) for key in TRAJECTORY_KEYS],
+        "treatments": _treatments(config, primary), "treatment_notes": treatment_notes(config, primary),
+        "diagnoses": history.diagnoses(config.diagnoses, as_of),
+        "sessions": every,
+        "milestones": milestones(sessions),
+        "milestone_list": milestone_list(courses),
+        "response": response_status(courses),
+        "trajectories": courses,
         "schedule": _schedule(primary, sessions, as_of),
-        "summary": summary(sessions, list(config.density.zones), seen["session_date"] if seen else None),
-        "side_effect_log": side_effect_log(sessions),
+        "summary": summary(sessions, list(config.density.zones), seen["session_date"] if seen else None)
+        | {"empty_sessions": [s["folder"] for s in every if not s["recorded"]]},
+        "side_effect_log": side_effect_log(on_treatment(sessions, start), extra["effect_checklist"]),
         "findings": [f.as_dict() for f in findings],
         "finding_counts": finding_counts(findings),
         "medication_periods": medication_periods(sessions),
@@ -277,7 +346,7 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "definitions": definitions(conditions),
         "appointment": visit, "previous_appointment": previous, "last_visit": seen,
         "th2_markers": th2_markers(sessions),
-        "completeness": completeness(sessions, findings, conditions),
+        "completeness": completeness(sessions, findings, conditions, start),
         "assessment_note": ASSESSMENT_NOTE,
         "photo_evidence": photo_evidence(sessions),
         **extra,

@@ -1,55 +1,39 @@
-"""The facts of "The case for the current treatment" (issue 15 item 8): what the treatment is for,
-how severe the disease was at baseline, what was tried before and how it went, the Th2 markers,
-the response at the weeks the trials report, adherence and safety. Facts only: no advice.
+"""The facts of "The case for the current treatment", ready to carry to a prior authorisation:
+the diagnoses, what the treatment is for, the severity at baseline and now, what was tried before,
+the Th2 markers, the response at the weeks the trials report (who scored each value, and what else
+was given meanwhile), interruptions and return, adherence and safety. Facts only: no advice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
+from scalpsite.analysis import history
+from scalpsite.analysis.history import PURPOSE_LABELS, purposes
 from scalpsite.analysis.labels import lab_label
+from scalpsite.analysis.safety import on_treatment
 from scalpsite.journal.effects import effect_key
-from scalpsite.journal.models import Treatment
+from scalpsite.journal.models import Config, Treatment
 
-AA, AD = "alopecia_areata", "atopic_dermatitis"
-PURPOSE_LABELS = {AA: "alopecia areata", AD: "atopic dermatitis", "other": "other"}
-OUTCOME_LABELS = {"none": "no response", "partial": "partial response", "complete": "complete response",
-                  "not_tolerated": "not tolerated", "stopped": "stopped"}
-WEEKS = (12, 24, 36, 52)
+WEEKS = (12, 24, 36, 48, 52)
 NEAR_DAYS = 28  # a session within 4 weeks of the target week stands for it
-ENDPOINTS = {  # SALT <= 20, the endpoints of the phase 3 trials (docs/clinical-definitions.md)
-    24: "SALT ≤ 20 at week 24: primary endpoint of ALLEGRO-2b/3 (ritlecitinib)",
-    36: "SALT ≤ 20 at week 36: primary endpoint of BRAVE-AA1/2 (baricitinib)",
+CLINICIAN_DAYS = 14  # ... and one scored by a clinician within 2 weeks of it is preferred
+ENDPOINTS = {  # the trial time points each week is judged against
+    24: "SALT ≤ 20: primary endpoint of ALLEGRO-2b/3 (ritlecitinib)",
+    36: "SALT ≤ 20: primary endpoint of BRAVE-AA1/2 (baricitinib)",
+    48: "SALT change, SALT30, SALT50: dupilumab phase 2a (Guttman-Yassky et al., Allergy 2022)",
+    52: "SALT ≤ 20: BRAVE-AA1/2 at week 52 (baricitinib; Am J Clin Dermatol 2023)",
 }
-TH2 = {  # lab key: reference text (adult defaults, docs/clinical-definitions.md; the report's range comes first)
+ATTESTATION = ("The facts above were compiled by the patient from their own records (a scalpsite journal); "
+               "they state what was recorded and recommend nothing.")
+ATTESTATION_FIELDS = ["Prescriber's name", "Signature", "Date", "Licence number"]
+TH2 = {  # lab key: reference text (the adult defaults of labs.py; the report's own range comes first)
     "ige": "adult upper limit about 100–150 IU/mL (laboratories differ); the dupilumab alopecia areata "
-           "signal was larger with IgE ≥ 200 IU/mL (Guttman-Yassky et al. 2022)",
+           "signal was larger with IgE ≥ 200 IU/mL (Guttman-Yassky et al., Allergy 2022)",
     "eosinophils": "adult reference about 0.04–0.5 ×10⁹/L; above 0.5 is eosinophilia (dupilumab can raise it "
                    "transiently)",
 }
-
-
-def purposes(t: Treatment) -> list[str]:
-    """What a treatment is given for, as keys (`for:` as a list or one value)."""
-    value = getattr(t, "for")  # `for` is a keyword
-    return [] if value is None else list(value)
-
-
-def prior_treatments(treatments: list[Treatment], primary: Treatment | None) -> list[dict]:
-    """Every treatment but the tracked one, by what it was for (AA, AD, other, not stated), then date."""
-    order = {AA: 0, AD: 1, "other": 2}
-    rows: list[dict] = []
-    for t in treatments:
-        if t is primary:
-            continue
-        keys = purposes(t)
-        rows.append({"drug": t.drug, "start": t.start.isoformat(), "end": t.end.isoformat() if t.end else None,
-                     "for_label": ", ".join(PURPOSE_LABELS[k] for k in keys) or "not stated",
-                     "outcome": t.outcome, "outcome_label": OUTCOME_LABELS.get(t.outcome or ""),
-                     "stopped_because": t.stopped_because, "notes": t.notes,
-                     "_order": (min((order[k] for k in keys), default=3), t.start)})
-    rows.sort(key=lambda r: r["_order"])
-    return [{k: v for k, v in r.items() if k != "_order"} for r in rows]
 
 
 def th2_markers(sessions: list[dict], start: str | None) -> list[dict]:
@@ -73,47 +57,85 @@ def th2_markers(sessions: list[dict], start: str | None) -> list[dict]:
 
 
 def nearest(sessions: list[dict], week: int) -> dict | None:
-    """The session after baseline nearest to the given week on treatment (within 4 weeks), or None."""
+    """The session after baseline that stands for a week on treatment: one scored by a clinician
+    within 2 weeks of it when there is one, else the nearest within 4 weeks; the earlier on a tie."""
+    def off(s: dict) -> int:
+        return abs(s["days_on_treatment"] - 7 * week)
     near = [s for s in sessions if not s["baseline"] and s["days_on_treatment"] is not None
-            and abs(s["days_on_treatment"] - 7 * week) <= NEAR_DAYS]
-    return min(near, key=lambda s: (abs(s["days_on_treatment"] - 7 * week), s["date"]), default=None)
+            and (s["salt"] is not None or s["easi"] is not None) and off(s) <= NEAR_DAYS]
+    clinician = [s for s in near if s["assessed_by"] == "clinician" and off(s) <= CLINICIAN_DAYS]
+    return min(clinician or near, key=lambda s: (off(s), s["date"]), default=None)
 
 
-def response_rows(sessions: list[dict], weeks_on_treatment: int | None) -> list[dict]:
-    """SALT and EASI at weeks 12/24/36/52, against the trial endpoints where there is one."""
+def _row(s: dict | None, week: int | None, base: dict, treatments: list[Treatment], primary: Treatment) -> dict:
+    salt = s["salt"] if s else None
+    overlap = {m: history.confounders(treatments, primary, m, base["date"], s["date"]) if s else []
+               for m in ("salt", "easi")}
+    return {"week": week, "date": s["date"] if s else None, "week_label": s["week_label"] if s else None,
+            "assessed_by": s["assessed_by"] if s else None, "salt": salt,
+            "salt_change": s["salt_change"] if s else None,
+            "salt_improvement_pct": s["salt_improvement_pct"] if s else None,
+            "salt_le_20": None if salt is None else salt <= 20,
+            "easi": s["easi"] if s else None, "easi_improvement_pct": s["easi_improvement_pct"] if s else None,
+            "endpoint": ENDPOINTS.get(week) if week else None,
+            "confounders": [f"SALT: {c}" for c in overlap["salt"]] + [f"EASI: {c}" for c in overlap["easi"]]}
+
+
+def response_rows(sessions: list[dict], weeks_on_treatment: int | None, treatments: list[Treatment],
+                  primary: Treatment) -> list[dict]:
+    """SALT and EASI at weeks 12/24/36/48/52 and now, against the trial endpoints, with who scored
+    each value and the other treatments that overlap the response up to it."""
+    base = next((s for s in sessions if s["baseline"]), sessions[0])
     rows = []
     for week in WEEKS:
         s = nearest(sessions, week)
         reached = weeks_on_treatment is not None and weeks_on_treatment + NEAR_DAYS // 7 >= week
-        salt = s["salt"] if s else None
         missing = None if s else (f"no session within {NEAR_DAYS // 7} weeks" if reached else "not reached yet")
-        rows.append({"week": week, "reached": reached, "missing": missing, "date": s["date"] if s else None,
-                     "week_label": s["week_label"] if s else None, "salt": salt,
-                     "salt_change": s["salt_change"] if s else None,
-                     "salt_improvement_pct": s["salt_improvement_pct"] if s else None,
-                     "salt_le_20": None if salt is None else salt <= 20,
-                     "easi": s["easi"] if s else None, "easi_improvement_pct": s["easi_improvement_pct"] if s else None,
-                     "endpoint": ENDPOINTS.get(week)})
+        rows.append(_row(s, week, base, treatments, primary) | {"label": f"week {week}", "reached": reached,
+                                                                 "missing": missing})
+    latest = next((s for s in reversed(sessions) if not s["baseline"] and s["salt"] is not None), None)
+    if latest is not None and latest["date"] not in {r["date"] for r in rows}:  # else a week's row says it
+        rows.append(_row(latest, None, base, treatments, primary) | {"label": "now", "reached": True,
+                                                                     "missing": None})
     return rows
 
 
-def safety_lines(checklist: list[dict], sessions: list[dict], drug: str | None) -> list[str]:
-    """The safety record in a few lines: reported, absent whenever asked, never asked, others."""
+def overlaps(rows: list[dict]) -> list[str]:
+    """Each other treatment that overlaps the response, once, with the rows it overlaps: the note
+    under the table (the rows carry the same treatments one by one)."""
+    where: dict[str, list[str]] = {}
+    for r in rows:
+        for c in r["confounders"]:
+            where.setdefault(c, []).append(r["label"])
+    return [f"{c} overlaps the response up to {', '.join(labels)}" for c, labels in where.items()]
+
+
+def severity(s: dict) -> dict:
+    """A session's severity as a form asks it: SALT with its classes, EASI, BSA and vIGA-AD, brows,
+    lashes, and who scored it."""
+    keys = ("date", "week_label", "assessed_by", "salt", "salt_class", "aa_iga", "aa_iga_label", "aa_scale_brief",
+            "easi", "easi_band", "bsa_pct", "bsa_band", "viga_ad", "viga_ad_label", "eyebrows", "eyelashes")
+    return {k: s[k] for k in keys}
+
+
+def safety_lines(checklist: list[dict], sessions: list[dict], drug: str | None, asked: str | None = None) -> list[str]:
+    """The safety record in a few lines: reported, answered 'no' whenever asked, never asked, others."""
     lines = []
     reported = [r for r in checklist if r["reported"] or r["log_reactions"]]
     for r in reported:
-        parts = [f"reported at {r['reported']} session{'s' * (r['reported'] != 1)}"]
+        parts = [f"reported at {r['reported']} of {r['sessions']} sessions on treatment"]
         if r["log_reactions"]:
             parts.append(f"{r['log_reactions']} of {r['log_noted']} injections with a noted reaction")
         if r["worst"]:
             parts.append(f"worst {r['worst']}")
-        if r["first_week"] is not None and r["reported"]:
+        if r["first_week"] is not None:
             parts.append(f"first in week {r['first_week']}")
         lines.append(f"{r['label']}: {', '.join(parts)}")
+    lines += [f"{r['label']}: {note}" for r in checklist for note in r["notes"]]
     absent = [r["label"] for r in checklist if r not in reported and r["absent"]]
     never = [r["label"] for r in checklist if r not in reported and not r["absent"]]
     if absent:
-        lines.append("Recorded as absent whenever asked: " + ", ".join(absent))
+        lines.append("Answered \"no\" whenever asked: " + ", ".join(absent))
     if never:
         lines.append("Never asked: " + ", ".join(never))
     known = {r["key"] for r in checklist}
@@ -122,32 +144,39 @@ def safety_lines(checklist: list[dict], sessions: list[dict], drug: str | None) 
     others = [f"{label} ({n} session{'s' * (n != 1)})" for label, n in sorted(counts.items())]
     if others:
         lines.append("Other side effects logged: " + ", ".join(others))
+    if asked:
+        lines.append(asked[:1].upper() + asked[1:])
     if not checklist and drug:
         lines.append(f"No expected-effects checklist for {drug}; see the side-effect log.")
     return lines
 
 
-def case_facts(primary: Treatment | None, treatments: list[Treatment], sessions: list[dict], summary: dict,
-               extra: dict) -> dict | None:
+def case_facts(primary: Treatment | None, config: Config, sessions: list[dict], summary: dict, extra: dict,
+               as_of: dt.date) -> dict | None:
     """The case page's facts, or None without a tracked treatment or sessions."""
     if primary is None or not sessions:
         return None
     base = next((s for s in sessions if s["baseline"]), sessions[0])
+    now = next((s for s in reversed(sessions) if s is not base and (s["salt"] is not None or s["easi"] is not None)),
+               None)
     keys = purposes(primary)
+    rows = response_rows(sessions, summary["weeks_on_treatment"], config.treatments, primary)
     return {
         "drug": primary.drug, "start": primary.start.isoformat(), "indication": primary.indication,
         "purposes": [PURPOSE_LABELS[k] for k in keys],
+        "diagnoses": history.diagnoses(config.diagnoses, as_of),
         "weeks_on_treatment": summary["weeks_on_treatment"], "months_on_treatment": summary["months_on_treatment"],
-        "baseline": {"date": base["date"], "week_label": base["week_label"], "salt": base["salt"],
-                     "salt_class": base["salt_class"], "aa_iga": base["aa_iga"], "aa_iga_label": base["aa_iga_label"],
-                     "aa_scale_label": base["aa_scale_label"], "easi": base["easi"], "easi_band": base["easi_band"],
-                     "eyebrows": base["eyebrows"], "eyelashes": base["eyelashes"]},
-        "prior": prior_treatments(treatments, primary),
+        "baseline": severity(base), "now": severity(now) if now else None,
+        "prior": history.prior_treatments(config.treatments, primary, as_of),
         "th2": th2_markers(sessions, primary.start.isoformat()),
-        "response": response_rows(sessions, summary["weeks_on_treatment"]),
-        "response_note": (f"The trials judged SALT ≤ 20 at their primary week; the session nearest to a week, "
-                          f"within {NEAR_DAYS // 7} weeks of it, stands for it."),
+        "response": rows,
+        "response_note": (f"The trials judged SALT ≤ 20 at their primary week. A session scored by a clinician "
+                          f"within {CLINICIAN_DAYS // 7} weeks of a week stands for it, else the nearest within "
+                          f"{NEAR_DAYS // 7} weeks; each value says who scored it."),
+        "overlaps": overlaps(rows),
+        "interruptions": extra["interruptions"],
         "adherence": extra["injection_text"],
-        "safety": safety_lines(extra["effect_checklist"], sessions, primary.drug),
+        "safety": safety_lines(extra["effect_checklist"], on_treatment(sessions, primary.start), primary.drug,
+                               extra["effect_checklist_text"]),
+        "attestation": {"text": ATTESTATION, "fields": ATTESTATION_FIELDS},
     }
-

@@ -1,4 +1,4 @@
-"""The clinical record v2 (issue 15) in one call for `analyze`: per-session fields (ClinRO,
+"""The graded measures, injections and checklist in one call for `analyze`: per-session fields (ClinRO,
 PGI-C, ADCT, RECAP, AA Scale, the checklist's answers) and the top-level ones (injections,
 checklist, control measures, the case page). Pure: data in, data out.
 """
@@ -9,12 +9,12 @@ import datetime as dt
 
 from scalpsite.analysis import clinro
 from scalpsite.analysis.aascale import aa_scale
-from scalpsite.analysis.case import case_facts
 from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
 from scalpsite.analysis.safety import (
     answers,
     checklist_rows,
     checklist_text,
+    on_treatment,
     other_effects_text,
     reported,
 )
@@ -35,35 +35,35 @@ NO_LOG: dict = {"injections": None, "injection_text": None, "injection_doses": [
 
 def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment | None, as_of: dt.date,
                     conditions: list[str]) -> dict:
-    """Add this issue's per-session fields to `sessions` (in place); return the top-level fields."""
+    """Add this issue's per-session fields to `sessions` (in place); return the top-level fields,
+    from the sessions that record something (an empty one is counted nowhere)."""
     records = {r.folder: (r.session or Session()) for r in journal.sessions}
     effects = checklist(primary)
     for s in sessions:
         s |= {key: getattr(records[s["folder"]], key) for key in RECORDED}
     base = next((s for s in sessions if s["baseline"]), None)
-    for s in sessions:
+    every, sessions = sessions, [s for s in sessions if s["recorded"]]
+    for s in every:
         scale = aa_scale(s)
         s |= clinro.session_fields(s, base) | {
             "aa_scale": scale.level, "aa_scale_reasons": list(scale.reasons),
             "aa_scale_not_recorded": list(scale.not_recorded), "aa_scale_label": scale.label(s["salt"]),
+            "aa_scale_brief": scale.brief(),
             "expected_effects": answers(records[s["folder"]], effects)}
         s["reported_effects"] = reported(s["side_effects"], s["expected_effects"], effects)
     log = NO_LOG if journal.injections is None else analyse_log(journal.injections.rows, primary, dosing(primary), as_of)
     tracked = [r for r in log["injection_log"] or [] if r["timing"] != "other_drug"]
     rows = checklist_rows(effects, sessions, tracked if log["injection_log"] is not None else None,
                           primary.start if primary else None)
-    marks = clinro.milestones(sessions)
     control = clinro.measures(sessions)
     extra = log | {
-        "milestones": marks, "milestone_list": clinro.milestone_list(marks, sessions, conditions),
-        "effect_checklist": rows, "effect_checklist_text": checklist_text(rows, sessions),
-        "other_effects_text": other_effects_text(sessions, effects),
+        "effect_checklist": rows, "effect_checklist_text": checklist_text(rows, sessions, primary.start if primary else None),
+        "other_effects_text": other_effects_text(on_treatment(sessions, primary.start if primary else None), effects),
         "aa_scale": latest_scale(sessions), "clinro_measures": clinro.clinro_measures(sessions),
         "control_measures": control,
         "control_panels": clinro.chart_panels(control),
     }
     config = journal.require_config()
-    extra["case"] = case_facts(primary, config.treatments, sessions, _time(sessions), extra)
     extra["angle_notes"] = {a: angle_note(a, config.photos.salt_region(a)) for a in photo_angles(config)}
     extra["injection_window"] = WINDOW_LINES
     return extra
@@ -86,7 +86,8 @@ def latest_scale(sessions: list[dict]) -> dict | None:
             "not_recorded": s["aa_scale_not_recorded"], "date": s["date"]}
 
 
-def _time(sessions: list[dict]) -> dict:
+def treatment_time(sessions: list[dict]) -> dict:
+    """Weeks and months on treatment at the latest session (that records something)."""
     days = sessions[-1]["days_on_treatment"] if sessions else None
     return {"weeks_on_treatment": None if days is None else days // 7,
             "months_on_treatment": None if days is None else round(months(days), 1)}

@@ -1,5 +1,6 @@
 """Eyebrows and eyelashes (ClinRO), the patient's global impression of change (PGI-C) and the
-atopic dermatitis control totals (ADCT, RECAP): bands, responders and milestones. Pure.
+atopic dermatitis control totals (ADCT, RECAP): bands and responders; their milestones are
+decided with the others in response.py. Pure.
 
 - ClinRO (eyebrows, eyelashes), 0-3 as in BRAVE-AA: responder = a baseline score of 2 or 3 that
   reaches 0 or 1 with at least a 1-point improvement (King et al., N Engl J Med 2022;386:1687-99).
@@ -25,13 +26,6 @@ ADCT_MEANINGFUL = 5
 RECAP_IMPORTANT = 3
 PGIC_LABELS = {1: "greatly improved", 2: "moderately improved", 3: "slightly improved", 4: "no change",
                5: "slightly worse", 6: "moderately worse", 7: "greatly worse"}
-AA, AD = "alopecia_areata", "atopic_dermatitis"
-MILESTONES = {  # key: (label, condition)
-    "eyebrows_response": ("Eyebrows response", AA),
-    "eyelashes_response": ("Eyelashes response", AA),
-    "pgic_response": ("PGI-C improved", AA),
-    "adct_minus_5": ("ADCT −5", AD),
-}
 
 
 def clinro_responder(baseline: int | None, current: int | None) -> bool | None:
@@ -61,36 +55,6 @@ def session_fields(s: dict, base: dict | None) -> dict:
             "recap_change": scores.change(b.get("recap"), s["recap"])}
 
 
-def _first(sessions: list[dict], test) -> str | None:
-    base = next((s for s in sessions if s["baseline"]), None)
-    later = [s for s in sessions if base is None or s["date"] > base["date"]]
-    return next((s["date"] for s in later if test(s)), None)
-
-
-def milestones(sessions: list[dict]) -> dict[str, str | None]:
-    """The date each milestone of this module was first met after the baseline, or None."""
-    base = next((s for s in sessions if s["baseline"]), {})
-    return {
-        "eyebrows_response": _first(sessions, lambda s: clinro_responder(base.get("eyebrows"), s["eyebrows"])),
-        "eyelashes_response": _first(sessions, lambda s: clinro_responder(base.get("eyelashes"), s["eyelashes"])),
-        "pgic_response": _first(sessions, lambda s: pgic_responder(s["pgic"])),
-        "adct_minus_5": _first(sessions, lambda s: scores.reduced_by(base.get("adct"), s["adct"], ADCT_MEANINGFUL)),
-    }
-
-
-def milestone_list(marks: dict, sessions: list[dict], conditions: list[str]) -> list[dict]:
-    """The milestones that apply: ClinRO with an eligible baseline, PGI-C once asked, ADCT with a baseline."""
-    base = next((s for s in sessions if s["baseline"]), {})
-    applies = {
-        "eyebrows_response": (base.get("eyebrows") or 0) >= CLINRO_ELIGIBLE,
-        "eyelashes_response": (base.get("eyelashes") or 0) >= CLINRO_ELIGIBLE,
-        "pgic_response": any(s["pgic"] is not None for s in sessions),
-        "adct_minus_5": base.get("adct") is not None,
-    }
-    return [{"key": k, "label": label, "date": marks[k], "condition": cond}
-            for k, (label, cond) in MILESTONES.items() if applies[k] and cond in conditions]
-
-
 def measures(sessions: list[dict]) -> list[dict]:
     """Baseline against latest for ADCT, RECAP and PGI-C, each with its band and target."""
     rows = []
@@ -100,18 +64,20 @@ def measures(sessions: list[dict]) -> list[dict]:
         if row["latest"] is None:
             continue
         row["band"] = band(row["latest"]) if band else None
-        row["target"] = {"label": rule.label(), "value": rule.value(row["baseline"]),
+        row["target"] = {"label": rule.label(), "text": rule.text(label), "value": rule.value(row["baseline"]),
                          "met": rule.met(row["baseline"], row["latest"])}
         rows.append(row)
     pgic = measure(sessions, "pgic", "PGI-C", "1–7")
     if pgic["latest"] is not None:
         rows.append(pgic | {"baseline": None, "change": None, "improvement_pct": None,
                             "band": PGIC_LABELS[pgic["latest"]],
-                            "target": {"label": "moderately improved or better", "value": PGIC_RESPONSE,
+                            "target": {"label": "moderately improved or better",
+                                       "text": "PGI-C moderately improved or better", "value": PGIC_RESPONSE,
                                        "met": pgic_responder(pgic["latest"])}})
     return rows
 
 
+RESPONDER_RULE = "0 or 1 from a baseline of 2 or 3 (BRAVE-AA)"
 CLINRO_LABELS = {0: "full coverage", 1: "minimal gaps", 2: "significant gaps", 3: "none"}
 
 
@@ -124,8 +90,8 @@ def clinro_measures(sessions: list[dict]) -> list[dict]:
             continue
         responder = clinro_responder(row["baseline"], row["latest"])
         rows.append(row | {"band": CLINRO_LABELS[row["latest"]],
-                           "target": {"label": "0 or 1 from a baseline of 2 or 3 (BRAVE-AA)", "value": CLINRO_RESPONSE,
-                                      "met": responder} if responder is not None else None})
+                           "target": {"label": RESPONDER_RULE, "text": f"{label} {RESPONDER_RULE}",
+                                      "value": CLINRO_RESPONSE, "met": responder} if responder is not None else None})
     return rows
 
 

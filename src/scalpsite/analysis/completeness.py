@@ -3,26 +3,38 @@ findings grouped by kind. The dossier prints this; the site keeps every finding 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+
+from scalpsite.analysis.safety import INJECTION_SITE, asked, on_treatment
 
 ASSESSMENT_NOTE = ("All scores are the patient's own assessments, except in sessions marked "
                    "'clinician' (measured in clinic).")
 
 
-def _recorded(sessions: list[dict], ad: bool) -> list[dict]:
+def _site_asked(s: dict) -> bool:
+    """The injection-site reaction answered: by the checklist (which reads injection_site too), else the field."""
+    return s["expected_effects"].get(INJECTION_SITE, s["injection_site"]) is not None
+
+
+def _recorded(sessions: list[dict], ad: bool, start: dt.date | None) -> list[dict]:
     checks = [("salt", "SALT", lambda s: s["salt"] is not None),
               ("density", "Density (any zone)", lambda s: bool(s["density"])),
-              ("photos", "Photos (at least one angle)", lambda s: bool(s["photos"])),
-              ("side_effects", "Side effects (asked)", lambda s: s["side_effects_recorded"]),
-              ("injection_site", "Injection site (asked)", lambda s: s["injection_site"] is not None)]
+              ("photos", "Photos (at least one angle)", lambda s: bool(s["photos"]))]
     if ad:
         checks += [("itch", "Itch", lambda s: s["itch"] is not None), ("easi", "EASI", lambda s: s["easi"] is not None),
                    ("poem", "POEM", lambda s: s["poem"] is not None)]
     checks.append(("dlqi", "DLQI", lambda s: s["dlqi"] is not None))
-    return [{"key": k, "label": label, "sessions": sum(map(test, sessions))} for k, label, test in checks]
+    rows = [{"key": k, "label": label, "sessions": sum(map(test, sessions)), "of": len(sessions)}
+            for k, label, test in checks]
+    treated = on_treatment(sessions, start)  # as the checklist counts them: the same numbers on every page
+    return rows + [{"key": k, "label": label, "sessions": sum(map(test, treated)), "of": len(treated)}
+                   for k, label, test in (("side_effects", "Side effects asked (sessions on treatment)", asked),
+                                          ("injection_site", "Injection site asked (sessions on treatment)",
+                                           _site_asked))]
 
 
-def completeness(sessions: list[dict], findings, conditions: list[str]) -> dict:
+def completeness(sessions: list[dict], findings, conditions: list[str], start: dt.date | None = None) -> dict:
     """Measures recorded in how many sessions, and findings counted by kind (errors first)."""
     kinds: Counter = Counter()
     example: dict[tuple[str, str], str] = {}
@@ -33,5 +45,5 @@ def completeness(sessions: list[dict], findings, conditions: list[str]) -> dict:
     order = {"error": 0, "warning": 1, "info": 2}
     rows = [{"code": code, "level": level, "count": n, "example": example[(level, code)]}
             for (level, code), n in sorted(kinds.items(), key=lambda kv: (order[kv[0][0]], -kv[1], kv[0][1]))]
-    return {"sessions": len(sessions), "recorded": _recorded(sessions, "atopic_dermatitis" in conditions),
+    return {"sessions": len(sessions), "recorded": _recorded(sessions, "atopic_dermatitis" in conditions, start),
             "findings": rows}

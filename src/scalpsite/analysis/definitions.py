@@ -6,7 +6,7 @@ thresholds in the text are the constants the analysis uses.
 
 from __future__ import annotations
 
-from scalpsite.analysis import aascale, clinro, injections, scores
+from scalpsite.analysis import aascale, clinro, injections, runs, scores
 from scalpsite.analysis import photoevidence as pe
 from scalpsite.analysis.response import EASI_RELATIVE, SALT_RELATIVE
 from scalpsite.photos.alignment import CONFIDENT
@@ -42,6 +42,13 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          f"50.1–72 very severe. EASI-{_pcts(EASI_RELATIVE)}: reduction from baseline ≥ "
          f"{_pcts(EASI_RELATIVE)} %.", "Hanifin et al., Exp Dermatol 2001;10:11–8; bands: Leshem et al., "
          "Br J Dermatol 2015;172:1353–7"),
+        (AD, "BSA", "Body surface area with eczema, % of the skin (a hand with its fingers is about 1 %). Strata: "
+         "0 clear, 0.1–15.9 mild, 16.0–39.9 moderate, 40.0–100 severe. No meaningful change is defined.",
+         "strata: Chopra et al., Br J Dermatol 2017;177:1316–21"),
+        (AD, "vIGA-AD", "Validated Investigator Global Assessment for Atopic Dermatitis: 0 clear, 1 almost clear, "
+         "2 mild, 3 moderate, 4 severe, usually a clinician's grade. Success as in the dupilumab trials: 0 or 1 "
+         "with an improvement of 2 grades or more from baseline.", "Simpson et al., J Am Acad Dermatol "
+         "2020;83:839–46; success: Simpson et al., N Engl J Med 2016;375:2335–48 (SOLO 1 and 2)"),
         (AD, "Itch", "Peak Pruritus NRS 0–10, worst itch in the past 24 hours; a reduction of "
          f"{scores.ITCH_MEANINGFUL} points or more from baseline is clinically meaningful.",
          "Yosipovitch et al., Br J Dermatol 2019;181:761–9"),
@@ -58,18 +65,40 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "2005;125:659–64; change: Basra et al., Dermatology 2015;230:27–33"),
         ("", "Labs", "Values are shown as the patient entered them, flagged high or low against the "
          "report's reference range, else the journal's, else an adult default marked as such: total IgE "
-         "0–100 IU/mL (laboratories use an upper limit of 100–150), eosinophils 0.04–0.5 ×10⁹/L (above 0.5 "
-         "is eosinophilia, which dupilumab can raise transiently). In the dupilumab alopecia areata trial "
-         "responses were larger with a baseline IgE of 200 IU/mL or more.",
-         "Guttman-Yassky et al., Allergy 2022;77:897–906; dupilumab prescribing information (eosinophilia)"),
+         "0–100 IU/mL (= kU/L; laboratories use an upper limit of about 100–130), eosinophils 0.04–0.5 ×10⁹/L "
+         "(above 0.5 is eosinophilia, which dupilumab can raise transiently). A result in another common unit is "
+         "converted before it is flagged (cells/µL ÷ 1000; a percentage × the white cell count of the same day) "
+         "and shown as entered. In the dupilumab alopecia areata trial responses were larger with a baseline IgE "
+         "of 200 IU/mL or more.", "IgE: Movérare et al., Ups J Med Sci 2023;128 (upper limit 104–130 kU/L); "
+         "eosinophilia: Valent et al., J Allergy Clin Immunol 2012;130:607–12; IgE ≥ 200: Guttman-Yassky et al., "
+         "Allergy 2022;77:897–906"),
+        ("", "Diagnoses", "Conditions with their ICD-10-CM codes as the patient or the physician entered them; "
+         "scalpsite checks the form of a code only and never picks one. Durations are counted to the date of the "
+         "dossier from the date of diagnosis (and of the current episode), as precisely as that date is known.",
+         "ICD-10-CM, the US clinical modification of ICD-10 (CDC National Center for Health Statistics)"),
+        ("", "Interruption", "The tracked drug was interrupted when no dose was logged for more than twice its "
+         "dosing interval. The record then shows the gap (last dose before, first dose after), the measure at the "
+         "last session before the gap, its worst during the gap or within 12 weeks after it, and its value 12 and "
+         "24 weeks after the restart (the session nearest to each, within 4 weeks): dates and values, no "
+         "conclusion. A loss during a gap and a new response after the restart is what causality assessment calls "
+         "a positive dechallenge and rechallenge.", "Naranjo et al., Clin Pharmacol Ther 1981;30:239–45; the "
+         "WHO-UMC causality assessment system"),
+        ("", "Potency", "Topical corticosteroids by the US seven-class system, from class I (superpotent, such as "
+         "clobetasol propionate 0.05 %) to class VII (least potent, such as hydrocortisone 1 %), as entered.",
+         "Eichenfield et al., J Am Acad Dermatol 2014;71:116–32"),
         ("", "Self-assessed", "Every score in this dossier is the patient's own assessment, entered in the "
          "journal, except in sessions marked 'clinician' (measured in clinic). Self-assessed SALT and EASI "
          "are estimates by the patient, not by a trained rater.", None),
-        (AA, "Response", f"SALT30 and SALT ≤ 20 are followed over time: first met at the first session "
-         f"that meets them; kept once met at two consecutive sessions at least 4 weeks apart and at every "
-         f"session since; lost on the second of two consecutive sessions that fail them after they were "
-         f"kept. One session never makes a response kept.", "scalpsite's rule, after the trajectories of "
-         "the ALLEGRO programme: King et al., J Eur Acad Dermatol Venereol 2025;39:1163–73"),
+        ("", "Response", "Every responder milestone (SALT30/50/75/90, SALT ≤ 20 and ≤ 10, EASI-50/75/90, itch −4, "
+         "ADCT −5, eyebrows, eyelashes, PGI-C) is followed in runs of sessions; only sessions that record the "
+         "measure count. A run starts at a session that meets the milestone after one that did not. It is kept "
+         f"once met at every counted session from its start to one at least {runs.KEPT_MIN_DAYS // 7} weeks later "
+         "(confirmed on that session); before that, one failing session ends it. Once kept, one failing session "
+         f"alone does not end it; {runs.LOST_AFTER} in a row lose it (lost on the second). A new run may be kept "
+         "again: the table of responses lists every run. A badge is green while its latest run is met or kept.",
+         "the labels (response maintained, or achieved and not maintained) as in King et al., J Eur Acad "
+         "Dermatol Venereol 2025;39:1163–73; the 4-week and two-session rule is scalpsite's, for a patient's "
+         "own record"),
         (AA, "AA Scale", "Alopecia Areata Scale: scalp hair loss 20 % or less mild, 21–49 % moderate, 50–100 % "
          "severe (half-open for non-integer SALT, as AA-IGA). Mild or moderate moves up one level if any of: "
          f"noticeable eyebrow or eyelash involvement (read here as ClinRO {aascale.INVOLVED} or 3); inadequate "
@@ -104,9 +133,13 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "dose is given within 7 days)"),
         ("", "Expected effects", "The checklist of the tracked treatment (dupilumab: conjunctivitis or eye "
          "symptoms, blepharitis, injection-site reaction, facial erythema, oral herpes, headache, joint pain, "
-         "eosinophilia). Per session: reported (with severity), recorded as absent, or not asked; a session "
-         "that did not answer counts as not asked, never as none. Injection-site reactions also come from the "
-         "injection log.", "dupilumab prescribing information and the 52-week adult safety pool"),
+         "eosinophilia, and new or worsening alopecia areata patches, as paradoxical alopecia areata has been "
+         "reported on dupilumab). Counted over the sessions on treatment: reported (with severity), answered "
+         "\"no\", or not asked. An effect is absent only where it was answered \"no\"; a blanket \"side effects: "
+         "none\" is counted on its own line, never as the absence of an effect that was not asked. Conjunctivitis "
+         "is under-reported unless asked directly: the pages say when it was asked at fewer than half the "
+         "sessions. Injection-site reactions also come from the injection log, and a high eosinophil count from "
+         "the labs.", "dupilumab prescribing information (adverse reactions, 52-week adult pool)"),
         (AA, "Masks", "SALT measured from masks painted over the four SALT photos (by default overhead → top, "
          "back, left, right), counted as the rwSALT tool counts them: per region, 100 × (bald + ½ partial "
          "regrowth) ÷ (scalp painted − excluded), pixel by pixel; then the SALT weights. A pixel within an RGB "
@@ -127,8 +160,8 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
         ("", "Phases", "Time on treatment from the start of the tracked treatment: observation (0–3 months), "
          "response window (3–6), continued assessment (6–12), maintenance (beyond 12); the tracking "
          "schedule widens from every 4 weeks to every 8–12 weeks accordingly.",
-         "scalpsite's tracking protocol, not a published guideline; timing after Guttman-Yassky et al., "
-         "Allergy 2022;77:897–906"),
+         "scalpsite's own tracking schedule (not a published guideline); in the dupilumab phase 2a trial "
+         "responses were assessed up to week 48: Guttman-Yassky et al., Allergy 2022;77:897–906"),
     ]
 
 

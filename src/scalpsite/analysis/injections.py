@@ -1,5 +1,5 @@
-"""Injection adherence (docs/clinical-definitions.md): due dates, the window each injection
-belongs to, and what was given, late, missed or is still pending. Pure: data in, data out.
+"""Injection adherence: due dates, the window each injection belongs to, and what was given,
+late, missed or is still pending. Pure: data in, data out.
 
 Due dates are start + interval × k. An injection belongs to the due date whose window
 [due − 3, due + 7] holds it; the first due date takes the loading injections (two for dupilumab).
@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import pairwise
 
+from scalpsite.analysis.interruption import gaps
+from scalpsite.analysis.labels import day_text
 from scalpsite.journal.injections import Injection
 from scalpsite.journal.models import Dosing, Treatment
 from scalpsite.journal.treatment import same_drug
@@ -161,8 +163,12 @@ def analyse_log(rows: list[Injection], treatment: Treatment | None, dosing: Dosi
         "next_due": _iso(due),
         "site_repeats": sum(repeats),
     }
-    return {"injections": summary, "injection_text": summary_text(summary, treatment, scheduled),
-            "injection_doses": [_dose(d) for d in done],
+    owners = _owners(mine, done, dosing)
+    notes = dose_notes(done, [r.row.date for r in mine if r.line not in owners]) if scheduled else {}
+    breaks = gaps(days, dosing.interval_days, as_of) if treatment and dosing else []
+    text = summary_text(summary, treatment, scheduled) + gap_text(breaks)
+    return {"injections": summary, "injection_text": text,
+            "injection_doses": [_dose(d, notes.get(d.number)) for d in done],
             "injection_log": log_rows(rows, mine, repeats, done, dosing, as_of)}
 
 
@@ -170,9 +176,10 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _dose(d: Dose) -> dict:
+def _dose(d: Dose, note: str | None = None) -> dict:
     return {"number": d.number, "due": d.due.isoformat(), "status": d.status, "timing": d.timing,
-            "given_on": _iso(d.given_on), "days_from_due": d.days_from_due, "injections": d.injections}
+            "given_on": _iso(d.given_on), "days_from_due": d.days_from_due, "injections": d.injections,
+            "note": note}
 
 
 def log_rows(rows: list[Injection], mine: list[Injection], repeats: list[bool], done: list[Dose],
@@ -184,11 +191,13 @@ def log_rows(rows: list[Injection], mine: list[Injection], repeats: list[bool], 
     for r in sorted((r for r in rows if r.row.date <= as_of), key=lambda r: (r.row.date, r.line)):
         dose = owner.get(r.line)
         row = r.row
+        timing = _timing(r, dose, repeat, dosing, done)
         out.append({"line": r.line, "date": row.date.isoformat(), "drug": row.drug, "dose_mg": row.dose_mg,
                     "site": row.site, "site_label": SITE_LABELS.get(row.site) if row.site else None,
                     "reaction": row.reaction.value if row.reaction else None, "note": row.note,
                     "dose_number": dose.number if dose else None, "due": _iso(dose.due) if dose else None,
-                    "timing": _timing(r, dose, repeat, dosing), "same_site_as_previous": repeat.get(r.line, False)})
+                    "timing": timing, "timing_label": _timing_label(timing, row.date, dose, done),
+                    "same_site_as_previous": repeat.get(r.line, False)})
     return out
 
 
@@ -201,16 +210,67 @@ def _owners(mine: list[Injection], done: list[Dose], dosing: Dosing | None) -> d
     return {r.line: done[k] for r, k in zip(mine, owner) if k is not None}
 
 
-def _timing(r: Injection, dose: Dose | None, repeat: dict, dosing: Dosing | None) -> str:
-    """How an injection stands against the schedule, in one word for the tables."""
+def _timing(r: Injection, dose: Dose | None, repeat: dict, dosing: Dosing | None, done: list[Dose]) -> str:
+    """How an injection stands against the schedule, in one word for the tables.
+
+    An injection in no dose is `after_window` when it came after the window of a missed dose
+    closed, `extra` when it fell in the window of a dose that already had its injection (a
+    second one, as when reloading), else `off_schedule`.
+    """
     if r.line not in repeat:
         return "other_drug"
     if dosing is None:
         return "no_schedule"
     if dose is None:
-        return "off_schedule"
+        return _outside(r.row.date, done)[0]
     days = (r.row.date - dose.due).days
     return "early" if days < 0 else "late" if days > LATE_DAYS else "on_time"
+
+
+def _outside(day: dt.date, done: list[Dose]) -> tuple[str, Dose | None]:
+    """Why an injection belongs to no dose, and the dose it is next to."""
+    holding = next((d for d in done if window(d.due, day)), None)
+    if holding is not None:
+        return "extra", holding
+    before = [d for d in done if d.due < day]
+    if before and before[-1].status == "missed":
+        return "after_window", before[-1]
+    return "off_schedule", None
+
+
+def _timing_label(timing: str, day: dt.date, dose: Dose | None, done: list[Dose]) -> str:
+    """The timing in words for the tables: 'late (5 days)', 'given after its window closed (dose 18 ...)'."""
+    near = _outside(day, done)[1] if timing in ("after_window", "extra") else None
+    if near is not None and timing == "extra":
+        return f"an extra injection in the window of dose {near.number} (due {day_text(near.due)})"
+    if near is not None:
+        return f"given after its window closed (dose {near.number}, due {day_text(near.due)}, counted as missed)"
+    if dose is not None and timing in ("early", "late"):
+        days = abs((day - dose.due).days)
+        return f"{timing} ({days} day{'s' * (days != 1)})"
+    return TIMING_WORDS[timing]
+
+
+TIMING_WORDS = {"on_time": "on time", "off_schedule": "in no dose's window", "other_drug": "another drug",
+                "no_schedule": "no dosing interval", "early": "early", "late": "late"}
+
+
+def dose_notes(done: list[Dose], days: list[dt.date]) -> dict[int, str]:
+    """Per missed dose with an injection after its window closed: that injection, in words."""
+    notes = {}
+    for day in days:
+        reason, near = _outside(day, done)
+        if reason == "after_window" and near is not None and near.number not in notes:
+            notes[near.number] = f"an injection on {day_text(day)}, after its window closed"
+    return notes
+
+
+def gap_text(breaks: list[tuple[dt.date, dt.date | None]]) -> str:
+    """The interruptions in a few words for the adherence line: '; no dose from 23 Jan to 17 Apr 2026'."""
+    words = [f"no dose from {day_text(a)} to {day_text(b)}" if b else f"no dose since {day_text(a)}"
+             for a, b in breaks[:2]]
+    more = f" and {len(breaks) - 2} more gaps" if len(breaks) > 2 else ""
+    return f"; {', '.join(words)}{more}" if words else ""
 
 
 def summary_text(s: dict, treatment: Treatment | None, scheduled: bool) -> str:
@@ -220,7 +280,8 @@ def summary_text(s: dict, treatment: Treatment | None, scheduled: bool) -> str:
         drug = treatment.drug if treatment else "the tracked drug"
         return (f"{s['given']} injection day{'s' * (s['given'] != 1)} of {drug} logged{gap} (no dosing "
                 "interval in scalpsite.yaml, so no dose is counted as due or missed)")
-    text = f"{s['given']} of {s['expected']} doses, {s['missed']} missed, {s['late']} late{gap}"
+    pct = f" ({s['adherence_pct']:.1f} %)" if s.get("adherence_pct") is not None else ""
+    text = f"{s['given']} of {s['expected']} doses{pct}, {s['missed']} missed, {s['late']} late{gap}"
     if s["pending"]:
         text += f"; {s['pending']} due and not yet logged (its 7-day window is still open)"
     if s["site_repeats"]:

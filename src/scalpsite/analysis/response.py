@@ -1,119 +1,126 @@
-"""Response over the session series: milestones, and whether a response was kept or lost."""
+"""Responder milestones over the session series: each one's rule, its first date, and its course
+(met, kept or lost by the runs rule of runs.py). Every milestone is decided here, once."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from scalpsite.analysis import scores
-from scalpsite.analysis.labels import day_text
+from scalpsite.analysis import clinro, runs, scores
 
 SALT_RELATIVE = (30, 50, 75, 90)
 EASI_RELATIVE = (50, 75, 90)
+AA, AD = "alopecia_areata", "atopic_dermatitis"
+Test = Callable[[dict, dict], bool | None]  # (session, baseline) -> met; None when it does not count
 
 
-def _improved_by(key: str, pct: int) -> Callable[[dict], bool]:
-    """A predicate: the session's improvement `key` is at least `pct` %."""
-    return lambda s: (s[key] or 0) >= pct
+@dataclass(frozen=True)
+class Rule:
+    """One responder milestone: its words, its condition, and whether a session meets it."""
+
+    key: str
+    label: str
+    condition: str
+    test: Test
+    applies: Callable[[dict], bool] = lambda base: True  # from the baseline session
 
 
-def _tests() -> dict[str, Callable[[dict], bool]]:
-    """Milestone key -> predicate over a session (already compared with its baseline)."""
-    tests: dict[str, Callable[[dict], bool]] = {
-        "salt_le_20": lambda s: s["salt"] is not None and s["salt"] <= 20,
-        "salt_le_10": lambda s: s["salt"] is not None and s["salt"] <= 10,
-    }
-    for n in SALT_RELATIVE:
-        tests[f"salt{n}"] = _improved_by("salt_improvement_pct", n)
-    for n in EASI_RELATIVE:
-        tests[f"easi{n}"] = _improved_by("easi_improvement_pct", n)
-    tests["itch_minus_4"] = lambda s: s["itch_change"] is not None and s["itch_change"] <= -scores.ITCH_MEANINGFUL
-    return tests
+def _at_most(limit: float) -> Test:
+    return lambda s, b: None if s["salt"] is None else s["salt"] <= limit
 
 
-MILESTONE_TESTS = _tests()
-MILESTONE_CONDITION = {key: "atopic_dermatitis" if key.startswith(("easi", "itch")) else "alopecia_areata"
-                       for key in MILESTONE_TESTS}
-MILESTONE_LABELS = {
-    "salt_le_20": "SALT ≤ 20", "salt_le_10": "SALT ≤ 10",
-    **{f"salt{n}": f"SALT{n}" for n in SALT_RELATIVE},
-    **{f"easi{n}": f"EASI-{n}" for n in EASI_RELATIVE},
-    "itch_minus_4": "Itch −4",
-}
+def _improved(field: str, pct: int) -> Test:
+    return lambda s, b: None if s[field] is None else s[field] >= pct
+
+
+def _itch(s: dict, b: dict) -> bool | None:
+    return None if s["itch_change"] is None else s["itch_change"] <= -scores.ITCH_MEANINGFUL
+
+
+def _clinro(field: str) -> Test:
+    return lambda s, b: clinro.clinro_responder(b.get(field), s[field])
+
+
+def _eligible(field: str) -> Callable[[dict], bool]:
+    return lambda base: (base.get(field) or 0) >= clinro.CLINRO_ELIGIBLE
+
+
+RULES = [
+    Rule("salt_le_20", "SALT ≤ 20", AA, _at_most(20)),
+    Rule("salt_le_10", "SALT ≤ 10", AA, _at_most(10)),
+    *[Rule(f"salt{n}", f"SALT{n}", AA, _improved("salt_improvement_pct", n)) for n in SALT_RELATIVE],
+    *[Rule(f"easi{n}", f"EASI-{n}", AD, _improved("easi_improvement_pct", n)) for n in EASI_RELATIVE],
+    Rule("itch_minus_4", "Itch −4", AD, _itch),
+    Rule("eyebrows_response", "Eyebrows response", AA, _clinro("eyebrows"), _eligible("eyebrows")),
+    Rule("eyelashes_response", "Eyelashes response", AA, _clinro("eyelashes"), _eligible("eyelashes")),
+    Rule("pgic_response", "PGI-C improved", AA, lambda s, b: clinro.pgic_responder(s["pgic"])),
+    Rule("adct_minus_5", "ADCT −5", AD,
+         lambda s, b: scores.reduced_by(b.get("adct"), s["adct"], clinro.ADCT_MEANINGFUL),
+         lambda base: base.get("adct") is not None),
+]
+BY_KEY = {r.key: r for r in RULES}
+MILESTONE_LABELS = {r.key: r.label for r in RULES}
+# Page 1 shows at most HEADLINE_MAX badges, in this order of the trials' endpoints; the rest are in
+# the table of responses. Page 1 also states the course of FOLLOWED in words.
+HEADLINE_ORDER = ("salt_le_20", "salt30", "salt50", "salt_le_10", "easi75", "itch_minus_4", "salt75", "salt90",
+                  "easi50", "easi90", "eyebrows_response", "eyelashes_response", "pgic_response", "adct_minus_5")
+HEADLINE_MAX = 6
+FOLLOWED = ("salt_le_20", "salt30")
+
+
+def _baseline(sessions: list[dict]) -> dict:
+    return next((s for s in sessions if s["baseline"]), {})
 
 
 def _after_baseline(sessions: list[dict]) -> list[dict]:
-    base = next((s for s in sessions if s["baseline"]), None)
-    return [s for s in sessions if base is None or s["date"] > base["date"]]
+    base = _baseline(sessions)
+    return [s for s in sessions if not base or s["date"] > base["date"]]
 
 
-def milestones(sessions: list[dict]) -> dict:
+def series(sessions: list[dict], key: str) -> list[tuple[str, bool]]:
+    """(date, met) of the sessions after the baseline that count for the milestone (they record it)."""
+    rule, base = BY_KEY[key], _baseline(sessions)
+    out = []
+    for s in _after_baseline(sessions):
+        met = rule.test(s, base)
+        if met is not None:
+            out.append((s["date"], bool(met)))
+    return out
+
+
+def milestones(sessions: list[dict]) -> dict[str, str | None]:
     """The date of the first session after baseline that met each milestone, or None."""
-    later = _after_baseline(sessions)
-    return {key: next((s["date"] for s in later if test(s)), None) for key, test in MILESTONE_TESTS.items()}
+    return {r.key: next((d for d, met in series(sessions, r.key) if met), None) for r in RULES}
 
 
-KEPT_MIN_DAYS = 28  # kept once met at two consecutive sessions at least 4 weeks apart (scalpsite's rule)
-TRAJECTORY_KEYS = ("salt30", "salt_le_20")  # the responses whose course the dossier follows
-MEASURED = {"salt30": "salt", "salt_le_20": "salt"}
+def applicable(sessions: list[dict], conditions: list[str]) -> list[Rule]:
+    """The milestones of the conditions tracked whose baseline allows them (ClinRO 2 or 3, an ADCT;
+    PGI-C once asked), in the order of RULES."""
+    base = _baseline(sessions)
+    asked = {"pgic_response": any(s["pgic"] is not None for s in sessions)}
+    return [r for r in RULES if r.condition in conditions and r.applies(base) and asked.get(r.key, True)]
 
 
-def trajectory(sessions: list[dict], key: str) -> dict:
-    """The course of one milestone (docs/clinical-definitions.md): first met, kept since, lost on.
-
-    Kept: met at two consecutive sessions at least KEPT_MIN_DAYS apart and at every session
-    since. Lost: after being kept, failed at two consecutive sessions (dated by the second).
-    One session never makes a response kept. Only sessions after baseline that measured it count.
-    """
-    test, field = MILESTONE_TESTS[key], MEASURED[key]
-    series = [(s["date"], test(s)) for s in _after_baseline(sessions) if s[field] is not None]
-    kept_since = lost_on = None
-    fails = 0
-    for i, (day, met) in enumerate(series):
-        if not met:
-            fails += 1
-            if kept_since is not None and fails >= 2:
-                kept_since, lost_on = None, day
-            continue
-        fails = 0
-        following = series[i + 1] if i + 1 < len(series) else None
-        if kept_since is None and following and following[1] and _days(day, following[0]) >= KEPT_MIN_DAYS:
-            kept_since, lost_on = day, None
-    first = next((d for d, met in series if met), None)
-    latest = series[-1][1] if series else None
-    status = ("kept" if kept_since and latest else "at_risk" if kept_since else "lost" if lost_on
-              else "first_met" if first else "not_met")
-    name = MILESTONE_LABELS[key]
-    return {"key": key, "label": name, "status": status, "first_met": first, "kept_since": kept_since,
-            "lost_on": lost_on, "latest_met": latest,
-            "status_label": _status_label(name, status, first, kept_since, lost_on, latest)}
+def trajectories(sessions: list[dict], conditions: list[str]) -> list[dict]:
+    """The course of every applicable milestone by the runs rule (first met, kept, lost, every run)."""
+    return [{"key": r.key, "label": r.label, "followed": r.key in FOLLOWED} | runs.course(r.label, series(sessions, r.key))
+            for r in applicable(sessions, conditions)]
 
 
-def _days(a: str, b: str) -> int:
-    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
+def milestone_list(courses: list[dict]) -> list[dict]:
+    """The badges: first date, status in a few words, green while met or kept; the headline ones first."""
+    order = sorted(courses, key=lambda c: HEADLINE_ORDER.index(c["key"]))
+    headline = {c["key"] for c in order[:HEADLINE_MAX]}
+    return [{"key": c["key"], "label": c["label"], "date": c["first_met"], "condition": BY_KEY[c["key"]].condition,
+             "status": c["status"], "badge_text": c["badge_text"], "green": c["green"],
+             "headline": c["key"] in headline} for c in courses]
 
 
-def _status_label(name: str, status: str, first, kept, lost, latest) -> str:
-    """The course in words, always naming the milestone: 'SALT30 kept since 30 Jun 2025'."""
-    if status == "first_met":
-        return (f"{name} first met on {day_text(first)}; kept once met at two sessions "
-                f"{KEPT_MIN_DAYS // 7} weeks or more apart" if latest else
-                f"{name} met on {day_text(first)}, not at the latest session")
-    return {"not_met": f"{name} not met yet",
-            "kept": f"{name} kept since {day_text(kept)}",
-            "at_risk": f"{name} kept since {day_text(kept)}; not met at the latest session",
-            "lost": f"{name} lost on {day_text(lost)} (relapse)"}[status]
-
-
-def response_status(sessions: list[dict]) -> dict:
+def response_status(courses: list[dict]) -> dict:
     """The SALT30 response (a 30 % relative improvement), as the dossier's one-line response."""
-    course = trajectory(sessions, "salt30")
+    course = next((c for c in courses if c["key"] == "salt30"), None)
+    if course is None:
+        return {"status": "not_reached", "label": "SALT30 not met yet", "since": None, "lost_on": None}
     status = {"not_met": "not_reached"}.get(course["status"], course["status"])
-    return {"status": status, "label": course["status_label"],
-            "since": course["kept_since"] or course["first_met"], "lost_on": course["lost_on"]}
-
-
-def milestone_list(marks: dict, conditions: list[str]) -> list[dict]:
-    """The milestones that apply to the conditions tracked, with their labels, in order."""
-    return [{"key": key, "label": MILESTONE_LABELS[key], "date": when, "condition": MILESTONE_CONDITION[key]}
-            for key, when in marks.items() if MILESTONE_CONDITION[key] in conditions]
+    since = course["kept_since"] or (course["runs"][-1]["start"] if course["status"] == "met" else None)
+    return {"status": status, "label": course["status_label"], "since": since, "lost_on": course["lost_on"]}

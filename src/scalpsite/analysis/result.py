@@ -13,13 +13,16 @@ from scalpsite.analysis.result_base import ChartLine, Day, Out
 from scalpsite.analysis.result_clinical import (
     AaScaleSummary,
     CaseFacts,
+    DiagnosisRow,
     ChartPanel,
     ChecklistRow,
     InjectionDose,
     InjectionEntry,
     InjectionSummary,
+    Interruption,
 )
 from scalpsite.analysis.result_photos import PhotoEvidence, SessionPhotos
+from scalpsite.analysis.result_response import Milestone, Response, Trajectory
 from scalpsite.journal.models import Treatment
 
 
@@ -40,6 +43,8 @@ class LabValue(Out):
     range_text: str | None = Field(description="the range for display")
     range_source: str | None = Field(description="report, journal, or the adult default it is")
     flag: str | None = Field(description="high or low against the range; null inside it or without one")
+    converted_text: str | None = Field(None, description="the value in the default range's unit, when it was "
+                                       "converted to be compared (620 cells/µL as 0.62 ×10⁹/L)")
 
 
 class LabMarker(LabValue):
@@ -72,6 +77,10 @@ class Session(SessionPhotos, Out):
     itch: int | None = Field(description="peak pruritus NRS, 0-10")
     easi: float | None = Field(description="EASI, 0-72")
     easi_band: str | None
+    bsa_pct: float | None = Field(description="body surface area with eczema, % (0-100)")
+    bsa_band: str | None = Field(description="BSA severity stratum (Chopra 2017): clear, mild, moderate, severe")
+    viga_ad: int | None = Field(description="vIGA-AD, 0 clear to 4 severe (Simpson 2020)")
+    viga_ad_label: str | None = Field(description="the vIGA-AD grade in words")
     poem: int | None = Field(description="POEM, 0-28")
     dlqi: int | None = Field(description="DLQI, 0-30")
     injection_site: str | None = Field(description="none, mild, moderate, severe; null when not recorded")
@@ -86,6 +95,8 @@ class Session(SessionPhotos, Out):
     closeups: int = Field(description="how many photos the session's closeups/ folder holds; they stay in "
                           "the journal, and neither they nor their names are published")
     valid: bool = Field(description="false when the session's files have errors")
+    recorded: bool = Field(description="false for an empty session (as `scalpsite new` makes it): never the "
+                           "baseline or the latest, and counted nowhere")
     salt_change: float | None = Field(description="SALT points, current - baseline (negative is better)")
     salt_improvement_pct: float | None = Field(description="(baseline - current) / baseline x 100")
     density_change_pct: dict[str, float | None]
@@ -114,6 +125,7 @@ class Session(SessionPhotos, Out):
     aa_scale_not_recorded: list[str] = Field(description="upgrade features the session did not record (the "
                                              "level may then be higher)")
     aa_scale_label: str | None = Field(description="the AA Scale result and its reasons in words")
+    aa_scale_brief: str | None = Field(description="the AA Scale result for a table cell, its reasons short")
     expected_effects: dict[str, str | None] = Field(
         description="per effect of the treatment's checklist: no, yes, mild, moderate, severe, or null when "
         "not asked (from the checklist, the side-effect list and injection_site)")
@@ -138,6 +150,7 @@ class Target(Out):
     """A meaningful-change target against the baseline, decided once for every page and chart."""
 
     label: str = Field(description="the rule in words, e.g. '−4 points' or 'EASI-75'")
+    text: str = Field(description="the rule with the measure's name once, e.g. 'Itch −4 points', 'EASI-75'")
     value: float | None = Field(description="the value that meets it, from the baseline; null without one")
     met: bool | None = Field(description="whether the latest value meets it; null when either is missing")
 
@@ -196,8 +209,10 @@ class Summary(Out):
     sessions: int
     baseline_folder: str | None
     baseline_date: Day | None
-    latest_folder: str | None
+    latest_folder: str | None = Field(description="the latest session that records something")
     latest_date: Day | None
+    latest_photo_folder: str | None = Field(description="the latest session with a photo: the one compared")
+    empty_sessions: list[str] = Field(description="folders of sessions that record nothing yet (not counted)")
     days_on_treatment: int | None
     weeks_on_treatment: int | None
     months_on_treatment: float | None
@@ -207,35 +222,9 @@ class Summary(Out):
     salt_regions: list[RegionRow] = Field(description="per SALT region, from sessions that gave regions")
     density: list[DensityRow]
     vellus: Measure | None
-    ad_measures: list[Measure] = Field(description="itch, EASI, POEM, DLQI: the rows of the AD table")
+    ad_measures: list[Measure] = Field(description="itch, EASI, BSA and vIGA-AD (when recorded), POEM, DLQI: the "
+                                       "rows of the AD table")
     no_response_note: str | None
-
-
-class Milestone(Out):
-    key: str
-    label: str
-    date: Day | None = Field(description="the first session after baseline that met it")
-    condition: str = Field(description="the condition it belongs to")
-
-
-class Response(Out):
-    status: str = Field(description="not_reached, kept or lost")
-    label: str
-    since: Day | None
-    lost_on: Day | None
-
-
-class Trajectory(Out):
-    """The course of a response (first met, kept, lost; docs/clinical-definitions.md)."""
-
-    key: str
-    label: str
-    status: str = Field(description="not_met, first_met, kept, at_risk (kept, not met at the latest session) or lost")
-    first_met: Day | None
-    kept_since: Day | None = Field(description="first of the sessions from which it was kept")
-    lost_on: Day | None = Field(description="the second of two consecutive failing sessions after it was kept")
-    latest_met: bool | None
-    status_label: str
 
 
 class Schedule(Out):
@@ -292,6 +281,7 @@ class LabColumn(Out):
 class PhaseSpan(Out):
     key: str
     label: str
+    short_label: str = Field(description="the label where a chart has no room for it")
     start: Day
     end: Day | None = Field(description="null for the last, open-ended phase")
 
@@ -325,6 +315,7 @@ class Recorded(Out):
     key: str
     label: str
     sessions: int = Field(description="sessions that recorded it")
+    of: int = Field(description="the sessions it is counted over (side effects: those on treatment)")
 
 
 class FindingKind(Out):
@@ -357,11 +348,14 @@ class Analysis(Out):
     density_unit_label: str
     density_zones: list[str]
     treatments: list[TreatmentRow]
+    diagnoses: list[DiagnosisRow] = Field(description="the diagnoses of scalpsite.yaml, with their durations")
+    treatment_notes: list[str] = Field(description="beside the tracked treatment: the one it took over from, and "
+                                       "the other current treatments, which are not tracked")
     sessions: list[Session]
     milestones: dict[str, Day | None] = Field(description="key: date first met, or null")
     milestone_list: list[Milestone] = Field(description="the milestones that apply to the conditions tracked")
     response: Response
-    trajectories: list[Trajectory] = Field(description="SALT30 and SALT ≤ 20: first met, kept, lost")
+    trajectories: list[Trajectory] = Field(description="every applicable responder milestone: met, kept, lost, runs")
     schedule: Schedule
     summary: Summary
     side_effect_log: list[SideEffectRow]
@@ -394,6 +388,8 @@ class Analysis(Out):
     aa_scale: AaScaleSummary | None = Field(description="the latest Alopecia Areata Scale result")
     control_measures: list[Measure] = Field(description="ADCT, RECAP and PGI-C: baseline against latest")
     control_panels: list[ChartPanel] = Field(description="the panels of the control chart, with their lines")
+    interruptions: list[Interruption] = Field(description="gaps of more than twice the dosing interval in the "
+                                              "tracked drug's injections, with the facts around each")
     case: CaseFacts | None = Field(description="the facts of the page 'The case for the current treatment'")
     angle_notes: dict[str, str] = Field(description="what each photo angle documents, and its SALT weight")
     other_effects_text: str = Field(description="side effects outside the checklist (or, without one, the "

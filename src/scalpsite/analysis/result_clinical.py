@@ -1,6 +1,6 @@
 """The clinical record in data.json, typed: injections and adherence, the expected-effects
-checklist, the AA Scale, the control-chart panels and the facts of the case page (issue 15's
-measures; clinical.py and the modules it calls fill them)."""
+checklist, the AA Scale, the control-chart panels and the facts of the case page
+(clinical.py, case.py and the modules they call fill them)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from scalpsite.analysis.result_base import ChartLine, Day, Out
 
 
 class InjectionSummary(Out):
-    """Adherence (docs/clinical-definitions.md); counts are doses (due dates), not injections."""
+    """Adherence by the window rule of injections.py; counts are doses (due dates), not injections."""
 
     expected: int | None = Field(description="doses due and decided: given + missed (null without a dosing interval)")
     given: int = Field(description="doses with an injection in their window (without a dosing interval: "
@@ -33,6 +33,7 @@ class InjectionDose(Out):
     given_on: Day | None
     days_from_due: int | None = Field(description="of the first injection that belongs to the dose")
     injections: int = Field(description="injections that belong to the dose (2 on a loading day)")
+    note: str | None = Field(None, description="for a missed dose: an injection after its window closed, if any")
 
 
 class InjectionEntry(Out):
@@ -48,18 +49,21 @@ class InjectionEntry(Out):
     note: str | None
     dose_number: int | None = Field(description="the dose it belongs to, or null")
     due: Day | None
-    timing: str = Field(description="early, on_time, late; off_schedule (in no open window), other_drug, "
-                        "no_schedule (no dosing interval)")
+    timing: str = Field(description="early, on_time, late; after_window (after the window of a missed dose "
+                        "closed), extra (a second injection in a window that has its dose), off_schedule (in no "
+                        "window), other_drug, no_schedule (no dosing interval)")
+    timing_label: str = Field(description="the timing in words, with the dose an injection outside its window is next to")
     same_site_as_previous: bool
 
 
 class ChecklistRow(Out):
-    """One expected effect of the treatment, over the sessions."""
+    """One expected effect of the treatment, over the sessions on treatment."""
 
     key: str
     label: str
+    sessions: int = Field(description="sessions on treatment: reported + absent + not asked")
     reported: int = Field(description="sessions that reported it")
-    absent: int = Field(description="sessions that recorded it as absent")
+    absent: int = Field(description="sessions that answered it 'no' (a blanket 'side_effects: none' is not counted)")
     not_asked: int = Field(description="sessions that did not ask")
     first: Day | None = Field(description="first report (sessions and, for the injection site, the log)")
     last: Day | None
@@ -67,6 +71,8 @@ class ChecklistRow(Out):
     worst: str | None = Field(description="worst severity reported")
     log_reactions: int | None = Field(description="injection-site row only: injections with a reaction")
     log_noted: int | None = Field(description="injection-site row only: injections whose reaction was noted")
+    lab_high: int | None = Field(description="eosinophilia row only: sessions whose eosinophil count was high")
+    notes: list[str] = Field(description="what the record says beside the answers (a 'no' on a day the lab was high)")
 
 
 class AaScaleSummary(Out):
@@ -87,27 +93,50 @@ class ChartPanel(Out):
     lines: list[ChartLine]
 
 
-class CaseBaseline(Out):
+class CaseSeverity(Out):
+    """A session's severity as a form asks it (at baseline, and now)."""
+
     date: Day
     week_label: str
+    assessed_by: str = Field(description="self or clinician: who scored it")
     salt: float | None
     salt_class: str | None
     aa_iga: int | None
     aa_iga_label: str | None
-    aa_scale_label: str | None
+    aa_scale_brief: str | None = Field(description="the Alopecia Areata Scale, its reasons short")
     easi: float | None
     easi_band: str | None
+    bsa_pct: float | None
+    bsa_band: str | None
+    viga_ad: int | None
+    viga_ad_label: str | None
     eyebrows: int | None
     eyelashes: int | None
+
+
+class DiagnosisRow(Out):
+    """A diagnosis of scalpsite.yaml with its durations to the dossier's date."""
+
+    condition: str
+    code: str | None = Field(description="the ICD-10-CM code as entered")
+    diagnosed: str | None = Field(description="YYYY, YYYY-MM or YYYY-MM-DD, as entered")
+    episode_start: str | None
+    disease_duration: str | None = Field(description="from the diagnosis to the dossier's date, in words")
+    episode_duration: str | None
+    text: str = Field(description="the diagnosis in one line")
+    brief: str = Field(description="code, condition and durations, for page 1")
 
 
 class PriorTreatment(Out):
     drug: str
     start: Day
     end: Day | None
+    duration: str = Field(description="how long it was given (so far, when ongoing)")
+    potency: str | None = Field(description="topical corticosteroid potency class, I to VII, as entered")
+    potency_label: str | None
     for_label: str = Field(description="what it was for, in words, or 'not stated'")
     outcome: str | None
-    outcome_label: str | None
+    outcome_label: str = Field(description="how it went; 'ongoing' or 'outcome not recorded' when not stated")
     stopped_because: str | None
     notes: str | None
 
@@ -119,15 +148,17 @@ class Th2Marker(Out):
     unit: str | None
     date: Day | None
     week_label: str | None
-    reference: str = Field(description="the adult default range, in words")
+    reference: str = Field(description="the range used and the context of the marker, in words")
 
 
 class ResponseAtWeek(Out):
-    week: int
+    week: int | None = Field(description="the week on treatment; null for the row of the latest session")
+    label: str = Field(description="'week 24', or 'now'")
     reached: bool = Field(description="whether the treatment has lasted that long")
     missing: str | None = Field(description="why no session stands for the week, in words; null when one does")
-    date: Day | None = Field(description="the session within 4 weeks of it that stands for it")
+    date: Day | None = Field(description="the session that stands for it")
     week_label: str | None
+    assessed_by: str | None = Field(description="self or clinician: who scored the values of the row")
     salt: float | None
     salt_change: float | None
     salt_improvement_pct: float | None
@@ -135,6 +166,47 @@ class ResponseAtWeek(Out):
     easi: float | None
     easi_improvement_pct: float | None
     endpoint: str | None = Field(description="the trial endpoint this week is judged against, if any")
+    confounders: list[str] = Field(description="other treatments for the condition given between the baseline "
+                                   "and the session, which may confound the response")
+
+
+class MeasurePoint(Out):
+    date: Day
+    week_label: str
+    value: float
+    assessed_by: str
+
+
+class MeasureAroundGap(Out):
+    """One measure around an interruption: before, worst, and after the restart."""
+
+    key: str
+    label: str
+    before: MeasurePoint | None = Field(description="the last session on or before the last dose")
+    worst: MeasurePoint | None = Field(description="the highest value during the gap or within 12 weeks after it")
+    after_12: MeasurePoint | None = Field(description="the session nearest 12 weeks after the restart (within 4)")
+    after_12_due: Day | None
+    after_12_note: str | None = Field(description="why there is no value: not reached yet, or no session near")
+    after_24: MeasurePoint | None
+    after_24_due: Day | None
+    after_24_note: str | None
+
+
+class Interruption(Out):
+    """No dose of the tracked drug for more than twice its interval: the facts around it, no conclusion."""
+
+    last_dose: Day
+    first_dose: Day | None = Field(description="the first dose after the gap; null while it goes on")
+    gap_days: int
+    text: str
+    headings: list[str] = Field(description="the words of the facts' columns: before, worst, after the restart")
+    measures: list[MeasureAroundGap]
+    events: list[str] = Field(description="responses lost during the gap and met again after the restart")
+
+
+class Attestation(Out):
+    text: str
+    fields: list[str] = Field(description="the blank lines for the prescriber")
 
 
 class CaseFacts(Out):
@@ -144,12 +216,17 @@ class CaseFacts(Out):
     start: Day
     indication: str | None
     purposes: list[str]
+    diagnoses: list[DiagnosisRow]
     weeks_on_treatment: int | None
     months_on_treatment: float | None
-    baseline: CaseBaseline
+    baseline: CaseSeverity
+    now: CaseSeverity | None = Field(description="the latest session with SALT or EASI")
     prior: list[PriorTreatment]
     th2: list[Th2Marker]
     response: list[ResponseAtWeek]
     response_note: str = Field(description="how the sessions of the table were chosen, in words")
+    overlaps: list[str] = Field(description="each other treatment that overlaps the response, with the rows")
+    interruptions: list[Interruption]
     adherence: str | None
     safety: list[str]
+    attestation: Attestation

@@ -1,4 +1,4 @@
-"""Clinical scores (docs/clinical-definitions.md) as pure functions; each names its source."""
+"""Clinical scores as pure functions; each names its published source."""
 
 from __future__ import annotations
 
@@ -130,6 +130,23 @@ def dlqi_band(score: float | None) -> str | None:
                                 (20, "very large effect"), (30, "extremely large effect")])
 
 
+def bsa_band(pct: float | None) -> str | None:
+    """Body surface area (Chopra 2017): 0 clear, 0.1-15.9 mild, 16.0-39.9 moderate, 40.0-100 severe."""
+    if pct is None:
+        return None
+    if pct <= 0:
+        return "clear"
+    return "mild" if pct < 16 else "moderate" if pct < 40 else "severe"
+
+
+VIGA_LABELS = {0: "clear", 1: "almost clear", 2: "mild", 3: "moderate", 4: "severe"}  # Simpson 2020
+
+
+def viga_label(grade: int | None) -> str | None:
+    """The vIGA-AD grade in words; None when not recorded."""
+    return None if grade is None else VIGA_LABELS[grade]
+
+
 ITCH_MEANINGFUL = 4  # points of peak-pruritus NRS reduction
 POEM_MEANINGFUL = 3  # probably important; 4 very likely
 DLQI_MEANINGFUL = 4
@@ -153,6 +170,8 @@ PHASES = [  # (months from start, upper bound exclusive, key, label) from the dr
     (float("inf"), "maintenance", "Maintenance"),
 ]
 PHASE_LABELS = {key: label for _, key, label in PHASES}
+PHASE_SHORT = {"observation": "Observ.", "response_window": "Response", "continued_assessment": "Assessment",
+               "maintenance": "Maint."}  # where a chart has no room for the label
 
 
 def months(days: int) -> float:

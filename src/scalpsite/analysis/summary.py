@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from scalpsite.analysis import scores
 from scalpsite.analysis.labels import readable
 
-NO_RESPONSE_DAYS = 183  # about 6 months: "if none by 6 to 9 months" (docs/clinical-definitions.md)
+NO_RESPONSE_DAYS = 183  # about 6 months: the tracking schedule's "if none by 6 to 9 months"
 
 
 @dataclass(frozen=True)
@@ -18,23 +18,32 @@ class Rule:
     points: float | None = None
     pct: float | None = None
     name: str | None = None
+    at_most: float | None = None  # and the value itself at most this (vIGA-AD: 0 or 1)
 
     def label(self) -> str:
         """The rule in words, as tables show it."""
         return self.name or f"−{self.points:g} points"
+
+    def text(self, measure: str) -> str:
+        """The rule with the measure's name, once: 'Itch −4 points', 'EASI-75'."""
+        return self.name or f"{measure} {self.label()}"
 
     def value(self, baseline: float | None) -> float | None:
         """The value that meets the rule, from the baseline."""
         if baseline is None:
             return None
         if self.points is not None:
-            return max(baseline - self.points, 0)
+            value = max(baseline - self.points, 0)
+            return value if self.at_most is None else min(value, self.at_most)
         return round(baseline * (1 - self._relative() / 100), 2)
 
     def met(self, baseline: float | None, latest: float | None) -> bool | None:
         """Whether `latest` meets the rule against `baseline`; None when either is missing."""
         if self.points is not None:
-            return scores.reduced_by(baseline, latest, self.points)
+            reduced = scores.reduced_by(baseline, latest, self.points)
+            if reduced is None or self.at_most is None or latest is None:
+                return reduced
+            return reduced and latest <= self.at_most
         improvement = scores.improvement_pct(baseline, latest)
         return None if improvement is None else improvement >= self._relative()
 
@@ -45,17 +54,23 @@ class Rule:
         return self.pct
 
 
-SCALES = {"salt": "0–100", "itch": "NRS 0–10", "easi": "0–72", "poem": "0–28", "dlqi": "0–30"}  # published ranges
+SCALES = {"salt": "0–100", "itch": "NRS 0–10", "easi": "0–72", "poem": "0–28", "dlqi": "0–30",
+          "bsa_pct": "% 0–100", "viga_ad": "0–4"}
 DENSITY_NOTE = ("Month-to-month noise of a few percent is normal; trends over 3 to 6 months matter "
                 "(change is shown against the baseline).")
 
-# The AD table's rows (docs/clinical-definitions.md): key, label, band function, meaningful change.
+# The AD table's rows: key, label, band function, meaningful change (None: none is defined). vIGA-AD:
+# 0 or 1 with 2 grades of improvement, the IGA success of the dupilumab trials (Simpson 2016).
+VIGA_SUCCESS = Rule(points=2, at_most=1, name="vIGA-AD 0 or 1, 2 grades better")
 AD_MEASURES = [
     ("itch", "Itch", None, Rule(points=scores.ITCH_MEANINGFUL)),
     ("easi", "EASI", scores.easi_band, Rule(pct=75, name="EASI-75")),
+    ("bsa_pct", "BSA", scores.bsa_band, None),
+    ("viga_ad", "vIGA-AD", scores.viga_label, VIGA_SUCCESS),
     ("poem", "POEM", scores.poem_band, Rule(points=scores.POEM_MEANINGFUL)),
     ("dlqi", "DLQI", scores.dlqi_band, Rule(points=scores.DLQI_MEANINGFUL)),
 ]
+OPTIONAL_AD = ("bsa_pct", "viga_ad")  # rows only when recorded (most journals have neither)
 
 
 def _at(sessions: list[dict], value, until: str | None):
@@ -84,7 +99,7 @@ def region_rows(sessions: list[dict], visit: str | None) -> list[dict]:
     """Per SALT region: loss at baseline, at the last visit and latest, from sessions that gave regions."""
     base = next((s for s in sessions if s["baseline"]), None)
     given = [s for s in sessions if s["salt_regions"]]
-    if not given:
+    if not given or given[-1] is base:  # only the baseline gave regions: nothing to compare it with
         return []
     rows = []
     for region, weight in scores.SALT_WEIGHTS.items():
@@ -102,9 +117,12 @@ def ad_measures(sessions: list[dict], visit: str | None = None) -> list[dict]:
     rows = []
     for key, label, band, rule in AD_MEASURES:
         row = measure(sessions, key, label, SCALES[key], visit)
+        if key in OPTIONAL_AD and row["latest"] is None and row["baseline"] is None:
+            continue
         row["band"] = band(row["latest"]) if band else None
-        row["target"] = {"label": rule.label(), "value": rule.value(row["baseline"]),
-                         "met": rule.met(row["baseline"], row["latest"])}
+        row["target"] = None if rule is None else {
+            "label": rule.label(), "text": rule.text(label), "value": rule.value(row["baseline"]),
+            "met": rule.met(row["baseline"], row["latest"])}
         rows.append(row)
     return rows
 
@@ -156,6 +174,7 @@ def summary(sessions: list[dict], zones: list[str], visit: str | None = None) ->
         "sessions": len(sessions),
         "baseline_folder": base["folder"] if base else None, "baseline_date": base["date"] if base else None,
         "latest_folder": last["folder"] if last else None, "latest_date": last["date"] if last else None,
+        "latest_photo_folder": next((s["folder"] for s in reversed(sessions) if s["photos"]), None),
         "days_on_treatment": days, "weeks_on_treatment": None if days is None else days // 7,
         "months_on_treatment": None if days is None else round(scores.months(days), 1),
         "phase": last["phase"] if last else None,

@@ -1,4 +1,4 @@
-"""The expected effects a treatment's sessions ask about (dupilumab: docs/clinical-definitions.md): one list for
+"""The expected effects a treatment's sessions ask about (dupilumab's label): one list for
 the session template, check and the dossier's checklist.
 
 A drug's preset list comes first, then the effects its treatment adds in scalpsite.yaml
@@ -22,7 +22,8 @@ class Effect:
     covers: str = ""
 
 
-# The dupilumab label's adverse reactions (52-week pool): docs/clinical-definitions.md, "Expected-effects checklist".
+# The expected effects of dupilumab: its label and the 52-week adult safety pool, and new or
+# worsening alopecia areata patches (paradoxical alopecia areata has been reported on dupilumab).
 DUPILUMAB = (
     Effect("conjunctivitis", "Conjunctivitis / eye symptoms", "eye redness, itch, dryness"),
     Effect("blepharitis", "Blepharitis", "inflamed eyelid margins"),
@@ -32,6 +33,7 @@ DUPILUMAB = (
     Effect("headache", "Headache"),
     Effect("joint_pain", "Joint pain"),
     Effect("eosinophilia", "Eosinophilia", "raised eosinophils, as a laboratory reported it"),
+    Effect("new_aa_patches", "New or worsening alopecia areata patches", "a new bald patch, or one growing"),
 )
 PRESETS: dict[str, tuple[Effect, ...]] = {"dupilumab": DUPILUMAB}
 # Names of the side-effect log that count as one of the checklist's effects.

@@ -4,10 +4,11 @@ names, the strict base model, and fields that take a total or its parts."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Annotated, TypeVar, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 from pydantic import Strict as NoCoercion
 
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
@@ -44,6 +45,45 @@ Reading = Annotated[Number, Field(ge=0, le=1_000_000), Plausible(
     high=500, why="an adult one has about 175-300 hairs/cm² (Barman et al. 1965)")]
 LabNumber = Annotated[Number, Field(ge=-1_000_000, le=1_000_000)]
 Sign = Annotated[Number, Field(ge=0, le=3, multiple_of=0.5)]
+
+
+PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$"
+ICD_CODE = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
+
+
+def _as_text(value: object) -> object:
+    """A YAML date or year as the text it stands for: 2019-04-01, 2019."""
+    if isinstance(value, dt.date) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
+def _partial_date(text: str) -> str:
+    """A date as precise as it is known: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', within scalpsite's years."""
+    if not re.fullmatch(PARTIAL_DATE, text):
+        raise ValueError(f"'{text}' is not a date; write 2019-04-01, 2019-04 or 2019")
+    if len(text) == 10:
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a date of the calendar") from None
+    if not DATE_MIN.year <= int(text[:4]) <= DATE_MAX.year:
+        raise ValueError(f"'{text}' is outside the years {DATE_MIN.year} to {DATE_MAX.year}")
+    return text
+
+
+def _icd_code(text: str) -> str:
+    if not re.fullmatch(ICD_CODE, text):
+        raise ValueError(f"'{text}' is not an ICD-10-CM code; write a capital letter, two characters and, after "
+                         "a dot, up to four more: L63.9, L20.89, J45.909")
+    return text
+
+
+# A date known to the day, the month or the year (when a disease was diagnosed), kept as text.
+PartialDate = Annotated[str, BeforeValidator(_as_text), AfterValidator(_partial_date), WithJsonSchema(
+    {"anyOf": [{"type": "string", "pattern": PARTIAL_DATE}, {"type": "integer", "minimum": 1900, "maximum": 2200}]})]
+# An ICD-10-CM code as the patient or physician writes it: only its form is checked; scalpsite picks no code.
+IcdCode = Annotated[str, AfterValidator(_icd_code), WithJsonSchema({"type": "string", "pattern": ICD_CODE})]
 
 
 def _ordered(pair: list[float] | None) -> list[float] | None:

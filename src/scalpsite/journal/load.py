@@ -12,6 +12,7 @@ from scalpsite.findings import Finding, error, warning
 from scalpsite.journal.injections import InjectionLog, read_log
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.models import AppointmentMeta, Config, Session
+from scalpsite.journal.treatment import config_as_of
 from scalpsite.journal.paths import (
     SAFE_NAME_RULE,
     child,
@@ -91,7 +92,8 @@ class Journal:
         return self.config
 
     def until(self, day: dt.date) -> Journal:
-        """The journal as it stood on `day`: later sessions and appointments, and their findings, left out.
+        """The journal as it stood on `day`: later sessions, appointments, injections and their
+        findings left out, and the configuration's facts as they stood (treatment.config_as_of).
 
         A dossier for an appointment knows nothing recorded after it.
         """
@@ -101,7 +103,8 @@ class Journal:
         log = self.injections
         if log is not None:
             log = replace(log, rows=[r for r in log.rows if r.row.date <= day])
-        return replace(self, sessions=[r for r in self.sessions if r.date <= day],
+        config = config_as_of(self.config, day) if self.config is not None else None
+        return replace(self, config=config, sessions=[r for r in self.sessions if r.date <= day],
                        appointments=[a for a in self.appointments if a.date <= day], findings=kept,
                        injections=log)
 

@@ -23,9 +23,11 @@ from scalpsite.findingcodes import ignorable
 from scalpsite.journal.fieldtypes import (
     AngleName,
     Date,
+    IcdCode,
     LabNumber,
     LabRange,
     Number,
+    PartialDate,
     Percent,
     PixelBox,
     Plausible,
@@ -39,7 +41,7 @@ from scalpsite.journal.fieldtypes import (
 )
 
 DEFAULT_ANGLES = ["overhead", "front", "back", "left", "right"]
-# The SALT region each photo angle documents (docs/clinical-definitions.md, SALT); front has no SALT weight.
+# The SALT region each photo angle documents (Olsen 2004 regions); front has no SALT weight.
 SaltRegion = Literal["top", "back", "left", "right"]
 DEFAULT_SALT_VIEWS: dict[str, SaltRegion] = {"overhead": "top", "back": "back", "left": "left", "right": "right"}
 DEFAULT_ZONES = ["frontal", "midscalp", "crown", "occipital", "temporal_left", "temporal_right"]
@@ -66,6 +68,7 @@ class Patient(Strict):
 Purpose = Literal["alopecia_areata", "atopic_dermatitis", "other"]
 Outcome = Literal["none", "partial", "complete", "not_tolerated", "stopped"]
 OUTCOMES = get_args(Outcome)
+Potency = Literal["I", "II", "III", "IV", "V", "VI", "VII"]  # topical corticosteroids, I the strongest
 EffectName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,39}$")]  # a key in session.yaml
 
 
@@ -104,6 +107,13 @@ class _TreatmentFields(Strict):
         "(for another reason).", examples=["partial"])
     stopped_because: str | None = Field(None, description="Why it was stopped, in words.",
                                         examples=["relapse after the injections ended"])
+    potency: Potency | None = Field(
+        None, description="Potency class of a topical corticosteroid, I (superpotent) to VII (least potent), "
+        "as forms ask it.", examples=["I"])
+    tracked: Annotated[bool, NoCoercion()] | None = Field(
+        None, description="true: the journal tracks this treatment (baseline, weeks, adherence, checklist); "
+        "false: never. Left out, the one with a dosing interval is tracked, so a treatment without one (a "
+        "rescue ointment) never takes over.", examples=[True])
 
 
 # `for` is a Python keyword, so these two fields are declared through create_model rather than
@@ -184,6 +194,18 @@ class CheckConfig(Strict):
         "errors cannot be ignored.", examples=[["framing-drift", "camera-changed"]])
 
 
+class Diagnosis(Strict):
+    """A diagnosis, with its code as the patient or the physician enters it (scalpsite picks no code)."""
+
+    condition: str = Field(min_length=1, description="The condition in words.", examples=["alopecia areata"])
+    code: IcdCode | None = Field(None, description="Its ICD-10-CM code, as on a form (only its form is checked).",
+                                 examples=["L63.9"])
+    diagnosed: PartialDate | None = Field(
+        None, description="When it was diagnosed: a date, a year and month (2019-04) or a year.", examples=["2012"])
+    episode_start: PartialDate | None = Field(
+        None, description="When the current episode began (a relapse), as precisely as known.", examples=["2024-09"])
+
+
 class Config(Strict):
     """scalpsite.yaml"""
 
@@ -195,8 +217,13 @@ class Config(Strict):
         default_factory=lambda: [Condition.alopecia_areata],
         description="Conditions tracked; add atopic_dermatitis to record itch, EASI and POEM.",
         examples=[["alopecia_areata", "atopic_dermatitis"]])
-    treatments: list[Treatment] = Field(description="Treatments, current and past; the journal "
-                                        "tracks the current one started last.")
+    treatments: list[Treatment] = Field(description="Treatments, current and past; the journal tracks "
+                                        "the one with a dosing interval (or marked tracked), current and "
+                                        "started last.")
+    diagnoses: list[Diagnosis] = Field(default_factory=list, description="Diagnoses with their codes and dates, "
+                                       "atopic comorbidities (asthma, allergic rhinitis) included.",
+                                       examples=[[{"condition": "alopecia areata", "code": "L63.9",
+                                                   "diagnosed": "2012"}]])
     photos: PhotosConfig = Field(default_factory=PhotosConfig, description="The photo angles.")
     density: DensityConfig = Field(default_factory=DensityConfig,
                                    description="Density unit and scalp zones.")
@@ -268,6 +295,11 @@ class AtopicDermatitis(Strict):
     poem: TotalOrAnswers[Annotated[Whole, Field(ge=0, le=28)], PoemAnswers] | None = Field(
         None, description="POEM, 0-28: the total, or the seven answers, 0-4 each (null for an "
         "unanswered one).", examples=[14, [2, 3, 1, 0, 4, 2, 1]])
+    bsa_pct: Percent | None = Field(None, description="Body surface area with eczema, % (a hand with its "
+                                    "fingers is about 1 %).", examples=[12], json_schema_extra=unit("%"))
+    viga_ad: Annotated[Whole, Field(ge=0, le=4)] | None = Field(
+        None, description="vIGA-AD, 0 clear, 1 almost clear, 2 mild, 3 moderate, 4 severe (usually a "
+        "clinician's).", examples=[3])
     areas: list[str] = Field(default_factory=list, description="Body areas affected, in words.",
                              examples=[["neck", "elbows"]])
 

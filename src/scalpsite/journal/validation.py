@@ -141,6 +141,10 @@ def _number_fix(p: Problem) -> str:
     return p.about or "write a number"
 
 
+def _bool(p: Problem):
+    return f"{p.field}: expected true or false, got {what(p.got)}", f"write {p.key}: true or {p.key}: false"
+
+
 def _bound(relation: str, key: str, limit: str):
     def word(p: Problem):
         return f"{p.field}: {_yaml(p.got)} is {relation} {number_text(p.ctx[key])}, the {limit} allowed", ""
@@ -210,7 +214,7 @@ WORDING = {
     "int_from_float": _number("a whole number"),
     "float_type": _number("a number"), "float_parsing": _number("a number"),
     "finite_number": _number("a finite number"),
-    "bool_type": _number("true or false"), "bool_parsing": _number("true or false"),
+    "bool_type": _bool, "bool_parsing": _bool,
     "greater_than_equal": _bound("less than", "ge", "lowest value"),
     "greater_than": _bound("not more than", "gt", "limit"),
     "less_than_equal": _bound("more than", "le", "highest value"),

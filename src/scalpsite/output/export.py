@@ -88,6 +88,8 @@ COLUMNS: list[Column] = [
     Column("easi", "EASI, 0-72 (given or computed from the regions)", key("easi")),
     Column("easi_band", "EASI severity band (Leshem 2015)", key("easi_band")),
     Column("easi_improvement_pct", "relative EASI improvement from baseline, %", key("easi_improvement_pct")),
+    Column("bsa_pct", "body surface area with eczema, %", key("bsa_pct")),
+    Column("viga_ad", "vIGA-AD, 0 clear to 4 severe", key("viga_ad")),
     Column("poem", "POEM total, 0-28", key("poem")),
     Column("poem_band", "POEM band (Charman 2013)", key("poem_band")),
     Column("poem_change", "POEM minus the baseline's", key("poem_change")),
@@ -139,6 +141,14 @@ def to_json(data: dict) -> str:
     return escape_controls(pydantic_core.to_json(data, indent=2).decode()) + "\n"
 
 
+CASE_CONTEXT = ("scalpsite_version", "title", "generated_for", "records_up_to", "patient")
+
+
+def case_export(data: dict) -> dict:
+    """`export --format case`: the case page's facts with the same values, and whose and of when they are."""
+    return {key: data[key] for key in CASE_CONTEXT} | {"case": data["case"]}
+
+
 def csv_columns(zones: list[str]) -> list[Column]:
     """Every column, in order: the fixed ones, then two per density zone of the config."""
     per_zone = [c.for_zone(z) for c in ZONE_COLUMNS for z in zones]
@@ -181,7 +191,8 @@ INJECTION_COLUMNS: list[Column] = [  # OUT/injections.csv: the log as scalpsite 
     Column("note", "the note as logged", key("note")),
     Column("dose_number", "the dose it belongs to (1 = the loading dose); empty when none", key("dose_number")),
     Column("due", "that dose's due date", key("due")),
-    Column("timing", "early, on_time, late, off_schedule, other_drug or no_schedule", key("timing")),
+    Column("timing", "early, on_time, late, after_window, extra, off_schedule, other_drug or no_schedule",
+           key("timing")),
     Column("same_site_as_previous", "true when at the same site as the injection before", key("same_site_as_previous")),
     Column("line", "its line in the journal's injections.csv", key("line")),
 ]

@@ -134,7 +134,8 @@ def _date_axis(ax, dates: list[dt.date], size: float, max_labels: int,
 
 
 def _phase_bands(ax, phases: list[dict], span: tuple[dt.date, dt.date]) -> None:
-    """Shade the expected-response phases (dated by the analysis); label those wide enough for it."""
+    """Shade the expected-response phases (dated by the analysis) and name each: its label, else its
+    short label, smaller if need be; the current phase, too narrow yet, at the right edge."""
     first, last = span
     per_day = _width_pt(ax) / (last - first).days
     for i, phase in enumerate(phases):
@@ -143,10 +144,13 @@ def _phase_bands(ax, phases: list[dict], span: tuple[dt.date, dt.date]) -> None:
         if a >= b:
             continue
         ax.axvspan(a, b, color=PHASE_SHADES[i % len(PHASE_SHADES)], zorder=0, lw=0)
-        if _text_width(phase["label"], 7) + 6 <= (b - a).days * per_day:
-            ax.text(a + (b - a) / 2, 1.0, phase["label"], transform=ax.get_xaxis_transform(), ha="center",
-                    va="bottom", fontsize=7, color=MUTED)
-        elif b == last:  # the current phase, too narrow yet for its label: name it at the right edge
+        room = (b - a).days * per_day
+        fits = [(text, size) for text, size in ((phase["label"], 7), (phase["short_label"], 7), (phase["short_label"], 6))
+                if _text_width(text, size) + 4 <= room]
+        if fits:
+            ax.text(a + (b - a) / 2, 1.0, fits[0][0], transform=ax.get_xaxis_transform(), ha="center",
+                    va="bottom", fontsize=fits[0][1], color=MUTED)
+        elif b == last:
             ax.text(b, 1.0, phase["label"] + " →", transform=ax.get_xaxis_transform(), ha="right",
                     va="bottom", fontsize=7, color=MUTED)
 
@@ -173,7 +177,18 @@ def salt_chart(data: dict) -> Figure | None:
     ax.set_ylim(0, max(60, top + 10) if top < 90 else 100)
     ax.set_ylabel("SALT (% scalp hair loss)")
     _dose_rug(ax, data["injection_doses"])
+    _gaps(ax, data["interruptions"], x[-1])
     return fig
+
+
+def _gaps(ax, gaps: list[dict], last: dt.date) -> None:
+    """Hatch each interruption of the drug (from the last dose to the first after it), labelled."""
+    for g in gaps:
+        a = dt.date.fromisoformat(g["last_dose"])
+        b = dt.date.fromisoformat(g["first_dose"]) if g["first_dose"] else max(last, a)
+        ax.axvspan(a, b, facecolor="none", edgecolor=WARN, hatch="///", lw=0, alpha=0.35, zorder=1, gid="dose-gap")
+        ax.text(a + (b - a) / 2, 0.97, "no dose", transform=ax.get_xaxis_transform(), ha="center", va="top",
+                fontsize=6.5, color=WARN, zorder=4)
 
 
 def _dose_rug(ax, doses: list[dict]) -> None:

@@ -39,7 +39,7 @@ def make_view(journal: Journal, data: dict, photos: PhotoResult, charts: dict,
         "notes_html": notes_html,
         "notes_tree": {folder: tree_of(html) for folder, html in notes_html.items()},
         "appointments": appointments, "appointment": chosen, "since_last": since_last,
-        "comparison": compared, "timeline": timeline_folders(data["sessions"], must, TIMELINE_LIMIT),
+        "comparison": compared, "timeline": timeline_folders([s for s in data["sessions"] if s["recorded"]], must, TIMELINE_LIMIT),
         "angle_views": angle_views(data, view_photos), "chart_info": chart_info(data),
         "ghosts": {angle: f"ghosts/{angle}.png" for angle in sorted(evidence.ghosts)},
         "next_photos": next_photos(data, [a for a in data["angles"] if a in evidence.ghosts]),
@@ -52,7 +52,8 @@ def chart_info(data: dict) -> list[dict]:
     return with_clinical_charts(data, [
         {"key": "salt", "title": "SALT over time", "alt": "SALT score at each session; lower means less hair loss.",
          "caption": f"SALT over time (0 = no loss, 100 = total loss), with the {lines} endpoints; "
-                    "shading marks the expected-response phases."},
+                    "shading marks the expected-response phases"
+                    + ("; hatching, the interruptions of the drug (no dose)." if data["interruptions"] else ".")},
         {"key": "density", "title": "Hair density per zone", "alt": "Density readings per scalp zone at each session.",
          "caption": f"Hair density per zone over time. Unit: {data['density_unit_label']}."},
         {"key": "ad", "title": "Atopic dermatitis measures", "alt": "Itch, EASI and POEM at each session; lower is better.",
@@ -133,9 +134,11 @@ def angle_views(data: dict, photos: dict) -> dict[str, dict]:
 
 
 def comparison(data: dict) -> list[dict]:
-    """Baseline, the session seen at the last visit (else the one midway), and latest, as {folder, role}."""
+    """Baseline, the session seen at the last visit (else the one midway), and latest, as {folder, role}.
+
+    Latest is the latest session with a photo (the analysis names it): never an empty one."""
     summary = data["summary"]
-    first, last = summary["baseline_folder"], summary["latest_folder"]
+    first, last = summary["baseline_folder"], summary["latest_photo_folder"]
     sessions = data["sessions"]
     if not sessions or first is None or last is None:
         return []
