@@ -118,7 +118,7 @@ def test_noop_rebuild_does_no_photo_work(built, runner, monkeypatch):
     root, _ = built
     assert runner.invoke(main, ["check", str(root), "--as-of", "2025-03-10"]).exit_code == 0
     assert runner.invoke(main, ["export", str(root)]).exit_code == 0
-    for name in ("mask_job", "align_group_job", "aligned_job", "ghost_job", "grey_job"):
+    for name in ("mask_job", "align_group_job", "aligned_job", "ghost_job"):
         monkeypatch.setattr(evidencejobs, name, lambda *a, n=name: pytest.fail(f"{n} ran again"))
     result = runner.invoke(main, ["build", str(root), "--no-pdf"])
     assert result.exit_code == 0, result.output

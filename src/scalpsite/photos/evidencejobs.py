@@ -34,11 +34,10 @@ class MaskJob:
 
 @dataclass(frozen=True)
 class AlignGroup:
-    """Photos of one view to align to its reference, refined together (align.estimate_many)."""
+    """Photos of one view to align to its reference: the paths of their features (align.fit)."""
 
-    reference_grey: str
-    photo_greys: tuple[str, ...]
-    quick: bool = False  # check: framing far off is all it looks for
+    reference: str
+    photos: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -91,30 +90,26 @@ def mask_job(job: MaskJob) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _reference(path: str):
-    """A reference prepared once per worker: its grey image is the same for every photo of an angle."""
+def _features(path: str):
+    """A reference's features, read once per worker: every photo of its angle is matched to them."""
     from scalpsite.photos import align
 
-    return align.reference(_grey(path))
+    return align.load_features(Path(path))
 
 
-def _grey(path: str):
-    import numpy as np
-
-    with _open(path) as im:
-        return np.asarray(im.convert("L"), dtype=np.float64)
-
-
-def align_group_job(job: AlignGroup) -> list[dict | None]:
-    """The alignment of each photo of the group as data.json has it; None for a blank photo."""
+def align_group_job(job: AlignGroup) -> list[dict]:
+    """Per photo: {alignment: as data.json has it, or None; note: why there is none (blank, unmatched)}."""
     from scalpsite.photos import align
 
-    reference = _reference(job.reference_grey)
-    greys = [_grey(p) for p in job.photo_greys]
-    usable = [i for i, g in enumerate(greys) if align.has_structure(g)] if align.has_structure(reference.grey) else []
-    found: list[dict | None] = [None] * len(greys)  # blank: nothing to align on
-    for i, t in zip(usable, align.estimate_many(reference, [greys[i] for i in usable], job.quick)):
-        found[i] = t.as_dict()
+    reference = _features(job.reference)
+    found = []
+    for path in job.photos:
+        photo = align.load_features(Path(path))
+        if reference.blank or photo.blank:
+            found.append({"alignment": None, "note": "blank"})
+            continue
+        t = align.estimate(reference, photo)
+        found.append({"alignment": None if t is None else t.as_dict(), "note": "unmatched" if t is None else None})
     return found
 
 
@@ -135,20 +130,6 @@ def aligned_job(job: AlignedJob) -> dict:
         warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST, (0, 0, 0, 0))
     write_aside(warped, Path(job.overlay_out), "PNG", optimize=True)
     return {"aligned": True, "aligned_overlay": True}
-
-
-def grey_job(args: tuple[str, str]) -> bool:
-    """The grey image of a photo as a build makes it (for export before any build)."""
-    from scalpsite.photos.images import RENDITIONS, decode, register_heif, save_grey
-
-    register_heif()
-    source, out = args
-    try:
-        big = decode(source, max(size for size, _ in RENDITIONS.values()))
-    except Exception:
-        return False
-    save_grey(big, Path(out))
-    return True
 
 
 def ghost_job(args: tuple[str, str]) -> bool:
