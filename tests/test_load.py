@@ -84,6 +84,20 @@ def test_photos_are_found_by_angle_and_mapping(tmp_path):
     assert all(f.line == 6 for f in j.findings)
 
 
+def test_a_mapped_photo_is_its_angle_and_nothing_else(tmp_path):
+    """Issue 25 item 4: `photos: {overhead: DSCN0010.jpg}` makes no view `dscn0010`, and its mask
+    belongs to overhead alone."""
+    mapping = "photos: {overhead: DSCN0010.jpg, back: dscn0011.JPG}\n"
+    root = write_journal(tmp_path, {"2025-01-06": COMPLETE + mapping}, photos=False)
+    folder = root / "sessions/2025-01-06"
+    for name in ("DSCN0010.jpg", "dscn0011.JPG", "DSCN0010.mask.png", "front.jpg"):
+        (folder / name).write_bytes(b"x")
+    rec = load(root).sessions[0]
+    assert rec.photos == {"overhead": "sessions/2025-01-06/DSCN0010.jpg", "back": "sessions/2025-01-06/dscn0011.JPG",
+                          "front": "sessions/2025-01-06/front.jpg"}
+    assert rec.masks == {"overhead": "sessions/2025-01-06/DSCN0010.mask.png"}
+
+
 def test_bad_folder_name_and_non_utf8(tmp_path):
     root = write_journal(tmp_path, {"2025-01-06": COMPLETE, "january": COMPLETE})
     (root / "sessions/2025-01-06/session.yaml").write_bytes(b"salt: 1\nnotes: caf\xe9\n")

@@ -403,7 +403,10 @@ def mask_start(session: str, journal: Path | None) -> None:
         journal = folder.resolve().parent.parent
     root = _journal(None, None, journal)
     say_journal(root)
-    print_mask_start(*start_masks(root, session), verbosity())  # a path's last part names the session
+    journal_, started = start_masks(root, session)  # a path's last part names the session
+    print_mask_start(journal_, started, verbosity())
+    if any(s.status in ("unreadable", "failed") for s in started):
+        sys.exit(1)
 
 
 @main.command(short_help="Print or refresh the editor schemas.")

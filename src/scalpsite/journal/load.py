@@ -222,8 +222,10 @@ def _load_session(root: Path, folder: Path, angles: list[str], findings: list[Fi
         findings.append(error("missing-session-yaml", rel, "no session.yaml in this session folder",
                               hint="run 'scalpsite new --date' or add session.yaml"))
     entries = _listing(folder, rel, findings)
-    record.photos = _find_photos(entries, rel, findings)
-    record.photos |= _mapped_photos(folder, rel, record, angles, findings)
+    mapped = _mapped_photos(folder, rel, record, angles, findings)
+    taken = {p.casefold() for p in mapped.values()}  # a mapped file is its angle and nothing else
+    record.photos = {a: p for a, p in _find_photos(entries, rel, findings).items() if p.casefold() not in taken}
+    record.photos |= mapped
     record.masks = _find_masks(entries, rel, record.photos, findings)
     record.closeups = _find_closeups(root, folder, rel, findings)
     record.notes = _read_notes(root, folder, rel, record, findings)

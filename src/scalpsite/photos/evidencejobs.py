@@ -65,7 +65,11 @@ def _open(path: str):
 
 
 def mask_job(job: MaskJob) -> dict:
-    """{counts, pixels, size} of a mask, or {error}; draws the overlay when asked."""
+    """{counts, pixels, size} of a mask, or {error}; draws the overlay when asked.
+
+    The mask is counted on a grid (masks.count_step) read in strips of rows: a 12 MP mask is
+    never held as a large NumPy array. Messages never name the file: masks of equal content
+    share this result, and each finding names its own file."""
     import numpy as np
     from PIL import Image, UnidentifiedImageError
 
@@ -78,15 +82,30 @@ def mask_job(job: MaskJob) -> dict:
             if problem:
                 return {"error": problem, "code": "mask-size", "size": list(size)}
             rgba = im if im.mode == "RGBA" else im.convert("RGBA")
-            # strips of rows: a 12 MP mask is never held as a large NumPy array
-            classes = np.concatenate([masks.classify(np.asarray(rgba.crop((0, y, size[0], min(y + ROWS, size[1])))))
-                                      for y in range(0, size[1], ROWS)])
+            step = masks.count_step(size)
+            rows = step * max(1, ROWS // step)  # whole steps per strip: the grid runs on across strips
+            classes = np.concatenate([masks.classify(np.asarray(rgba.crop((0, y, size[0], min(y + rows, size[1]))))[::step, ::step])
+                                      for y in range(0, size[1], rows)])
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError, EOFError) as exc:
-        return {"error": f"cannot read the mask ({exc})", "code": "mask-unreadable"}
+        return {"error": f"cannot read the mask ({_reason(exc)})", "code": "mask-unreadable"}
     if job.overlay and job.out:
-        write_aside(masks.overlay(classes, job.overlay), Path(job.out), "PNG", optimize=True)
+        write_aside(masks.overlay(classes, job.overlay), Path(job.out), "PNG", compress_level=6)
     return {"counts": masks.count(classes).as_dict(), "pixels": int(classes.size), "size": list(size)}
+
+
+def _reason(exc: Exception) -> str:
+    """Why a file could not be read, without its path (Pillow's messages name the file they opened)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(exc, UnidentifiedImageError):
+        return "not a PNG or other image Pillow can read"
+    if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return "too many pixels to process safely"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc)
+    return text if "/" not in text and "\\" not in text else type(exc).__name__
 
 
 @lru_cache(maxsize=8)
@@ -128,7 +147,7 @@ def aligned_job(job: AlignedJob) -> dict:
         return {"aligned": True, "aligned_overlay": False}
     with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours
         warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST, (0, 0, 0, 0))
-    write_aside(warped, Path(job.overlay_out), "PNG", optimize=True)
+    write_aside(warped, Path(job.overlay_out), "PNG", compress_level=6)
     return {"aligned": True, "aligned_overlay": True}
 
 
