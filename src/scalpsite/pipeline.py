@@ -233,8 +233,10 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None, on_wait: Not
     journal = load(root)
     require_config(journal)
     with writing(Path(root), None, on_wait) as cache:
-        _, evidence = _photo_stage(journal, cache, None, Mode.DATA)
-    data = analyze(journal, check(journal), as_of=as_of or source_date(),
+        photos, evidence = _photo_stage(journal, cache, None, Mode.DATA)
+    findings = sort_findings(check(journal) + _photo_findings(journal, photos, evidence)
+                             + font_findings(journal_texts(journal)))  # as a build has them
+    data = analyze(journal, findings, as_of=as_of or source_date(),
                    evidence=evidence.photos).model_dump(mode="json")
     if fmt == "fhir":
         from scalpsite.output.fhir import (  # fhir.resources loads only here

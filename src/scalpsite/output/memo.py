@@ -43,8 +43,17 @@ def tree_digest(folders: list[Path]) -> str:
 @functools.cache
 def code_digest() -> str:
     """A hash of scalpsite's own source, so a changed renderer, label or score invalidates the cache."""
+    return package_digest(package_root())
+
+
+def package_root() -> Path:
+    """The folder of the scalpsite package."""
+    return Path(__file__).parents[1]
+
+
+def package_digest(package: Path) -> str:
+    """A hash of every module of a package folder (path and content)."""
     h = hashlib.sha256()
-    package = Path(__file__).parents[1]
     for p in sorted(package.rglob("*.py")):
         h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:16]
