@@ -160,7 +160,7 @@ class Features:
 def features(image: np.ndarray) -> Features:
     """The features of a uint8 grey array (as `grey` makes it)."""
     a = np.ascontiguousarray(image, dtype=np.uint8)
-    orb = cv2.ORB_create(nfeatures=FEATURES, fastThreshold=5)
+    orb = cv2.ORB.create(nfeatures=FEATURES, fastThreshold=5)
     keypoints, descriptors = orb.detectAndCompute(a, None)
     points = np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2)
     if descriptors is None:

@@ -121,7 +121,7 @@ def align_group_job(job: AlignGroup) -> list[dict]:
     from scalpsite.photos import align
 
     reference = _features(job.reference)
-    found = []
+    found: list[dict] = []
     for path in job.photos:
         photo = align.load_features(Path(path))
         if reference.blank or photo.blank:
