@@ -150,6 +150,7 @@ def test_another_version_of_the_code_aligns_again(tmp_path, monkeypatch):
     """Issue 25 item 5: the evidence cache made by other code is not reused (nor are the renditions)."""
     from click.testing import CliRunner
 
+    from scalpsite.output import memo
     from scalpsite.photos import evidence, images
 
     runner = CliRunner()
@@ -157,7 +158,7 @@ def test_another_version_of_the_code_aligns_again(tmp_path, monkeypatch):
     build(runner, root)
     index = root / ".scalpsite-cache/evidence/evidence.json"
     before = json.loads(index.read_text())
-    for module in (evidence, images):
+    for module in (evidence, images, memo):
         monkeypatch.setattr(module, "code_digest", lambda: "another version")
     result = runner.invoke(main, ["build", str(root), "--no-pdf"])
     assert "6 photos processed, 0 from cache" in result.output

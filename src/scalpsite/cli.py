@@ -224,10 +224,15 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None) -> None:
     """
     from scalpsite.console import journal_base, print_check
     from scalpsite.findings import summary
-    from scalpsite.pipeline import check_journal
+    from scalpsite.output.uptodate import repeated_check
 
     say_journal(journal)
-    findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting)
+    today = as_of or dt.date.today()
+    findings = repeated_check(journal, today, waiting)
+    if findings is None:  # something changed since the last check
+        from scalpsite.pipeline import check_journal
+
+        findings = check_journal(journal, today=today, on_wait=waiting)
     result = summary(findings)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -260,7 +265,7 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
     """
     from scalpsite.console import QUIET, Progress, print_build
     from scalpsite.console import print_link as show_link
-    from scalpsite.pipeline import build as do_build
+    from scalpsite.output.uptodate import repeated_build
 
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}; swap them")
@@ -268,9 +273,14 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
         raise click.UsageError("--print-link works with --encrypt")
     password = ask_password(encrypt, generate_password)
     say_journal(journal)
-    with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
-        result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
-                          progress=progress, on_wait=waiting, password=password)
+    result = None if password is not None else repeated_build(journal, out, not no_pdf, since, until, for_date,
+                                                              waiting)
+    if result is None:  # something changed since the last build: build (the pipeline loads only now)
+        from scalpsite.pipeline import build as do_build
+
+        with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
+            result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
+                              progress=progress, on_wait=waiting, password=password)
     print_build(result, verbosity())
     if password is not None:  # None only without --encrypt, which both options need
         if generate_password:

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from scalpsite.analysis.analyze import analyze
@@ -27,6 +27,7 @@ from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.load import CONFIG_FILE, Journal, load
 from scalpsite.journal.models import Config
 from scalpsite.output import bundle as bundles
+from scalpsite.output import uptodate
 from scalpsite.output.carry import Placer
 from scalpsite.output.encrypt import Sealer, encrypt_site
 from scalpsite.output.export import injections_csv, to_csv, to_json
@@ -35,6 +36,7 @@ from scalpsite.output.lock import build_lock
 from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
 from scalpsite.output.passwords import require_strong
 from scalpsite.output.publish import check_out, publish
+from scalpsite.output.uptodate import BuildResult
 from scalpsite.photos import images
 from scalpsite.photos.evidence import FOLDER as EVIDENCE
 from scalpsite.photos.evidence import Evidence, Mode, collect
@@ -43,22 +45,6 @@ from scalpsite.render.themes import theme_dirs
 from scalpsite.render.view import make_view
 
 Notify = Callable[[str], None]
-
-
-@dataclass
-class BuildResult:
-    """What a build did, for the one-line summary and the exit code."""
-
-    out: Path
-    sessions: int
-    photos_rendered: int
-    photos_cached: int
-    findings: list[Finding] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def errors(self) -> int:
-        return sum(f.level is Level.ERROR for f in self.findings)
 
 
 def source_date() -> dt.date | None:
@@ -106,6 +92,10 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
     if password is not None:
         require_strong(password, password_hints(journal))
     out = check_out(out or root / "_site", root)
+    # What this build is made from, as it was before anything was read: recorded with its result,
+    # so that a build of the very same inputs is answered without one (output/uptodate.py).
+    key = None if password is not None else uptodate.inputs_key(
+        root, "build", uptodate.build_options(out, pdf, since, until, for_date), out)
     with writing(root, out, on_wait) as cache:
         photos, evidence, findings, data = _analyse(journal, cache, progress, for_date, since, until)
 
@@ -117,8 +107,11 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
             return placer
 
         publish(out, render).save()
-    return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
-                       time.monotonic() - started)
+        result = BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
+                             time.monotonic() - started)
+        if key is not None:
+            uptodate.remember_build(cache, key, result)
+    return result
 
 
 def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = None,
@@ -218,13 +211,18 @@ def writing(root: Path, out: Path | None, on_wait: Notify | None) -> Iterator[Pa
 def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = None) -> list[Finding]:
     """All findings of `scalpsite check`: the files, then the photos (from small decodes)."""
     settle_imports()
+    key = uptodate.check_key(Path(root), today) if today is not None else None  # before anything is read
     journal = load(root)
     found = check(journal, today) + stale_schemas(root)
-    if journal.config is not None:
-        with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
-            photos, evidence = _photo_stage(journal, cache, None, Mode.CHECK)
-        found += _photo_findings(journal, photos, evidence) + font_findings(journal_texts(journal))
-    return sort_findings(found)
+    if journal.config is None:
+        return sort_findings(found)
+    with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
+        photos, evidence = _photo_stage(journal, cache, None, Mode.CHECK)
+        found = sort_findings(found + _photo_findings(journal, photos, evidence)
+                              + font_findings(journal_texts(journal)))
+        if key is not None:
+            uptodate.remember_check(cache, key, found)
+    return found
 
 
 def export_data(root: Path, fmt: str, as_of: dt.date | None = None, on_wait: Notify | None = None) -> str:
