@@ -188,20 +188,19 @@ def build_options(out: Path, pdf: bool, since, until, for_date) -> dict:
 
 
 def _under_lock(root: Path, on_wait, look: Callable[[Path], T]) -> T | None:
-    """`look(cache)` with the build lock held; None when there is no cache yet, or it cannot be
-    used (the full run then says why)."""
-    from scalpsite.errors import ScalpsiteError
+    """`look(cache)` with the build lock held (waiting for it, or stopping, as a full run does);
+    None when there is no cache yet, or it cannot be read (the full run then says why)."""
     from scalpsite.output.guard import CACHE_DIR
     from scalpsite.output.lock import build_lock
 
     cache = root.resolve() / CACHE_DIR
     if not cache.is_dir() or cache.is_symlink():
         return None
-    try:
-        with build_lock(cache, root, on_wait):
+    with build_lock(cache, root, on_wait):
+        try:
             return look(cache)
-    except (OSError, ScalpsiteError):
-        return None
+        except OSError:
+            return None
 
 
 def repeated_build(root: Path, out: Path | None, pdf: bool, since, until, for_date, on_wait=None) -> BuildResult | None:
