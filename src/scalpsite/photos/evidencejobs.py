@@ -142,7 +142,7 @@ def aligned_job(job: AlignedJob) -> dict:
     assert job.reference_size is not None  # set by the evidence stage before the job runs
     with _open(job.photo_print) as im:
         warped = align.warp_image(im.convert("RGB"), t, job.reference_size, Image.Resampling.BILINEAR, FILL)
-    write_aside(warped, Path(job.out), "JPEG", quality=ALIGNED_QUALITY, optimize=True)
+    write_aside(warped, Path(job.out), "JPEG", quality=ALIGNED_QUALITY)  # no optimize: see images._renditions
     if not (job.overlay and job.overlay_out and job.overlay_size):
         return {"aligned": True, "aligned_overlay": False}
     with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours

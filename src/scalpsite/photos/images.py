@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import time
@@ -21,7 +22,7 @@ from scalpsite.photos.pool import Workers
 
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
 FEATURES = "features"  # the alignment's features of a photo, from the one decode build and check share
-RENDITIONS_KEY = "v3:" + json.dumps(RENDITIONS, sort_keys=True)
+RENDITIONS_KEY = "v4:" + json.dumps(RENDITIONS, sort_keys=True)
 INDEX_FILE = "index.json"
 KEY = re.compile(r"[0-9a-f]{32}")  # content_key()
 STALE_PART_SECONDS = 3600
@@ -120,13 +121,48 @@ def decode(path: str, long_side: int, facts: dict | None = None):
                 facts.update(exif_facts(im), width=w, height=h, upright=upright_size(im))
             scale = min(1.0, long_side / max(w, h))
             im.draft("RGB", (max(1, round(w * scale)), max(1, round(h * scale))))
-            small = _eight_bit(im)
-            small.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            small = shrink(_eight_bit(im), long_side)
             upright = ImageOps.exif_transpose(small)
             upright.info["icc_profile"] = im.info.get("icc_profile")
     clean = _to_srgb(upright)
     clean.info = {}
     return clean
+
+
+def fit_size(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    """The size an image of `size` is reduced to so that it fits a square of `long_side` (as
+    Pillow's `thumbnail` rounds it: the whole number nearest the aspect ratio)."""
+    w, h = size
+    if w <= long_side and h <= long_side:
+        return w, h
+    aspect = w / h
+    if aspect >= 1:
+        return long_side, max(1, min(math.floor(long_side / aspect), math.ceil(long_side / aspect),
+                                     key=lambda n: 0 if n == 0 else abs(aspect - long_side / n)))
+    return max(1, min(math.floor(long_side * aspect), math.ceil(long_side * aspect),
+                      key=lambda n: abs(aspect - n / long_side))), long_side
+
+
+def shrink(image, long_side: int):
+    """The image reduced to fit a square of `long_side` (as it is when it fits), by averaging
+    the source pixels each target pixel covers (OpenCV's INTER_AREA): SSIM 0.99 or more against
+    Pillow's LANCZOS (benchmarks/bench.py measures it), at a fifth of the cost. The image's
+    metadata (its EXIF orientation above all) is kept."""
+    from PIL import Image
+
+    size = fit_size(image.size, long_side)
+    if size == image.size:
+        return image
+    if image.mode not in ("RGB", "RGBA", "L"):
+        image = image.copy()
+        image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+        return image
+    from scalpsite.photos.align import cv2  # set up for the worker processes (one thread)
+    import numpy as np
+
+    out = Image.fromarray(cv2.resize(np.asarray(image), size, interpolation=cv2.INTER_AREA), image.mode)
+    out.info = dict(image.info)
+    return out
 
 
 def _grey_card(image, facts: dict, card: tuple[int, int, int, int] | None):
@@ -185,15 +221,13 @@ def _measure(job: Job, facts: dict):
 
 
 def _renditions(job: Job) -> Rendered:
-    from PIL import Image
-
     facts: dict = {}
     big = _measure(job, facts)
     web: tuple[int, int] | None = None
     for name, (size, quality) in RENDITIONS.items():
-        im = big.copy()
-        im.thumbnail((size, size), Image.Resampling.LANCZOS)
-        write_aside(im, Path(job.cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality, optimize=True)
+        im = shrink(big, size)
+        # No optimize=True: its second pass made the files 3 % smaller at three times the encoding time.
+        write_aside(im, Path(job.cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality)
         web = web or im.size
     assert web is not None  # RENDITIONS is not empty
     return Rendered(job.key, web[0], web[1], facts=facts)
