@@ -480,7 +480,8 @@ def sigal_cmd(journal: Path, work: Path) -> list[str] | None:
 
 def rendition_ssim(journal: Path, sample: int = 12) -> dict[str, float] | None:
     """The lowest SSIM (grey levels) of scalpsite's cached renditions of `sample` photos against
-    renditions made as before (Pillow's LANCZOS from the reduced decode, the floor's way)."""
+    renditions made as before (Pillow's LANCZOS from the reduced decode, the floor's way, saved
+    as JPEG at the same quality)."""
     try:
         from skimage.metrics import structural_similarity
     except ImportError:
@@ -503,9 +504,12 @@ def rendition_ssim(journal: Path, sample: int = 12) -> dict[str, float] | None:
             im.draft("RGB", (round(w * scale), round(h * scale)))
             im.thumbnail((big, big), Image.Resampling.LANCZOS, reducing_gap=3.0)
             upright = ImageOps.exif_transpose(im)
-        for name, (size, _) in images.RENDITIONS.items():
+        for name, (size, quality) in images.RENDITIONS.items():
             ref = upright.copy()
             ref.thumbnail((size, size), Image.Resampling.LANCZOS)
+            buf = io.BytesIO()  # today's renditions are JPEGs of that quality: compared as such
+            ref.save(buf, "JPEG", quality=quality, optimize=True)
+            ref = Image.open(io.BytesIO(buf.getvalue()))
             with Image.open(images.rendition_path(cache, key, name)) as got:
                 a, b = np.asarray(ref.convert("L")), np.asarray(got.convert("L"))
             worst[name] = min(worst.get(name, 1.0), float(structural_similarity(a, b, data_range=255)))

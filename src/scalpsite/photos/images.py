@@ -120,25 +120,13 @@ def decode(path: str, long_side: int, facts: dict | None = None):
                 facts.update(exif_facts(im), width=w, height=h, upright=upright_size(im))
             scale = min(1.0, long_side / max(w, h))
             im.draft("RGB", (max(1, round(w * scale)), max(1, round(h * scale))))
-            small = shrink(_eight_bit(im), long_side)
+            small = _eight_bit(im)
+            small.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
             upright = ImageOps.exif_transpose(small)
             upright.info["icc_profile"] = im.info.get("icc_profile")
     clean = _to_srgb(upright)
     clean.info = {}
     return clean
-
-
-def shrink(image, long_side: int):
-    """The image reduced to fit a square of `long_side` (the image itself when it fits), by
-    Pillow's bicubic filter: SSIM 0.99 or more against the LANCZOS renditions made before
-    (benchmarks/bench.py measures it) at three quarters of the cost."""
-    from PIL import Image
-
-    if image.width <= long_side and image.height <= long_side:
-        return image
-    image = image.copy()
-    image.thumbnail((long_side, long_side), Image.Resampling.BICUBIC, reducing_gap=3.0)
-    return image
 
 
 def _grey_card(image, facts: dict, card: tuple[int, int, int, int] | None):
@@ -197,12 +185,16 @@ def _measure(job: Job, facts: dict):
 
 
 def _renditions(job: Job) -> Rendered:
+    from PIL import Image
+
     facts: dict = {}
     big = _measure(job, facts)
     web: tuple[int, int] | None = None
     for name, (size, quality) in RENDITIONS.items():
-        im = shrink(big, size)
-        # No optimize=True: its second pass made the files 3 % smaller at three times the encoding time.
+        im = big.copy()
+        im.thumbnail((size, size), Image.Resampling.LANCZOS)
+        # No optimize=True: its second pass made the files 3 % smaller at three times the encoding
+        # time; the pixels are the same (benchmarks/bench.py measures SSIM against them).
         write_aside(im, Path(job.cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality)
         web = web or im.size
     assert web is not None  # RENDITIONS is not empty
