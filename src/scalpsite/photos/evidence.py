@@ -23,7 +23,7 @@ from scalpsite.journal.load import Journal
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 from scalpsite.photos import evidencejobs as jobs
 from scalpsite.photos.alignment import CONFIDENT, Alignment
-from scalpsite.output.memo import code_digest
+from scalpsite.codeversion import code_digest
 from scalpsite.photos.images import (
     PhotoResult,
     Workers,

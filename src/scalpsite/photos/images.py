@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scalpsite.findings import Finding, error
-from scalpsite.output.memo import code_digest
+from scalpsite.codeversion import code_digest
 from scalpsite.photos.photometa import exif_facts, light, upright_size
 from scalpsite.photos.pool import Workers
 
