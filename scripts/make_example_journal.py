@@ -577,9 +577,19 @@ def fit_patch_scale(view: View, loss: float) -> float:
 
 def background(light: dict) -> Image.Image:
     ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
-    g = 1.06 - 0.14 * xs / W - 0.05 * ys / H
+    g = (1.06 - 0.14 * xs / W - 0.05 * ys / H) * (1 + plaster())
     wall = np.array([198, 203, 207], np.float32) * light["bright"]
     return Image.fromarray(np.clip(wall * g[..., None], 0, 255).astype(np.uint8))
+
+
+@lru_cache(maxsize=None)
+def plaster() -> np.ndarray:
+    """The wall's own texture, the same in every session (photos are taken at the same place),
+    as a real wall has: faint mottling and grain, relative to its shade."""
+    rng = np.random.default_rng(seed("wall"))
+    mottle = box_blur(rng.normal(0, 1, (H, W)).astype(np.float32), 5)
+    grain = box_blur(rng.normal(0, 1, (H, W)).astype(np.float32), 2)
+    return (0.07 * mottle / mottle.std() + 0.05 * grain / grain.std()).astype(np.float32)
 
 
 def draw_body(img: Image.Image, view: View) -> None:

@@ -183,7 +183,8 @@ def test_unreadable_photo_is_an_error(tmp_path, content):
     assert f.level.value == "error"
 
 
-def test_check_uses_the_embedded_preview_and_still_sees_truncation(tmp_path):
+def test_check_measures_as_a_build_does_and_sees_truncation(tmp_path):
+    """Issue 25 item 3: check decodes as a build does (not the EXIF preview): the same facts."""
     from exifpreview import exif_with_preview
 
     from scalpsite.photos import images
@@ -196,7 +197,7 @@ def test_check_uses_the_embedded_preview_and_still_sees_truncation(tmp_path):
     full = images.process(root, ["sessions/2025-03-03/front.jpg"], tmp_path / "d").renditions
     a, b = facts["sessions/2025-03-03/front.jpg"]["facts"], full["sessions/2025-03-03/front.jpg"]["facts"]
     assert (a["width"], a["height"]) == (1600, 1200)
-    assert abs(a["brightness"] - b["brightness"]) < 3 and abs(a["warmth"] - b["warmth"]) < 0.01
+    assert (a["brightness"], a["warmth"]) == (b["brightness"], b["warmth"])
     path.write_bytes(path.read_bytes()[: path.stat().st_size * 2 // 3])
     f = has(findings(root), "photo-unreadable", "sessions/2025-03-03/front.jpg")
     assert "truncated" in f.message

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -118,7 +119,7 @@ def test_noop_rebuild_does_no_photo_work(built, runner, monkeypatch):
     root, _ = built
     assert runner.invoke(main, ["check", str(root), "--as-of", "2025-03-10"]).exit_code == 0
     assert runner.invoke(main, ["export", str(root)]).exit_code == 0
-    for name in ("mask_job", "align_group_job", "aligned_job", "ghost_job", "grey_job"):
+    for name in ("mask_job", "align_group_job", "aligned_job", "ghost_job"):
         monkeypatch.setattr(evidencejobs, name, lambda *a, n=name: pytest.fail(f"{n} ran again"))
     result = runner.invoke(main, ["build", str(root), "--no-pdf"])
     assert result.exit_code == 0, result.output
@@ -193,3 +194,62 @@ def test_noop_rebuild_loads_neither_numpy_nor_pillow(built):
     args = [sys.executable, "-c", probe, "build", "-q", "--no-pdf", str(root)]
     subprocess.run(args, capture_output=True, text=True, check=True)  # settle after the other tests
     assert subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def _huge_png_header(path, width=40000, height=30000):
+    """A PNG whose header claims width x height (the pixels are never there)."""
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    chunk = lambda kind, data: (struct.pack(">I", len(data)) + kind + data  # noqa: E731
+                                + struct.pack(">I", zlib.crc32(kind + data)))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
+
+
+def test_mask_start_checks_every_input_before_writing(runner, tmp_path):
+    """Issue 22 item 13: a 40000x30000 PNG header is a clear message for its angle, never an
+    internal error after another mask was written; the good angle is still written."""
+    root = make(tmp_path / "j", later_rot=4.0)
+    _huge_png_header(root / "sessions/2025-01-06/overhead.mask.png")
+    result = runner.invoke(main, ["mask", "start", LATER, "-j", str(root)])
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert (f"overhead: cannot start from sessions/2025-01-06/overhead.mask.png: sessions/{LATER}/overhead.mask.png "
+            "(it has too many pixels to process safely)") in result.output
+    assert result.output.startswith(f"back: sessions/{LATER}/back.mask.png from sessions/2025-01-06/back.mask.png")
+    assert not (root / f"sessions/{LATER}/overhead.mask.png").exists()
+    assert not list((root / f"sessions/{LATER}").glob(".*part"))  # written aside, then renamed
+    assert result.exit_code == 1
+
+
+def test_mask_start_repairs_an_empty_mask_and_keeps_real_ones(runner, tmp_path):
+    """Issue 22 item 13: a 0-byte mask (left by a full disk) is replaced; a mask with content never is."""
+    root = make(tmp_path / "j", later_rot=4.0)
+    (root / f"sessions/{LATER}/back.mask.png").write_bytes(b"")
+    (root / f"sessions/{LATER}/overhead.mask.png").write_bytes(b"not empty: the user's")
+    result = runner.invoke(main, ["mask", "start", LATER, "-j", str(root)])
+    assert result.output.splitlines()[0].endswith("(it replaces an empty file left by an interrupted write)")
+    with Image.open(root / f"sessions/{LATER}/back.mask.png") as im:
+        assert im.size == (1024, 768)
+    assert (root / f"sessions/{LATER}/overhead.mask.png").read_bytes() == b"not empty: the user's"
+    assert f"overhead: sessions/{LATER}/overhead.mask.png already exists; left as it is" in result.output
+
+
+def test_mask_start_on_a_full_disk_leaves_no_empty_mask(runner, tmp_path, monkeypatch):
+    """Issue 22 item 13: a write that fails leaves nothing behind, and says so."""
+    import errno as errno_
+
+    root = make(tmp_path / "j", later_rot=4.0)
+    real = Path.write_bytes
+
+    def full(self, data):
+        if self.name.endswith(".part"):
+            real(self, data[:0])
+            raise OSError(errno_.ENOSPC, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    result = runner.invoke(main, ["mask", "start", LATER, "-j", str(root)])
+    assert (f"back: cannot write sessions/{LATER}/back.mask.png (No space left on device while writing it; "
+            "nothing was left there)") in result.output
+    assert not list((root / f"sessions/{LATER}").glob("*.mask.png")) and not list((root / f"sessions/{LATER}").glob(".*"))

@@ -84,6 +84,37 @@ def test_photos_are_found_by_angle_and_mapping(tmp_path):
     assert all(f.line == 6 for f in j.findings)
 
 
+def test_a_mapped_photo_is_its_angle_and_nothing_else(tmp_path):
+    """Issue 25 item 4: `photos: {overhead: DSCN0010.jpg}` makes no view `dscn0010`, and its mask
+    belongs to overhead alone."""
+    mapping = "photos: {overhead: DSCN0010.jpg, back: dscn0011.JPG}\n"
+    root = write_journal(tmp_path, {"2025-01-06": COMPLETE + mapping}, photos=False)
+    folder = root / "sessions/2025-01-06"
+    for name in ("DSCN0010.jpg", "dscn0011.JPG", "DSCN0010.mask.png", "front.jpg"):
+        (folder / name).write_bytes(b"x")
+    rec = load(root).sessions[0]
+    assert rec.photos == {"overhead": "sessions/2025-01-06/DSCN0010.jpg", "back": "sessions/2025-01-06/dscn0011.JPG",
+                          "front": "sessions/2025-01-06/front.jpg"}
+    assert rec.masks == {"overhead": "sessions/2025-01-06/DSCN0010.mask.png"}
+
+
+def test_a_session_is_read_again_only_when_its_folder_changed(tmp_path):
+    """Issue 30: a long-running preview reads only the changed session folders at each save."""
+    import os
+
+    root = write_journal(tmp_path, {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE}, photos=True)
+    first = load(root)
+    again = load(root)
+    assert [r is s for r, s in zip(first.sessions, again.sessions)] == [True, True]
+    path = root / "sessions/2025-03-03/session.yaml"
+    st = path.stat()
+    path.write_text(path.read_text().replace("top: 60", "top: 70"))  # the same size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the same mtime
+    changed = load(root)
+    assert changed.sessions[0] is first.sessions[0] and changed.sessions[1] is not first.sessions[1]
+    assert changed.sessions[1].session.salt.top == 70
+
+
 def test_bad_folder_name_and_non_utf8(tmp_path):
     root = write_journal(tmp_path, {"2025-01-06": COMPLETE, "january": COMPLETE})
     (root / "sessions/2025-01-06/session.yaml").write_bytes(b"salt: 1\nnotes: caf\xe9\n")

@@ -179,3 +179,37 @@ def test_mask_painted_in_a_dull_colour_is_reported(runner, tmp_path):
     result = runner.invoke(main, ["check", str(root), "--as-of", "2025-01-20"])
     assert ("overhead.mask.png: 100% of the painted scalp counts as excluded (grey) [mask-mostly-excluded]"
             in result.output)
+
+
+# ---------- counted on a grid (issue 25 item 6) ----------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_counting_on_a_grid_stays_within_half_a_point(seed):
+    """A 12 MP mask is counted on every third pixel: within 0.5 points of every pixel counted,
+    for scalps with several soft-edged bald, partial and excluded patches."""
+    rng = np.random.default_rng(seed)
+    w, h = 4032, 3024
+    shapes = [("ellipse", (w * 0.12, h * 0.08, w * 0.88, h * 0.92), SCALP)]
+    for colour in (RED, RED, RED, YELLOW, GREY):
+        x, y, r = w * rng.uniform(0.25, 0.75), h * rng.uniform(0.25, 0.75), w * rng.uniform(0.02, 0.12)
+        shapes.append(("ellipse", (x - r, y - r * rng.uniform(0.5, 1.5), x + r, y + r), colour))
+    rgba = painted((w // 2, h // 2), [(k, [v / 2 for v in box], c) for k, box, c in shapes], scale=2)
+    rgba = np.asarray(Image.fromarray(rgba).resize((w, h), Image.Resampling.BILINEAR))  # soft edges at 12 MP
+    step = masks.count_step((w, h))
+    assert step == 3
+    full, grid = loss(rgba), loss(rgba[::step, ::step])
+    assert grid == pytest.approx(full, abs=0.5)
+
+
+def test_two_broken_masks_of_equal_bytes_each_name_their_own_file(runner, tmp_path):
+    """Issue 22 item 18: masks of equal content share one cached result; each finding names its own file."""
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, photos=True)
+    for angle in ("overhead", "back"):
+        (root / f"sessions/2025-01-06/{angle}.mask.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    result = runner.invoke(main, ["check", str(root), "--as-of", "2025-01-20", "--format", "json"])
+    import json
+
+    found = {f["path"]: f["message"] for f in json.loads(result.output)["findings"] if f["code"] == "mask-unreadable"}
+    assert set(found) == {"sessions/2025-01-06/overhead.mask.png", "sessions/2025-01-06/back.mask.png"}
+    for path, message in found.items():
+        assert "mask.png" not in message and str(root) not in message  # the path is the finding's, not the message's

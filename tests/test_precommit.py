@@ -32,6 +32,7 @@ def offline_env(home: Path) -> dict:
             "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_ALLOW_PROTOCOL": "file",
             "http_proxy": dead, "https_proxy": dead, "HTTP_PROXY": dead, "HTTPS_PROXY": dead,
             "PIP_NO_INDEX": "1", "NO_COLOR": "1", "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",  # the hook runs scalpsite from this checkout: write nothing into it
             "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
             "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"}
 

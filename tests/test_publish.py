@@ -108,6 +108,14 @@ def test_lock_file_link_is_not_followed(runner, journal, elsewhere):
     assert (elsewhere / "build.lock").read_text() == "not a lock\n"
 
 
+def touch(path):
+    """A later modification time, the content unchanged."""
+    import os
+
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
 def test_tampered_rendition_index_never_deletes_outside_the_cache(runner, journal, tmp_path):
     """issue 12 item 3: the rendition cache's cleanup deletes only files named by content keys, in the cache."""
     import json
@@ -119,6 +127,7 @@ def test_tampered_rendition_index_never_deletes_outside_the_cache(runner, journa
     index = json.loads(index_path.read_text())
     index["renditions"][f"../../../{victim.stem.removesuffix('-web')}"] = {"width": 1, "height": 1, "error": None}
     index_path.write_text(json.dumps(index))
+    touch(journal / "scalpsite.yaml")  # an input changed: the build runs (the cache is read), not repeated
     assert build(runner, journal, "--no-pdf").exit_code == 0
     assert victim.read_text() == "user file"
 
@@ -135,6 +144,7 @@ def test_tampered_cache_manifest_cannot_write_outside_the_output(runner, journal
     made["index.html"] = "../../escaped.html"
     manifest.write_text(json.dumps(made))
     (journal / ".scalpsite-cache/escaped.html").write_text("from the cache")
+    touch(journal / "scalpsite.yaml")  # same content (same site key), but the build runs, not repeated
     result = build(runner, journal, "--no-pdf")
     assert result.exit_code == 1 and "refusing to write to" in result.output
     assert not (journal / "escaped.html").exists() and not (tmp_path / "escaped.html").exists()

@@ -289,10 +289,15 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None, ignore: 
     """
     from scalpsite.console import journal_base, json_text, print_check
     from scalpsite.findings import summary
-    from scalpsite.pipeline import check_journal
+    from scalpsite.output.uptodate import repeated_check
 
     say_journal(journal)
-    findings = check_journal(journal, today=as_of or dt.date.today(), on_wait=waiting, ignore=ignore)
+    today = as_of or dt.date.today()
+    findings = repeated_check(journal, today, ignore, waiting)
+    if findings is None:  # something changed since the last check
+        from scalpsite.pipeline import check_journal
+
+        findings = check_journal(journal, today=today, on_wait=waiting, ignore=ignore)
     result = summary(findings)
     if fmt == "json":
         click.echo(json_text(result))
@@ -326,7 +331,7 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
     """
     from scalpsite.console import QUIET, Progress, print_build
     from scalpsite.console import print_link as show_link
-    from scalpsite.pipeline import build as do_build
+    from scalpsite.output.uptodate import repeated_build
 
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}; swap them")
@@ -335,9 +340,15 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
     pdf_secret, pdf_made = ask_pdf_password(pdf_password, encrypt, not no_pdf)
     password = ask_password(encrypt, generate_password)
     say_journal(journal)
-    with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
-        result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
-                          progress=progress, on_wait=waiting, password=password, pdf_password=pdf_secret)
+    result = None if password is not None else repeated_build(journal, out, not no_pdf, since, until, for_date,
+                                                              waiting)
+    if result is None:  # something changed since the last build: build (the pipeline loads only now)
+        from scalpsite.pipeline import build as do_build
+
+        with Progress("Photos", enabled=verbosity() > QUIET and sys.stderr.isatty()) as progress:
+            result = do_build(journal, out, pdf=not no_pdf, since=since, until=until, for_date=for_date,
+                              progress=progress, on_wait=waiting, password=password,
+                              pdf_password=pdf_secret)
     print_build(result, verbosity())
     if password is not None:  # None only without --encrypt, which the options need
         if generate_password:
@@ -493,7 +504,10 @@ def mask_start(session: str, journal: Path | None) -> None:
         journal = folder.resolve().parent.parent
     root = _journal(None, None, journal)
     say_journal(root)
-    print_mask_start(*start_masks(root, session), verbosity())  # a path's last part names the session
+    journal_, started = start_masks(root, session)  # a path's last part names the session
+    print_mask_start(journal_, started, verbosity())
+    if any(s.status in ("unreadable", "failed") for s in started):
+        sys.exit(1)
 
 
 @main.command(short_help="Print or refresh the editor schemas.")

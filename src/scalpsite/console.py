@@ -215,11 +215,14 @@ def print_mask_start(journal, started: list, verbosity: int = NORMAL) -> None:
         if s.status == "written":
             how = ("moved with the photos: " + _moved(s.alignment) if s.alignment
                    else "copied at the photo's size, not moved: the photos could not be aligned reliably")
-            click.echo(printable(f"{s.angle}: {s.target} from {s.source}, {how}"))
+            empty = " (it replaces an empty file left by an interrupted write)" if s.replaced_empty else ""
+            click.echo(printable(f"{s.angle}: {s.target} from {s.source}, {how}{empty}"))
         elif s.status == "exists":
             click.echo(printable(f"{s.angle}: {s.target} already exists; left as it is"))
         elif s.status == "unreadable":
             click.echo(printable(f"{s.angle}: cannot start from {s.source}: {s.target}"))
+        elif s.status == "failed":
+            click.echo(printable(f"{s.angle}: cannot write {s.target}"))
         else:
             click.echo(f"{s.angle}: no earlier mask to start from")
     if any(s.status == "written" for s in started):

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from scalpsite.analysis.analyze import analyze
@@ -28,6 +28,7 @@ from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.load import CONFIG_FILE, Journal, load
 from scalpsite.journal.models import Config
 from scalpsite.output import bundle as bundles
+from scalpsite.output import uptodate
 from scalpsite.output.carry import Placer
 from scalpsite.output.encrypt import Sealer
 from scalpsite.output.export import case_export, injections_csv, to_csv, to_json
@@ -37,6 +38,7 @@ from scalpsite.output.memo import cached, code_digest, digest, place, tree_diges
 from scalpsite.output.passwords import journal_hints, require_strong
 from scalpsite.output.publish import check_out, publish
 from scalpsite.output.sealed import private_stage, publish_sealed
+from scalpsite.output.uptodate import BuildResult
 from scalpsite.photos import images
 from scalpsite.photos.evidence import FOLDER as EVIDENCE
 from scalpsite.photos.evidence import Evidence, Mode, collect
@@ -45,22 +47,6 @@ from scalpsite.render.themes import theme_dirs
 from scalpsite.render.view import make_view
 
 Notify = Callable[[str], None]
-
-
-@dataclass
-class BuildResult:
-    """What a build did, for the one-line summary and the exit code."""
-
-    out: Path
-    sessions: int
-    photos_rendered: int
-    photos_cached: int
-    findings: list[Finding] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def errors(self) -> int:
-        return sum(f.level is Level.ERROR for f in self.findings)
 
 
 def source_date() -> dt.date | None:
@@ -114,6 +100,10 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
                               "dossier (--encrypt, without --no-pdf)")
         require_strong(pdf_password, [*password_hints(journal), password], pdf=True, site=password)
     out = check_out(out or root / "_site", root)
+    # What this build is made from, as it was before anything was read: recorded with its result,
+    # so that a build of the very same inputs is answered without one (output/uptodate.py).
+    key = None if password is not None else uptodate.inputs_key(
+        root, "build", uptodate.build_options(out, pdf, since, until, for_date), out)
     with writing(root, out, on_wait) as cache:
         photos, evidence, findings, data = _analyse(journal, cache, progress, for_date, since, until)
 
@@ -127,8 +117,11 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
             publish(out, render).save()
         else:
             publish_sealed(out, cache, render, password, pdf_password)
-    return BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
-                       time.monotonic() - started)
+        result = BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
+                             time.monotonic() - started)
+        if key is not None:
+            uptodate.remember_build(cache, key, result)
+    return result
 
 
 def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = None,
@@ -264,13 +257,19 @@ def check_journal(root: Path, today: dt.date | None, on_wait: Notify | None = No
     """All findings of `scalpsite check`: the files, then the photos (from small decodes); the
     warnings of `ignore` and of the journal's `check.ignore` left out."""
     settle_imports()
+    key = uptodate.check_key(Path(root), today, ignore) if today is not None else None  # before anything is read
     journal = load(root)
     found = check(journal, today) + journal.unused + stale_schemas(root)
-    if journal.config is not None:
-        with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
-            photos, evidence = _photo_stage(journal, cache, None, Mode.CHECK)
-        found += _photo_findings(journal, photos, evidence) + font_findings(journal_texts(journal))
-    return sort_findings(silenced(found, [*ignored(journal), *ignore]))
+    silence = [*ignored(journal), *ignore]
+    if journal.config is None:
+        return sort_findings(silenced(found, silence))
+    with writing(Path(root), None, on_wait) as cache:  # the photo facts are kept in the cache
+        photos, evidence = _photo_stage(journal, cache, None, Mode.CHECK)
+        found = sort_findings(silenced(found + _photo_findings(journal, photos, evidence)
+                                       + font_findings(journal_texts(journal)), silence))
+        if key is not None:
+            uptodate.remember_check(cache, key, found)
+    return found
 
 
 def export_data(root: Path, fmt: str, as_of: dt.date | None = None,
@@ -280,8 +279,9 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None,
     journal = as_of_appointment(load(root), as_of, option="--as-of")  # the record as it stood on that day
     require_config(journal)
     with writing(Path(root), None, on_wait) as cache:
-        _, evidence = _photo_stage(journal, cache, None, Mode.DATA)
-    findings = silenced(check(journal), ignored(journal))
+        photos, evidence = _photo_stage(journal, cache, None, Mode.DATA)
+    findings = silenced(check(journal) + _photo_findings(journal, photos, evidence)
+                        + font_findings(journal_texts(journal)), ignored(journal))  # as a build has them
     errors = [f for f in findings if f.level is Level.ERROR]
     data = analyze(journal, findings, as_of=as_of or source_date(),
                    evidence=evidence.photos).model_dump(mode="json")

@@ -148,12 +148,13 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          f"{pe.SALT_DISAGREEMENT:g} points from the entered one.", "rwSALT, Mendeley Data msdkt5x9rn; weights: "
          "Olsen et al. 2004"),
         ("", "Framing", "Each photo is aligned to the reference photo of its view (the baseline's) by a "
-         "similarity transform (turn, scale, shift), found by log-polar phase correlation and refined by robust "
-         "Gauss-Newton. Comparisons show it aligned when the confidence (the correlation of the edges of both "
-         f"photos, 0–1) is {CONFIDENT:g} or more, else as taken, and say which. The check lists photos turned "
-         f"over {pe.MAX_ROTATION_DEG:g}°, scaled outside {pe.SCALE_RANGE[0]:g}–{pe.SCALE_RANGE[1]:g} or shifted "
-         f"over {pe.MAX_SHIFT_PCT:g} % of the width.", "Reddy & Chatterji, IEEE Trans Image Process "
-         "1996;5:1266–71; Baker & Matthews, Int J Comput Vis 2004;56:221–55"),
+         "similarity transform (turn, scale, shift) fitted by RANSAC to the ORB features the two photos share. "
+         "Comparisons show it aligned when the confidence (the probability, from how closely the shared "
+         f"features fit, that it is within 1°, 2 % scale and 1 % shift; 0–1) is {CONFIDENT:g} or more, else as "
+         f"taken, and say which. The check lists photos turned over {pe.MAX_ROTATION_DEG:g}°, scaled outside "
+         f"{pe.SCALE_RANGE[0]:g}–{pe.SCALE_RANGE[1]:g} or shifted over {pe.MAX_SHIFT_PCT:g} % of the width, and "
+         "those that cannot be aligned with confidence.", "Rublee et al., ICCV 2011 (ORB); Fischler & Bolles, "
+         "Commun ACM 1981;24:381–95 (RANSAC); Moisan & Stival, Int J Comput Vis 2004;57:201–18"),
         ("", "Grey card", "A grey card marked in a photo white-balances its renditions; its colour is compared "
          f"with the baseline's card by CIEDE2000, a difference over {pe.MAX_CARD_DELTA_E:g} being listed in the "
          "check as a change of light.", "Sharma, Wu & Dalal, Color Res Appl 2005;30:21–30"),

@@ -31,6 +31,10 @@ SALT_DISAGREEMENT = 10.0
 # between sessions does not raise it each time.
 MAX_CARD_DELTA_E = 5.0
 ALIGNED_NAME = "photos/{folder}/{angle}.aligned.jpg"  # where the build publishes an aligned rendition
+UNALIGNED = {  # why a photo with a reference has no alignment (the evidence stage's note)
+    "blank": "it is blank (no contrast), so there is nothing to align",
+    "unmatched": "it has too few features in common with the reference photo to be aligned",
+}
 
 
 def add_photo_fields(sessions: list[dict], config: Config, evidence: dict[str, dict] | None) -> None:
@@ -56,10 +60,13 @@ def add_photo_fields(sessions: list[dict], config: Config, evidence: dict[str, d
 def framing_of(session: dict, angle: str, facts: dict | None, dates: dict[str, str]) -> dict:
     """{kind, text, reference_date}: the photo is the reference, shown aligned, or shown as taken (and why)."""
     t = session["alignment"].get(angle)
-    if facts is None or t is None:
+    if facts is None or facts["reference"] is None:
         return {"kind": "original", "text": "as taken (not aligned: no reference photo to align to)",
                 "reference_date": None}
     ref_date = dates.get(_folder(facts["reference"]))
+    if t is None:
+        why = UNALIGNED.get(facts.get("align_note") or "", "it could not be aligned")
+        return {"kind": "original", "reference_date": ref_date, "text": f"as taken: {why}"}
     if facts["is_reference"]:
         return {"kind": "reference", "text": "the reference: the other photos of this view are aligned to it",
                 "reference_date": ref_date}
@@ -135,15 +142,39 @@ def evidence_findings(journal: Journal, evidence: dict[str, dict]) -> list[Findi
             continue
         if facts["alignment"] is not None:
             found += framing(path, facts["angle"], facts["alignment"], folders.get(ref, ""))
+        elif facts.get("align_note") == "unmatched":
+            found += _unmatched(path, facts["angle"], folders.get(ref, ""))
         found += _card(path, facts, evidence.get(ref), folders.get(ref, ""))
     for rec in journal.sessions:
         found += _salt_agreement(rec, journal.config, evidence)
     return found
 
 
+HINT = ("load the baseline's ghost image (site page 'Take the next photos') in the camera app and match its "
+        "outline; same distance, phone held level")
+
+
 def framing(path: str, angle: str, t: dict, base_folder: str) -> list[Finding]:
     """A framing-drift warning when the photo is turned, scaled or shifted beyond the limits,
-    or cannot be aligned with confidence."""
+    or cannot be aligned with confidence (then its numbers are not trusted, and not judged)."""
+    if t["confidence"] < CONFIDENT:
+        reasons = [f"cannot be aligned with confidence ({t['confidence']:.2f}, below {CONFIDENT}): "
+                   "it may show another view, or much less of the head"]
+    else:
+        reasons = _beyond_limits(t)
+    if not reasons:
+        return []
+    return [warning("framing-drift", path, f"{angle} photo framed unlike the baseline ({base_folder}): "
+                    + "; ".join(reasons), hint=HINT)]
+
+
+def _unmatched(path: str, angle: str, base_folder: str) -> list[Finding]:
+    return [warning("framing-drift", path, f"{angle} photo framed unlike the baseline ({base_folder}): cannot be "
+                    "aligned, too few features in common: it may show another view, or much less of the head",
+                    hint=HINT)]
+
+
+def _beyond_limits(t: dict) -> list[str]:
     reasons = []
     if abs(t["rotation_deg"]) > MAX_ROTATION_DEG:
         way = "counter-clockwise" if t["rotation_deg"] > 0 else "clockwise"
@@ -155,15 +186,7 @@ def framing(path: str, angle: str, t: dict, base_folder: str) -> list[Finding]:
     shift = (t["dx_pct"] ** 2 + t["dy_pct"] ** 2) ** 0.5
     if shift > MAX_SHIFT_PCT:
         reasons.append(f"shifted by {shift:.0f} % of the width (limit {MAX_SHIFT_PCT:.0f} %)")
-    if t["confidence"] < CONFIDENT:
-        reasons.append(f"cannot be aligned with confidence ({t['confidence']:.2f}, below {CONFIDENT}): "
-                       "it may show another view, or much less of the head")
-    if not reasons:
-        return []
-    return [warning("framing-drift", path, f"{angle} photo framed unlike the baseline ({base_folder}): "
-                    + "; ".join(reasons),
-                    hint="load the baseline's ghost image (site page 'Take the next photos') in the camera "
-                         "app and match its outline; same distance, phone held level")]
+    return reasons
 
 
 def _card(path: str, facts: dict, ref: dict | None, base_folder: str) -> list[Finding]:

@@ -194,10 +194,54 @@ def _load_sessions(root: Path, angles: list[str], findings: list[Finding],
             findings.append(error("session-outside", f"sessions/{folder.name}", "session folder is a link to "
                                   "a folder outside the journal", hint="move the folder into sessions/"))
             continue
-        record = _load_session(root, folder, angles, findings, unused)
+        record = _remembered_session(root, folder, angles, findings, unused)
         if record is not None:
             records.append(record)
     return sorted(records, key=lambda r: (r.date, r.folder))
+
+
+# Sessions read by this process, by folder: a long-running preview reads again only the
+# session folders that changed (their stamp), not all of them at every save.
+_READ: dict[str, tuple[str, SessionRecord | None, list[Finding], list[Finding]]] = {}
+READ_MAX = 4096
+
+
+def _folder_stamp(root: Path, folder: Path, angles: list[str]) -> str:
+    """Everything a session folder is read from: each entry's and each close-up's stat, and the
+    settings that decide what is a photo."""
+    import os
+
+    parts = [str(root.resolve()), repr(angles)]
+    for place in (folder, folder / "closeups"):
+        try:
+            for entry in sorted(os.scandir(place), key=lambda e: e.name):
+                st = entry.stat(follow_symlinks=False)
+                target = os.path.realpath(entry.path) if entry.is_symlink() else ""
+                parts.append(f"{entry.name}:{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:"
+                             f"{st.st_ino}:{target}")
+        except OSError as exc:
+            parts.append(f"{place.name}:unreadable:{exc.errno}")
+    return "\n".join(parts)
+
+
+def _remembered_session(root: Path, folder: Path, angles: list[str], findings: list[Finding],
+                        unused: list[Finding]) -> SessionRecord | None:
+    """`_load_session`, answered from this process's last reading when the folder is unchanged."""
+    stamp = _folder_stamp(root, folder, angles)
+    known = _READ.get(str(folder))
+    if known is not None and known[0] == stamp:
+        findings.extend(known[2])
+        unused.extend(known[3])
+        return known[1]
+    found: list[Finding] = []
+    ignored: list[Finding] = []
+    record = _load_session(root, folder, angles, found, ignored)
+    findings.extend(found)
+    unused.extend(ignored)
+    if len(_READ) >= READ_MAX:  # a process that reads many journals (tests) keeps a bounded memory
+        _READ.clear()
+    _READ[str(folder)] = (stamp, record, found, ignored)
+    return record
 
 
 def folder_date(name: str) -> dt.date | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import functools
 import hashlib
 import json
 import os
@@ -13,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scalpsite import __version__
+from scalpsite.codeversion import code_digest, package_digest, package_root  # noqa: F401 - named here too
 
 if sys.platform.startswith("linux"):
     import fcntl
@@ -38,16 +38,6 @@ def tree_digest(folders: list[Path]) -> str:
             if p.is_file():
                 h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:32]
-
-
-@functools.cache
-def code_digest() -> str:
-    """A hash of scalpsite's own source, so a changed renderer, label or score invalidates the cache."""
-    h = hashlib.sha256()
-    package = Path(__file__).parents[1]
-    for p in sorted(package.rglob("*.py")):
-        h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str]],

@@ -23,12 +23,11 @@ from scalpsite.journal.load import Journal
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 from scalpsite.photos import evidencejobs as jobs
 from scalpsite.photos.alignment import CONFIDENT, Alignment
+from scalpsite.codeversion import code_digest
 from scalpsite.photos.images import (
-    GREY,
-    GREY_SMALL,
     PhotoResult,
     Workers,
-    grey_path,
+    features_path,
     rendition_path,
     stat_keys,
 )
@@ -36,7 +35,6 @@ from scalpsite.photos.images import (
 FOLDER = "evidence"
 MOSTLY_EXCLUDED = 0.5  # share of the painted scalp in grey beyond which a mask is probably painted wrong
 INDEX = "evidence.json"
-_CODE = ("align.py", "registration.py", "masks.py", "ghost.py", "evidencejobs.py", "colour.py")
 
 
 class Mode(str, Enum):
@@ -59,11 +57,9 @@ class Evidence:
 
 
 def settings_key() -> str:
-    """Changes when the code that measures or draws changes, so the cache never serves stale work."""
-    digest = hashlib.sha256(b"evidence-v1")
-    for name in _CODE:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()[:16]
+    """Changes with any of scalpsite's code (whatever module measures, decides or draws), so
+    the cache never serves the work of another version."""
+    return hashlib.sha256(f"evidence-v2:{code_digest()}".encode()).hexdigest()[:16]
 
 
 def _key(*parts) -> str:
@@ -169,8 +165,6 @@ def collect(journal: Journal, photos: PhotoResult, folder: Path, store_folder: P
                 out.photos[path] = _facts(rec.folder, angle, path, refs, renditions[path]["facts"])
                 out.findings += _card_findings(rec, angle, renditions[path]["facts"])
     with nullcontext(workers) if workers else Workers() as workers:
-        if mode is Mode.DATA:
-            _ensure_greys(journal.root, renditions, folder, workers)
         _masks(journal, renditions, store, mode, workers, out)
         _alignments(refs, renditions, folder, store, mode, workers, out)
         if mode is Mode.BUILD:
@@ -182,7 +176,7 @@ def collect(journal: Journal, photos: PhotoResult, folder: Path, store_folder: P
 def _facts(folder: str, angle: str, path: str, refs: dict[str, str], facts: dict) -> dict:
     reference = refs.get(angle)
     return {"folder": folder, "angle": angle, "reference": reference, "is_reference": reference == path,
-            "mask": None, "alignment": None, "card_lab": facts.get("card_lab")}
+            "mask": None, "alignment": None, "align_note": None, "card_lab": facts.get("card_lab")}
 
 
 def _card_findings(rec, angle: str, facts: dict) -> list[Finding]:
@@ -191,13 +185,6 @@ def _card_findings(rec, angle: str, facts: dict) -> list[Finding]:
     return [warning("grey-card-outside", rec.yaml_path, f"photo_meta.{angle}.grey_card: {facts['card_error']}",
                     rec.lines.get(("photo_meta", angle, "grey_card")),
                     "give [x, y, width, height] in pixels of the photo as it is shown (upright)")]
-
-
-def _ensure_greys(root: Path, renditions: dict, folder: Path, workers: Workers) -> None:
-    """Export before any build: the grey images a build would have made, made the same way."""
-    todo = sorted({(str(root / p), str(grey_path(folder, m["key"]))) for p, m in renditions.items()
-                   if not grey_path(folder, m["key"]).is_file()})
-    list(workers.map(jobs.grey_job, todo))
 
 
 def _masks(journal: Journal, renditions: dict, store: Store, mode: Mode, workers: Workers, out: Evidence) -> None:
@@ -253,50 +240,35 @@ def _mask_result(photo: str, mask: str, result: dict, job: jobs.MaskJob, out: Ev
                                     "clear colour such as green: dull colours near grey #808080 count as excluded"))
 
 
-def _greys(meta: dict, folder: Path, mode: Mode) -> tuple[Path, str] | None:
-    """The grey image to align a photo with: the build's, or for check the small one."""
-    full = grey_path(folder, meta["key"], GREY)
-    if mode is Mode.BUILD:
-        return full, GREY  # made with the renditions (not looked for: a rebuild stats nothing here)
-    if full.is_file() or mode is not Mode.CHECK:
-        return (full, GREY) if full.is_file() else None
-    small = grey_path(folder, meta["key"], GREY_SMALL)
-    return (small, GREY_SMALL) if small.is_file() else None
-
-
-GROUP = 16  # photos aligned together in one job: arrays large enough, and work for every core
+GROUP = 16  # photos aligned in one job: few jobs, and work for every core
 
 
 def _alignments(refs: dict, renditions: dict, folder: Path, store: Store, mode: Mode, workers: Workers,
                 out: Evidence) -> None:
     """Align every photo to the reference of its view (in groups), then, in a build, write the
-    aligned renditions of those aligned reliably."""
+    aligned renditions of those aligned reliably. The same photos give the same alignment
+    whichever command made it: both work from the features of the one decode they share."""
     pending = {}
     for path, facts in out.photos.items():
         ref = facts["reference"]
-        if facts["is_reference"] or ref is None:
-            continue
-        keys = (renditions[path]["key"], renditions[ref]["key"])
-        full = _key(*keys, GREY, GREY, False)
-        if mode is Mode.CHECK and store.get("alignments", full) is not None:
-            pending[path] = (full, "", "", keys)  # a build's alignment: check reports the same
-            continue
-        mine, theirs = _greys(renditions[path], folder, mode), _greys(renditions[ref], folder, mode)
-        if mine is not None and theirs is not None:
-            akey = _key(*keys, mine[1], theirs[1], mode is Mode.CHECK)
-            pending[path] = (akey, str(mine[0]), str(theirs[0]), keys)
-    todo = [p for p, (akey, *_) in pending.items() if store.get("alignments", akey) is None]
+        if not facts["is_reference"] and ref is not None:
+            keys = (renditions[path]["key"], renditions[ref]["key"])
+            pending[path] = (_key(*keys), keys)
     groups: dict[str, list[str]] = {}
-    for path in todo:
-        groups.setdefault(pending[path][2], []).append(path)
+    for path, (akey, keys) in pending.items():
+        if store.get("alignments", akey) is None:
+            groups.setdefault(keys[1], []).append(path)
     batches = [(ref, paths[i:i + GROUP]) for ref, paths in groups.items() for i in range(0, len(paths), GROUP)]
-    jobs_ = [jobs.AlignGroup(ref, tuple(pending[p][1] for p in paths), mode is Mode.CHECK) for ref, paths in batches]
+    jobs_ = [jobs.AlignGroup(str(features_path(folder, ref)),
+                             tuple(str(features_path(folder, pending[p][1][0])) for p in paths)) for ref, paths in batches]
     for (_, paths), found in zip(batches, workers.map(jobs.align_group_job, jobs_)):
         for path, result in zip(paths, found):
-            store.put("alignments", pending[path][0], {"result": result}, list(pending[path][3]))
-    for path, (akey, *_) in pending.items():
+            store.put("alignments", pending[path][0], {"result": result}, list(pending[path][1]))
+    for path, (akey, _) in pending.items():
         found = store.get("alignments", akey)["result"]
-        out.photos[path]["alignment"] = None if found is None else Alignment(**found).as_dict()
+        t = found["alignment"]
+        out.photos[path]["alignment"] = None if t is None else Alignment(**t).as_dict()
+        out.photos[path]["align_note"] = found["note"]
     if mode is Mode.BUILD:
         _aligned_renditions(renditions, folder, store, workers, out)
 

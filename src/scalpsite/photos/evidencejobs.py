@@ -34,11 +34,10 @@ class MaskJob:
 
 @dataclass(frozen=True)
 class AlignGroup:
-    """Photos of one view to align to its reference, refined together (align.estimate_many)."""
+    """Photos of one view to align to its reference: the paths of their features (align.fit)."""
 
-    reference_grey: str
-    photo_greys: tuple[str, ...]
-    quick: bool = False  # check: framing far off is all it looks for
+    reference: str
+    photos: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,11 @@ def _open(path: str):
 
 
 def mask_job(job: MaskJob) -> dict:
-    """{counts, pixels, size} of a mask, or {error}; draws the overlay when asked."""
+    """{counts, pixels, size} of a mask, or {error}; draws the overlay when asked.
+
+    The mask is counted on a grid (masks.count_step) read in strips of rows: a 12 MP mask is
+    never held as a large NumPy array. Messages never name the file: masks of equal content
+    share this result, and each finding names its own file."""
     import numpy as np
     from PIL import Image, UnidentifiedImageError
 
@@ -79,42 +82,53 @@ def mask_job(job: MaskJob) -> dict:
             if problem:
                 return {"error": problem, "code": "mask-size", "size": list(size)}
             rgba = im if im.mode == "RGBA" else im.convert("RGBA")
-            # strips of rows: a 12 MP mask is never held as a large NumPy array
-            classes = np.concatenate([masks.classify(np.asarray(rgba.crop((0, y, size[0], min(y + ROWS, size[1])))))
-                                      for y in range(0, size[1], ROWS)])
+            step = masks.count_step(size)
+            rows = step * max(1, ROWS // step)  # whole steps per strip: the grid runs on across strips
+            classes = np.concatenate([masks.classify(np.asarray(rgba.crop((0, y, size[0], min(y + rows, size[1]))))[::step, ::step])
+                                      for y in range(0, size[1], rows)])
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError, EOFError) as exc:
-        return {"error": f"cannot read the mask ({exc})", "code": "mask-unreadable"}
+        return {"error": f"cannot read the mask ({_reason(exc)})", "code": "mask-unreadable"}
     if job.overlay and job.out:
-        write_aside(masks.overlay(classes, job.overlay), Path(job.out), "PNG", optimize=True)
+        write_aside(masks.overlay(classes, job.overlay), Path(job.out), "PNG", compress_level=6)
     return {"counts": masks.count(classes).as_dict(), "pixels": int(classes.size), "size": list(size)}
 
 
+def _reason(exc: Exception) -> str:
+    """Why a file could not be read, without its path (Pillow's messages name the file they opened)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(exc, UnidentifiedImageError):
+        return "not a PNG or other image Pillow can read"
+    if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return "too many pixels to process safely"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc)
+    return text if "/" not in text and "\\" not in text else type(exc).__name__
+
+
 @lru_cache(maxsize=8)
-def _reference(path: str):
-    """A reference prepared once per worker: its grey image is the same for every photo of an angle."""
+def _features(path: str):
+    """A reference's features, read once per worker: every photo of its angle is matched to them."""
     from scalpsite.photos import align
 
-    return align.reference(_grey(path))
+    return align.load_features(Path(path))
 
 
-def _grey(path: str):
-    import numpy as np
-
-    with _open(path) as im:
-        return np.asarray(im.convert("L"), dtype=np.float64)
-
-
-def align_group_job(job: AlignGroup) -> list[dict | None]:
-    """The alignment of each photo of the group as data.json has it; None for a blank photo."""
+def align_group_job(job: AlignGroup) -> list[dict]:
+    """Per photo: {alignment: as data.json has it, or None; note: why there is none (blank, unmatched)}."""
     from scalpsite.photos import align
 
-    reference = _reference(job.reference_grey)
-    greys = [_grey(p) for p in job.photo_greys]
-    usable = [i for i, g in enumerate(greys) if align.has_structure(g)] if align.has_structure(reference.grey) else []
-    found: list[dict | None] = [None] * len(greys)  # blank: nothing to align on
-    for i, t in zip(usable, align.estimate_many(reference, [greys[i] for i in usable], job.quick)):
-        found[i] = t.as_dict()
+    reference = _features(job.reference)
+    found: list[dict] = []
+    for path in job.photos:
+        photo = align.load_features(Path(path))
+        if reference.blank or photo.blank:
+            found.append({"alignment": None, "note": "blank"})
+            continue
+        t = align.estimate(reference, photo)
+        found.append({"alignment": None if t is None else t.as_dict(), "note": "unmatched" if t is None else None})
     return found
 
 
@@ -128,27 +142,13 @@ def aligned_job(job: AlignedJob) -> dict:
     assert job.reference_size is not None  # set by the evidence stage before the job runs
     with _open(job.photo_print) as im:
         warped = align.warp_image(im.convert("RGB"), t, job.reference_size, Image.Resampling.BILINEAR, FILL)
-    write_aside(warped, Path(job.out), "JPEG", quality=ALIGNED_QUALITY, optimize=True)
+    write_aside(warped, Path(job.out), "JPEG", quality=ALIGNED_QUALITY)  # no optimize: see images._renditions
     if not (job.overlay and job.overlay_out and job.overlay_size):
         return {"aligned": True, "aligned_overlay": False}
     with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours
         warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST, (0, 0, 0, 0))
-    write_aside(warped, Path(job.overlay_out), "PNG", optimize=True)
+    write_aside(warped, Path(job.overlay_out), "PNG", compress_level=6)
     return {"aligned": True, "aligned_overlay": True}
-
-
-def grey_job(args: tuple[str, str]) -> bool:
-    """The grey image of a photo as a build makes it (for export before any build)."""
-    from scalpsite.photos.images import RENDITIONS, decode, register_heif, save_grey
-
-    register_heif()
-    source, out = args
-    try:
-        big = decode(source, max(size for size, _ in RENDITIONS.values()))
-    except Exception:
-        return False
-    save_grey(big, Path(out))
-    return True
 
 
 def ghost_job(args: tuple[str, str]) -> bool:

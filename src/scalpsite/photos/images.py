@@ -15,18 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scalpsite.findings import Finding, error
-from scalpsite.photos.photometa import (
-    embedded_preview,
-    exif_facts,
-    light,
-    upright_preview,
-    upright_size,
-)
+from scalpsite.codeversion import code_digest
+from scalpsite.photos.photometa import exif_facts, light, upright_size
 from scalpsite.photos.pool import Workers
 
 RENDITIONS = {"web": (1280, 82), "print": (1000, 80), "thumb": (360, 76)}  # long side px, JPEG quality
-GREY, GREY_SMALL = "grey", "grey-small"  # the grey images aligned: from the rendition decode, or for check
-SETTINGS_KEY = "v2:" + json.dumps(RENDITIONS, sort_keys=True)
+FEATURES = "features"  # the alignment's features of a photo, from the one decode build and check share
+RENDITIONS_KEY = "v4:" + json.dumps(RENDITIONS, sort_keys=True)
 INDEX_FILE = "index.json"
 KEY = re.compile(r"[0-9a-f]{32}")  # content_key()
 STALE_PART_SECONDS = 3600
@@ -157,9 +152,14 @@ def write_aside(image, final: Path, fmt: str, **options) -> None:
 
     A failing disk (full, read-only) is a CacheWriteError, not a fault of the photo.
     """
+    write_file_aside(final, lambda part: image.save(part, fmt, **options))
+
+
+def write_file_aside(final: Path, write: Callable[[Path], None]) -> None:
+    """`write(part)` writes the file at a path beside `final`, which is then renamed to it."""
     part = final.with_name(f".{final.name}.{os.getpid()}.part")
     try:
-        image.save(part, fmt, **options)
+        write(part)
         os.replace(part, final)
     except OSError as exc:
         if exc.errno is None:  # an encoder error: the photo's problem
@@ -167,56 +167,46 @@ def write_aside(image, final: Path, fmt: str, **options) -> None:
         raise CacheWriteError(exc.errno, exc.strerror, str(part)) from None
 
 
-def save_grey(image, path: Path) -> None:
-    """The grey image that alignment works on."""
+def save_features(image, path: Path) -> None:
+    """The features that alignment matches (photos/align.py), from the decoded photo."""
     from scalpsite.photos import align
 
-    write_aside(align.grey_image(image), path, "PNG", compress_level=1)  # small: speed wins
+    found = align.features(align.grey(image))
+    write_file_aside(path, lambda part: align.save_features(found, part))
+
+
+def _measure(job: Job, facts: dict):
+    """The one decode build and check share, what it measures (EXIF facts, light, the
+    alignment's features, the grey card), and the photo white-balanced from the card."""
+    big = decode(job.source, max(size for size, _ in RENDITIONS.values()), facts)
+    facts.update(light(big))
+    save_features(big, features_path(Path(job.cache), job.key))
+    return _grey_card(big, facts, job.card)
 
 
 def _renditions(job: Job) -> Rendered:
     from PIL import Image
 
     facts: dict = {}
-    big = decode(job.source, max(size for size, _ in RENDITIONS.values()), facts)
-    facts.update(light(big))
-    save_grey(big, Path(job.cache) / f"{job.key}-{GREY}.png")
-    big = _grey_card(big, facts, job.card)
+    big = _measure(job, facts)
     web: tuple[int, int] | None = None
     for name, (size, quality) in RENDITIONS.items():
         im = big.copy()
         im.thumbnail((size, size), Image.Resampling.LANCZOS)
-        write_aside(im, Path(job.cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality, optimize=True)
+        # No optimize=True: its second pass made the files 3 % smaller at three times the encoding
+        # time; the pixels are the same (benchmarks/bench.py measures SSIM against them).
+        write_aside(im, Path(job.cache) / f"{job.key}-{name}.jpg", "JPEG", quality=quality)
         web = web or im.size
     assert web is not None  # RENDITIONS is not empty
     return Rendered(job.key, web[0], web[1], facts=facts)
 
 
 def _facts(job: Job) -> Rendered:
-    """EXIF facts and light, from the embedded preview when the photo has one."""
-    from PIL import Image
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(job.source) as im:
-            facts = {**exif_facts(im), "width": im.width, "height": im.height, "upright": upright_size(im)}
-            preview = upright_preview(im, embedded_preview(im))
-            if im.format == "JPEG" and not _jpeg_ends(job.source):
-                raise OSError("image file is truncated")
-    if preview is None:
-        preview = decode(job.source, 128)
-    facts.update(light(preview))
-    save_grey(preview, Path(job.cache) / f"{job.key}-{GREY_SMALL}.png")
-    _grey_card(preview.convert("RGB"), facts, job.card)
+    """Only what the photo measures (for check and export): the build's decode without its
+    renditions, so that both find the same light, framing and grey card whichever runs first."""
+    facts: dict = {}
+    _measure(job, facts)
     return Rendered(job.key, 0, 0, facts=facts)
-
-
-def _jpeg_ends(path: str) -> bool:
-    """Whether a JPEG file ends with its end-of-image marker (a cut-off upload does not)."""
-    with open(path, "rb") as f:
-        f.seek(0, os.SEEK_END)
-        f.seek(max(0, f.tell() - 64))
-        return b"\xff\xd9" in f.read()
 
 
 def _guarded(step, job: Job) -> Rendered:
@@ -251,12 +241,13 @@ def _describe(exc: Exception) -> str:
 
 
 def stat_keys(index: dict, sources: list[Path], workers: Workers) -> dict[Path, str]:
-    """Content key of each file: from `index` (path -> {stamp, key}) when its size and mtime
-    are unchanged, else hashed (on all cores); `index` is updated."""
+    """Content key of each file: from `index` (path -> {stamp, key}) when the file is the same
+    one, unchanged (size, mtime, ctime and inode: an edit that keeps the mtime, such as
+    `exiftool -P`, still changes the ctime), else hashed (on all cores); `index` is updated."""
     keys, stamps = {}, {}
     for source in sources:
         st = source.stat()
-        stamps[source] = f"{st.st_size}:{st.st_mtime_ns}"
+        stamps[source] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
         entry = index.get(str(source))
         if entry and entry["stamp"] == stamps[source]:
             keys[source] = entry["key"]
@@ -272,15 +263,22 @@ def rendition_path(folder: Path, key: str, name: str) -> Path:
     return Path(folder) / f"{key}-{name}.jpg"
 
 
-def grey_path(folder: Path, key: str, kind: str = GREY) -> Path:
-    """Where the grey image that alignment works on is cached (GREY or GREY_SMALL)."""
-    return Path(folder) / f"{key}-{kind}.png"
+def features_path(folder: Path, key: str) -> Path:
+    """Where the alignment's features of a photo are cached."""
+    return Path(folder) / f"{key}-{FEATURES}.npz"
+
+
+def settings_key() -> str:
+    """What a photo's cached work depends on besides its bytes: the renditions and scalpsite's code."""
+    return f"{RENDITIONS_KEY}:{code_digest()}"
 
 
 class Cache:
-    """Renditions keyed by photo content and settings; a stat index avoids rehashing.
+    """Renditions keyed by photo content, settings and code (`card_key`); a stat index avoids rehashing.
 
     index.json holds {"sources": {path: {stamp, key}}, "renditions": {key: meta}, "facts": {key: meta}}.
+    Entries of other settings or code are never looked up (their keys differ) and are removed
+    with their files by the next `save`.
     """
 
     def __init__(self, folder: Path):
@@ -288,11 +286,10 @@ class Cache:
         self.index_path = folder / INDEX_FILE
         try:
             index = json.loads(self.index_path.read_text())
-            stale = index.get("settings") != SETTINGS_KEY
-        except (OSError, ValueError, AttributeError):
-            index, stale = {}, True
+        except (OSError, ValueError):
+            index = {}
         self.index: dict[str, dict] = {"sources": {}, "renditions": {}, "facts": {}}
-        if not stale:
+        if isinstance(index, dict):
             self.index.update(_valid_entries(index))
 
     def keys_for(self, sources: list[Path], workers: Workers) -> dict[Path, str]:
@@ -316,21 +313,21 @@ class Cache:
                 del self.index[bucket][key]
                 for name in RENDITIONS:
                     self.path(key, name).unlink(missing_ok=True)
-                for name in (GREY, GREY_SMALL):
-                    self.grey(key, name).unlink(missing_ok=True)
+                for name in (f"{key}-{FEATURES}.npz", f"{key}-grey.png", f"{key}-grey-small.png"):  # and older kinds
+                    (self.folder / name).unlink(missing_ok=True)
         self.index["sources"] = sources
         for part in self.folder.glob(".*.part"):  # left by a killed build; a live one is younger
             if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
                 part.unlink(missing_ok=True)
         tmp = self.index_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"settings": SETTINGS_KEY, **self.index}, sort_keys=True))
+        tmp.write_text(json.dumps({"settings": settings_key(), **self.index}, sort_keys=True))
         os.replace(tmp, self.index_path)
 
     def path(self, key: str, name: str) -> Path:
         return rendition_path(self.folder, key, name)
 
-    def grey(self, key: str, name: str = GREY) -> Path:
-        return grey_path(self.folder, key, name)
+    def features(self, key: str) -> Path:
+        return features_path(self.folder, key)
 
 
 def _valid_entries(index: dict) -> dict[str, dict]:
@@ -345,8 +342,8 @@ def _valid_entries(index: dict) -> dict[str, dict]:
 
 
 def content_key(path: str) -> str:
-    """The cache key of a photo: a hash of its bytes and of the rendition settings."""
-    digest = hashlib.sha256(SETTINGS_KEY.encode())
+    """A hash of a file's bytes (a photo's or a mask's): what its cached work is keyed by."""
+    digest = hashlib.sha256(b"scalpsite-content-v1")
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
@@ -392,10 +389,10 @@ def unreadable(path: Path) -> str | None:
 
 
 def card_key(key: str, card: tuple[int, int, int, int] | None) -> str:
-    """The key of a photo's renditions: white balance from a grey card makes other renditions."""
-    if card is None:
-        return key
-    return hashlib.sha256(f"{key}:card:{list(card)}".encode()).hexdigest()[:32]
+    """The key of a photo's cached work, from its content key: the grey card (white balance
+    from it makes other renditions), the rendition settings and scalpsite's code go into it."""
+    box = list(card) if card is not None else None
+    return hashlib.sha256(f"{settings_key()}:{key}:card:{box}".encode()).hexdigest()[:32]
 
 
 def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progress: Progress | None,
@@ -425,8 +422,8 @@ def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progres
 def _files(cache: Cache, key: str, bucket: str) -> bool:
     """Whether the files of a photo are in the cache: its renditions, or a grey image for check."""
     if bucket == "facts":
-        return cache.grey(key).is_file() or cache.grey(key, GREY_SMALL).is_file()
-    return cache.grey(key).is_file() and all(cache.path(key, n).is_file() for n in RENDITIONS)
+        return cache.features(key).is_file()
+    return cache.features(key).is_file() and all(cache.path(key, n).is_file() for n in RENDITIONS)
 
 
 def _result(keys: dict[str, str], cache: Cache, rendered: int, bucket: str) -> PhotoResult:

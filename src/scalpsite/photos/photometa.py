@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 EXIF_IFD, MODEL, DATETIME, DATETIME_ORIGINAL = 0x8769, 0x0110, 0x0132, 0x9003
 ORIENTATION = 0x0112
@@ -50,30 +49,6 @@ def light(im) -> dict:
     return {"brightness": round(float(lum[top[len(top) // 2]]), 1), "warmth": round(warmth, 4)}
 
 
-def embedded_preview(im):
-    """The small JPEG preview that phones and cameras store in EXIF (IFD1), decoded, or None.
-
-    Reading it costs a few kilobytes instead of decoding megapixels, which is what makes
-    `check` fast on a journal of hundreds of phone photos.
-    """
-    from PIL import ExifTags, Image
-
-    raw = im.info.get("exif")
-    if not raw:
-        return None
-    try:
-        ifd1 = im.getexif().get_ifd(ExifTags.IFD.IFD1)
-        offset, length = ifd1.get(0x0201), ifd1.get(0x0202)
-        if not offset or not length:
-            return None
-        start = offset + (6 if raw.startswith(b"Exif\0\0") else 0)
-        preview = Image.open(io.BytesIO(raw[start:start + length]))
-        preview.load()
-        return preview
-    except Exception:  # a damaged preview only means a full decode instead
-        return None
-
-
 def upright_size(im) -> list[int]:
     """(w, h) of a photo as shown: EXIF orientations 5-8 turn it a quarter."""
     try:
@@ -81,16 +56,3 @@ def upright_size(im) -> list[int]:
     except Exception:  # damaged EXIF: shown as stored
         turned = False
     return [im.height, im.width] if turned else [im.width, im.height]
-
-
-def upright_preview(im, preview):
-    """The EXIF preview turned like the photo (cameras store it as the sensor saw it)."""
-    from PIL import ImageOps
-
-    if preview is None:
-        return None
-    try:
-        preview.getexif()[ORIENTATION] = im.getexif().get(ORIENTATION, 1)
-        return ImageOps.exif_transpose(preview)
-    except Exception:  # a damaged preview only means a full decode instead
-        return None

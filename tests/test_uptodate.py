@@ -1,0 +1,87 @@
+"""A build or check with nothing changed repeats the last answer without doing the work
+(output/uptodate.py), and anything that could change the answer makes it run in full."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from conftest import COMPLETE, write_journal
+
+from scalpsite import pipeline
+from scalpsite.cli import main
+
+
+@pytest.fixture
+def journal(tmp_path):
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE + "notes: dry scalp\n"},
+                         photos=True)
+    return root
+
+
+def summary(output: str) -> str:
+    """The build's summary line without its time."""
+    line = next(line for line in output.splitlines() if line.startswith("Built "))
+    return line.rsplit(" in ", 1)[0]
+
+
+def no_work(monkeypatch):
+    for name in ("build", "check_journal"):
+        monkeypatch.setattr(pipeline, name, lambda *a, n=name, **k: pytest.fail(f"{n} ran"))
+
+
+def test_a_repeated_build_answers_from_the_record(runner, journal, monkeypatch):
+    first = runner.invoke(main, ["build", str(journal), "--no-pdf"])
+    assert first.exit_code == 0, first.output
+    no_work(monkeypatch)
+    again = runner.invoke(main, ["build", str(journal), "--no-pdf"])
+    assert again.exit_code == 0, again.output
+    assert summary(again.output) == summary(first.output).replace("10 photos processed, 0 from cache",
+                                                                    "0 photos processed, 10 from cache")
+    assert [line for line in again.output.splitlines() if not line.startswith("Built ")] == \
+        [line for line in first.output.splitlines() if not line.startswith("Built ")]  # the same findings
+
+
+@pytest.mark.parametrize("change", ["touch", "edit-out", "option", "cache"])
+def test_anything_that_could_change_the_output_builds_again(runner, journal, change):
+    assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0
+    args = ["build", str(journal), "--no-pdf"]
+    if change == "touch":  # the same bytes, another modification time: it is read again
+        st = (journal / "sessions/2025-03-03/session.yaml").stat()
+        os.utime(journal / "sessions/2025-03-03/session.yaml", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    elif change == "edit-out":  # OUT is not as the last build left it
+        (journal / "_site/index.html").unlink()
+    elif change == "option":
+        args = ["build", str(journal)]
+    else:
+        shutil.rmtree(journal / ".scalpsite-cache/renditions")
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "Built 2 sessions" in result.output
+    assert (journal / "_site/index.html").is_file()
+    if change == "cache":
+        assert "10 photos processed, 0 from cache" in result.output
+
+
+def test_a_photo_edited_with_its_mtime_kept_is_not_a_repeat(runner, journal, monkeypatch):
+    assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0
+    photo = journal / "sessions/2025-03-03/front.jpg"
+    st = photo.stat()
+    photo.write_bytes(photo.read_bytes())
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns))
+    called = []
+    real = pipeline.build
+    monkeypatch.setattr(pipeline, "build", lambda *a, **k: called.append(1) or real(*a, **k))
+    assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0
+    assert called == [1]
+
+
+def test_a_repeated_check_answers_from_the_record(runner, journal, monkeypatch):
+    first = runner.invoke(main, ["check", str(journal), "--as-of", "2025-03-10", "--format", "json"])
+    no_work(monkeypatch)
+    again = runner.invoke(main, ["check", str(journal), "--as-of", "2025-03-10", "--format", "json"])
+    assert (again.exit_code, again.output) == (first.exit_code, first.output)
+    monkeypatch.undo()
+    later = runner.invoke(main, ["check", str(journal), "--as-of", "2025-09-10", "--format", "json"])
+    assert "session-overdue" in later.output and "session-overdue" not in first.output  # another day: checked again
