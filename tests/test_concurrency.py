@@ -47,7 +47,9 @@ class Watcher(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.wait(0.02):
-            missing = COMPLETE_OUT - set(os.listdir(self.out)) if self.out.is_dir() else {"OUT itself"}
+            # by path, as a web server or a browser reads OUT (a listing of the folder being replaced
+            # can meet the old one half deleted; a path looked up now always meets the new one)
+            missing = {name for name in COMPLETE_OUT if not (self.out / name).is_file()}
             if missing:
                 self.problems.append(f"OUT lacked {sorted(missing)}")
             status, _ = get(self.preview + "data.json")

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import COMPLETE, REPO, write_journal
+
+from scalpsite.journal.scaffold import GITIGNORE
 
 GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
@@ -58,6 +61,7 @@ def make_repo(tmp_path: Path, journal: str, args: str = "") -> Repo:
     root = tmp_path / "repo"
     write_journal(root / journal, {"2025-01-06": COMPLETE, "2025-02-03": COMPLETE}, photos=True)
     (root / journal / "sessions/2025-02-03/left.jpg").unlink()  # a warning that must not stop a commit
+    (root / journal / ".gitignore").write_text(GITIGNORE)  # as `scalpsite init` writes it: the cache stays out
     config = readme_hook_config()
     if args:  # what the README says to add for a journal in a subfolder
         config = config.replace("verbose: true\n", f"verbose: true\n        args: [{args}]\n")
