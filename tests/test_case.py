@@ -111,8 +111,8 @@ def test_the_dechallenge_and_rechallenge_facts_of_the_course(course):
                                                                                    "after_24")}
     assert got == {"before": ("2026-01-16", 15.3, "clinician"), "worst": ("2026-06-19", 44.0, "self"),
                    "after_12": ("2026-07-10", 40.0, "self"), "after_24": ("2026-10-02", 23.0, "self")}
-    assert gap["events"][:2] == ["SALT ≤ 20 lost on 10 Apr 2026 (kept from 31 Oct 2025)",
-                                 "SALT ≤ 20 met again from 23 Oct 2026, kept from 27 Nov 2026"]
+    assert gap["events"][:2] == ["SALT ≤ 20 lost on 10 Apr 2026 (had been kept since 31 Oct 2025)",
+                                 "SALT ≤ 20 met again on 23 Oct 2026, kept since then (confirmed 27 Nov 2026)"]
     assert data["case"]["interruptions"] == data["interruptions"]
     assert "No dose from 23 Jan 2026 to 17 Apr 2026 (84 days)" in text and "no conclusion is drawn" in text
     for conclusion in ("positive dechallenge", "caused", "due to the"):

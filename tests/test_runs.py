@@ -49,7 +49,7 @@ def test_worked_example_step_by_step(known, status, kept, confirmed, lost, green
 def test_labels_of_each_status_name_the_milestone_and_the_dates():
     assert runs.course("SALT30", WORKED[:4])["status_label"] == \
         "SALT30 kept since 31 Oct 2025; not met at the latest session (27 Feb 2026)"
-    assert runs.course("SALT30", WORKED[:7])["status_label"] == "SALT30 lost on 10 Apr 2026 (kept from 31 Oct 2025)"
+    assert runs.course("SALT30", WORKED[:7])["status_label"] == "SALT30 lost on 10 Apr 2026 (had been kept since 31 Oct 2025)"
     assert runs.course("SALT30", WORKED[:8])["status_label"] == \
         "SALT30 met since 23 Oct 2026 (again, after a loss on 10 Apr 2026); kept once still met 4 weeks after"
     assert runs.course("SALT30", [])["status_label"] == "SALT30 not met yet"

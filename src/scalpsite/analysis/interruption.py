@@ -70,12 +70,13 @@ def events(courses: list[dict], last: dt.date, first: dt.date | None, as_of: dt.
     for c in (c for c in courses if c["key"] in EVENTS):
         for r in c["runs"]:
             if r["outcome"] == "lost" and last.isoformat() < r["end"] <= end:
-                out.append(f"{c['label']} lost on {day_text(r['end'])} (kept from {day_text(r['start'])})")
+                out.append(f"{c['label']} lost on {day_text(r['end'])} (had been kept since {day_text(r['start'])})")
         back = next((r for r in c["runs"] if first and r["start"] > first.isoformat()), None)
         if back is not None:
-            kept = f", kept from {day_text(back['confirmed_on'])}" if back["confirmed_on"] else ", not yet kept"
+            kept = (f", kept since then (confirmed {day_text(back['confirmed_on'])})" if back["confirmed_on"]
+                    else ", not yet kept")
             again = " again" if back is not c["runs"][0] else ""
-            out.append(f"{c['label']} met{again} from {day_text(back['start'])}{kept}")
+            out.append(f"{c['label']} met{again} on {day_text(back['start'])}{kept}")
     return out
 
 

@@ -116,7 +116,7 @@ def status_text(name: str, state: str, last: Run | None, earlier_loss: str | Non
         return (f"{name} met since {day_text(last.start)}{again}; kept once still met "
                 f"{KEPT_MIN_DAYS // 7} weeks after")
     if state == "lost":
-        return f"{name} lost on {day_text(last.end)} (kept from {day_text(last.start)})"
+        return f"{name} lost on {day_text(last.end)} (had been kept since {day_text(last.start)})"
     return f"{name} met on {day_text(last.start)}, not kept (not met on {day_text(last.end)})"
 
 
