@@ -258,3 +258,15 @@ def test_a_misspelt_attribute_of_the_view_fails_the_build(view, tmp_path, expres
     with pytest.raises(BuildError) as err:
         build(view, tmp_path / "out", [theme, DEFAULT_THEME])
     assert "findings.html:2 failed" in err.value.message and "has no attribute" in err.value.message
+
+
+def test_a_percentage_not_recorded_is_a_dash_alone(view, tmp_path):
+    """The vellus share without a baseline read "— %"; `pct` prints the dash alone, as the dossier does."""
+    from scalpsite.analysis.result import Measure
+
+    view.data.summary.vellus = Measure(key="vellus", label="Vellus share", scale="%", baseline=None,
+                                       at_last_visit=None, latest=12.5, latest_date="2025-03-03", change=None,
+                                       change_since_last_visit=None, improvement_pct=None)
+    build(view, tmp_path / "out")
+    text = visible_text(html_pages(tmp_path / "out")["index.html"])
+    assert "Vellus share of regrowing hairs: — → 12.5 %" in text  # visible_text makes the no-break space a space

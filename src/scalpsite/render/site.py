@@ -27,6 +27,7 @@ from scalpsite.render.format import (
     fmt_href,
     fmt_label,
     fmt_num,
+    fmt_pct,
     fmt_signed,
     plural,
 )
@@ -60,8 +61,8 @@ def _environment(theme_dirs: tuple[Path, ...]) -> Environment:
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
-    env.filters.update(num=fmt_num, signed=fmt_signed, date=fmt_date, label=fmt_label, href=fmt_href,
-                       plural=plural)
+    env.filters.update(num=fmt_num, signed=fmt_signed, pct=fmt_pct, date=fmt_date, label=fmt_label,
+                       href=fmt_href, plural=plural)
     env.globals.update(csp=CSP)
     return env
 
