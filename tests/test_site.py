@@ -270,3 +270,22 @@ def test_a_percentage_not_recorded_is_a_dash_alone(view, tmp_path):
     build(view, tmp_path / "out")
     text = visible_text(html_pages(tmp_path / "out")["index.html"])
     assert "Vellus share of regrowing hairs: — → 12.5 %" in text  # visible_text makes the no-break space a space
+
+
+@pytest.mark.parametrize("expression", [
+    "{{ data.__class__.__mro__ }}",
+    "{{ data.model_validate.__globals__ }}",
+    "{{ data.sessions[0].__init__.__globals__ }}",
+    "{{ view.photos['2025-01-06'].front.__dict__ }}",
+])
+def test_the_sandbox_still_guards_the_typed_view(view, tmp_path, expression):
+    """The quick answer for a model's fields lets nothing else through: its internals stay refused."""
+    from scalpsite.errors import BuildError
+
+    theme = tmp_path / "mytheme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "findings.html").write_text(
+        '{% extends "!default/findings.html" %}\n{% block content %}' + expression + "{% endblock %}")
+    with pytest.raises(BuildError) as err:
+        build(view, tmp_path / "out", [theme, DEFAULT_THEME])
+    assert "findings.html:2 failed" in err.value.message and "sandbox" in err.value.message

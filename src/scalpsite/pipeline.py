@@ -359,8 +359,9 @@ def _render(journal: Journal, analysis: Analysis, photos: images.PhotoResult, ev
     _place_photos(view, renditions, staging, ("web", "thumb"), put)
     _place_evidence(view, evidence, staging, put)
     dirs = theme_dirs(journal.root, require_config(journal).theme)
-    # The analysis enters the key as its data.json text, hashed once (not serialised again in the view).
-    inputs = digest(view.model_dump(mode="json", exclude={"data"}) | {"data": digest(data_json)},
+    # The analysis enters the key as its data.json text, hashed once (not serialised again in the
+    # view); the angle pages are made of it and of the photos, so they are not serialised either.
+    inputs = digest(view.model_dump(mode="json", exclude={"data", "angle_views"}) | {"data": digest(data_json)},
                     tree_digest(dirs), code_digest())
     cached(folder(cache, "site"), digest("site", inputs), staging,
            lambda: _render_site(view, staging, dirs), put)
