@@ -289,3 +289,17 @@ def test_the_sandbox_still_guards_the_typed_view(view, tmp_path, expression):
     with pytest.raises(BuildError) as err:
         build(view, tmp_path / "out", [theme, DEFAULT_THEME])
     assert "findings.html:2 failed" in err.value.message and "sandbox" in err.value.message
+
+
+def test_the_theme_guide_names_every_field_of_the_view_and_every_filter():
+    """docs/themes.md is what a theme's author reads: a field or a filter it does not name is one
+    nobody can find."""
+    import re
+
+    from conftest import REPO
+
+    text = (REPO / "docs/themes.md").read_text(encoding="utf-8")
+    fields = set(re.findall(r"^\| `(\w+)` \|", text, flags=re.M))
+    assert set(View.model_fields) <= fields
+    filters = {name for cell in re.findall(r"^\| (`[^|]+`) \|", text, flags=re.M) for name in re.findall(r"`(\w+)", cell)}
+    assert set(site.FILTERS) <= filters

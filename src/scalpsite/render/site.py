@@ -34,6 +34,9 @@ from scalpsite.render.format import (
 )
 from scalpsite.render.view import View
 
+# What a template may ask of a value besides Jinja2's own filters (docs/themes.md).
+FILTERS = {"num": fmt_num, "signed": fmt_signed, "pct": fmt_pct, "date": fmt_date, "label": fmt_label,
+           "href": fmt_href, "plural": plural}
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'")
 
@@ -79,8 +82,7 @@ def _environment(theme_dirs: tuple[Path, ...]) -> Environment:
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
-    env.filters.update(num=fmt_num, signed=fmt_signed, pct=fmt_pct, date=fmt_date, label=fmt_label,
-                       href=fmt_href, plural=plural)
+    env.filters.update(FILTERS)
     env.globals.update(csp=CSP)
     return env
 
