@@ -1,6 +1,6 @@
 """Generate the renderer test fixtures (tests/fixtures/*_view.json) from a small journal.
 
-The fixtures are what `render/view.make_view` gives for the journal below, so the site and
+The fixtures are the JSON dump of what `pipeline.view_of` gives for the journal below, so the site and
 dossier tests draw exactly the structure the pipeline produces. Run after changing the
 analysis or the view:
 
@@ -22,7 +22,8 @@ from scalpsite.analysis.analyze import analyze
 from scalpsite.analysis.check import check
 from scalpsite.journal.load import load
 from scalpsite.photos.images import PhotoResult
-from scalpsite.render.view import make_view
+from scalpsite.pipeline import view_of
+from scalpsite.render.view import View
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 MARKUP = 'Used #import "x" and $x$ and a * star.'
@@ -107,7 +108,7 @@ def grow(root: Path, count: int) -> Path:
 EARLIER = "---\nclinician: Dr. B. Before\npurpose: first visit\n---\nWhat should I track?\n"
 
 
-def view_for(for_date: dt.date | None, count: int = len(SESSIONS), appointments: dict | None = None) -> dict:
+def view_for(for_date: dt.date | None, count: int = len(SESSIONS), appointments: dict | None = None) -> View:
     """The view of the fixture journal (grown to `count` sessions, with extra appointment files
     {"YYYY-MM-DD": text}, or {"2025-07-04": None} to drop one), as the pipeline makes it."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -118,14 +119,15 @@ def view_for(for_date: dt.date | None, count: int = len(SESSIONS), appointments:
         journal = load(root)
         if for_date is not None:
             journal = journal.until(for_date)
-        data = analyze(journal, check(journal), as_of=for_date, for_date=for_date).model_dump(mode="json")
-        return make_view(journal, data, stand_in_photos(journal), dict(CHARTS))
+        data = analyze(journal, check(journal), as_of=for_date, for_date=for_date)
+        return view_of(journal, data, stand_in_photos(journal), dict(CHARTS))
 
 
 def fixtures() -> dict[str, str]:
     """File name -> the JSON text each fixture should hold."""
     views = {"site_view.json": view_for(None), "dossier_view.json": view_for(dt.date(2025, 7, 4))}
-    return {name: json.dumps(v, indent=1, sort_keys=True, ensure_ascii=False) + "\n" for name, v in views.items()}
+    return {name: json.dumps(v.model_dump(mode="json"), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+            for name, v in views.items()}
 
 
 def main() -> int:

@@ -127,7 +127,9 @@ def test_the_example_journal_has_an_interruption_and_the_chart_marks_it():
     assert salt["after_12_note"] == "not reached yet (20 Feb 2026)" and salt["before"]["date"] == "2025-09-08"
     from scalpsite.render.charts import salt_chart
 
-    fig = salt_chart(expected)
+    from scalpsite.analysis.result import Analysis
+
+    fig = salt_chart(Analysis.model_validate(expected))
     assert "dose-gap" in {a.get_gid() for ax in fig.axes for a in ax.patches}
 
 

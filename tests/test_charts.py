@@ -13,6 +13,7 @@ import pytest
 from conftest import write_journal
 
 from scalpsite.analysis.analyze import analyze
+from scalpsite.analysis.result import Analysis
 from scalpsite.journal.load import load
 from scalpsite.render.charts import (
     STYLE,
@@ -27,8 +28,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 ZONES = ["frontal", "crown", "temporal_left"]
 
 
-def journal(sessions: int, years: float, first: str = "2020-01-06", **drop: bool) -> dict:
-    """The analysis (as `scalpsite export` gives it) of a journal of `sessions` spread over `years`.
+def journal(sessions: int, years: float, first: str = "2020-01-06", **drop: bool) -> Analysis:
+    """The analysis of a journal of `sessions` spread over `years`.
 
     drop=True for "salt", "density" or "ad" leaves that measure out of every session.
     """
@@ -48,7 +49,7 @@ def journal(sessions: int, years: float, first: str = "2020-01-06", **drop: bool
               f"density: {{zones: [{', '.join(ZONES)}]}}\n")
     with tempfile.TemporaryDirectory() as tmp:
         root = write_journal(Path(tmp) / "j", texts, config=config)
-        return analyze(load(root)).model_dump(mode="json")
+        return analyze(load(root))
 
 
 def x_axes(svg: Path) -> list[list[tuple[float, str]]]:
@@ -78,7 +79,7 @@ def test_only_charts_with_data_are_written(tmp_path, drop, expected):
 
 def test_ad_is_not_charted_unless_tracked(tmp_path):
     data = journal(13, 1)
-    data["conditions"] = ["alopecia_areata"]
+    data.conditions = ["alopecia_areata"]
     assert sorted(render_charts(data, tmp_path)) == ["density", "salt"]
 
 
@@ -143,13 +144,13 @@ def test_two_renders_are_byte_identical_and_leave_matplotlib_settings_alone(char
 
 
 @pytest.mark.parametrize("chart, blank", [
-    (salt_chart, lambda session: session.update(salt=None)),
-    (density_chart, lambda session: session["density"].update(frontal=None)),
-    (ad_chart, lambda session: session.update(itch=None)),
+    (salt_chart, lambda session: setattr(session, "salt", None)),
+    (density_chart, lambda session: session.density.update(frontal=None)),
+    (ad_chart, lambda session: setattr(session, "itch", None)),
 ])
 def test_a_missing_measure_is_skipped_not_drawn_as_zero(chart, blank):
     data = journal(13, 1)
-    blank(data["sessions"][4])
+    blank(data.sessions[4])
     line = next(ln for ln in chart(data).axes[0].lines if ln.get_marker() == "o")  # not a target line
     assert len(line.get_xdata()) == 12 and min(line.get_ydata()) > 0
 

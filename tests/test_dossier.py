@@ -6,16 +6,19 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import fixture_script
 
 from scalpsite.analysis.analyze import lab_columns, medication_periods
 from scalpsite.errors import BuildError
+from scalpsite.analysis import photoplan
+from scalpsite.analysis.result import Session
 from scalpsite.render import dossier
-from scalpsite.render import view as views
 from scalpsite.render.format import fmt_date, fmt_num
 from scalpsite.render.themes import builtin_themes
+from scalpsite.render.view import View
 
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("typst")
@@ -32,27 +35,27 @@ CHART = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="150" viewB
          'fill="none" stroke="#2563a6" stroke-width="3"/></svg>')
 
 
-def load_view() -> dict:
-    return json.loads(FIXTURE.read_text())
+def load_view() -> View:
+    return View.model_validate(json.loads(FIXTURE.read_text()))
 
 
-def make_workdir(view: dict, root: Path) -> Path:
+def make_workdir(view: View, root: Path) -> Path:
     """Tiny JPEGs at every print and thumb path and a plain SVG for every chart."""
     from PIL import Image
 
-    for i, angles in enumerate(view["photos"].values()):
+    for i, angles in enumerate(view.photos.values()):
         for j, photo in enumerate(angles.values()):
-            for kind in ("print", "thumb"):
-                path = root / photo[kind]
+            for rel in (photo.print, photo.thumb):
+                path = root / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
-                Image.new("RGB", (photo["width"], photo["height"]), (180, 120 + 20 * i, 30 * j)).save(path)
-    for rel in view["charts"].values():
+                Image.new("RGB", (photo.width, photo.height), (180, 120 + 20 * i, 30 * j)).save(path)
+    for rel in view.charts.values():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(CHART)
     return root
 
 
-def render(view: dict, tmp_path: Path, name: str = "out", themes: list[Path] | None = None) -> Path:
+def render(view: View, tmp_path: Path, name: str = "out", themes: list[Path] | None = None) -> Path:
     work = make_workdir(view, tmp_path / f"{name}-work")
     out = tmp_path / f"{name}.pdf"
     dossier.render_dossier(view, work, out, themes or [builtin_themes() / "default"], TIMESTAMP)
@@ -63,19 +66,19 @@ def pages_text(pdf: Path) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(pdf).pages]
 
 
-def many_sessions_view(count: int) -> dict:
+def many_sessions_view(count: int) -> View:
     """The fixture journal grown to `count` sessions two weeks apart, through the real analysis."""
     return fixture_script().view_for(dt.date(2025, 7, 4) if count < 10 else None, count)
 
 
-def session_row(s: dict) -> re.Pattern:
+def session_row(s: Session) -> re.Pattern:
     """A row of the sessions table as pypdf extracts it: its date cell up to its SALT cell."""
-    date, salt = re.escape(fmt_date(s["date"])), re.escape(fmt_num(s["salt"]))
-    return re.compile(rf"{date} (baseline )?{re.escape(s['week_label'])} {re.escape(s['phase_label'])} {salt} ")
+    date, salt = re.escape(fmt_date(s.date)), re.escape(fmt_num(s.salt))
+    return re.compile(rf"{date} (baseline )?{re.escape(s.week_label)} {re.escape(s.phase_label or '')} {salt} ")
 
 
 @pytest.fixture(scope="module")
-def long_dossier(tmp_path_factory) -> tuple[dict, list[str]]:
+def long_dossier(tmp_path_factory) -> tuple[View, list[str]]:
     """A dossier of 60 sessions: the sessions table and the density table run over pages."""
     view = many_sessions_view(60)
     return view, pages_text(render(view, tmp_path_factory.mktemp("long")))
@@ -157,42 +160,40 @@ def test_broken_template_raises_build_error(tmp_path):
 
 @pytest.mark.parametrize("seen, role", [(None, "Midway"), ("b", "At last visit")])
 def test_comparison_picks_a_middle_session(seen, role):
-    data = {"summary": {"baseline_folder": "a", "latest_folder": "e", "latest_photo_folder": "d"},
-            "last_visit": {"folder": seen} if seen else None,
-            "sessions": [{"folder": f, "date": d} for f, d in
-                         [("a", "2025-01-01"), ("b", "2025-02-01"), ("c", "2025-04-20"), ("d", "2025-07-01")]]}
-    picks = views.comparison(data)
-    assert [p["role"] for p in picks] == ["Baseline", role, "Latest"]
-    assert picks[1]["folder"] == (seen or "c")
+    sessions = [SimpleNamespace(folder=f, date=d) for f, d in
+                [("a", "2025-01-01"), ("b", "2025-02-01"), ("c", "2025-04-20"), ("d", "2025-07-01")]]
+    picks = photoplan.comparison(sessions, "a", "d", seen)
+    assert [p.role for p in picks] == ["Baseline", role, "Latest"]
+    assert picks[1].folder == (seen or "c")
 
 
 def test_no_sessions_table_row_is_split_across_pages(long_dossier):
     view, pages = long_dossier
-    for s in view["data"]["sessions"]:
+    for s in view.data.sessions:
         on = [i for i, text in enumerate(pages) if session_row(s).search(text)]
-        assert len(on) == 1, (s["date"], on)  # a split row has its date and SALT on different pages
+        assert len(on) == 1, (s.date, on)  # a split row has its date and SALT on different pages
 
 
 def test_no_density_row_is_split_across_pages(long_dossier):
     view, pages = long_dossier
-    for s in view["data"]["sessions"][1:]:
-        row = f"{fmt_date(s['date'])} {fmt_num(s['density']['frontal'])} +"
-        assert sum(row in text for text in pages) == 1, s["date"]
+    for s in view.data.sessions[1:]:
+        row = f"{fmt_date(s.date)} {fmt_num(s.density['frontal'])} +"
+        assert sum(row in text for text in pages) == 1, s.date
 
 
 def test_no_side_effect_row_is_split_across_pages(long_dossier):
     view, pages = long_dossier
-    noted = [s for s in view["data"]["sessions"] if s["side_effects"] and s["side_effects"][0]["notes"]]
+    noted = [s for s in view.data.sessions if s.side_effects and s.side_effects[0].notes]
     assert len(noted) > 10
     for s in noted:  # the row's date and the end of its long note share a page
-        date, end = re.escape(fmt_date(s["date"])), re.escape(s["side_effects"][0]["notes"][-12:])
+        date, end = re.escape(fmt_date(s.date)), re.escape((s.side_effects[0].notes or "")[-12:])
         row = re.compile(rf"{date} — Headache \(mild\): .*?{end}")
-        assert sum(bool(row.search(text)) for text in pages) == 1, s["date"]
+        assert sum(bool(row.search(text)) for text in pages) == 1, s.date
 
 
 def test_sessions_table_header_repeats_on_every_page_it_spans(long_dossier):
     view, pages = long_dossier
-    rows = [session_row(s) for s in view["data"]["sessions"]]
+    rows = [session_row(s) for s in view.data.sessions]
     spanned = [text for text in pages if any(r.search(text) for r in rows)]
     assert len(spanned) >= 2
     for text in spanned:
@@ -202,10 +203,10 @@ def test_sessions_table_header_repeats_on_every_page_it_spans(long_dossier):
 
 def test_photo_comparison_groups_stay_on_one_page(long_dossier):
     view, pages = long_dossier
-    sessions = {s["folder"]: s for s in view["data"]["sessions"]}
-    picks = views.comparison(view["data"])
-    captions = [f"{p['role']} · {fmt_date(sessions[p['folder']]['date'])}" for p in picks]
-    assert [p["role"] for p in picks] == ["Baseline", "Midway", "Latest"]
+    sessions = {s.folder: s for s in view.data.sessions}
+    picks = view.comparison
+    captions = [f"{p.role} · {fmt_date(sessions[p.folder].date)}" for p in picks]
+    assert [p.role for p in picks] == ["Baseline", "Midway", "Latest"]
     for angle, title in ANGLE_TITLES.items():
         on = [text for text in pages if title in text]
         assert len(on) == 1, angle
@@ -225,7 +226,7 @@ def test_long_dossier_keeps_the_summary_on_page_one(long_dossier):
 def test_sessions_since_the_previous_appointment_are_highlighted(tmp_path):
     script = fixture_script()
     view = script.view_for(dt.date(2025, 7, 4), appointments={"2025-02-01": script.EARLIER})
-    assert view["since_last"]["folders"] == ["2025-03-03"]
+    assert view.since_last and view.since_last.folders == ["2025-03-03"]
     pages = pages_text(render(view, tmp_path))
     assert "1 session since the last appointment on 1 Feb 2025" in pages[0]
     assert "highlighted: since the last appointment on 1 Feb 2025" in " ".join(pages[1:])
@@ -240,7 +241,7 @@ def test_no_highlight_for_a_first_appointment(rendered):
 
 def test_no_highlight_without_an_appointment(tmp_path):
     view = fixture_script().view_for(None, appointments={"2025-07-04": None, "2025-02-01": "Earlier?\n"})
-    assert view["since_last"] is None and view["appointment"] is None
+    assert view.since_last is None and view.appointment is None
     text = " ".join(pages_text(render(view, tmp_path)))
     assert "since the last appointment" not in text and "Questions for" not in text
 
@@ -255,9 +256,10 @@ def test_lab_columns_have_readable_labels_and_units():
     ]
 
 
-def fortnightly(count: int) -> list[dict]:
+def fortnightly(count: int) -> list[SimpleNamespace]:
     start = dt.date(2025, 1, 6)
-    return [{"folder": f"s{i:03d}", "date": (start + dt.timedelta(days=14 * i)).isoformat()} for i in range(count)]
+    return [SimpleNamespace(folder=f"s{i:03d}", date=(start + dt.timedelta(days=14 * i)).isoformat())
+            for i in range(count)]
 
 
 @pytest.mark.parametrize("count, must, expected", [
@@ -268,21 +270,20 @@ def fortnightly(count: int) -> list[dict]:
     (9, ["nope"], ["s000", "s002", "s004", "s006", "s008"]),  # an unknown folder is ignored
 ])
 def test_timeline_folders_spread_over_time(count, must, expected):
-    assert views.timeline_folders(fortnightly(count), must, 5) == expected
+    assert photoplan.timeline_folders(fortnightly(count), must, 5) == expected
 
 
 def test_timeline_folders_follow_dates_not_positions():
-    sessions = fortnightly(6) + [{"folder": "late", "date": "2026-12-01"}]
-    assert views.timeline_folders(sessions, [], 3) == ["s000", "s005", "late"]
+    sessions = fortnightly(6) + [SimpleNamespace(folder="late", date="2026-12-01")]
+    assert photoplan.timeline_folders(sessions, [], 3) == ["s000", "s005", "late"]
 
 
 def test_long_dossier_timeline_shows_a_bounded_sample(long_dossier):
     view, pages = long_dossier
     text = " ".join(pages)
-    limit = views.TIMELINE_LIMIT
+    limit = photoplan.TIMELINE_LIMIT
     assert f"then {limit} of the 60 sessions, spread over time" in text
-    shown = views.timeline_folders(view["data"]["sessions"], [], limit)
-    assert len(shown) == limit and shown[0] == view["data"]["sessions"][0]["folder"]
+    assert len(view.timeline) == limit and view.timeline[0] == view.data.sessions[0].folder
 
 
 def meds(*lists) -> list[dict]:
@@ -306,10 +307,10 @@ def test_medication_periods_merge_unchanged_sessions(sessions, expected):
 def test_long_dossier_lists_medication_changes_not_every_session(long_dossier):
     view, pages = long_dossier
     text = " ".join(pages)
-    runs = view["data"]["medication_periods"]
-    assert "Medications over time" in text and len(runs) < len(view["data"]["sessions"]) / 4
+    runs = view.data.medication_periods
+    assert "Medications over time" in text and len(runs) < len(view.data.sessions) / 4
     last = runs[-1]
-    assert f"{fmt_date(last['start'])} {fmt_date(last['end'])} {last['sessions']}" in text
+    assert f"{fmt_date(last.start)} {fmt_date(last.end)} {last.sessions}" in text
 
 
 def _fonts(pdf: Path) -> dict[str, object]:

@@ -273,3 +273,31 @@ def test_chart_summary_and_data_agree_on_the_target(runner, tmp_path):
     assert labels["target-easi-label"].strip() == f"{easi['target']['label']}: 5"
     index = (root / "_site/index.html").read_text()
     assert "met</span> <span class=\"sub\">(−4 points)" in index
+
+
+def picks_by_a_rule(path: Path) -> list[str]:
+    """Where a module chooses by a rule of its own: min, max or sorted with a key (the nearest, the
+    latest, the best), or date arithmetic."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max", "sorted") \
+                and any(k.arg == "key" for k in node.keywords):
+            found.append(ast.unparse(node))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and path.name != "charts.py":  # the charts' date axes
+            found += [a.name for a in node.names if "datetime" in (a.name, getattr(node, "module", None))]
+    return found
+
+
+@pytest.mark.parametrize("module", RENDER_MODULES)
+def test_no_render_module_picks_what_to_show(module):
+    """Which sessions a comparison, a timeline or an angle's pair shows is decided once in the
+    analysis (analysis/photoplan.py), typed in its results: render/ draws the plan it is given."""
+    assert picks_by_a_rule(SRC / module) == []
+
+
+def test_picks_by_a_rule_sees_a_choice(tmp_path):
+    """The rule above finds the midway pick that render/view.py once made itself."""
+    source = tmp_path / "view.py"
+    source.write_text("import datetime as dt\n"
+                      "def middle(inner, mid):\n    return min(inner, key=lambda s: abs(s.date - mid))\n")
+    assert picks_by_a_rule(source) == ["datetime", "min(inner, key=lambda s: abs(s.date - mid))"]

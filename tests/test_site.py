@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 from html.parser import HTMLParser
@@ -11,8 +10,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from scalpsite.analysis.result import MedicationPeriod
 from scalpsite.render import format, site
 from scalpsite.render.themes import builtin_themes
+from scalpsite.render.view import AngleView, View
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_view.json"
 DEFAULT_THEME = builtin_themes() / "default"
@@ -43,19 +44,19 @@ class Page(HTMLParser):
 
 
 @pytest.fixture
-def view() -> dict:
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+def view() -> View:
+    return View.model_validate(json.loads(FIXTURE.read_text(encoding="utf-8")))
 
 
-def fake_renditions(view: dict, out: Path) -> None:
+def fake_renditions(view: View, out: Path) -> None:
     """Stand-ins for what images and charts write into OUT before the site renders."""
-    paths = [r[k] for angles in view["photos"].values() for r in angles.values() for k in ("web", "thumb")]
-    for rel in [*paths, *view["charts"].values()]:
+    paths = [p for angles in view.photos.values() for r in angles.values() for p in (r.web, r.thumb)]
+    for rel in [*paths, *view.charts.values()]:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(b"stand-in")
 
 
-def build(view: dict, out: Path, themes: list[Path] | None = None) -> list[str]:
+def build(view: View, out: Path, themes: list[Path] | None = None) -> list[str]:
     out.mkdir(exist_ok=True)
     fake_renditions(view, out)
     return site.render_site(view, out, themes or [DEFAULT_THEME])
@@ -71,7 +72,7 @@ def test_expected_pages_exist_and_are_returned_sorted(view, tmp_path):
     expected = {"index.html", "side-effects.html", "appointments.html", "findings.html",
                 "sessions/2025-01-06.html", "sessions/2025-03-03.html",
                 "static/style.css", "static/compare.js",
-                *(f"angles/{a}.html" for a in view["data"]["angles"])}
+                *(f"angles/{a}.html" for a in view.data.angles)}
     assert expected <= set(written)
     assert written == sorted(written)
     assert all((tmp_path / "out" / rel).is_file() for rel in written)
@@ -111,7 +112,7 @@ def test_index_shows_latest_salt_and_disclaimer(view, tmp_path):
     out = tmp_path / "out"
     build(view, out)
     text = " ".join(" ".join(html_pages(out)["index.html"].text).split())
-    assert view["data"]["summary"]["salt"]["latest"] == 18.5
+    assert view.data.summary.salt and view.data.summary.salt.latest == 18.5
     assert "18.5" in text
     assert "negative is better" in text
     assert "scalpsite documents your records; it does not give medical advice." in text
@@ -128,7 +129,7 @@ def test_session_page_has_placeholder_notes_and_its_findings(view, tmp_path):
 
 
 def test_user_text_is_escaped(view, tmp_path):
-    view["data"]["title"] = "<script>alert(1)</script>"
+    view.data.title = "<script>alert(1)</script>"
     out = tmp_path / "out"
     build(view, out)
     html = (out / "index.html").read_text(encoding="utf-8")
@@ -137,7 +138,7 @@ def test_user_text_is_escaped(view, tmp_path):
 
 
 def test_output_is_deterministic(view, tmp_path):
-    build(copy.deepcopy(view), tmp_path / "a")
+    build(view.model_copy(deep=True), tmp_path / "a")
     build(view, tmp_path / "b")
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
@@ -149,10 +150,11 @@ def test_empty_journal_renders(view, tmp_path):
     from scalpsite.analysis.analyze import analyze
     from scalpsite.journal.load import load
 
-    view["data"] = analyze(load(write_journal(tmp_path / "j", {}))).model_dump(mode="json")
-    view |= {"photos": {}, "charts": {}, "notes_html": {}, "appointments": [], "appointment": None,
-             "since_last": None, "angle_views": {a: {"baseline": None, "latest": None, "timeline": []}
-                                                 for a in view["data"]["angles"]}}
+    data = analyze(load(write_journal(tmp_path / "j", {})))
+    view = view.model_copy(update={
+        "data": data, "photos": {}, "charts": {}, "notes_html": {}, "appointments": [], "appointment": None,
+        "since_last": None, "angle_views": {a: AngleView(baseline=None, latest=None, timeline=[])
+                                            for a in data.angles}})
     out = tmp_path / "out"
     written = build(view, out)
     assert "index.html" in written
@@ -228,11 +230,76 @@ def test_index_without_an_appointment_has_no_banner_or_highlight(tmp_path):
 
 
 def test_index_lists_medication_changes(view, tmp_path):
-    view["data"]["medication_periods"] = [
-        {"start": "2025-01-06", "end": "2025-01-06", "sessions": 1, "medications": ["dupilumab 300 mg q2w"]},
-        {"start": "2025-03-03", "end": "2025-03-03", "sessions": 1,
-         "medications": ["dupilumab 300 mg q2w", "<b>cream</b>"]}]
+    view.data.medication_periods = [
+        MedicationPeriod(start="2025-01-06", end="2025-01-06", sessions=1, medications=["dupilumab 300 mg q2w"]),
+        MedicationPeriod(start="2025-03-03", end="2025-03-03", sessions=1,
+                         medications=["dupilumab 300 mg q2w", "<b>cream</b>"])]
     build(view, tmp_path / "out")
     text = " ".join(html_pages(tmp_path / "out")["index.html"].text)
     assert "Medications over time" in text
     assert "dupilumab 300 mg q2w; <b>cream</b>" in text  # escaped: shown as typed
+
+
+@pytest.mark.parametrize("expression", [
+    "{{ data.titel }}",                                          # a field of the analysis
+    "{% if data.summary.salt.latst %}x{% endif %}",              # tested, not printed
+    "{% for s in data.sessions %}{{ s.salt_chnage|num }}{% endfor %}",  # through a filter
+    "{{ view.photos['2025-01-06'].front.webb }}",                # a rendition of the view
+    "{{ view.next_photos.ghost }}",
+])
+def test_a_misspelt_attribute_of_the_view_fails_the_build(view, tmp_path, expression):
+    """The templates read typed objects: a name the view does not have fails, never renders empty."""
+    from scalpsite.errors import BuildError
+
+    theme = tmp_path / "mytheme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "findings.html").write_text(
+        '{% extends "!default/findings.html" %}\n{% block content %}' + expression + "{% endblock %}")
+    with pytest.raises(BuildError) as err:
+        build(view, tmp_path / "out", [theme, DEFAULT_THEME])
+    assert "findings.html:2 failed" in err.value.message and "has no attribute" in err.value.message
+
+
+def test_a_percentage_not_recorded_is_a_dash_alone(view, tmp_path):
+    """The vellus share without a baseline read "— %"; `pct` prints the dash alone, as the dossier does."""
+    from scalpsite.analysis.result import Measure
+
+    view.data.summary.vellus = Measure(key="vellus", label="Vellus share", scale="%", baseline=None,
+                                       at_last_visit=None, latest=12.5, latest_date="2025-03-03", change=None,
+                                       change_since_last_visit=None, improvement_pct=None)
+    build(view, tmp_path / "out")
+    text = visible_text(html_pages(tmp_path / "out")["index.html"])
+    assert "Vellus share of regrowing hairs: — → 12.5 %" in text  # visible_text makes the no-break space a space
+
+
+@pytest.mark.parametrize("expression", [
+    "{{ data.__class__.__mro__ }}",
+    "{{ data.model_validate.__globals__ }}",
+    "{{ data.sessions[0].__init__.__globals__ }}",
+    "{{ view.photos['2025-01-06'].front.__dict__ }}",
+])
+def test_the_sandbox_still_guards_the_typed_view(view, tmp_path, expression):
+    """The quick answer for a model's fields lets nothing else through: its internals stay refused."""
+    from scalpsite.errors import BuildError
+
+    theme = tmp_path / "mytheme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "findings.html").write_text(
+        '{% extends "!default/findings.html" %}\n{% block content %}' + expression + "{% endblock %}")
+    with pytest.raises(BuildError) as err:
+        build(view, tmp_path / "out", [theme, DEFAULT_THEME])
+    assert "findings.html:2 failed" in err.value.message and "sandbox" in err.value.message
+
+
+def test_the_theme_guide_names_every_field_of_the_view_and_every_filter():
+    """docs/themes.md is what a theme's author reads: a field or a filter it does not name is one
+    nobody can find."""
+    import re
+
+    from conftest import REPO
+
+    text = (REPO / "docs/themes.md").read_text(encoding="utf-8")
+    fields = set(re.findall(r"^\| `(\w+)` \|", text, flags=re.M))
+    assert set(View.model_fields) <= fields
+    filters = {name for cell in re.findall(r"^\| (`[^|]+`) \|", text, flags=re.M) for name in re.findall(r"`(\w+)", cell)}
+    assert set(site.FILTERS) <= filters

@@ -16,6 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from scalpsite.analysis.analyze import analyze
+from scalpsite.analysis.photoplan import photo_plan
+from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.check import check
 from scalpsite.analysis.photocheck import check_photos
 from scalpsite.analysis.photoevidence import evidence_findings
@@ -44,7 +46,7 @@ from scalpsite.photos.evidence import FOLDER as EVIDENCE
 from scalpsite.photos.evidence import Evidence, Mode, collect
 from scalpsite.render.fonts import font_findings, journal_texts
 from scalpsite.render.themes import theme_dirs
-from scalpsite.render.view import make_view
+from scalpsite.render.view import View, make_view
 
 Notify = Callable[[str], None]
 
@@ -117,7 +119,7 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
             publish(out, render).save()
         else:
             publish_sealed(out, cache, render, password, pdf_password)
-        result = BuildResult(out, len(data["sessions"]), photos.rendered, photos.cached, findings,
+        result = BuildResult(out, len(data.sessions), photos.rendered, photos.cached, findings,
                              time.monotonic() - started)
         if key is not None:
             uptodate.remember_build(cache, key, result)
@@ -145,14 +147,15 @@ def bundle(root: Path, target: Path | None = None, for_date: dt.date | None = No
 
 
 def _analyse(journal: Journal, cache: Path, progress: images.Progress | None, for_date: dt.date | None,
-             since: dt.date | None = None, until: dt.date | None = None):
-    """Photos processed and measured, every finding, and the analysis as data: what every output renders."""
+             since: dt.date | None = None,
+             until: dt.date | None = None) -> tuple[images.PhotoResult, Evidence, list[Finding], Analysis]:
+    """Photos processed and measured, every finding, and the analysis: what every output renders."""
     photos, evidence = _photo_stage(journal, cache, progress, Mode.BUILD)
     findings = sort_findings(silenced(check(journal) + _photo_findings(journal, photos, evidence)
                                       + font_findings(journal_texts(journal)), ignored(journal)))
     analysis = analyze(journal, findings, as_of=for_date or source_date(), since=since, until=until,
                        for_date=for_date, evidence=evidence.photos)
-    return photos, evidence, findings, analysis.model_dump(mode="json")
+    return photos, evidence, findings, analysis
 
 
 def _photo_stage(journal: Journal, cache: Path, progress: images.Progress | None,
@@ -284,7 +287,7 @@ def export_data(root: Path, fmt: str, as_of: dt.date | None = None,
                         + font_findings(journal_texts(journal)), ignored(journal))  # as a build has them
     errors = [f for f in findings if f.level is Level.ERROR]
     data = analyze(journal, findings, as_of=as_of or source_date(),
-                   evidence=evidence.photos).model_dump(mode="json")
+                   evidence=evidence.photos).model_dump(mode="json")  # the formats below read data.json's shape
     if fmt == "case":
         return to_json(case_export(data)), errors
     if fmt == "fhir":
@@ -328,41 +331,53 @@ def _photo_paths(journal: Journal) -> list[str]:
     return sorted({p for rec in journal.sessions for p in rec.photos.values()})
 
 
-def _render(journal: Journal, data: dict, photos: images.PhotoResult, evidence: Evidence, placer: Placer,
+def view_of(journal: Journal, analysis: Analysis, photos: images.PhotoResult, charts: dict[str, str],
+            evidence: Evidence | None = None) -> View:
+    """What the site and the dossier draw: the analysis, the photos it chose to show, their renditions."""
+    return make_view(journal, analysis, photo_plan(analysis, photos.renditions), photos, charts, evidence)
+
+
+# What the charts are drawn from: a change elsewhere in the analysis does not draw them again.
+CHART_INPUT = {"sessions", "summary", "conditions", "density_zones", "density_unit", "phases", "salt_lines",
+               "injection_doses", "control_panels", "injection_window", "photo_evidence", "interruptions"}
+
+
+def _render(journal: Journal, analysis: Analysis, photos: images.PhotoResult, evidence: Evidence, placer: Placer,
             pdf: bool, for_date: dt.date | None) -> None:
     staging, cache, put = placer.staging, placer.cache, placer.place
+    data = analysis.model_dump(mode="json")  # data.json and the tables: the analysis as its JSON shape
     data_json = to_json(data)
     (staging / "data.json").write_text(data_json, encoding="utf-8")
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
     if (log := injections_csv(data)) is not None:
         (staging / "injections.csv").write_text(log, encoding="utf-8")
-    chart_input = {k: data[k] for k in ("sessions", "summary", "conditions", "density_zones", "density_unit",
-                                        "phases", "salt_lines", "injection_doses", "control_panels",
-                                        "injection_window", "photo_evidence", "interruptions")}
+    chart_input = {k: v for k, v in data.items() if k in CHART_INPUT}
     charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
-                    lambda: _render_charts(data, staging), put)
-    view = make_view(journal, data, photos, charts, evidence)
+                    lambda: _render_charts(analysis, staging), put)
+    view = view_of(journal, analysis, photos, charts, evidence)
     renditions = cache / "renditions"
     _place_photos(view, renditions, staging, ("web", "thumb"), put)
     _place_evidence(view, evidence, staging, put)
     dirs = theme_dirs(journal.root, require_config(journal).theme)
-    # The analysis enters the key as its data.json text, hashed once (not serialised again in the view).
-    inputs = digest({**view, "data": digest(data_json)}, tree_digest(dirs), code_digest())
+    # The analysis enters the key as its data.json text, hashed once (not serialised again in the
+    # view); the angle pages are made of it and of the photos, so they are not serialised either.
+    inputs = digest(view.model_dump(mode="json", exclude={"data", "angle_views"}) | {"data": digest(data_json)},
+                    tree_digest(dirs), code_digest())
     cached(folder(cache, "site"), digest("site", inputs), staging,
            lambda: _render_site(view, staging, dirs), put)
     if pdf:
         cached(folder(cache, "dossier"), digest("dossier", inputs), staging,
-               lambda: _render_pdf(view, staging, dirs, data, renditions), put)
+               lambda: _render_pdf(view, staging, dirs, renditions), put)
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 
-def _render_site(view: dict, staging: Path, dirs: list[Path]) -> dict[str, str]:
+def _render_site(view: View, staging: Path, dirs: list[Path]) -> dict[str, str]:
     from scalpsite.render.site import render_site
 
     return {rel: rel for rel in render_site(view, staging, dirs)}
 
 
-def _render_charts(data: dict, staging: Path) -> dict[str, str]:
+def _render_charts(data: Analysis, staging: Path) -> dict[str, str]:
     from scalpsite.render.charts import (
         render_charts,  # matplotlib: imported only when a chart is drawn
     )
@@ -370,32 +385,32 @@ def _render_charts(data: dict, staging: Path) -> dict[str, str]:
     return render_charts(data, staging)
 
 
-def _render_pdf(view: dict, staging: Path, dirs: list[Path], data: dict, renditions: Path) -> dict[str, str]:
+def _render_pdf(view: View, staging: Path, dirs: list[Path], renditions: Path) -> dict[str, str]:
     from scalpsite.render.dossier import render_dossier
 
     _place_photos(view, renditions, staging, ("print",))  # only typst reads them: copied only when it runs
-    stamp = dt.datetime.combine(dt.date.fromisoformat(data["generated_for"]), dt.time(12), dt.UTC)
+    stamp = dt.datetime.combine(dt.date.fromisoformat(view.data.generated_for), dt.time(12), dt.UTC)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))
     return {"dossier": "dossier.pdf"}
 
 
-def _place_evidence(view: dict, evidence: Evidence, staging: Path,
+def _place_evidence(view: View, evidence: Evidence, staging: Path,
                     put: Callable[[Path, Path], None] = place) -> None:
     """Put the aligned renditions, mask overlays and ghosts the view names into the staging folder."""
     for path, files in evidence.files.items():
         facts = evidence.photos[path]
-        row = view["photos"].get(facts["folder"], {}).get(facts["angle"], {})
+        shown = view.photos.get(facts["folder"], {}).get(facts["angle"])
         for kind, source in files.items():
-            if row.get(kind):
-                put(source, staging / row[kind])
+            if shown is not None and (target := shown.evidence().get(kind)):
+                put(source, staging / target)
     for angle, source in evidence.ghosts.items():
-        put(source, staging / view["ghosts"][angle])
+        put(source, staging / view.ghosts[angle])
 
 
-def _place_photos(view: dict, cache: Path, staging: Path, sizes: tuple[str, ...],
+def _place_photos(view: View, cache: Path, staging: Path, sizes: tuple[str, ...],
                   put: Callable[[Path, Path], None] = place) -> None:
     """Put the cached renditions of the given sizes at their places in the staging folder (never a link to the cache)."""
-    for row in view["photos"].values():
+    for row in view.photos.values():
         for r in row.values():
             for name in sizes:
-                put(cache / f"{r['key']}-{name}.jpg", staging / r[name])
+                put(cache / f"{r.key}-{name}.jpg", staging / r.sizes()[name])

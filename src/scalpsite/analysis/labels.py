@@ -7,6 +7,7 @@ import re
 LAB_LABELS = {"ige": "IgE", "eosinophils": "Eosinophils", "crp": "CRP", "tsh": "TSH", "wbc": "White cells"}
 POWER = re.compile(r"\^(-?\d+)")
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # a date, or the start of a date and time
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SALT_SERIES = {"entered": "SALT entered", "photo": "SALT measured from the masks"}  # the two SALT lines
 
@@ -44,12 +45,13 @@ def number_text(value: float | int) -> str:
 
 
 def day_text(value) -> str:
-    """An ISO date as '6 Jan 2025' (locale-free, so the output is reproducible); '—' when missing."""
+    """An ISO date as '6 Jan 2025' (locale-free, so the output is reproducible); '—' when missing,
+    anything else as it is."""
     if not value:
         return "—"
     text = str(value)
-    try:
-        year, month, day = (int(p) for p in text[:10].split("-"))
-        return f"{day} {MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
+    found = ISO_DAY.match(text)
+    if found is None or not 1 <= int(found[2]) <= 12:
         return text
+    year, month, day = (int(p) for p in found.groups())
+    return f"{day} {MONTHS[month - 1]} {year}"

@@ -64,3 +64,27 @@ class SessionPhotos(Out):
         description="angle: the published aligned rendition, when the alignment is confident")
     mask_loss: dict[str, float | None] = Field(description="angle: % loss measured from its mask")
     framing: dict[str, Framing]
+
+
+class Compared(Out):
+    """A session the photo comparison shows side by side, with its role."""
+
+    folder: str
+    role: str = Field(description="Baseline, At last visit, Midway or Latest")
+
+
+class AnglePick(Out):
+    """The two photos of one angle the site compares: session folders, decided once."""
+
+    baseline: str | None = Field(description="the baseline's photo, else the first photo of the angle")
+    latest: str | None = Field(description="the latest photo of the angle; null when it is the baseline's")
+
+
+class PhotoPlan(Out):
+    """Which sessions and photos the outputs show (analysis/photoplan.py decides; not in data.json)."""
+
+    comparison: list[Compared] = Field(description="baseline, the session of the last visit or the one "
+                                       "midway, and the latest with a photo")
+    timeline: list[str] = Field(description="the folders of the PDF's photo timeline, a spread over time "
+                                "when the sessions do not all fit")
+    angles: dict[str, AnglePick]

@@ -17,6 +17,8 @@ from matplotlib.textpath import text_to_path
 from scalpsite.analysis.labels import (
     MONTHS,  # the locale-free month names of every page
 )
+from scalpsite.analysis.result import Analysis, PhaseSpan, Session
+from scalpsite.analysis.result_clinical import InjectionDose, Interruption
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -55,19 +57,20 @@ def _text_width(text: str, size: float) -> float:
     return text_to_path.get_text_width_height_descent(text, FontProperties(family=FONT, size=size), False)[0]
 
 
-def _points(sessions: list[dict], value: Callable[[dict], float | None]) -> tuple[list[dt.date], list[float]]:
+def _points(sessions: list[Session], value: Callable[[Session], float | None]) -> tuple[list[dt.date], list[float]]:
     """Dates and values of the sessions that have a value; a missing one is skipped, never 0."""
-    pts = [(dt.date.fromisoformat(s["date"]), v) for s in sessions if (v := value(s)) is not None]
+    pts = [(dt.date.fromisoformat(s.date), v) for s in sessions if (v := value(s)) is not None]
     return [p[0] for p in pts], [p[1] for p in pts]
 
 
-def _reading(zone: str) -> Callable[[dict], float | None]:
+def _reading(zone: str) -> Callable[[Session], float | None]:
     """A session's density reading of `zone` (None when not taken)."""
-    return lambda s: s["density"].get(zone)
+    return lambda s: s.density.get(zone)
 
 
-def _dates(sessions: list[dict], key: str) -> tuple[list[dt.date], list[float]]:
-    return _points(sessions, lambda s: s.get(key))
+def _dates(sessions: list[Session], key: str) -> tuple[list[dt.date], list[float]]:
+    """The sessions' values of the measure `key` (a field of the session, named by the analysis)."""
+    return _points(sessions, lambda s: getattr(s, key))
 
 
 def _line_style(points: int, ms: float, lw: float) -> dict:
@@ -133,42 +136,42 @@ def _date_axis(ax, dates: list[dt.date], size: float, max_labels: int,
     return first, last
 
 
-def _phase_bands(ax, phases: list[dict], span: tuple[dt.date, dt.date]) -> None:
+def _phase_bands(ax, phases: list[PhaseSpan], span: tuple[dt.date, dt.date]) -> None:
     """Shade the expected-response phases (dated by the analysis) and name each: its label, else its
     short label, smaller if need be; the current phase, too narrow yet, at the right edge."""
     first, last = span
     per_day = _width_pt(ax) / (last - first).days
     for i, phase in enumerate(phases):
-        a = max(first, dt.date.fromisoformat(phase["start"]))
-        b = min(last, dt.date.fromisoformat(phase["end"])) if phase["end"] else last
+        a = max(first, dt.date.fromisoformat(phase.start))
+        b = min(last, dt.date.fromisoformat(phase.end)) if phase.end else last
         if a >= b:
             continue
         ax.axvspan(a, b, color=PHASE_SHADES[i % len(PHASE_SHADES)], zorder=0, lw=0)
         room = (b - a).days * per_day
-        fits = [(text, size) for text, size in ((phase["label"], 7), (phase["short_label"], 7), (phase["short_label"], 6))
+        fits = [(text, size) for text, size in ((phase.label, 7), (phase.short_label, 7), (phase.short_label, 6))
                 if _text_width(text, size) + 4 <= room]
         if fits:
             ax.text(a + (b - a) / 2, 1.0, fits[0][0], transform=ax.get_xaxis_transform(), ha="center",
                     va="bottom", fontsize=fits[0][1], color=MUTED)
         elif b == last:
-            ax.text(b, 1.0, phase["label"] + " →", transform=ax.get_xaxis_transform(), ha="right",
+            ax.text(b, 1.0, phase.label + " →", transform=ax.get_xaxis_transform(), ha="right",
                     va="bottom", fontsize=7, color=MUTED)
 
 
-def salt_chart(data: dict) -> Figure | None:
+def salt_chart(data: Analysis) -> Figure | None:
     """SALT over time with the SALT 20 and SALT 10 lines and the phase bands."""
-    x, y = _dates(data["sessions"], "salt")
+    x, y = _points(data.sessions, lambda s: s.salt)
     if not x:
         return None
     fig, (ax,) = _figure((7.2, 2.8))
-    _phase_bands(ax, data["phases"], _date_axis(ax, x, 9, MAX_LABELS))
-    for line in data["salt_lines"]:
-        ax.axhline(line["value"], color=GOOD, lw=1.4, ls="--", zorder=2)
-        ax.text(0.01, line["value"] + 1, line["label"], transform=ax.get_yaxis_transform(), fontsize=7,
+    _phase_bands(ax, data.phases, _date_axis(ax, x, 9, MAX_LABELS))
+    for line in data.salt_lines:
+        ax.axhline(line.value, color=GOOD, lw=1.4, ls="--", zorder=2)
+        ax.text(0.01, line.value + 1, line.label, transform=ax.get_yaxis_transform(), fontsize=7,
                 color=GOOD, va="bottom", zorder=4, bbox={"fc": "white", "ec": "none", "alpha": 0.75, "pad": 1})
-    series = data["photo_evidence"]["series"]
+    series = data.photo_evidence.series
     ax.plot(x, y, color=ACCENT, zorder=3, label=series["entered"], **_line_style(len(x), 4, 1.8))
-    mx, my = _dates(data["sessions"], "photo_salt")
+    mx, my = _points(data.sessions, lambda s: s.photo_salt)
     if mx:  # the SALT measured from painted masks, beside the entered one
         ax.plot(mx, my, color=MEASURED, zorder=4, ls="--", mfc="white", mew=1.4, label=series["photo"],
                 **_line_style(len(mx), 5, 1.4))
@@ -176,25 +179,25 @@ def salt_chart(data: dict) -> Figure | None:
     top = max(y + my)
     ax.set_ylim(0, max(60, top + 10) if top < 90 else 100)
     ax.set_ylabel("SALT (% scalp hair loss)")
-    _dose_rug(ax, data["injection_doses"])
-    _gaps(ax, data["interruptions"], x[-1])
+    _dose_rug(ax, data.injection_doses)
+    _gaps(ax, data.interruptions, x[-1])
     return fig
 
 
-def _gaps(ax, gaps: list[dict], last: dt.date) -> None:
+def _gaps(ax, gaps: list[Interruption], last: dt.date) -> None:
     """Hatch each interruption of the drug (from the last dose to the first after it), labelled."""
     for g in gaps:
-        a = dt.date.fromisoformat(g["last_dose"])
-        b = dt.date.fromisoformat(g["first_dose"]) if g["first_dose"] else max(last, a)
+        a = dt.date.fromisoformat(g.last_dose)
+        b = dt.date.fromisoformat(g.first_dose) if g.first_dose else max(last, a)
         ax.axvspan(a, b, facecolor="none", edgecolor=WARN, hatch="///", lw=0, alpha=0.35, zorder=1, gid="dose-gap")
         ax.text(a + (b - a) / 2, 0.97, "no dose", transform=ax.get_xaxis_transform(), ha="center", va="top",
                 fontsize=6.5, color=WARN, zorder=4)
 
 
-def _dose_rug(ax, doses: list[dict]) -> None:
+def _dose_rug(ax, doses: list[InjectionDose]) -> None:
     """The doses along the bottom of a time axis: a tick per dose given, a cross per dose missed."""
-    given = [dt.date.fromisoformat(d["given_on"]) for d in doses if d["status"] == "given"]
-    missed = [dt.date.fromisoformat(d["due"]) for d in doses if d["status"] == "missed"]
+    given = [dt.date.fromisoformat(d.given_on) for d in doses if d.status == "given" and d.given_on is not None]
+    missed = [dt.date.fromisoformat(d.due) for d in doses if d.status == "missed"]
     axis = ax.get_xaxis_transform()  # x in dates, y in axes fractions: the rug hugs the bottom
     if given:
         ax.vlines(given, 0, 0.05, transform=axis, color=ACCENT, alpha=0.45, lw=1.0, zorder=2, gid="dose-given")
@@ -203,10 +206,10 @@ def _dose_rug(ax, doses: list[dict]) -> None:
                 color=WARN, zorder=4, gid="dose-missed", clip_on=False)
 
 
-def density_chart(data: dict) -> Figure | None:
+def density_chart(data: Analysis) -> Figure | None:
     """Density per zone over time, one line per zone, the legend above the plot."""
-    sessions = data["sessions"]
-    zones = [z for z in data["density_zones"] if any(s["density"].get(z) is not None for s in sessions)]
+    sessions = data.sessions
+    zones = [z for z in data.density_zones if any(s.density.get(z) is not None for s in sessions)]
     if not zones:
         return None
     series = [_points(sessions, _reading(z)) for z in zones]
@@ -217,7 +220,7 @@ def density_chart(data: dict) -> Figure | None:
     for i, (zone, (x, y)) in enumerate(zip(zones, series)):  # colour, marker and dash: readable in grey too
         ax.plot(x, y, color=ZONE_COLOURS[i % len(ZONE_COLOURS)], label=zone.replace("_", " "),
                 **(style | {"marker": ZONE_MARKERS[i % len(ZONE_MARKERS)], "ls": ZONE_DASHES[i % len(ZONE_DASHES)]}))
-    ax.set_ylabel(f"density ({data['density_unit']})")
+    ax.set_ylabel(f"density ({data.density_unit})")
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=7, ncol=math.ceil(len(zones) / rows), frameon=False, loc="lower left",
               bbox_to_anchor=(0, 1.02), borderaxespad=0, columnspacing=1.5, handlelength=1.8)
@@ -227,73 +230,73 @@ def density_chart(data: dict) -> Figure | None:
 AD_PANELS = [("itch", 10), ("easi", None), ("poem", 28), ("dlqi", 30)]  # key, fixed top of the y axis
 
 
-def ad_chart(data: dict) -> Figure | None:
+def ad_chart(data: Analysis) -> Figure | None:
     """Atopic dermatitis measures, one small panel each, with the meaningful-change target."""
-    measures = {m["key"]: m for m in data["summary"]["ad_measures"]}
-    panels = [(k, top) for k, top in AD_PANELS if _dates(data["sessions"], k)[0]]
+    measures = {m.key: m for m in data.summary.ad_measures}
+    panels = [(k, top) for k, top in AD_PANELS if _dates(data.sessions, k)[0]]
     if not panels:
         return None
     fig, axes = _figure((7.2, 2.3), AD_MARGINS, len(panels), AD_GAP)
-    every = [d for key, _ in panels for d in _dates(data["sessions"], key)[0]]
+    every = [d for key, _ in panels for d in _dates(data.sessions, key)[0]]
     for ax, (key, top) in zip(axes, panels):
-        x, y = _dates(data["sessions"], key)
+        x, y = _dates(data.sessions, key)
         m = measures[key]
         ax.plot(x, y, color=ACCENT, **_line_style(len(x), 3, 1.5))
-        target = m["target"]["value"]
-        if target is not None:
+        target = m.target.value if m.target else None
+        if m.target and target is not None:
             ax.axhline(target, color=GOOD, lw=0.9, ls="--", gid=f"target-{key}")
-            ax.text(0.98, target, f"{m['target']['label']}: {target:g}", transform=ax.get_yaxis_transform(),
+            ax.text(0.98, target, f"{m.target.label}: {target:g}", transform=ax.get_yaxis_transform(),
                     ha="right", va="bottom", fontsize=6.5, color=GOOD, gid=f"target-{key}-label")
-        ax.set_title(f"{m['label']} ({m['scale']})", fontsize=8, color=INK, y=1.0)  # fixed y: no overlap search
+        ax.set_title(f"{m.label} ({m.scale})", fontsize=8, color=INK, y=1.0)  # fixed y: no overlap search
         ax.set_ylim(0, top or max(y) * 1.15 + 1)
         ax.tick_params(axis="y", labelsize=7)
         _date_axis(ax, every, 7, AD_MAX_LABELS, minor=False)  # one span for all, so panels line up
         if key == "easi":
-            _dose_rug(ax, data["injection_doses"])
+            _dose_rug(ax, data.injection_doses)
     return fig
 
 
-def control_chart(data: dict) -> Figure | None:
+def control_chart(data: Analysis) -> Figure | None:
     """ADCT, RECAP and PGI-C, one small panel each, with the lines the analysis gives each panel."""
-    panels = [p for p in data["control_panels"] if _dates(data["sessions"], p["key"])[0]]
+    panels = [p for p in data.control_panels if _dates(data.sessions, p.key)[0]]
     if not panels:
         return None
     fig, axes = _figure((7.2, 2.3), AD_MARGINS, len(panels), AD_GAP)
-    every = [d for p in panels for d in _dates(data["sessions"], p["key"])[0]]
+    every = [d for p in panels for d in _dates(data.sessions, p.key)[0]]
     for ax, panel in zip(axes, panels):
-        x, y = _dates(data["sessions"], panel["key"])
+        x, y = _dates(data.sessions, panel.key)
         ax.plot(x, y, color=ACCENT, **_line_style(len(x), 3, 1.5))
-        for line in panel["lines"]:
-            ax.axhline(line["value"], color=GOOD, lw=0.9, ls="--", gid=f"line-{panel['key']}")
-            ax.text(0.98, line["value"], line["label"], transform=ax.get_yaxis_transform(), ha="right",
+        for line in panel.lines:
+            ax.axhline(line.value, color=GOOD, lw=0.9, ls="--", gid=f"line-{panel.key}")
+            ax.text(0.98, line.value, line.label, transform=ax.get_yaxis_transform(), ha="right",
                     va="bottom", fontsize=6.5, color=GOOD)
-        ax.set_title(panel["title"], fontsize=8, color=INK, y=1.0)
-        ax.set_ylim(panel["low"] - 0.5, panel["high"] + 0.5)
+        ax.set_title(panel.title, fontsize=8, color=INK, y=1.0)
+        ax.set_ylim(panel.low - 0.5, panel.high + 0.5)
         ax.tick_params(axis="y", labelsize=7)
         _date_axis(ax, every, 7, AD_MAX_LABELS, minor=False)
     return fig
 
 
-def doses_chart(data: dict) -> Figure | None:
+def doses_chart(data: Analysis) -> Figure | None:
     """Every dose due at its due date: days from due to the injection, missed ones in a row above."""
-    doses = data["injection_doses"]
+    doses = data.injection_doses
     if not doses:
         return None
     fig, (ax,) = _figure((7.2, 2.4), (1.25, 0.34, 0.38, 0.12))
-    _date_axis(ax, [dt.date.fromisoformat(d["due"]) for d in doses], 9, MAX_LABELS)
-    lines = data["injection_window"]
-    top = max(line["value"] for line in lines) + 2
+    _date_axis(ax, [dt.date.fromisoformat(d.due) for d in doses], 9, MAX_LABELS)
+    lines = data.injection_window
+    top = max(line.value for line in lines) + 2
     for line in lines:
-        ax.axhline(line["value"], color=MUTED, lw=0.6, ls=":", zorder=1)
+        ax.axhline(line.value, color=MUTED, lw=0.6, ls=":", zorder=1)
     for status, timing, colour, marker in DOSE_STYLES:
-        picked = [d for d in doses if d["status"] == status and d["timing"] == timing]
+        picked = [d for d in doses if d.status == status and d.timing == timing]
         if picked:
-            ys = [top if status == "missed" else 0 if status == "pending" else d["days_from_due"] for d in picked]
-            ax.plot([dt.date.fromisoformat(d["due"]) for d in picked], ys, ls="none", marker=marker, ms=4,
+            ys = [top if status == "missed" else 0 if status == "pending" else d.days_from_due for d in picked]
+            ax.plot([dt.date.fromisoformat(d.due) for d in picked], ys, ls="none", marker=marker, ms=4,
                     color=colour, mfc=colour if marker != "o" or status == "given" else "white", zorder=3,
                     gid=f"dose-{status}-{timing}")
-    ax.set_ylim(min(line["value"] for line in lines) - 1.5, top + 1.5)
-    ticks = [(line["value"], f"{line['label']}  {line['value']:+g}".replace("+0", "0").replace("-", "−"))
+    ax.set_ylim(min(line.value for line in lines) - 1.5, top + 1.5)
+    ticks = [(line.value, f"{line.label}  {line.value:+g}".replace("+0", "0").replace("-", "−"))
              for line in lines]
     ax.set_yticks([v for v, _ in ticks] + [top], [t for _, t in ticks] + ["nothing logged"], fontsize=7)
     ax.set_ylabel("days from the due date", fontsize=8)
@@ -305,18 +308,18 @@ DOSE_STYLES = [("given", "early", ACCENT, "o"), ("given", "on_time", ACCENT, "o"
                ("missed", None, WARN, "x"), ("pending", None, MUTED, "o")]
 
 
-CHARTS = {"salt": salt_chart, "density": density_chart, "ad": ad_chart, "control": control_chart,
+CHARTS: dict[str, Callable[[Analysis], Figure | None]] = {"salt": salt_chart, "density": density_chart, "ad": ad_chart, "control": control_chart,
           "doses": doses_chart}
 
 
-def render_charts(data: dict, out: Path) -> dict[str, str]:
+def render_charts(data: Analysis, out: Path) -> dict[str, str]:
     """Write every chart that has data into out/charts/; returns name -> relative path."""
     folder = out / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     made = {}
     with matplotlib.rc_context(STYLE):
         for name, draw in CHARTS.items():
-            if name == "ad" and "atopic_dermatitis" not in data["conditions"]:
+            if name == "ad" and "atopic_dermatitis" not in data.conditions:
                 continue
             fig = draw(data)
             if fig is not None:

@@ -3,29 +3,43 @@ captions of its charts, in the order the site and the dossier show them."""
 
 from __future__ import annotations
 
+from scalpsite.analysis.result import Analysis
+from scalpsite.analysis.result_base import Out
+
 RUG = " Ticks along the bottom: doses logged in injections.csv; crosses: doses missed."
 
 
-def with_clinical_charts(data: dict, info: list[dict]) -> list[dict]:
+class ChartInfo(Out):
+    """A chart's title, caption and alternate text, the same on the site and in the dossier."""
+
+    key: str
+    title: str
+    alt: str
+    caption: str
+
+
+def with_clinical_charts(data: Analysis, info: list[ChartInfo]) -> list[ChartInfo]:
     """The chart list with the dose chart after SALT, the control chart after AD, and the dose rug noted."""
     out = []
-    rug = RUG if any(d["status"] != "pending" for d in data["injection_doses"]) else ""
+    rug = RUG if any(d.status != "pending" for d in data.injection_doses) else ""
     for chart in info:
-        if chart["key"] in ("salt", "ad"):
-            chart = chart | {"caption": chart["caption"] + rug}
+        if chart.key in ("salt", "ad"):
+            chart = chart.model_copy(update={"caption": chart.caption + rug})
         out.append(chart)
-        if chart["key"] == "salt":
+        if chart.key == "salt":
             out.append(DOSES)
-        if chart["key"] == "ad":
+        if chart.key == "ad":
             out.append(CONTROL)
     return out
 
 
-DOSES = {"key": "doses", "title": "Injections against the dosing schedule",
-         "alt": "Each dose due, at its due date, with how many days from the due date it was injected.",
-         "caption": "Each dose due (dosing of scalpsite.yaml) at its due date: the days from the due date to the "
-                    "injection logged for it; on the top row, doses with nothing logged by 7 days after the due date."}
-CONTROL = {"key": "control", "title": "Control and global impression",
-           "alt": "ADCT, RECAP and PGI-C at each session; lower is better.",
-           "caption": "Patient-reported atopic dermatitis control (ADCT, RECAP) and the global impression of change "
-                      "of the hair loss (PGI-C), with the threshold or meaningful change of each (dashed)."}
+DOSES = ChartInfo(
+    key="doses", title="Injections against the dosing schedule",
+    alt="Each dose due, at its due date, with how many days from the due date it was injected.",
+    caption="Each dose due (dosing of scalpsite.yaml) at its due date: the days from the due date to the "
+            "injection logged for it; on the top row, doses with nothing logged by 7 days after the due date.")
+CONTROL = ChartInfo(
+    key="control", title="Control and global impression",
+    alt="ADCT, RECAP and PGI-C at each session; lower is better.",
+    caption="Patient-reported atopic dermatitis control (ADCT, RECAP) and the global impression of change "
+            "of the hair loss (PGI-C), with the threshold or meaningful change of each (dashed).")

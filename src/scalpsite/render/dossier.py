@@ -7,9 +7,12 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from scalpsite.analysis.result import Session
+from scalpsite.analysis.result_base import Out
 from scalpsite.errors import BuildError
+from scalpsite.render.view import Rendition, View
 
 if TYPE_CHECKING:
     from typst import PDFStandard  # the names typst's pdf_standards takes (in its type stubs)
@@ -25,7 +28,7 @@ PDF_STANDARDS: list[PDFStandard] = ["a-2b", "ua-1"]
 PDF_ARCHIVAL: list[PDFStandard] = ["a-2b"]
 
 
-def render_dossier(view: dict, workdir: Path, out_pdf: Path, theme_dirs: list[Path],
+def render_dossier(view: View, workdir: Path, out_pdf: Path, theme_dirs: list[Path],
                    timestamp: int) -> None:
     """Typeset `view` into `out_pdf`; photos and charts are read from `workdir`."""
     import typst
@@ -79,41 +82,57 @@ def install_template(theme_dirs: list[Path], folder: Path) -> tuple[Path, Path]:
     return main, found[0] / TEMPLATE
 
 
-def dossier_view(view: dict, workdir: Path) -> dict:
-    """The view with only the photos and charts whose files exist (a missing one is drawn as such)."""
-    out = dict(view)
-    out["photos"] = _present_photos(view["photos"], workdir)
-    out["charts"] = {k: p for k, p in sorted(view["charts"].items()) if (workdir / p).is_file()}
-    out.pop("angle_views", None)  # the site's; the template has comparison and timeline
-    out["compare_photos"] = compare_photos(out["photos"], [c["folder"] for c in view["comparison"]],
-                                           view["data"]["sessions"], workdir)
+class ShownPhoto(Out):
+    """A photo of the dossier's comparison: the image drawn, its mask overlay and the words that
+    say which (aligned to the reference when the analysis found the alignment reliable)."""
+
+    image: str
+    aligned: bool
+    overlay: str | None
+    framing: str | None
+    mask_loss: float | None
+
+
+def dossier_view(view: View, workdir: Path) -> dict[str, Any]:
+    """The view as typst reads it, one JSON dump: only the photos and charts whose files exist (a
+    missing one is drawn as such), and no angle pages (the site's; the dossier has the comparison
+    and the timeline)."""
+    photos = _present_photos(view.photos, workdir)
+    out = view.model_dump(mode="json", exclude={"angle_views", "photos", "charts"})
+    out["photos"] = {folder: {angle: p.model_dump(mode="json") for angle, p in row.items()}
+                     for folder, row in photos.items()}
+    out["charts"] = {k: p for k, p in sorted(view.charts.items()) if (workdir / p).is_file()}
+    shown = compare_photos(photos, [c.folder for c in view.comparison], view.data.sessions, workdir)
+    out["compare_photos"] = {folder: {angle: p.model_dump(mode="json") for angle, p in row.items()}
+                             for folder, row in shown.items()}
     return out
 
 
-def _present_photos(photos: dict, workdir: Path) -> dict:
+def _present_photos(photos: dict[str, dict[str, Rendition]], workdir: Path) -> dict[str, dict[str, Rendition]]:
     """Only photos whose print and thumb renditions exist: a missing one is drawn as "no photo"."""
     return {folder: {angle: p for angle, p in angles.items()
-                     if all(p.get(k) and (workdir / p[k]).is_file() for k in ("print", "thumb"))}
+                     if all(k and (workdir / k).is_file() for k in (p.print, p.thumb))}
             for folder, angles in photos.items()}
 
 
-def compare_photos(photos: dict, folders: list[str], sessions: list[dict], workdir: Path) -> dict:
+def compare_photos(photos: dict[str, dict[str, Rendition]], folders: list[str], sessions: list[Session],
+                   workdir: Path) -> dict[str, dict[str, ShownPhoto]]:
     """Per compared session and angle: the image to show (aligned to the reference when the
     analysis found the alignment reliable, else the print rendition), its mask overlay, and
     the words that say which (all decided in the analysis)."""
-    by_folder = {s["folder"]: s for s in sessions}
+    by_folder = {s.folder: s for s in sessions}
     out = {}
     for folder in folders:
         row = {}
         s = by_folder.get(folder)
         for angle, p in photos.get(folder, {}).items():
-            aligned = p.get("aligned") if p.get("aligned") and (workdir / p["aligned"]).is_file() else None
-            overlay = p.get("aligned_overlay") if aligned else p.get("overlay")
-            framing = s["framing"].get(angle) if s else None
-            row[angle] = {"image": aligned or p["print"], "aligned": aligned is not None,
-                          "overlay": overlay if overlay and (workdir / overlay).is_file() else None,
-                          "framing": framing["text"] if framing else None,
-                          "mask_loss": s["mask_loss"].get(angle) if s else None}
+            aligned = p.aligned if p.aligned and (workdir / p.aligned).is_file() else None
+            overlay = p.aligned_overlay if aligned else p.overlay
+            framing = s.framing.get(angle) if s else None
+            row[angle] = ShownPhoto(image=aligned or p.print, aligned=aligned is not None,
+                                    overlay=overlay if overlay and (workdir / overlay).is_file() else None,
+                                    framing=framing.text if framing else None,
+                                    mask_loss=s.mask_loss.get(angle) if s else None)
         out[folder] = row
     return out
 

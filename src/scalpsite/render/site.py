@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -18,17 +19,24 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
 
+from scalpsite.analysis.result import FindingOut
 from scalpsite.errors import BuildError
 from scalpsite.render.format import (
     fmt_date,
     fmt_href,
     fmt_label,
     fmt_num,
+    fmt_pct,
     fmt_signed,
     plural,
 )
+from scalpsite.render.view import View
 
+# What a template may ask of a value besides Jinja2's own filters (docs/themes.md).
+FILTERS = {"num": fmt_num, "signed": fmt_signed, "pct": fmt_pct, "date": fmt_date, "label": fmt_label,
+           "href": fmt_href, "plural": plural}
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'")
 
@@ -46,56 +54,74 @@ def make_env(theme_dirs: list[Path]) -> Environment:
     return _environment(tuple(theme_dirs))
 
 
+class _Sandbox(SandboxedEnvironment):
+    """jinja2's sandbox, with a quick answer for the view's fields: a declared field of a model is
+    data, never one of Python's internals, so it is read without the sandbox's longer checks
+    (a third of the time of rendering a long journal's pages); anything else goes through them."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, BaseModel) and attribute in _fields(type(obj)):
+            return obj.__dict__[attribute]
+        return super().getattr(obj, attribute)
+
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> frozenset[str]:
+    """The declared fields of a model class."""
+    return frozenset(model.model_fields)
+
+
 @functools.lru_cache(maxsize=4)
 def _environment(theme_dirs: tuple[Path, ...]) -> Environment:
     """One environment per theme list and process: the preview's rebuilds reuse its compiled
     templates (jinja2 compiles a template again when its file changes)."""
     loaders = [FileSystemLoader(str(d / "templates")) for d in theme_dirs]
     default = FileSystemLoader(str(theme_dirs[-1] / "templates"))
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=ChoiceLoader([*loaders, PrefixLoader({"!default": default})]),
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
-    env.filters.update(num=fmt_num, signed=fmt_signed, date=fmt_date, label=fmt_label, href=fmt_href,
-                       plural=plural)
+    env.filters.update(FILTERS)
     env.globals.update(csp=CSP)
     return env
 
 
 # ---------- page contexts (selection of what to show; no scores computed here) ----------
 
-def _findings_for(findings: list[dict], folder: str) -> list[dict]:
+def _findings_for(findings: list[FindingOut], folder: str) -> list[FindingOut]:
     prefix = f"sessions/{folder}/"
-    return [f for f in findings if f["path"].startswith(prefix) or f["path"] == prefix.rstrip("/")]
+    return [f for f in findings if f.path.startswith(prefix) or f.path == prefix.rstrip("/")]
 
 
-def _session_pages(view: dict) -> list[tuple[str, dict]]:
-    data = view["data"]
-    sessions = data["sessions"]
+def _session_pages(view: View) -> list[tuple[str, dict[str, Any]]]:
+    sessions = view.data.sessions
     pages = []
     for i, s in enumerate(sessions):
         context = {"session": s, "page": "sessions",
                    "prev": sessions[i - 1] if i > 0 else None,
                    "next": sessions[i + 1] if i + 1 < len(sessions) else None,
-                   "session_photos": view["photos"].get(s["folder"], {}),
-                   "notes_html": view["notes_html"].get(s["folder"], ""),
-                   "session_findings": _findings_for(data["findings"], s["folder"])}
-        pages.append((f"sessions/{s['folder']}.html", context))
+                   "session_photos": view.photos.get(s.folder, {}),
+                   "notes_html": view.notes_html.get(s.folder, ""),
+                   "session_findings": _findings_for(view.data.findings, s.folder)}
+        pages.append((f"sessions/{s.folder}.html", context))
     return pages
 
 
-def pages(view: dict) -> list[tuple[str, str, dict]]:
+def pages(view: View) -> list[tuple[str, str, dict[str, Any]]]:
     """Every page to write: (output path, template name, page context)."""
-    result = [("index.html", "index.html", {"page": "index"}),
-              ("side-effects.html", "side-effects.html", {"page": "side-effects"}),
-              ("appointments.html", "appointments.html", {"page": "appointments"}),
-              ("findings.html", "findings.html", {"page": "findings"}),
-              ("glossary.html", "glossary.html", {"page": "glossary"}),
-              ("next-photos.html", "next-photos.html", {"page": "next-photos"})]
+    result: list[tuple[str, str, dict[str, Any]]] = [
+        ("index.html", "index.html", {"page": "index"}),
+        ("side-effects.html", "side-effects.html", {"page": "side-effects"}),
+        ("appointments.html", "appointments.html", {"page": "appointments"}),
+        ("findings.html", "findings.html", {"page": "findings"}),
+        ("glossary.html", "glossary.html", {"page": "glossary"}),
+        ("next-photos.html", "next-photos.html", {"page": "next-photos"})]
     result += [(path, "session.html", ctx) for path, ctx in _session_pages(view)]
-    result += [(f"angles/{a}.html", "angle.html", {"page": f"angle-{a}", "angle": a, **v})
-               for a, v in view["angle_views"].items()]
+    # an angle page sees its view's three parts as names of its own: baseline, latest, timeline
+    result += [(f"angles/{a}.html", "angle.html", {"page": f"angle-{a}", "angle": a, "baseline": v.baseline,
+                                                    "latest": v.latest, "timeline": v.timeline})
+               for a, v in view.angle_views.items()]
     return result
 
 
@@ -125,16 +151,16 @@ def copy_static(out: Path, theme_dirs: list[Path]) -> list[str]:
     return sorted(written)
 
 
-def render_site(view: dict, out: Path, theme_dirs: list[Path]) -> list[str]:
+def render_site(view: View, out: Path, theme_dirs: list[Path]) -> list[str]:
     """Write the HTML pages and theme static files into `out`; return the sorted paths written.
 
     A template that fails (bad syntax, a missing value, a sandbox refusal) is a BuildError
     naming the template and its line."""
     env = make_env(theme_dirs)
-    common = {"view": view, "data": view["data"], "charts": view["charts"], "photos": view["photos"],
-              "appointments": view["appointments"], "angles": view["data"]["angles"],
-              "angle_views": view["angle_views"], "appointment": view["appointment"],
-              "since_last": view["since_last"]}
+    common = {"view": view, "data": view.data, "charts": view.charts, "photos": view.photos,
+              "appointments": view.appointments, "angles": view.data.angles,
+              "angle_views": view.angle_views, "appointment": view.appointment,
+              "since_last": view.since_last}
     written = copy_static(out, theme_dirs)
     for rel, template, context in pages(view):
         root = "../" * rel.count("/")
