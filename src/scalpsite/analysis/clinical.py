@@ -29,7 +29,6 @@ WINDOW_LINES = [{"value": -EARLY_DAYS, "label": "window opens"}, {"value": 0, "l
 ANGLE_NOTES = {"front": "hairline and brows; no SALT weight",
                "eyebrows": "eyebrows (graded by the eyebrow ClinRO); no SALT weight",
                "eyelashes": "eyelashes (graded by the eyelash ClinRO); no SALT weight"}
-RECORDED = ("eyebrows", "eyelashes", "psychosocial_impact", "rapidly_progressive", "pgic", "adct", "recap")
 NO_LOG: dict = {"injections": None, "injection_text": None, "injection_doses": [], "injection_log": None}
 
 
@@ -39,13 +38,10 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
     from the sessions that record something (an empty one is counted nowhere)."""
     records = {r.folder: (r.session or Session()) for r in journal.sessions}
     effects = checklist(primary)
-    for s in sessions:
-        s |= {key: getattr(records[s["folder"]], key) for key in RECORDED}
-    base = next((s for s in sessions if s["baseline"]), None)
     every, sessions = sessions, [s for s in sessions if s["recorded"]]
     for s in every:
         scale = aa_scale(s)
-        s |= clinro.session_fields(s, base) | {
+        s |= {
             "aa_scale": scale.level, "aa_scale_reasons": list(scale.reasons),
             "aa_scale_not_recorded": list(scale.not_recorded), "aa_scale_label": scale.label(s["salt"]),
             "aa_scale_brief": scale.brief(),

@@ -47,14 +47,6 @@ def adct_control(total: int | None) -> str | None:
     return "not in control" if total >= ADCT_NOT_CONTROLLED else "in control"
 
 
-def session_fields(s: dict, base: dict | None) -> dict:
-    """The per-session fields of this module, from a session's recorded values and its baseline."""
-    b = base or {}
-    return {"pgic_label": PGIC_LABELS.get(s["pgic"]), "adct_control": adct_control(s["adct"]),
-            "adct_change": scores.change(b.get("adct"), s["adct"]),
-            "recap_change": scores.change(b.get("recap"), s["recap"])}
-
-
 def measures(sessions: list[dict]) -> list[dict]:
     """Baseline against latest for ADCT, RECAP and PGI-C, each with its band and target."""
     rows = []

@@ -7,6 +7,8 @@ Schema of data.json (`scalpsite schema --kind data`) is generated from these mod
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from pydantic import Field
 
 from scalpsite.analysis.result_base import ChartLine, Day, Out
@@ -23,7 +25,9 @@ from scalpsite.analysis.result_clinical import (
 )
 from scalpsite.analysis.result_photos import PhotoEvidence, SessionPhotos
 from scalpsite.analysis.result_response import Milestone, Response, Trajectory
+from scalpsite.analysis.result_measures import with_measures
 from scalpsite.journal.models import Treatment
+from scalpsite.measures.registry import MEASURES
 
 
 class SideEffectEntry(Out):
@@ -55,7 +59,7 @@ class LabMarker(LabValue):
     date: Day
 
 
-class Session(SessionPhotos, Out):
+class _Session(SessionPhotos, Out):
     """One session's measures as recorded, then compared with the baseline; missing is null."""
 
     folder: str = Field(description="the session folder's name")
@@ -67,22 +71,8 @@ class Session(SessionPhotos, Out):
     week_label: str = Field(description="'week 7', or 'before start'")
     phase: str | None = Field(description="expected-response phase key")
     phase_label: str | None
-    salt: float | None = Field(description="SALT, 0-100 (Olsen 2004)")
     salt_regions: dict[str, float] | None = Field(description="% loss per SALT region, when given by region")
-    salt_class: str | None = Field(description="Olsen S-class")
-    aa_iga: int | None = Field(description="AA-IGA, 0-4")
-    aa_iga_label: str | None
     density: dict[str, float] = Field(description="zone: reading, in the journal's unit")
-    vellus_pct: float | None
-    itch: int | None = Field(description="peak pruritus NRS, 0-10")
-    easi: float | None = Field(description="EASI, 0-72")
-    easi_band: str | None
-    bsa_pct: float | None = Field(description="body surface area with eczema, % (0-100)")
-    bsa_band: str | None = Field(description="BSA severity stratum (Chopra 2017): clear, mild, moderate, severe")
-    viga_ad: int | None = Field(description="vIGA-AD, 0 clear to 4 severe (Simpson 2020)")
-    viga_ad_label: str | None = Field(description="the vIGA-AD grade in words")
-    poem: int | None = Field(description="POEM, 0-28")
-    dlqi: int | None = Field(description="DLQI, 0-30")
     injection_site: str | None = Field(description="none, mild, moderate, severe; null when not recorded")
     side_effects: list[SideEffectEntry]
     side_effects_recorded: bool = Field(description="false when the session did not record side effects")
@@ -97,27 +87,7 @@ class Session(SessionPhotos, Out):
     valid: bool = Field(description="false when the session's files have errors")
     recorded: bool = Field(description="false for an empty session (as `scalpsite new` makes it): never the "
                            "baseline or the latest, and counted nowhere")
-    salt_change: float | None = Field(description="SALT points, current - baseline (negative is better)")
-    salt_improvement_pct: float | None = Field(description="(baseline - current) / baseline x 100")
     density_change_pct: dict[str, float | None]
-    easi_improvement_pct: float | None
-    itch_change: int | None
-    poem_change: int | None
-    dlqi_change: int | None
-    poem_band: str | None
-    dlqi_band: str | None
-    eyebrows: int | None = Field(description="eyebrow ClinRO, 0 full coverage to 3 none (BRAVE-AA)")
-    eyelashes: int | None = Field(description="eyelash ClinRO, 0 full coverage to 3 none (BRAVE-AA)")
-    psychosocial_impact: int | None = Field(description="impact of the hair loss on psychosocial functioning, 0-10")
-    rapidly_progressive: bool | None = Field(description="diffuse or rapidly progressive loss, as a clinician found")
-    pgic: int | None = Field(description="PGI-C of the hair loss since before treatment, 1 greatly improved to 7 "
-                             "greatly worse")
-    adct: int | None = Field(description="ADCT total, 0-24")
-    recap: int | None = Field(description="RECAP total, 0-28")
-    pgic_label: str | None = Field(description="the PGI-C answer in words")
-    adct_control: str | None = Field(description="'not in control' at ADCT 7 or more, else 'in control'")
-    adct_change: int | None = Field(description="ADCT minus the baseline's (5 points is meaningful)")
-    recap_change: int | None = Field(description="RECAP minus the baseline's")
     aa_scale: str | None = Field(description="Alopecia Areata Scale (King 2022): mild, moderate or severe")
     aa_scale_reasons: list[str] = Field(description="why the level moved up from the scalp-loss level: "
                                         "eyebrows_eyelashes, inadequate_response, rapidly_progressive, "
@@ -131,6 +101,19 @@ class Session(SessionPhotos, Out):
         "not asked (from the checklist, the side-effect list and injection_site)")
     reported_effects: list[SideEffectEntry] = Field(
         description="the side effects listed, then those the checklist reported that the list does not name")
+
+    def measure(self, key: str) -> Any:
+        """A measure's field by its key (the value, band or change the registry gives it)."""
+        return getattr(self, key)
+
+
+# The measures' fields come from the measure registry (result_measures.py); the model a type
+# checker sees declares the others only, so a measure is read by its key (`measure`).
+if TYPE_CHECKING:
+    class Session(_Session):
+        """One session's measures as recorded, then compared with the baseline; missing is null."""
+else:
+    Session = with_measures(_Session, MEASURES, _Session.__doc__)
 
 
 class TreatmentRow(Treatment):
