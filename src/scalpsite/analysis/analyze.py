@@ -21,7 +21,7 @@ from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.safety import on_treatment
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
-from scalpsite.analysis.summary import DENSITY_NOTE, SCALES, summary
+from scalpsite.analysis.summary import DENSITY_NOTE, summary
 from scalpsite.analysis.visits import (
     chosen_appointment,
     last_visit,
@@ -34,6 +34,7 @@ from scalpsite.journal.measurefields import raw
 from scalpsite.journal.models import Config, Session, Treatment
 from scalpsite.journal.treatment import baseline_index, dosing, previously_tracked, primary_treatment
 from scalpsite.measures.alopecia import SALT
+from scalpsite.measures.registry import MEASURES
 
 
 def _age_years(birth: dt.date | None, on: dt.date) -> int | None:
@@ -316,7 +317,7 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "medication_periods": medication_periods(sessions),
         "lab_columns": lab_columns(sessions),
         "phases": phase_spans(start),
-        "salt_lines": SALT_LINES, "measure_scales": SCALES, "density_note": DENSITY_NOTE,
+        "salt_lines": SALT_LINES, "measure_scales": {m.key: m.scale_text() for m in MEASURES if m.summary == "ad" or m is SALT}, "density_note": DENSITY_NOTE,
         "definitions": definitions(conditions),
         "appointment": visit, "previous_appointment": previous, "last_visit": seen,
         "th2_markers": th2_markers(sessions),

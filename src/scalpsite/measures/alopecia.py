@@ -114,7 +114,7 @@ def _clinro(key: str, label: str, short: str, one: str, head: str, definition: s
         scale_prefix="ClinRO",
         bands=Bands(None, (Band("full coverage", 0), Band("minimal gaps", 1), Band("significant gaps", 2),
                                      Band("none", 3))),
-        target=Target(at_most=CLINRO_RESPONSE, name=RESPONDER_RULE),
+        target=Target(points=1, at_most=CLINRO_RESPONSE, eligible_from=CLINRO_ELIGIBLE, words=RESPONDER_RULE),
         milestones=(Milestone(f"{key}_response", f"{label} response", reaches=CLINRO_RESPONSE,
                               eligible_from=CLINRO_ELIGIBLE),),
         summary="clinro", table="graded",
@@ -178,7 +178,7 @@ PGIC = Measure(
     source="King et al., Lancet 2023;401:1518–29 (ALLEGRO-2b/3)", after="rapidly_progressive", scored_by=("self",),
     description="Patient Global Impression of Change of the hair loss since before treatment: 1 greatly, "
     "2 moderately, 3 slightly improved, 4 no change, 5 slightly, 6 moderately, 7 greatly worse.", examples=(2,),
-    lower_is_better=True,
+    compared=False, relative=False,
     bands=Bands("pgic_label", tuple(Band(w, i) for i, w in enumerate(
         ("greatly improved", "moderately improved", "slightly improved", "no change", "slightly worse",
          "moderately worse", "greatly worse"), start=1))),

@@ -9,7 +9,7 @@ or a responder rule is met.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
@@ -104,6 +104,11 @@ class Target:
     at_most: float | None = None
     name: str | None = None  # the whole rule's name, as tables and texts show it ('EASI-75')
     words: str | None = None  # the rule's words after the measure's label ('moderately improved or better')
+    eligible_from: float | None = None  # the rule applies from a baseline of at least this (ClinRO 2 or 3)
+
+    def applies(self, baseline: float | None) -> bool:
+        """Whether the rule applies to a course from this baseline."""
+        return self.eligible_from is None or (baseline is not None and baseline >= self.eligible_from)
 
     def label(self) -> str:
         """The rule in words, as tables show it."""
@@ -128,7 +133,7 @@ class Target:
         """Whether `latest` meets the rule against `baseline`; None when either is missing."""
         if self.points is None and self.pct is None:
             return None if latest is None or self.at_most is None else latest <= self.at_most
-        if baseline is None or latest is None:
+        if baseline is None or latest is None or not self.applies(baseline):
             return None
         if self.points is not None:
             reduced = baseline - latest >= self.points
@@ -179,7 +184,7 @@ class Milestone:
             return None if changed is None else changed <= -self.reduced_by
         return None if value is None or self.at_most is None else value <= self.at_most
 
-    def applies(self, key: str, base: Mapping, sessions: list[Mapping]) -> bool:
+    def applies(self, key: str, base: Mapping, sessions: Sequence[Mapping]) -> bool:
         """Whether the milestone is followed at all, from the baseline and the sessions."""
         if self.eligible_from is not None:
             return (base.get(key) or 0) >= self.eligible_from
@@ -241,6 +246,8 @@ class Measure:
     scale_prefix: str = ""  # before the range: 'NRS 0–10', 'ClinRO 0–3'
     unit: str | None = None  # '%' for a percentage; None for points
     lower_is_better: bool = True
+    compared: bool = True  # compared with its baseline value (not PGI-C, which asks about the change itself)
+    relative: bool = True  # a relative improvement (%) means something (not for control totals and PGI-C)
     scored_by: tuple[Scorer, ...] = ("self", "clinician")
     place: str | None = None  # the mapping of session.yaml it sits in ('ad'); None: the top level
     after: str | None = None  # the session.yaml key it follows; None: first in its place
