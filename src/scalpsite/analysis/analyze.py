@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from scalpsite import __version__
 from scalpsite.analysis import history, scores
 from scalpsite.analysis.case import case_facts
+from scalpsite.analysis.clinro import ad_panels
 from scalpsite.analysis.clinical import clinical_fields, treatment_time
 from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.definitions import definitions
@@ -21,7 +22,7 @@ from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.safety import on_treatment
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
-from scalpsite.analysis.summary import DENSITY_NOTE, summary
+from scalpsite.analysis.summary import DENSITY_NOTE, measure_info, summary
 from scalpsite.analysis.visits import (
     chosen_appointment,
     last_visit,
@@ -34,7 +35,6 @@ from scalpsite.journal.measurefields import raw
 from scalpsite.journal.models import Config, Session, Treatment
 from scalpsite.journal.treatment import baseline_index, dosing, previously_tracked, primary_treatment
 from scalpsite.measures.alopecia import SALT
-from scalpsite.measures.registry import MEASURES
 
 
 def _age_years(birth: dt.date | None, on: dt.date) -> int | None:
@@ -288,6 +288,8 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
     days = [dt.date.fromisoformat(r["date"]) for r in extra["injection_log"] or [] if r["timing"] != "other_drug"]
     extra["interruptions"] = interruptions(days, plan.interval_days if plan else None, sessions, courses,
                                            conditions, as_of)
+    summary_rows = summary(sessions, list(config.density.zones), seen["session_date"] if seen else None)
+    extra["ad_panels"] = ad_panels(summary_rows["ad_measures"])
     extra["case"] = case_facts(primary, config, sessions, treatment_time(sessions), extra, as_of)
     return Analysis.model_validate({
         "scalpsite_version": __version__,
@@ -309,15 +311,14 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "response": response_status(courses),
         "trajectories": courses,
         "schedule": _schedule(primary, sessions, as_of),
-        "summary": summary(sessions, list(config.density.zones), seen["session_date"] if seen else None)
-        | {"empty_sessions": [s["folder"] for s in every if not s["recorded"]]},
+        "summary": summary_rows | {"empty_sessions": [s["folder"] for s in every if not s["recorded"]]},
         "side_effect_log": side_effect_log(on_treatment(sessions, start), extra["effect_checklist"]),
         "findings": [f.as_dict() for f in findings],
         "finding_counts": finding_counts(findings),
         "medication_periods": medication_periods(sessions),
         "lab_columns": lab_columns(sessions),
         "phases": phase_spans(start),
-        "salt_lines": SALT_LINES, "measure_scales": {m.key: m.scale_text() for m in MEASURES if m.summary == "ad" or m is SALT}, "density_note": DENSITY_NOTE,
+        "salt_lines": SALT_LINES, "measures": measure_info(conditions), "density_note": DENSITY_NOTE,
         "definitions": definitions(conditions),
         "appointment": visit, "previous_appointment": previous, "last_visit": seen,
         "th2_markers": th2_markers(sessions),

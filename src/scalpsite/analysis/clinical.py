@@ -62,6 +62,7 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
     config = journal.require_config()
     extra["angle_notes"] = {a: angle_note(a, config.photos.salt_region(a)) for a in photo_angles(config)}
     extra["injection_window"] = WINDOW_LINES
+    extra["missed_after_days"] = GRACE_DAYS
     return extra
 
 

@@ -63,6 +63,14 @@ def panel_lines(m: Measure, target: dict | None) -> list[dict]:
     return lines + [{"value": target["value"], "label": f"{target['label']}: {target['value']:g}"}]
 
 
+def ad_panels(rows: list[dict]) -> list[dict]:
+    """The panels of the atopic dermatitis chart: the AD rows charted, each with its target's line."""
+    by_key = {m.key: m for m in MEASURES}
+    return [{"key": r["key"], "title": f"{r['label']} ({r['scale']})", "low": m.low,
+             "high": None if m.chart_scaled else m.high, "rug": m.headline, "lines": panel_lines(m, r["target"])}
+            for r in rows if (m := by_key[r["key"]]).chart == "ad"]
+
+
 def chart_panels(rows: list[dict]) -> list[dict]:
     """The panels of the control chart: scale, and the lines drawn on each (decided here, drawn there)."""
     by_key = {m.key: m for m in MEASURES}

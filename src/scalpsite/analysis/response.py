@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from scalpsite.analysis import runs
-from scalpsite.measures.alopecia import SALT_RELATIVE  # noqa: F401 (as the glossary names them)
-from scalpsite.measures.dermatitis import EASI_RELATIVE  # noqa: F401
 from scalpsite.measures.kinds import Measure, Milestone
 from scalpsite.measures.registry import MEASURES
 

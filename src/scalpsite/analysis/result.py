@@ -25,7 +25,7 @@ from scalpsite.analysis.result_clinical import (
 )
 from scalpsite.analysis.result_photos import PhotoEvidence, SessionPhotos
 from scalpsite.analysis.result_response import Milestone, Response, Trajectory
-from scalpsite.analysis.result_measures import with_measures
+from scalpsite.analysis.result_measures import MeasureInfo, with_measures
 from scalpsite.journal.models import Treatment
 from scalpsite.measures.registry import MEASURES
 
@@ -143,6 +143,8 @@ class Measure(Out):
 
     key: str
     label: str
+    group: str | None = Field(None, description="the summary list of the registry it is a row of: ad, control, "
+                              "impression, clinro")
     scale: str = Field(description="range or unit, e.g. '0–72'")
     baseline: int | float | None
     at_last_visit: int | float | None = Field(description="the value the physician saw at the previous appointment")
@@ -348,7 +350,7 @@ class Analysis(Out):
     lab_columns: list[LabColumn]
     phases: list[PhaseSpan] = Field(description="expected-response phases as dates, for the charts")
     salt_lines: list[ChartLine] = Field(description="the absolute SALT endpoints drawn on the chart")
-    measure_scales: dict[str, str] = Field(description="the range of each score, for labels")
+    measures: list[MeasureInfo] = Field(description="the measures of the registry the pages show, in its order")
     density_note: str = Field(description="how to read density changes")
     definitions: list[Definition]
     appointment: Visit | None = Field(description="the appointment the dossier prepares for")
@@ -371,6 +373,7 @@ class Analysis(Out):
     aa_scale: AaScaleSummary | None = Field(description="the latest Alopecia Areata Scale result")
     control_measures: list[Measure] = Field(description="ADCT, RECAP and PGI-C: baseline against latest")
     control_panels: list[ChartPanel] = Field(description="the panels of the control chart, with their lines")
+    ad_panels: list[ChartPanel] = Field(description="the panels of the atopic dermatitis chart, with their lines")
     interruptions: list[Interruption] = Field(description="gaps of more than twice the dosing interval in the "
                                               "tracked drug's injections, with the facts around each")
     case: CaseFacts | None = Field(description="the facts of the page 'The case for the current treatment'")
@@ -378,5 +381,7 @@ class Analysis(Out):
     other_effects_text: str = Field(description="side effects outside the checklist (or, without one, the "
                                     "side-effect record) in one line; 'not recorded' is never 'none'")
     clinro_measures: list[Measure] = Field(description="eyebrows and eyelashes (ClinRO): baseline against latest")
+    missed_after_days: int = Field(description="days after its due date by which a dose with nothing logged is "
+                                   "missed (the label's window for a missed dose)")
     injection_window: list[ChartLine] = Field(description="days from the due date that the dose chart marks: "
                                               "the window opens, due, late after, the window closes")

@@ -7,7 +7,7 @@ from scalpsite.analysis import scores
 from scalpsite.analysis.labels import readable
 from scalpsite.measures.alopecia import SALT, VELLUS
 from scalpsite.measures.dermatitis import VIGA_SUCCESS  # noqa: F401 (vIGA-AD's target, as the tests name it)
-from scalpsite.measures.kinds import Measure, Target
+from scalpsite.measures.kinds import Form, Measure, Target
 from scalpsite.measures.registry import MEASURES
 
 NO_RESPONSE_DAYS = 183  # about 6 months: the tracking schedule's "if none by 6 to 9 months"
@@ -84,8 +84,26 @@ def measure_rows(sessions: list[dict], group: str, visit: str | None = None) -> 
             row["improvement_pct"] = None
         row["band"] = m.bands.of(row["latest"]) if m.bands else None
         row["target"] = target(m, row["baseline"], row["latest"])
+        row["group"] = group
         rows.append(row)
     return rows
+
+
+def measure_info(conditions: list[str]) -> list[dict]:
+    """The registry's measures as the pages show them (the columns and rows of their tables)."""
+    out = []
+    for m in MEASURES:
+        fields = {f"{m.key}_{kind}" for kind in m.changes}
+        row = {"always": "always", "recorded": "recorded", "own": None}.get(m.shown)
+        if m.shown == "condition":
+            row = "always" if m.condition in conditions else "recorded"
+        out.append({"key": m.key, "label": m.label, "short_label": m.short or m.label, "name": m.name,
+                    "scale": m.scale_text(), "condition": m.condition, "lower_is_better": m.lower_is_better,
+                    "yes_no": m.form is Form.YES_NO, "band": m.bands.field if m.bands and m.bands.field != m.key
+                    else None, "change": next((f for f in fields if f.endswith("_change")), None),
+                    "improvement": next((f for f in fields if f.endswith("_improvement_pct")), None),
+                    "row": row, "table": m.table})
+    return out
 
 
 def ad_measures(sessions: list[dict], visit: str | None = None) -> list[dict]:

@@ -37,7 +37,7 @@ SALT = Measure(
     "computed), or a total estimate.",
     source=OLSEN, step=Step.DECIMAL, form=Form.PARTS, parts="SaltRegions", unit="%", after="date",
     examples=({"top": 60, "back": 30, "left": 20, "right": 25}, 39.3),
-    changes=("change", "improvement_pct"), headline=True,
+    changes=("change", "improvement_pct"), headline=True, case=True, shown="own",
     milestones=(
         Milestone("salt_le_20", "SALT ≤ 20", at_most=20, line="SALT 20: trial success threshold"),
         Milestone("salt_le_10", "SALT ≤ 10", at_most=10, line="SALT 10"),
@@ -66,7 +66,7 @@ SALT = Measure(
 )
 
 SALT_CLASS = Measure(
-    key="salt_class", label="S-class", name="Olsen S-class", condition=AA, derived_from="salt",
+    key="salt_class", label="S-class", name="Olsen S-class", condition=AA, derived_from="salt", shown="own",
     description="", source="Olsen et al. 2004",
     bands=Bands("salt_class", (Band("S0", 0), Band("S1", 25, True), Band("S2", 50, True), Band("S3", 75, True),
                                Band("S4", 100, True), Band("S5", 100))),
@@ -77,6 +77,7 @@ SALT_CLASS = Measure(
 AA_IGA = Measure(
     key="aa_iga", label="AA-IGA", name="Alopecia Areata Investigator Global Assessment", condition=AA,
     derived_from="salt", description="", source="Wyrwich et al., Br J Dermatol 2020;183:702–9", low=0, high=4,
+    shown="own",
     bands=Bands("aa_iga_label", (Band("none", 0, grade=0), Band("limited", 20, grade=1),
                                  Band("moderate", 50, True, grade=2), Band("severe", 95, True, grade=3),
                                  Band("very severe", 100, grade=4))),
@@ -117,7 +118,7 @@ def _clinro(key: str, label: str, short: str, one: str, head: str, definition: s
         target=Target(points=1, at_most=CLINRO_RESPONSE, eligible_from=CLINRO_ELIGIBLE, words=RESPONDER_RULE),
         milestones=(Milestone(f"{key}_response", f"{label} response", reaches=CLINRO_RESPONSE,
                               eligible_from=CLINRO_ELIGIBLE),),
-        summary="clinro", table="graded",
+        summary="clinro", table="graded", case=True,
         fhir=Fhir(f"{one}-clinro", f"{one.capitalize()} hair loss (ClinRO)", "{score}", "exam",
                   f"{label}, 0 full coverage, 1 minimal gaps, 2 significant gaps, 3 no notable {key} (BRAVE-AA)."),
         columns=(Column(key, f"{one} ClinRO, 0 full coverage to 3 none"),),
@@ -159,7 +160,7 @@ AA_SCALE_ADEQUATE_PCT = SALT_RELATIVE[0]  # a relative SALT improvement that cou
 AA_SCALE_TREATED_DAYS = 183  # 6 months of treatment (6 average calendar months, rounded)
 
 AA_SCALE = Measure(
-    key="aa_scale", label="AA Scale", name="Alopecia Areata Scale", condition=AA, derived_from="salt",
+    key="aa_scale", label="AA Scale", name="Alopecia Areata Scale", condition=AA, derived_from="salt", shown="own",
     description="", source="King et al., J Am Acad Dermatol 2022;86:359–64",
     columns=(Column("aa_scale", "Alopecia Areata Scale (King 2022): mild, moderate or severe"),
              Column("aa_scale_reasons", "why the AA Scale moved up one level, separated by '; '", "aa_scale_reasons")),

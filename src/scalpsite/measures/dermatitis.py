@@ -44,12 +44,12 @@ ITCH = Measure(
     source="Yosipovitch et al., Br J Dermatol 2019;181:761–9", scale_prefix="NRS", scored_by=("self",),
     changes=("change",), target=Target(points=ITCH_MEANINGFUL),
     milestones=(Milestone("itch_minus_4", f"Itch −{ITCH_MEANINGFUL}", reduced_by=ITCH_MEANINGFUL),),
-    summary="ad", shown="condition", table="scores", panel_top=10,
+    summary="ad", shown="condition", table="scores", chart="ad",
     fhir=Fhir("peak-pruritus-nrs", "Peak Pruritus NRS", "{score}", "survey", "Worst itch in the past 24 hours, 0-10."),
     columns=(Column("itch", "Peak Pruritus NRS, 0-10"), Column("itch_change", "itch minus the baseline's")),
     csv_first=True,
     expected=Expected("missing-itch", "peak itch (ad.itch, 0-10) not recorded", "add ad: {itch: ..}"),
-    template="", counted=True,
+    template="itch {range}", counted=True,
     definition="Peak Pruritus NRS 0–10, worst itch in the past 24 hours; a reduction of "
     f"{ITCH_MEANINGFUL} points or more from baseline is clinically meaningful.",
 )
@@ -62,15 +62,15 @@ EASI = Measure(
     source="Hanifin et al., Exp Dermatol 2001;10:11–8; bands: Leshem et al., Br J Dermatol 2015;172:1353–7",
     bands=Bands("easi_band", (Band("clear", 0), Band("almost clear", 1.0), Band("mild", 7.0), Band("moderate", 21.0),
                               Band("severe", 50.0), Band("very severe", 72.0))),
-    changes=("improvement_pct",), target=Target(pct=75, name="EASI-75"), headline=True,
+    changes=("improvement_pct",), target=Target(pct=75, name="EASI-75"), headline=True, case=True,
     milestones=tuple(Milestone(f"easi{n}", f"EASI-{n}", improved_pct=n) for n in EASI_RELATIVE),
-    summary="ad", shown="condition", table="scores",
+    summary="ad", shown="condition", table="scores", chart="ad", chart_scaled=True,
     fhir=Fhir("easi", "EASI score", "{score}", "exam",
               "Eczema Area and Severity Index, 0-72 (given, or computed from the four regions)."),
     columns=(Column("easi", "EASI, 0-72 (given or computed from the regions)"),
              Column("easi_band", "EASI severity band (Leshem 2015)"),
              Column("easi_improvement_pct", "relative EASI improvement from baseline, %")),
-    csv_first=True, expected=AD_SCORE, template="", counted=True,
+    csv_first=True, expected=AD_SCORE, template="EASI {range}", counted=True,
     definition="Eczema Area and Severity Index, 0–72 (region weights for age 8 and over, or under 8). Bands: "
     f"{{bands}}. EASI-{_pcts(EASI_RELATIVE)}: reduction from baseline ≥ {_pcts(EASI_RELATIVE)} %.",
 )
@@ -82,7 +82,7 @@ BSA = Measure(
     source="strata: Chopra et al., Br J Dermatol 2017;177:1316–21",
     bands=Bands("bsa_band", (Band("clear", 0), Band("mild", 16, True), Band("moderate", 40, True),
                              Band("severe", 100))),
-    summary="ad", table=None,
+    summary="ad", table=None, case=True,
     fhir=Fhir("ad-bsa", "Body surface area with eczema", "%", "exam",
               "Body surface area affected by atopic dermatitis, 0-100 % (strata: Chopra 2017)."),
     columns=(Column("bsa_pct", "body surface area with eczema, %"),), csv_first=True,
@@ -98,12 +98,12 @@ VIGA = Measure(
     "2016;375:2335–48 (SOLO 1 and 2)",
     bands=Bands("viga_ad_label", tuple(Band(w, i) for i, w in enumerate(
         ("clear", "almost clear", "mild", "moderate", "severe")))),
-    target=VIGA_SUCCESS, summary="ad",
+    target=VIGA_SUCCESS, summary="ad", case=True,
     fhir=Fhir("viga-ad", "vIGA-AD", "{score}", "exam",
               "Validated Investigator Global Assessment for Atopic Dermatitis, 0 clear to 4 severe (Simpson 2020)."),
     columns=(Column("viga_ad", "vIGA-AD, 0 clear to 4 severe"),), csv_first=True,
-    definition="Validated Investigator Global Assessment for Atopic Dermatitis: {bands}, usually a clinician's "
-    "grade. Success as in the dupilumab trials: 0 or 1 with an improvement of 2 grades or more from baseline.",
+    definition="Validated Investigator Global Assessment for Atopic Dermatitis, usually a clinician's grade: "
+    "{bands}. Success as in the dupilumab trials: 0 or 1 with an improvement of 2 grades or more from baseline.",
 )
 
 POEM = Measure(
@@ -115,12 +115,12 @@ POEM = Measure(
     bands=Bands("poem_band", (Band("clear or almost clear", 2), Band("mild", 7), Band("moderate", 16),
                               Band("severe", 24), Band("very severe", 28))),
     changes=("change",), target=Target(points=POEM_MEANINGFUL), summary="ad", shown="condition", table="scores",
-    panel_top=28,
+    chart="ad",
     fhir=Fhir("89870-0", "Total score [POEM]", "{score}", "survey",
               "Patient-Oriented Eczema Measure total, 0-28 (Charman 2004).", loinc=True),
     columns=(Column("poem", "POEM total, 0-28"), Column("poem_band", "POEM band (Charman 2013)"),
              Column("poem_change", "POEM minus the baseline's")),
-    csv_first=True, expected=AD_SCORE, template="", counted=True,
+    csv_first=True, expected=AD_SCORE, template="POEM {range}", counted=True,
     definition="Patient-Oriented Eczema Measure, 0–28. Bands: {bands}. A change of "
     f"{POEM_MEANINGFUL} or more is probably important, {POEM_MEANINGFUL + 1} or more very likely. " + ANSWERS_RULE,
 )
@@ -135,7 +135,7 @@ DLQI = Measure(
     bands=Bands("dlqi_band", (Band("no effect", 1), Band("small effect", 5), Band("moderate effect", 10),
                               Band("very large effect", 20), Band("extremely large effect", 30))),
     changes=("change",), target=Target(points=DLQI_MEANINGFUL), summary="ad", shown="always", table="scores",
-    panel_top=30,
+    chart="ad",
     fhir=Fhir("dlqi", "DLQI score", "{score}", "survey", "Dermatology Life Quality Index total, 0-30 (Finlay and "
               "Khan 1994)."),
     columns=(Column("dlqi", "DLQI total, 0-30"), Column("dlqi_band", "DLQI band"),

@@ -260,9 +260,12 @@ class Measure:
     target: Target | None = None  # the meaningful change, as the summary tables show it
     milestones: tuple[Milestone, ...] = ()
     summary: Literal["ad", "control", "impression", "clinro"] | None = None  # the summary list it is a row of
-    shown: Literal["always", "condition", "recorded"] = "recorded"  # when a session page has its row
+    # when a session's page has a row for it: always, when its condition is tracked, when recorded, or
+    # its own (SALT with its regions and classes; the AA Scale with its reasons)
+    shown: Literal["always", "condition", "recorded", "own"] = "recorded"
     table: Literal["scores", "graded"] | None = None  # the dossier's table of sessions it is a column of
     headline: bool = False  # the condition's headline measure (SALT, EASI): the case page, interruptions
+    case: bool = False  # in the case page's severity at baseline and now
     fhir: Fhir | None = None
     columns: tuple[Column, ...] = ()  # its CSV columns after its own; its own first
     csv_first: bool = False  # its columns come before the record's (injection site ...), as in v0.1
@@ -270,7 +273,8 @@ class Measure:
     template: str | None = None  # in a new session.yaml: the comment after its key ('{range}' filled in)
     definition: str = ""  # the glossary's text ('{bands}' filled in); '' for no entry of its own
     glossary_term: str | None = None  # the glossary's term, when not the label
-    panel_top: float | None = None  # the top of its chart's y axis; None: the scale's end
+    chart: Literal["ad"] | None = None  # the chart of several measures it has a panel in
+    chart_scaled: bool = False  # its panel's y axis ends at the values, not at the scale's end (EASI's 72)
     derived_from: str | None = None  # a class of another measure (S-class, AA-IGA): not in session.yaml
     extra: Mapping[str, object] = field(default_factory=dict)  # facts one rule of the analysis reads
 
@@ -279,7 +283,9 @@ class Measure:
         return f"{self.low:g}{dash}{self.high:g}"
 
     def scale_text(self) -> str:
-        """The scale as tables show it: '0–72', 'NRS 0–10', 'ClinRO 0–3', '%'."""
+        """The scale as tables show it: '0–72', 'NRS 0–10', 'ClinRO 0–3', '%' ('' for a yes or no)."""
+        if self.form is Form.YES_NO:
+            return self.scale or ""
         return self.scale or " ".join(p for p in (self.scale_prefix, self.range_text()) if p)
 
     def schema_description(self) -> str:
@@ -293,6 +299,10 @@ class Measure:
     def glossary_text(self) -> str:
         """The glossary's text, with its bands in words."""
         return self.definition.replace("{bands}", self.band_text())
+
+    def endpoint(self) -> Milestone | None:
+        """The absolute endpoint of its trials (SALT ≤ 20: the first milestone of a value at most), if any."""
+        return next((e for e in self.milestones if e.at_most is not None), None)
 
     def band_digits(self) -> int:
         """Decimals of the bands' ends in words: 1 for a decimal scale, else none."""

@@ -224,18 +224,15 @@ def density_chart(data: dict) -> Figure | None:
     return fig
 
 
-AD_PANELS = [("itch", 10), ("easi", None), ("poem", 28), ("dlqi", 30)]  # key, fixed top of the y axis
-
-
 def ad_chart(data: dict) -> Figure | None:
     """Atopic dermatitis measures, one small panel each, with the meaningful-change target."""
     measures = {m["key"]: m for m in data["summary"]["ad_measures"]}
-    panels = [(k, top) for k, top in AD_PANELS if _dates(data["sessions"], k)[0]]
+    panels = [(p["key"], p["high"], p["rug"]) for p in data["ad_panels"] if _dates(data["sessions"], p["key"])[0]]
     if not panels:
         return None
     fig, axes = _figure((7.2, 2.3), AD_MARGINS, len(panels), AD_GAP)
-    every = [d for key, _ in panels for d in _dates(data["sessions"], key)[0]]
-    for ax, (key, top) in zip(axes, panels):
+    every = [d for key, _, _ in panels for d in _dates(data["sessions"], key)[0]]
+    for ax, (key, top, rug) in zip(axes, panels):
         x, y = _dates(data["sessions"], key)
         m = measures[key]
         ax.plot(x, y, color=ACCENT, **_line_style(len(x), 3, 1.5))
@@ -248,7 +245,7 @@ def ad_chart(data: dict) -> Figure | None:
         ax.set_ylim(0, top or max(y) * 1.15 + 1)
         ax.tick_params(axis="y", labelsize=7)
         _date_axis(ax, every, 7, AD_MAX_LABELS, minor=False)  # one span for all, so panels line up
-        if key == "easi":
+        if rug:
             _dose_rug(ax, data["injection_doses"])
     return fig
 
