@@ -12,6 +12,7 @@ from scalpsite.analysis.aascale import aa_scale
 from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
 from scalpsite.analysis.safety import (
     answers,
+    asked_about,
     checklist_rows,
     checklist_text,
     on_treatment,
@@ -47,6 +48,7 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
             "aa_scale_brief": scale.brief(),
             "expected_effects": answers(records[s["folder"]], effects)}
         s["reported_effects"] = reported(s["side_effects"], s["expected_effects"], effects)
+        s["side_effects_asked"] = asked_about(records[s["folder"]])
     log = NO_LOG if journal.injections is None else analyse_log(journal.injections.rows, primary, dosing(primary), as_of)
     tracked = [r for r in log["injection_log"] or [] if r["timing"] != "other_drug"]
     rows = checklist_rows(effects, sessions, tracked if log["injection_log"] is not None else None,

@@ -75,7 +75,10 @@ class _Session(SessionPhotos, Out):
     density: dict[str, float] = Field(description="zone: reading, in the journal's unit")
     injection_site: str | None = Field(description="none, mild, moderate, severe; null when not recorded")
     side_effects: list[SideEffectEntry]
-    side_effects_recorded: bool = Field(description="false when the session did not record side effects")
+    side_effects_recorded: bool = Field(description="false when the session has no side_effects: key")
+    side_effects_asked: bool = Field(description="whether the session asked about side effects at all: the list "
+                                     "(or none), or an answer to the checklist (the one rule of every page, the CSV, "
+                                     "the completeness count and check)")
     medications: list[str]
     labs: dict[str, LabValue]
     assessed_by: str = Field(description="self (the patient) or clinician: who assessed the scores")

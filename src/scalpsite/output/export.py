@@ -49,11 +49,12 @@ def key(name: str) -> Callable[[dict], object]:
 
 
 def _side_effects(s: dict) -> str | None:
-    if not s.get("side_effects_recorded"):
-        return None  # not recorded: empty, not "none"
-    if not s["side_effects"]:
+    """The side effects reported (the list, then the checklist's reports), as the session page shows them."""
+    if not s.get("side_effects_asked"):
+        return None  # not asked: empty, not "none"
+    if not s["reported_effects"]:
         return "none"
-    return "; ".join(e["name"] + (f" ({e['severity']})" if e["severity"] else "") for e in s["side_effects"])
+    return "; ".join(e["name"] + (f" ({e['severity']})" if e["severity"] else "") for e in s["reported_effects"])
 
 
 def _labs(s: dict) -> str:
@@ -90,8 +91,8 @@ HEAD: list[Column] = [
 ]
 RECORD: list[Column] = [  # between the measures of v0.1 and the later ones, where the CSV has always had them
     Column("injection_site", "injection-site reaction: none, mild, moderate or severe", key("injection_site")),
-    Column("side_effects", "side effects as 'name (severity); ...', 'none', or empty when not recorded",
-           _side_effects),
+    Column("side_effects", "side effects reported (the list, then the checklist's reports) as 'name (severity); ...', "
+           "'none' when asked (the list or the checklist) and none reported, empty when not asked", _side_effects),
     Column("medications", "medications, separated by '; '", lambda s: "; ".join(s.get("medications", []))),
     Column("labs", "laboratory results as entered, 'name=value unit [high|low]; ...' (the flag against "
            "the report's, the journal's or the adult default range)", _labs),
