@@ -6,11 +6,11 @@ AA-IGA). A mild or moderate level moves up one level if any of the following app
 reasons are kept with the result:
 
 - noticeable eyebrow or eyelash involvement: read here as a ClinRO score of 2 or 3 (significant
-  gaps, or none left) for eyebrows or eyelashes;
+  gaps, or none left) for the brows or the lashes;
 - inadequate response after 6 months or more of treatment: read here as a relative SALT
   improvement under 30 % (no SALT30) at a session 6 months or more after the start;
-- diffuse (multifocal positive pull test) or rapidly progressive loss: `rapidly_progressive: true`;
-- negative impact on psychosocial functioning: `psychosocial_impact` 6 or more (of 10).
+- diffuse (multifocal positive pull test) or rapidly progressive loss, as a clinician found it;
+- negative impact on psychosocial functioning: the psychosocial impact 6 or more (of 10).
 
 What a session did not record cannot move the level; it is named (`not_recorded`), so that a
 "mild" is read as "at least mild".

@@ -24,12 +24,13 @@ from scalpsite.journal.effects import checklist
 from scalpsite.journal.load import Journal, photo_angles
 from scalpsite.journal.models import Session, Treatment
 from scalpsite.journal.treatment import dosing
+from scalpsite.measures.registry import MEASURES
 
 WINDOW_LINES = [{"value": -EARLY_DAYS, "label": "window opens"}, {"value": 0, "label": "due date"},
                 {"value": LATE_DAYS, "label": "late after"}, {"value": GRACE_DAYS, "label": "missed after"}]
-ANGLE_NOTES = {"front": "hairline and brows; no SALT weight",
-               "eyebrows": "eyebrows (graded by the eyebrow ClinRO); no SALT weight",
-               "eyelashes": "eyelashes (graded by the eyelash ClinRO); no SALT weight"}
+# What each photo angle without a SALT region documents: the front, and the optional angles named
+# like a measure of the registry (the brows and lashes its ClinRO grades).
+ANGLE_NOTES = {"front": "hairline and brows; no SALT weight"} | {m.key: m.photo_note for m in MEASURES if m.photo_note}
 NO_LOG: dict = {"injections": None, "injection_text": None, "injection_doses": [], "injection_log": None}
 
 

@@ -1,8 +1,8 @@
-"""Eyebrows and eyelashes (ClinRO), the patient's global impression of change (PGI-C) and the
+"""The ClinRO of the brows and lashes, the patient's global impression of change (PGI-C) and the
 atopic dermatitis control totals (ADCT, RECAP): bands and responders; their milestones are
 decided with the others in response.py. Pure.
 
-- ClinRO (eyebrows, eyelashes), 0-3 as in BRAVE-AA: responder = a baseline score of 2 or 3 that
+- ClinRO of the brows and lashes, 0-3 as in BRAVE-AA: responder = a baseline score of 2 or 3 that
   reaches 0 or 1 with at least a 1-point improvement (King et al., N Engl J Med 2022;386:1687-99).
   ALLEGRO counted a 2-grade improvement instead; the rule shown is BRAVE-AA's.
 - PGI-C, 1-7: responder = greatly (1) or moderately (2) improved (ALLEGRO-2b/3, King et al.,
@@ -47,7 +47,7 @@ def measures(sessions: list[dict]) -> list[dict]:
 
 
 def clinro_measures(sessions: list[dict]) -> list[dict]:
-    """Eyebrows and eyelashes: baseline against latest, the latest in words; only those recorded."""
+    """The ClinRO measures (brows, lashes): baseline against latest, the latest in words; only those recorded."""
     return measure_rows(sessions, "clinro")
 
 

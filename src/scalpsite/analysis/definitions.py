@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from scalpsite.analysis import injections, runs
 from scalpsite.analysis import photoevidence as pe
+from scalpsite.analysis.response import RULES
 from scalpsite.measures.registry import MEASURES
 from scalpsite.photos.alignment import CONFIDENT
 from scalpsite.photos.masks import TOLERANCE
@@ -53,8 +54,8 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
         ("", "Self-assessed", "Every score in this dossier is the patient's own assessment, entered in the "
          "journal, except in sessions marked 'clinician' (measured in clinic). Self-assessed SALT and EASI "
          "are estimates by the patient, not by a trained rater.", None),
-        ("", "Response", "Every responder milestone (SALT30/50/75/90, SALT ≤ 20 and ≤ 10, EASI-50/75/90, itch −4, "
-         "ADCT −5, eyebrows, eyelashes, PGI-C) is followed in runs of sessions; only sessions that record the "
+        ("", "Response", f"Every responder milestone ({', '.join(r.label for r in RULES)}) is followed in runs of "
+         "sessions; only sessions that record the "
          "measure count. A run starts at a session that meets the milestone after one that did not. It is kept "
          f"once met at every counted session from its start to one at least {runs.KEPT_MIN_DAYS // 7} weeks later "
          "(confirmed on that session); before that, one failing session ends it. Once kept, one failing session "

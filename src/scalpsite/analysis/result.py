@@ -93,8 +93,8 @@ class _Session(SessionPhotos, Out):
     density_change_pct: dict[str, float | None]
     aa_scale: str | None = Field(description="Alopecia Areata Scale (King 2022): mild, moderate or severe")
     aa_scale_reasons: list[str] = Field(description="why the level moved up from the scalp-loss level: "
-                                        "eyebrows_eyelashes, inadequate_response, rapidly_progressive, "
-                                        "psychosocial_impact")
+                                        "eyebrows_eyelashes, inadequate_response, or the key of the measure that "
+                                        "moved it (diffuse or rapid loss, psychosocial impact)")
     aa_scale_not_recorded: list[str] = Field(description="upgrade features the session did not record (the "
                                              "level may then be higher)")
     aa_scale_label: str | None = Field(description="the AA Scale result and its reasons in words")
@@ -210,7 +210,7 @@ class Summary(Out):
     salt_regions: list[RegionRow] = Field(description="per SALT region, from sessions that gave regions")
     density: list[DensityRow]
     vellus: Measure | None
-    ad_measures: list[Measure] = Field(description="itch, EASI, BSA and vIGA-AD (when recorded), POEM, DLQI: the "
+    ad_measures: list[Measure] = Field(description="the registry's AD summary measures (BSA and vIGA-AD when recorded): the "
                                        "rows of the AD table")
     no_response_note: str | None
 
@@ -383,7 +383,7 @@ class Analysis(Out):
     angle_notes: dict[str, str] = Field(description="what each photo angle documents, and its SALT weight")
     other_effects_text: str = Field(description="side effects outside the checklist (or, without one, the "
                                     "side-effect record) in one line; 'not recorded' is never 'none'")
-    clinro_measures: list[Measure] = Field(description="eyebrows and eyelashes (ClinRO): baseline against latest")
+    clinro_measures: list[Measure] = Field(description="the ClinRO measures of brows and lashes: baseline against latest")
     missed_after_days: int = Field(description="days after its due date by which a dose with nothing logged is "
                                    "missed (the label's window for a missed dose)")
     injection_window: list[ChartLine] = Field(description="days from the due date that the dose chart marks: "

@@ -70,7 +70,7 @@ def target(m: Measure, baseline: float | None, latest: float | None) -> dict | N
 def measure_rows(sessions: list[dict], group: str, visit: str | None = None) -> list[dict]:
     """The rows of one summary list of the registry (ad, control, impression, clinro): baseline against
     latest, the latest's band and the meaningful change; a measure recorded nowhere has no row, but
-    those the list always shows (itch, EASI, POEM, DLQI)."""
+    those the list always shows (its entry's `shown`)."""
     rows = []
     for m in MEASURES:
         if m.summary != group:

@@ -124,6 +124,7 @@ def _clinro(key: str, label: str, short: str, one: str, head: str, definition: s
         columns=(Column(key, f"{one} ClinRO, 0 full coverage to 3 none"),),
         template="0 full, 1 minimal gaps, 2 significant gaps, 3 none",
         glossary_term="Brows, lashes" if definition else None, definition=definition,
+        photo_note=f"{key} (graded by the {one} ClinRO); no SALT weight",
     )
 
 

@@ -276,6 +276,7 @@ class Measure:
     chart: Literal["ad"] | None = None  # the chart of several measures it has a panel in
     chart_scaled: bool = False  # its panel's y axis ends at the values, not at the scale's end (EASI's 72)
     derived_from: str | None = None  # a class of another measure (S-class, AA-IGA): not in session.yaml
+    photo_note: str | None = None  # what the photo angle of the same name (an optional one) documents
     extra: Mapping[str, object] = field(default_factory=dict)  # facts one rule of the analysis reads
 
     def range_text(self, dash: str = "–") -> str:
