@@ -23,6 +23,7 @@ class MeasureInfo(Out):
     scale: str = Field(description="its range or unit, e.g. '0–72', 'NRS 0–10'")
     condition: str | None = Field(description="the condition it belongs to; null: either")
     lower_is_better: bool
+    scored_by: list[str] = Field(description="who can score it: self (the patient), clinician, or both")
     yes_no: bool = Field(description="a finding of yes or no rather than a score")
     band: str | None = Field(description="the session field of the value's band in words, if any")
     change: str | None = Field(description="the session field of the change against the baseline, in points")

@@ -99,6 +99,7 @@ def measure_info(conditions: list[str]) -> list[dict]:
             row = "always" if m.condition in conditions else "recorded"
         out.append({"key": m.key, "label": m.label, "short_label": m.short or m.label, "name": m.name,
                     "scale": m.scale_text(), "condition": m.condition, "lower_is_better": m.lower_is_better,
+                    "scored_by": list(m.scored_by),
                     "yes_no": m.form is Form.YES_NO, "band": m.bands.field if m.bands and m.bands.field != m.key
                     else None, "change": next((f for f in fields if f.endswith("_change")), None),
                     "improvement": next((f for f in fields if f.endswith("_improvement_pct")), None),

@@ -10,7 +10,7 @@ or a responder rule is met.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
@@ -277,7 +277,6 @@ class Measure:
     chart_scaled: bool = False  # its panel's y axis ends at the values, not at the scale's end (EASI's 72)
     derived_from: str | None = None  # a class of another measure (S-class, AA-IGA): not in session.yaml
     photo_note: str | None = None  # what the photo angle of the same name (an optional one) documents
-    extra: Mapping[str, object] = field(default_factory=dict)  # facts one rule of the analysis reads
 
     def range_text(self, dash: str = "–") -> str:
         """The scale's ends: '0–10'."""
