@@ -64,3 +64,30 @@ def test_answering_the_checklist_is_enough(runner, tmp_path):
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": answered}, photos=True)
     found = json.loads(runner.invoke(main, ["check", str(root), "--format", "json", "--as-of", "2025-03-03"]).output)
     assert not [f for f in found["findings"] if f["path"].startswith("sessions/2025-03-03")]
+
+
+def test_whether_side_effects_were_asked_is_one_rule_on_every_page(runner, tmp_path):
+    """The list (or none) or a checklist answer: asked. A session with checklist answers only was
+    'None reported.' on its page but empty in the CSV; one whose checklist reported an effect under a
+    blanket 'none' was 'none' in the CSV. The pages, the CSV, the completeness count and check now
+    read one rule (side_effects_asked); `injection_site:` alone is the injection site's own record."""
+    base = "salt: 30\ndensity: {frontal: 120, crown: 60}\n"
+    root = write_journal(tmp_path / "j", {
+        "2025-01-06": base + "side_effects: none\n",
+        "2025-02-03": base + "expected_effects: {conjunctivitis: 'no'}\n",  # checklist answers only
+        "2025-03-03": base + "side_effects: none\nexpected_effects: {eosinophilia: 'yes'}\n",
+        "2025-04-07": base + "injection_site: none\n"})  # nothing about side effects but the site
+    assert runner.invoke(main, ["build", str(root), "--no-pdf"]).exit_code in (0, 1)
+    data = json.loads((root / "_site/data.json").read_text())
+    assert [s["side_effects_asked"] for s in data["sessions"]] == [True, True, True, False]
+    rows = runner.invoke(main, ["export", str(root), "--format", "csv"]).output.splitlines()[1:]
+    header = runner.invoke(main, ["export", str(root), "--format", "csv"]).output.splitlines()[0].split(",")
+    cells = [row.split(",")[header.index("side_effects")] for row in rows]
+    assert cells == ["none", "none", "Eosinophilia", ""]
+    pages = [(root / f"_site/sessions/{d}.html").read_text() for d in ("2025-02-03", "2025-04-07")]
+    assert "None reported." in pages[0] and "Not recorded." in pages[1] and "None reported." not in pages[1]
+    asked = next(r for r in data["completeness"]["recorded"] if r["key"] == "side_effects")
+    assert (asked["sessions"], asked["of"]) == (2, 3)  # the three on treatment; the last one not asked
+    found = json.loads(runner.invoke(main, ["check", str(root), "--format", "json"]).output)
+    silent = {f["path"] for f in found["findings"] if f["code"] == "side-effects-not-recorded"}
+    assert silent == {"sessions/2025-04-07/session.yaml"}

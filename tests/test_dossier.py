@@ -26,7 +26,7 @@ pytest.importorskip("typst")
 FIXTURE = Path(__file__).parent / "fixtures" / "dossier_view.json"
 TIMESTAMP = 1735689600  # 2025-01-01, as SOURCE_DATE_EPOCH would give
 MARKUP = 'Used #import "x" and $x$ and a * star.'
-SESSIONS_HEADER = "Date On treatment Phase SALT Masks Δ pts Impr. Class Itch EASI POEM DLQI Vellus"
+SESSIONS_HEADER = "Date On treatment Phase SALT Masks Δ pts Impr. Class Vellus Itch EASI POEM DLQI"  # the registry's order
 ANGLE_TITLES = {"overhead": "Overhead SALT region: top", "front": "Front hairline and brows; no SALT weight",
                 "back": "Back SALT region: back", "left": "Left SALT region: left",
                 "right": "Right SALT region: right"}

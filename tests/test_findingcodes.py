@@ -20,6 +20,7 @@ EMITTED = [  # how the code creates findings: (pattern, level of the code it cap
     (re.compile(r"\bwarning\(\s*\"([a-z0-9-]+)\""), Level.WARNING),
     (re.compile(r"Level\.INFO, \"([a-z0-9-]+)\""), Level.INFO),
     (re.compile(r"\"code\": \"([a-z0-9-]+)\""), Level.ERROR),  # mask jobs: evidence.py makes them errors
+    (re.compile(r"\bExpected\(\s*\"([a-z0-9-]+)\""), Level.WARNING),  # a measure's entry: check warns when it is missing
 ]
 
 

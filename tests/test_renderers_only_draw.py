@@ -19,16 +19,9 @@ SCRIPTS = sorted([*THEME.glob("static/*.js"), *THEME.glob("unlock/*.js")])
 # S-classes 25..95, itch 4, POEM 3, ADCT 7 and 5, ClinRO and PGI-C 2, kept after 28 days, no
 # response before 183 days, injection windows 3 and 7, psychosocial 6).
 THRESHOLDS = re.compile(r"(?<![\w.#-])(2|3|4|5|6|7|10|20|25|28|30|50|75|90|95|183|0\.25)(?![\w.%])")
-# Numbers that renderers still type themselves (page, number, the words around it). They move to
-# the analysis with the measure registry; this list only shrinks: a new one fails the test.
-TYPED_BY_RENDERERS = {
-    ("injection-log.html", "7", "nothing logged by 7 days after the due date"),
-    ("render/clinicalview.py", "7", "nothing logged by 7 days after the due date"),
-    ("session-graded.html", "10", "Psychosocial impact 0–10"),
-    ("session-graded.html", "7", "PGI-C 1–7"),
-    ("session-graded.html", "28", "RECAP 0–28"),
-    ("case.typ", "20", "[SALT ≤ 20]"),
-}
+# Numbers that renderers still type themselves (page, number, the words around it): none since the
+# measure registry gives every scale, label and threshold; a new one fails the test.
+TYPED_BY_RENDERERS: set[tuple[str, str, str]] = set()
 LAYERS = {"journal": 1, "photos": 2, "analysis": 3, "render": 4, "output": 5}
 
 

@@ -6,11 +6,11 @@ AA-IGA). A mild or moderate level moves up one level if any of the following app
 reasons are kept with the result:
 
 - noticeable eyebrow or eyelash involvement: read here as a ClinRO score of 2 or 3 (significant
-  gaps, or none left) for eyebrows or eyelashes;
+  gaps, or none left) for the brows or the lashes;
 - inadequate response after 6 months or more of treatment: read here as a relative SALT
   improvement under 30 % (no SALT30) at a session 6 months or more after the start;
-- diffuse (multifocal positive pull test) or rapidly progressive loss: `rapidly_progressive: true`;
-- negative impact on psychosocial functioning: `psychosocial_impact` 6 or more (of 10).
+- diffuse (multifocal positive pull test) or rapidly progressive loss, as a clinician found it;
+- negative impact on psychosocial functioning: the psychosocial impact 6 or more (of 10).
 
 What a session did not record cannot move the level; it is named (`not_recorded`), so that a
 "mild" is read as "at least mild".
@@ -20,32 +20,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scalpsite.analysis.scores import DAYS_PER_MONTH
+from scalpsite.measures.alopecia import AA_SCALE_ADEQUATE_PCT as ADEQUATE_PCT
+from scalpsite.measures.alopecia import AA_SCALE_INVOLVED as INVOLVED
+from scalpsite.measures.alopecia import AA_SCALE_LEVELS, EYEBROWS, EYELASHES, RAPID, SALT
+from scalpsite.measures.alopecia import AA_SCALE_PSYCHOSOCIAL as PSYCHOSOCIAL
+from scalpsite.measures.alopecia import AA_SCALE_TREATED_DAYS as TREATED_DAYS
+from scalpsite.measures.alopecia import PSYCHOSOCIAL as IMPACT
 
-LEVELS = ("mild", "moderate", "severe")
-INVOLVED = 2  # ClinRO 2 (significant gaps) or 3 (none): noticeable involvement
-PSYCHOSOCIAL = 6  # of 10: a significant negative impact
-ADEQUATE_PCT = 30  # relative SALT improvement that counts as a response (SALT30)
-TREATED_DAYS = round(6 * DAYS_PER_MONTH)  # 6 months of treatment: 183 days
+LEVELS = tuple(b.label for b in AA_SCALE_LEVELS.bands)  # mild, moderate, severe
 REASONS = {
     "eyebrows_eyelashes": "noticeable eyebrow or eyelash involvement",
     "inadequate_response": "no SALT30 response after 6 months or more of treatment",
-    "rapidly_progressive": "diffuse or rapidly progressive loss",
-    "psychosocial_impact": f"psychosocial impact {PSYCHOSOCIAL} or more of 10",
+    RAPID.key: "diffuse or rapidly progressive loss",
+    IMPACT.key: f"psychosocial impact {PSYCHOSOCIAL} or more of 10",
 }
 UNKNOWN = {
     "eyebrows_eyelashes": "eyebrow and eyelash scores",
     "inadequate_response": "the SALT change from baseline",
-    "rapidly_progressive": "whether the loss is diffuse or rapidly progressive",
-    "psychosocial_impact": "the psychosocial impact",
+    RAPID.key: "whether the loss is diffuse or rapidly progressive",
+    IMPACT.key: "the psychosocial impact",
 }
 
 
 SHORT = {  # the reasons in a table cell
     "eyebrows_eyelashes": "brows or lashes",
     "inadequate_response": "no SALT30 at 6 months",
-    "rapidly_progressive": "diffuse or rapid loss",
-    "psychosocial_impact": f"impact {PSYCHOSOCIAL}+ of 10",
+    RAPID.key: "diffuse or rapid loss",
+    IMPACT.key: f"impact {PSYCHOSOCIAL}+ of 10",
 }
 
 
@@ -86,29 +87,26 @@ def _pct(salt: float) -> str:
 
 def scalp_level(salt: float | None) -> str | None:
     """mild for SALT up to 20, moderate over 20 to under 50, severe from 50."""
-    if salt is None:
-        return None
-    return "mild" if salt <= 20 else "moderate" if salt < 50 else "severe"
+    return AA_SCALE_LEVELS.of(salt)
 
 
 def features(s: dict) -> dict[str, bool | None]:
     """Each upgrade feature of a session: True, False, or None when the session cannot tell."""
-    brows = [v for v in (s["eyebrows"], s["eyelashes"]) if v is not None]
+    brows = [v for v in (s[EYEBROWS.key], s[EYELASHES.key]) if v is not None]
     involved = True if any(v >= INVOLVED for v in brows) else (False if len(brows) == 2 else None)
-    days, improvement = s["days_on_treatment"], s["salt_improvement_pct"]
+    days, improvement = s["days_on_treatment"], s[f"{SALT.key}_improvement_pct"]
     if days is None or days < TREATED_DAYS:
         inadequate: bool | None = False  # not yet 6 months: the feature does not apply
     else:
         inadequate = None if improvement is None else improvement < ADEQUATE_PCT
-    impact = s["psychosocial_impact"]
+    impact = s[IMPACT.key]
     return {"eyebrows_eyelashes": involved, "inadequate_response": inadequate,
-            "rapidly_progressive": s["rapidly_progressive"],
-            "psychosocial_impact": None if impact is None else impact >= PSYCHOSOCIAL}
+            RAPID.key: s[RAPID.key], IMPACT.key: None if impact is None else impact >= PSYCHOSOCIAL}
 
 
 def aa_scale(s: dict) -> AaScale:
     """The AA Scale of one session (a data.json session with the fields above), with reasons."""
-    level = scalp_level(s["salt"])
+    level = scalp_level(s[SALT.key])
     if level in (None, "severe"):
         return AaScale(level)
     found = features(s)

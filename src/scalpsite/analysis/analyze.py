@@ -8,19 +8,21 @@ from collections.abc import Sequence
 from scalpsite import __version__
 from scalpsite.analysis import history, scores
 from scalpsite.analysis.case import case_facts
+from scalpsite.analysis.clinro import ad_panels
 from scalpsite.analysis.clinical import clinical_fields, treatment_time
 from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.definitions import definitions
 from scalpsite.analysis.interruption import interruptions
 from scalpsite.analysis.labels import day_text, lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
+from scalpsite.analysis.measurevalues import changes, derived_of, no_values, session_values
 from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
 from scalpsite.analysis.response import milestone_list, milestones, response_status, trajectories
 from scalpsite.analysis.result import Analysis
 from scalpsite.analysis.safety import on_treatment
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
-from scalpsite.analysis.summary import DENSITY_NOTE, SCALES, summary
+from scalpsite.analysis.summary import DENSITY_NOTE, measure_info, summary
 from scalpsite.analysis.visits import (
     chosen_appointment,
     last_visit,
@@ -29,8 +31,10 @@ from scalpsite.analysis.visits import (
 from scalpsite.findings import Finding
 from scalpsite.journal.effects import checklist, effect_key
 from scalpsite.journal.load import Journal, SessionRecord, photo_angles
+from scalpsite.journal.measurefields import raw
 from scalpsite.journal.models import Config, Session, Treatment
 from scalpsite.journal.treatment import baseline_index, dosing, previously_tracked, primary_treatment
+from scalpsite.measures.alopecia import SALT
 
 
 def _age_years(birth: dt.date | None, on: dt.date) -> int | None:
@@ -40,27 +44,14 @@ def _age_years(birth: dt.date | None, on: dt.date) -> int | None:
 
 
 def _salt(s: Session) -> tuple[float | None, dict | None]:
-    if s.salt is None:
-        return None, None
-    if isinstance(s.salt, float | int):
-        return round(float(s.salt), 2), None
-    regions = s.salt.model_dump()
+    """SALT as given (to 2 decimals) or computed from its regions, with the regions when given."""
+    given = raw(s, SALT)
+    if given is None or isinstance(given, float | int):
+        return (None if given is None else round(float(given), 2)), None
+    regions = given.model_dump()
     if any(v is None for v in regions.values()):
         return None, None  # a template not yet filled in
     return scores.salt_total(regions), regions
-
-
-def _easi(s: Session, child: bool) -> float | None:
-    easi = s.ad.easi if s.ad else None
-    if easi is None or isinstance(easi, float | int):
-        return easi
-    return scores.easi_total(easi.model_dump(), child=child)
-
-
-def _answers(value) -> int | None:
-    if value is None or isinstance(value, int):
-        return value
-    return scores.answers_total(value)
 
 
 # What `scalpsite new` fills in for the patient (medications carried over) or that says nothing
@@ -110,23 +101,16 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None,
     density = {z: readings[z] for z in zones if z in readings}
     density |= {z: v for z, v in sorted(readings.items()) if z not in zones}
     days = (rec.date - start).days if start else None
-    easi = _easi(s, child=age is not None and age < 8)
     week = None if days is None else days // 7
     phase = scores.phase(days)
-    return {
+    values = session_values(s, child=age is not None and age < 8)
+    values |= {SALT.key: salt} | derived_of(SALT.key, salt)
+    return values | {
         "folder": rec.folder, "suffix": rec.folder[10:].lstrip("-_.") or None,
         "date": rec.date.isoformat(), "baseline": False,
         "days_on_treatment": days, "week": week, "week_label": week_label(days, week),
         "phase": phase, "phase_label": None if phase is None else scores.PHASE_LABELS.get(phase),
-        "salt": salt, "salt_regions": regions, "salt_class": scores.salt_class(salt),
-        "aa_iga": scores.aa_iga(salt), "aa_iga_label": scores.aa_iga_label(scores.aa_iga(salt)),
-        "density": density, "vellus_pct": s.hair_quality.vellus_pct if s.hair_quality else None,
-        "itch": s.ad.itch if s.ad else None,
-        "easi": easi, "easi_band": scores.easi_band(easi),
-        "bsa_pct": s.ad.bsa_pct if s.ad else None, "bsa_band": scores.bsa_band(s.ad.bsa_pct if s.ad else None),
-        "viga_ad": s.ad.viga_ad if s.ad else None, "viga_ad_label": scores.viga_label(s.ad.viga_ad if s.ad else None),
-        "poem": _answers(s.ad.poem if s.ad else None),
-        "dlqi": _answers(s.dlqi),
+        "salt_regions": regions, "density": density,
         "injection_site": s.injection_site.value if s.injection_site else None,
         "side_effects": _side_effects(s, labels or {}),
         "side_effects_recorded": s.side_effects is not None,
@@ -145,21 +129,11 @@ def _angle_order(angle: str, config: Config):
     return (angle not in angles, angles.index(angle) if angle in angles else 0, angle)
 
 
-NO_BASE: dict = {"salt": None, "density": {}, "easi": None, "itch": None, "poem": None, "dlqi": None}
-
-
 def compare(sessions: list[dict], base: dict) -> None:
     """Add change-vs-baseline fields to every session, in place."""
     for s in sessions:
-        s["salt_change"] = scores.change(base["salt"], s["salt"])
-        s["salt_improvement_pct"] = scores.improvement_pct(base["salt"], s["salt"])
+        s |= changes(s, base)
         s["density_change_pct"] = {z: scores.change_pct(base["density"].get(z), v) for z, v in s["density"].items()}
-        s["easi_improvement_pct"] = scores.improvement_pct(base["easi"], s["easi"])
-        s["itch_change"] = scores.change(base["itch"], s["itch"])
-        s["poem_change"] = scores.change(base["poem"], s["poem"])
-        s["dlqi_change"] = scores.change(base["dlqi"], s["dlqi"])
-        s["poem_band"] = scores.poem_band(s["poem"])
-        s["dlqi_band"] = scores.dlqi_band(s["dlqi"])
 
 
 def side_effect_log(sessions: list[dict], rows: list[dict]) -> list[dict]:
@@ -296,7 +270,8 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
     every = [session_metrics(r, config, start, labels) for r in journal.sessions]
     add_photo_fields(every, config, evidence)
     counted = [s for s in every if s["recorded"]]  # an empty session is never the baseline or the latest
-    base = counted[baseline_index([dt.date.fromisoformat(s["date"]) for s in counted], start)] if counted else dict(NO_BASE)
+    base = counted[baseline_index([dt.date.fromisoformat(s["date"]) for s in counted], start)] if counted \
+        else no_values() | {"density": {}}
     base["baseline"] = bool(counted)
     compare(every, base)
     every = [s for s in every if in_range(s, since, until)]
@@ -313,6 +288,8 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
     days = [dt.date.fromisoformat(r["date"]) for r in extra["injection_log"] or [] if r["timing"] != "other_drug"]
     extra["interruptions"] = interruptions(days, plan.interval_days if plan else None, sessions, courses,
                                            conditions, as_of)
+    summary_rows = summary(sessions, list(config.density.zones), seen["session_date"] if seen else None)
+    extra["ad_panels"] = ad_panels(summary_rows["ad_measures"])
     extra["case"] = case_facts(primary, config, sessions, treatment_time(sessions), extra, as_of)
     return Analysis.model_validate({
         "scalpsite_version": __version__,
@@ -334,15 +311,14 @@ def analyze(journal: Journal, findings: Sequence[Finding] = (), as_of: dt.date |
         "response": response_status(courses),
         "trajectories": courses,
         "schedule": _schedule(primary, sessions, as_of),
-        "summary": summary(sessions, list(config.density.zones), seen["session_date"] if seen else None)
-        | {"empty_sessions": [s["folder"] for s in every if not s["recorded"]]},
+        "summary": summary_rows | {"empty_sessions": [s["folder"] for s in every if not s["recorded"]]},
         "side_effect_log": side_effect_log(on_treatment(sessions, start), extra["effect_checklist"]),
         "findings": [f.as_dict() for f in findings],
         "finding_counts": finding_counts(findings),
         "medication_periods": medication_periods(sessions),
         "lab_columns": lab_columns(sessions),
         "phases": phase_spans(start),
-        "salt_lines": SALT_LINES, "measure_scales": SCALES, "density_note": DENSITY_NOTE,
+        "salt_lines": SALT_LINES, "measures": measure_info(conditions), "density_note": DENSITY_NOTE,
         "definitions": definitions(conditions),
         "appointment": visit, "previous_appointment": previous, "last_visit": seen,
         "th2_markers": th2_markers(sessions),

@@ -15,6 +15,8 @@ from scalpsite.analysis.labels import lab_label
 from scalpsite.analysis.safety import on_treatment
 from scalpsite.journal.effects import effect_key
 from scalpsite.journal.models import Config, Treatment
+from scalpsite.measures.alopecia import SALT
+from scalpsite.measures.registry import MEASURES
 
 WEEKS = (12, 24, 36, 48, 52)
 NEAR_DAYS = 28  # a session within 4 weeks of the target week stands for it
@@ -56,29 +58,52 @@ def th2_markers(sessions: list[dict], start: str | None) -> list[dict]:
     return out
 
 
+HEADLINE = [m for m in MEASURES if m.headline]  # the course of each condition (SALT, EASI)
+SEVERITY = [m for m in MEASURES if m.case]  # the severity a form asks for
+
+
+def _recorded(s: dict) -> bool:
+    """Whether a session records a headline measure."""
+    return any(s[m.key] is not None for m in HEADLINE)
+
+
 def nearest(sessions: list[dict], week: int) -> dict | None:
     """The session after baseline that stands for a week on treatment: one scored by a clinician
     within 2 weeks of it when there is one, else the nearest within 4 weeks; the earlier on a tie."""
     def off(s: dict) -> int:
         return abs(s["days_on_treatment"] - 7 * week)
     near = [s for s in sessions if not s["baseline"] and s["days_on_treatment"] is not None
-            and (s["salt"] is not None or s["easi"] is not None) and off(s) <= NEAR_DAYS]
+            and _recorded(s) and off(s) <= NEAR_DAYS]
     clinician = [s for s in near if s["assessed_by"] == "clinician" and off(s) <= CLINICIAN_DAYS]
     return min(clinician or near, key=lambda s: (off(s), s["date"]), default=None)
 
 
 def _row(s: dict | None, week: int | None, base: dict, treatments: list[Treatment], primary: Treatment) -> dict:
-    salt = s["salt"] if s else None
-    overlap = {m: history.confounders(treatments, primary, m, base["date"], s["date"]) if s else []
-               for m in ("salt", "easi")}
-    return {"week": week, "date": s["date"] if s else None, "week_label": s["week_label"] if s else None,
-            "assessed_by": s["assessed_by"] if s else None, "salt": salt,
-            "salt_change": s["salt_change"] if s else None,
-            "salt_improvement_pct": s["salt_improvement_pct"] if s else None,
-            "salt_le_20": None if salt is None else salt <= 20,
-            "easi": s["easi"] if s else None, "easi_improvement_pct": s["easi_improvement_pct"] if s else None,
-            "endpoint": ENDPOINTS.get(week) if week else None,
-            "confounders": [f"SALT: {c}" for c in overlap["salt"]] + [f"EASI: {c}" for c in overlap["easi"]]}
+    row: dict = {"week": week, "date": s["date"] if s else None, "week_label": s["week_label"] if s else None,
+                 "assessed_by": s["assessed_by"] if s else None, "endpoint": ENDPOINTS.get(week) if week else None,
+                 "confounders": []}
+    for m in HEADLINE:
+        fields = [m.key, *(f"{m.key}_{kind}" for kind in m.changes)]
+        row |= {f: s[f] if s else None for f in fields}
+        if (endpoint := m.endpoint()) is not None:
+            row[endpoint.key] = endpoint.met(m.key, s or {}, base)
+        overlap = history.confounders(treatments, primary, m.condition, base["date"], s["date"]) if s else []
+        row["confounders"] += [f"{m.label}: {c}" for c in overlap]
+    return row
+
+
+def response_columns() -> list[dict]:
+    """The columns of the table of responses: each headline measure, its changes and its endpoint; the
+    first measure's changes named briefly (Δ pts, Impr.), the others' with their label and whole percents."""
+    out = []
+    for i, m in enumerate(HEADLINE):
+        out.append({"field": m.key, "label": m.label, "kind": "value", "digits": 1})
+        for kind in m.changes:
+            label = "Δ pts" if kind == "change" else "Impr." if i == 0 else f"{m.label} impr."
+            out.append({"field": f"{m.key}_{kind}", "label": label, "kind": kind, "digits": 1 if i == 0 else 0})
+        if (endpoint := m.endpoint()) is not None:
+            out.append({"field": endpoint.key, "label": endpoint.label, "kind": "met", "digits": 0})
+    return out
 
 
 def response_rows(sessions: list[dict], weeks_on_treatment: int | None, treatments: list[Treatment],
@@ -93,7 +118,7 @@ def response_rows(sessions: list[dict], weeks_on_treatment: int | None, treatmen
         missing = None if s else (f"no session within {NEAR_DAYS // 7} weeks" if reached else "not reached yet")
         rows.append(_row(s, week, base, treatments, primary) | {"label": f"week {week}", "reached": reached,
                                                                  "missing": missing})
-    latest = next((s for s in reversed(sessions) if not s["baseline"] and s["salt"] is not None), None)
+    latest = next((s for s in reversed(sessions) if not s["baseline"] and s[SALT.key] is not None), None)
     if latest is not None and latest["date"] not in {r["date"] for r in rows}:  # else a week's row says it
         rows.append(_row(latest, None, base, treatments, primary) | {"label": "now", "reached": True,
                                                                      "missing": None})
@@ -110,12 +135,27 @@ def overlaps(rows: list[dict]) -> list[str]:
     return [f"{c} overlaps the response up to {', '.join(labels)}" for c, labels in where.items()]
 
 
+def severity_fields() -> list[str]:
+    """The fields of a session's severity: each measure of the registry's severity, its band and its classes."""
+    fields = []
+    for m in SEVERITY:
+        fields += [m.key] + ([m.bands.field] if m.bands and m.bands.field else [])
+        for c in (c for c in MEASURES if c.derived_from == m.key and c.bands):
+            fields += [c.key] + ([c.bands.field] if c.bands and c.bands.field and c.bands.field != c.key else [])
+    return fields
+
+
 def severity(s: dict) -> dict:
     """A session's severity as a form asks it: SALT with its classes, EASI, BSA and vIGA-AD, brows,
-    lashes, and who scored it."""
-    keys = ("date", "week_label", "assessed_by", "salt", "salt_class", "aa_iga", "aa_iga_label", "aa_scale_brief",
-            "easi", "easi_band", "bsa_pct", "bsa_band", "viga_ad", "viga_ad_label", "eyebrows", "eyelashes")
-    return {k: s[k] for k in keys}
+    lashes (the registry's severity measures), the AA Scale, and who scored it."""
+    return {k: s[k] for k in ("date", "week_label", "assessed_by", "aa_scale_brief", *severity_fields())}
+
+
+def severity_columns() -> list[dict]:
+    """The columns of the severity table after SALT's (which shows its classes): label, and the band field or
+    (a percentage, in a narrow table) the unit."""
+    return [{"key": m.key, "label": m.short or m.label, "unit": m.unit,
+             "band": m.bands.field if m.bands and not m.unit else None} for m in SEVERITY if m is not SALT]
 
 
 def safety_lines(checklist: list[dict], sessions: list[dict], drug: str | None, asked: str | None = None) -> list[str]:
@@ -157,8 +197,7 @@ def case_facts(primary: Treatment | None, config: Config, sessions: list[dict], 
     if primary is None or not sessions:
         return None
     base = next((s for s in sessions if s["baseline"]), sessions[0])
-    now = next((s for s in reversed(sessions) if s is not base and (s["salt"] is not None or s["easi"] is not None)),
-               None)
+    now = next((s for s in reversed(sessions) if s is not base and _recorded(s)), None)
     keys = purposes(primary)
     rows = response_rows(sessions, summary["weeks_on_treatment"], config.treatments, primary)
     return {
@@ -169,7 +208,7 @@ def case_facts(primary: Treatment | None, config: Config, sessions: list[dict], 
         "baseline": severity(base), "now": severity(now) if now else None,
         "prior": history.prior_treatments(config.treatments, primary, as_of),
         "th2": th2_markers(sessions, primary.start.isoformat()),
-        "response": rows,
+        "response": rows, "response_columns": response_columns(), "severity_columns": severity_columns(),
         "response_note": (f"The trials judged SALT ≤ 20 at their primary week. A session scored by a clinician "
                           f"within {CLINICIAN_DAYS // 7} weeks of a week stands for it, else the nearest within "
                           f"{NEAR_DAYS // 7} weeks; each value says who scored it."),

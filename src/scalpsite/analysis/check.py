@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from pydantic import BaseModel
+
 from scalpsite.analysis.namecheck import name_findings
 from scalpsite.analysis.plausibility import plausibility_findings
 from scalpsite.analysis.recordcheck import record_findings
@@ -13,9 +15,12 @@ from scalpsite.analysis.sideeffects import RECOGNISED, normalise
 from scalpsite.findings import Finding, error, sort_findings, warning
 from scalpsite.journal.limits import MAX_NOTE_DEPTH, note_problem, quote_depth
 from scalpsite.journal.load import Journal, SessionRecord
-from scalpsite.journal.models import Condition, Config, Session
+from scalpsite.journal.measurefields import raw
+from scalpsite.journal.models import Config, Session
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 from scalpsite.journal.validation import did_you_mean
+from scalpsite.measures.kinds import Measure
+from scalpsite.measures.registry import recorded
 
 
 def check(journal: Journal, today: dt.date | None = None) -> list[Finding]:
@@ -101,9 +106,7 @@ def check_session(rec: SessionRecord, config: Config) -> list[Finding]:
         if angle not in rec.photos:
             found.append(warning("missing-photo", f"sessions/{rec.folder}", f"no {angle} photo",
                                  hint=f"add {angle}.jpg (or .heic, .png) to the session folder"))
-    if s.salt is None or (not isinstance(s.salt, float | int) and None in s.salt.model_dump().values()):
-        found.append(warning("missing-salt", rec.yaml_path, "SALT not recorded",
-                             hint="add salt: {top: .., back: .., left: .., right: ..} (% loss per region)"))
+    found += _expected(rec, s, config)
     for angle in s.photo_meta:
         if angle not in rec.photos:
             found.append(warning("photo-meta-no-photo", rec.yaml_path, f"photo_meta.{angle}: this session has "
@@ -111,8 +114,6 @@ def check_session(rec: SessionRecord, config: Config) -> list[Finding]:
                                  "use the angle of a photo in this session"))
     found += _density(rec, s, config)
     found += plausibility_findings(s, rec.yaml_path, rec.lines)
-    if Condition.atopic_dermatitis in config.conditions:
-        found += _ad(rec, s)
     found += _side_effects(rec, s)
     found += note_findings(rec.notes, rec.notes_path)
     return found
@@ -145,15 +146,25 @@ def _density(rec: SessionRecord, s: Session, config: Config) -> list[Finding]:
     return found
 
 
-def _ad(rec: SessionRecord, s: Session) -> list[Finding]:
-    ad = s.ad
+def _missing(s: Session, m: Measure) -> bool:
+    """Not given, or given by parts some of which are still empty (a template not filled in)."""
+    given = raw(s, m)
+    return given is None or (isinstance(given, BaseModel) and None in given.model_dump().values())
+
+
+def _expected(rec: SessionRecord, s: Session, config: Config) -> list[Finding]:
+    """A warning for each group of expected measures (one code, registry `expected`) the session lacks."""
+    tracked = {c.value for c in config.conditions}
+    groups: dict[str, list[Measure]] = {}
+    for m in recorded():
+        if m.expected is not None and (m.always or m.condition in tracked):
+            groups.setdefault(m.expected.code, []).append(m)
     found = []
-    if ad is None or ad.itch is None:
-        found.append(warning("missing-itch", rec.yaml_path, "peak itch (ad.itch, 0-10) not recorded",
-                             rec.lines.get(("ad",)), "add ad: {itch: ..}"))
-    if ad is None or (ad.easi is None and ad.poem is None):
-        found.append(warning("missing-ad-score", rec.yaml_path, "neither EASI nor POEM recorded",
-                             rec.lines.get(("ad",)), "add ad.easi or ad.poem"))
+    for group in groups.values():
+        first, expected = group[0], group[0].expected
+        if expected is not None and all(_missing(s, m) for m in group):
+            line = rec.lines.get((first.place,)) if first.place else None
+            found.append(warning(expected.code, rec.yaml_path, expected.message, line, expected.hint))
     return found
 
 

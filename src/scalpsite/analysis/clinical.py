@@ -12,6 +12,7 @@ from scalpsite.analysis.aascale import aa_scale
 from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
 from scalpsite.analysis.safety import (
     answers,
+    asked_about,
     checklist_rows,
     checklist_text,
     on_treatment,
@@ -23,13 +24,13 @@ from scalpsite.journal.effects import checklist
 from scalpsite.journal.load import Journal, photo_angles
 from scalpsite.journal.models import Session, Treatment
 from scalpsite.journal.treatment import dosing
+from scalpsite.measures.registry import MEASURES
 
 WINDOW_LINES = [{"value": -EARLY_DAYS, "label": "window opens"}, {"value": 0, "label": "due date"},
                 {"value": LATE_DAYS, "label": "late after"}, {"value": GRACE_DAYS, "label": "missed after"}]
-ANGLE_NOTES = {"front": "hairline and brows; no SALT weight",
-               "eyebrows": "eyebrows (graded by the eyebrow ClinRO); no SALT weight",
-               "eyelashes": "eyelashes (graded by the eyelash ClinRO); no SALT weight"}
-RECORDED = ("eyebrows", "eyelashes", "psychosocial_impact", "rapidly_progressive", "pgic", "adct", "recap")
+# What each photo angle without a SALT region documents: the front, and the optional angles named
+# like a measure of the registry (the brows and lashes its ClinRO grades).
+ANGLE_NOTES = {"front": "hairline and brows; no SALT weight"} | {m.key: m.photo_note for m in MEASURES if m.photo_note}
 NO_LOG: dict = {"injections": None, "injection_text": None, "injection_doses": [], "injection_log": None}
 
 
@@ -39,18 +40,16 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
     from the sessions that record something (an empty one is counted nowhere)."""
     records = {r.folder: (r.session or Session()) for r in journal.sessions}
     effects = checklist(primary)
-    for s in sessions:
-        s |= {key: getattr(records[s["folder"]], key) for key in RECORDED}
-    base = next((s for s in sessions if s["baseline"]), None)
     every, sessions = sessions, [s for s in sessions if s["recorded"]]
     for s in every:
         scale = aa_scale(s)
-        s |= clinro.session_fields(s, base) | {
+        s |= {
             "aa_scale": scale.level, "aa_scale_reasons": list(scale.reasons),
             "aa_scale_not_recorded": list(scale.not_recorded), "aa_scale_label": scale.label(s["salt"]),
             "aa_scale_brief": scale.brief(),
             "expected_effects": answers(records[s["folder"]], effects)}
         s["reported_effects"] = reported(s["side_effects"], s["expected_effects"], effects)
+        s["side_effects_asked"] = asked_about(records[s["folder"]])
     log = NO_LOG if journal.injections is None else analyse_log(journal.injections.rows, primary, dosing(primary), as_of)
     tracked = [r for r in log["injection_log"] or [] if r["timing"] != "other_drug"]
     rows = checklist_rows(effects, sessions, tracked if log["injection_log"] is not None else None,
@@ -66,6 +65,7 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
     config = journal.require_config()
     extra["angle_notes"] = {a: angle_note(a, config.photos.salt_region(a)) for a in photo_angles(config)}
     extra["injection_window"] = WINDOW_LINES
+    extra["missed_after_days"] = GRACE_DAYS
     return extra
 
 

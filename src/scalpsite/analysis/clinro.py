@@ -1,8 +1,8 @@
-"""Eyebrows and eyelashes (ClinRO), the patient's global impression of change (PGI-C) and the
+"""The ClinRO of the brows and lashes, the patient's global impression of change (PGI-C) and the
 atopic dermatitis control totals (ADCT, RECAP): bands and responders; their milestones are
 decided with the others in response.py. Pure.
 
-- ClinRO (eyebrows, eyelashes), 0-3 as in BRAVE-AA: responder = a baseline score of 2 or 3 that
+- ClinRO of the brows and lashes, 0-3 as in BRAVE-AA: responder = a baseline score of 2 or 3 that
   reaches 0 or 1 with at least a 1-point improvement (King et al., N Engl J Med 2022;386:1687-99).
   ALLEGRO counted a 2-grade improvement instead; the rule shown is BRAVE-AA's.
 - PGI-C, 1-7: responder = greatly (1) or moderately (2) improved (ALLEGRO-2b/3, King et al.,
@@ -15,98 +15,64 @@ decided with the others in response.py. Pure.
 
 from __future__ import annotations
 
-from scalpsite.analysis import scores
-from scalpsite.analysis.summary import Rule, measure
+from scalpsite.analysis.summary import measure_rows
+from scalpsite.measures.alopecia import EYEBROWS, PGIC
+from scalpsite.measures.dermatitis import ADCT, ADCT_MEANINGFUL, ADCT_NOT_CONTROLLED, RECAP_IMPORTANT  # noqa: F401
+from scalpsite.measures.kinds import Measure
+from scalpsite.measures.registry import MEASURES
 
-CLINRO_ELIGIBLE = 2  # baseline 2 (significant gaps) or 3 (none)
-CLINRO_RESPONSE = 1  # reaches 0 (full) or 1 (minimal gaps)
-PGIC_RESPONSE = 2  # greatly or moderately improved
-ADCT_NOT_CONTROLLED = 7
-ADCT_MEANINGFUL = 5
-RECAP_IMPORTANT = 3
-PGIC_LABELS = {1: "greatly improved", 2: "moderately improved", 3: "slightly improved", 4: "no change",
-               5: "slightly worse", 6: "moderately worse", 7: "greatly worse"}
+PGIC_LABELS = PGIC.bands.labels() if PGIC.bands else {}
+CLINRO_LABELS = EYEBROWS.bands.labels() if EYEBROWS.bands else {}
 
 
 def clinro_responder(baseline: int | None, current: int | None) -> bool | None:
     """BRAVE-AA: baseline 2 or 3 reaching 0 or 1 (at least 1 point better); None when not eligible."""
-    if baseline is None or current is None or baseline < CLINRO_ELIGIBLE:
-        return None
-    return current <= CLINRO_RESPONSE and baseline - current >= 1
+    return EYEBROWS.milestones[0].met(EYEBROWS.key, {EYEBROWS.key: current}, {EYEBROWS.key: baseline})
 
 
 def pgic_responder(answer: int | None) -> bool | None:
     """ALLEGRO: greatly or moderately improved."""
-    return None if answer is None else answer <= PGIC_RESPONSE
+    return PGIC.milestones[0].met(PGIC.key, {PGIC.key: answer}, {})
 
 
 def adct_control(total: int | None) -> str | None:
     """'not in control' at 7 or more, else 'in control'."""
-    if total is None:
-        return None
-    return "not in control" if total >= ADCT_NOT_CONTROLLED else "in control"
-
-
-def session_fields(s: dict, base: dict | None) -> dict:
-    """The per-session fields of this module, from a session's recorded values and its baseline."""
-    b = base or {}
-    return {"pgic_label": PGIC_LABELS.get(s["pgic"]), "adct_control": adct_control(s["adct"]),
-            "adct_change": scores.change(b.get("adct"), s["adct"]),
-            "recap_change": scores.change(b.get("recap"), s["recap"])}
+    return ADCT.bands.of(total) if ADCT.bands else None
 
 
 def measures(sessions: list[dict]) -> list[dict]:
-    """Baseline against latest for ADCT, RECAP and PGI-C, each with its band and target."""
-    rows = []
-    for key, label, scale, rule, band in (("adct", "ADCT", "0–24", Rule(points=ADCT_MEANINGFUL), adct_control),
-                                          ("recap", "RECAP", "0–28", Rule(points=RECAP_IMPORTANT), None)):
-        row = measure(sessions, key, label, scale) | {"improvement_pct": None}  # points are the measure, not %
-        if row["latest"] is None:
-            continue
-        row["band"] = band(row["latest"]) if band else None
-        row["target"] = {"label": rule.label(), "text": rule.text(label), "value": rule.value(row["baseline"]),
-                         "met": rule.met(row["baseline"], row["latest"])}
-        rows.append(row)
-    pgic = measure(sessions, "pgic", "PGI-C", "1–7")
-    if pgic["latest"] is not None:
-        rows.append(pgic | {"baseline": None, "change": None, "improvement_pct": None,
-                            "band": PGIC_LABELS[pgic["latest"]],
-                            "target": {"label": "moderately improved or better",
-                                       "text": "PGI-C moderately improved or better", "value": PGIC_RESPONSE,
-                                       "met": pgic_responder(pgic["latest"])}})
-    return rows
-
-
-RESPONDER_RULE = "0 or 1 from a baseline of 2 or 3 (BRAVE-AA)"
-CLINRO_LABELS = {0: "full coverage", 1: "minimal gaps", 2: "significant gaps", 3: "none"}
+    """Baseline against latest for the control totals (ADCT, RECAP), then the global impression (PGI-C),
+    each with its band and target."""
+    return measure_rows(sessions, "control") + measure_rows(sessions, "impression")
 
 
 def clinro_measures(sessions: list[dict]) -> list[dict]:
-    """Eyebrows and eyelashes: baseline against latest, the latest in words; only those recorded."""
-    rows = []
-    for key, label in (("eyebrows", "Eyebrows"), ("eyelashes", "Eyelashes")):
-        row = measure(sessions, key, label, "ClinRO 0–3")
-        if row["latest"] is None:
-            continue
-        responder = clinro_responder(row["baseline"], row["latest"])
-        rows.append(row | {"band": CLINRO_LABELS[row["latest"]],
-                           "target": {"label": RESPONDER_RULE, "text": f"{label} {RESPONDER_RULE}",
-                                      "value": CLINRO_RESPONSE, "met": responder} if responder is not None else None})
-    return rows
+    """The ClinRO measures (brows, lashes): baseline against latest, the latest in words; only those recorded."""
+    return measure_rows(sessions, "clinro")
+
+
+def panel_lines(m: Measure, target: dict | None) -> list[dict]:
+    """The lines a chart panel draws for a measure: where a band of its scale starts (ADCT 7: not in
+    control), and the value that meets its target (a value of the answer itself: named by its band)."""
+    lines = [{"value": b.upto, "label": f"{b.upto:g} or more: {nxt.label}"}
+             for b, nxt in zip(m.bands.bands, m.bands.bands[1:]) if b.below] if m.bands else []
+    if target is None or target["value"] is None:
+        return lines
+    if m.target is not None and m.target.points is None and m.target.pct is None and m.bands:
+        return lines + [{"value": target["value"], "label": f"{target['value']:g}: {m.bands.of(target['value'])}"}]
+    return lines + [{"value": target["value"], "label": f"{target['label']}: {target['value']:g}"}]
+
+
+def ad_panels(rows: list[dict]) -> list[dict]:
+    """The panels of the atopic dermatitis chart: the AD rows charted, each with its target's line."""
+    by_key = {m.key: m for m in MEASURES}
+    return [{"key": r["key"], "title": f"{r['label']} ({r['scale']})", "low": m.low,
+             "high": None if m.chart_scaled else m.high, "rug": m.headline, "lines": panel_lines(m, r["target"])}
+            for r in rows if (m := by_key[r["key"]]).chart == "ad"]
 
 
 def chart_panels(rows: list[dict]) -> list[dict]:
     """The panels of the control chart: scale, and the lines drawn on each (decided here, drawn there)."""
-    panels = []
-    for m in rows:
-        lines = []
-        if m["key"] == "adct":
-            lines.append({"value": ADCT_NOT_CONTROLLED, "label": "7 or more: not in control"})
-        if m["key"] == "pgic":
-            lines.append({"value": PGIC_RESPONSE, "label": "2: moderately improved"})
-        elif m["target"]["value"] is not None:
-            lines.append({"value": m["target"]["value"], "label": f"{m['target']['label']}: {m['target']['value']:g}"})
-        low, high = (1, 7) if m["key"] == "pgic" else (0, 24 if m["key"] == "adct" else 28)
-        panels.append({"key": m["key"], "title": f"{m['label']} ({m['scale']})", "low": low, "high": high,
-                       "lines": lines})
-    return panels
+    by_key = {m.key: m for m in MEASURES}
+    return [{"key": r["key"], "title": f"{r['label']} ({r['scale']})", "low": by_key[r["key"]].low,
+             "high": by_key[r["key"]].high, "lines": panel_lines(by_key[r["key"]], r["target"])} for r in rows]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 
 from scalpsite.analysis.safety import INJECTION_SITE, asked, on_treatment
+from scalpsite.measures.registry import MEASURES
 
 ASSESSMENT_NOTE = ("All scores are the patient's own assessments, except in sessions marked "
                    "'clinician' (measured in clinic).")
@@ -17,14 +19,15 @@ def _site_asked(s: dict) -> bool:
     return s["expected_effects"].get(INJECTION_SITE, s["injection_site"]) is not None
 
 
-def _recorded(sessions: list[dict], ad: bool, start: dt.date | None) -> list[dict]:
-    checks = [("salt", "SALT", lambda s: s["salt"] is not None),
-              ("density", "Density (any zone)", lambda s: bool(s["density"])),
-              ("photos", "Photos (at least one angle)", lambda s: bool(s["photos"]))]
-    if ad:
-        checks += [("itch", "Itch", lambda s: s["itch"] is not None), ("easi", "EASI", lambda s: s["easi"] is not None),
-                   ("poem", "POEM", lambda s: s["poem"] is not None)]
-    checks.append(("dlqi", "DLQI", lambda s: s["dlqi"] is not None))
+def _given(key: str) -> Callable[[dict], bool]:
+    return lambda s: s[key] is not None
+
+
+def _recorded(sessions: list[dict], conditions: list[str], start: dt.date | None) -> list[dict]:
+    measures = [(m.key, m.label, _given(m.key)) for m in MEASURES if m.counted and (m.always or m.condition in conditions)]
+    # The scalp's other records follow the registry's first measure (SALT), as the dossier has listed them.
+    checks = measures[:1] + [("density", "Density (any zone)", lambda s: bool(s["density"])),
+                             ("photos", "Photos (at least one angle)", lambda s: bool(s["photos"]))] + measures[1:]
     rows = [{"key": k, "label": label, "sessions": sum(map(test, sessions)), "of": len(sessions)}
             for k, label, test in checks]
     treated = on_treatment(sessions, start)  # as the checklist counts them: the same numbers on every page
@@ -45,5 +48,5 @@ def completeness(sessions: list[dict], findings, conditions: list[str], start: d
     order = {"error": 0, "warning": 1, "info": 2}
     rows = [{"code": code, "level": level, "count": n, "example": example[(level, code)]}
             for (level, code), n in sorted(kinds.items(), key=lambda kv: (order[kv[0][0]], -kv[1], kv[0][1]))]
-    return {"sessions": len(sessions), "recorded": _recorded(sessions, "atopic_dermatitis" in conditions, start),
+    return {"sessions": len(sessions), "recorded": _recorded(sessions, conditions, start),
             "findings": rows}

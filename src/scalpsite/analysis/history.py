@@ -16,7 +16,6 @@ OUTCOME_LABELS = {"none": "no response", "partial": "partial response", "complet
 POTENCY_LABELS = {"I": "class I (superpotent)", "II": "class II (high)", "III": "class III (upper mid-strength)",
                   "IV": "class IV (mid-strength)", "V": "class V (lower mid-strength)", "VI": "class VI (mild)",
                   "VII": "class VII (least potent)"}
-MEASURE_PURPOSE = {"salt": AA, "easi": AD}  # the condition whose other treatments may confound each measure
 
 
 def partial_text(value: str) -> str:
@@ -90,11 +89,10 @@ def prior_treatments(treatments: list[Treatment], primary: Treatment | None, on:
     return [{k: v for k, v in r.items() if k != "_order"} for r in rows]
 
 
-def confounders(treatments: list[Treatment], primary: Treatment | None, measure: str,
+def confounders(treatments: list[Treatment], primary: Treatment | None, want: str | None,
                 since: str, until: str) -> list[str]:
-    """Other treatments for the measure's condition (or for nothing stated) given at some time
+    """Other treatments for the measure's condition `want` (or for nothing stated) given at some time
     between the baseline and the session: they overlap the response and may confound it."""
-    want = MEASURE_PURPOSE[measure]
     found = []
     for t in treatments:
         keys = purposes(t)

@@ -9,12 +9,13 @@ import datetime as dt
 from itertools import pairwise
 
 from scalpsite.analysis.labels import day_text
+from scalpsite.measures.registry import MEASURES
 
 GAP_FACTOR = 2  # no dose for more than twice the dosing interval: an interruption
 AFTER_DAYS = 84  # "within 12 weeks after the gap"
 RESTART_WEEKS = (12, 24)
 NEAR_DAYS = 28  # a session within 4 weeks of the week stands for it
-MEASURES = {"salt": ("SALT", "alopecia_areata"), "easi": ("EASI", "atopic_dermatitis")}
+HEADLINE = [m for m in MEASURES if m.headline]  # the measure of each condition whose course is followed (SALT, EASI)
 EVENTS = ("salt_le_20", "salt30", "easi75")  # the courses whose losses and returns are stated
 HEADINGS = ["Last session before the gap", f"Worst during it or within {AFTER_DAYS // 7} weeks after",
             *[f"{w} weeks after the restart" for w in RESTART_WEEKS]]  # the columns of the facts, in order
@@ -59,7 +60,7 @@ def measure_facts(sessions: list[dict], key: str, last: dt.date, first: dt.date 
         after[f"after_{weeks}_note"] = None if found or not target else (
             f"not reached yet ({day_text(target)})" if as_of < target - dt.timedelta(days=NEAR_DAYS) else
             f"no session within {NEAR_DAYS // 7} weeks of {day_text(target)}")
-    return {"key": key, "label": MEASURES[key][0], "before": _point(before[-1] if before else None, key),
+    return {"key": key, "label": next(m.label for m in HEADLINE if m.key == key), "before": _point(before[-1] if before else None, key),
             "worst": _point(worst, key), **after}
 
 
@@ -92,7 +93,7 @@ def interruptions(days: list[dt.date], interval: int | None, sessions: list[dict
                 f"No dose since {day_text(last)} ({gap} days by {day_text(as_of)})")
         out.append({"last_dose": last.isoformat(), "first_dose": first.isoformat() if first else None,
                     "gap_days": gap, "text": text, "headings": HEADINGS,
-                    "measures": [measure_facts(sessions, key, last, first, as_of)
-                                 for key, (_, cond) in MEASURES.items() if cond in conditions],
+                    "measures": [measure_facts(sessions, m.key, last, first, as_of)
+                                 for m in HEADLINE if m.condition in conditions],
                     "events": events(courses, last, first, as_of)})
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from scalpsite.analysis.injections import MAX_DOSES, SITE_LABELS, due_count, doses
-from scalpsite.analysis.safety import answers, conflicts
+from scalpsite.analysis.safety import answers, asked_about, conflicts
 from scalpsite.findings import Finding, error, warning
 from scalpsite.journal.effects import Effect, checklist
 from scalpsite.journal.injections import LOG_FILE, Injection
@@ -59,7 +59,7 @@ def effect_findings(rec: SessionRecord, s: Session, effects: list[Effect]) -> li
     """Whether session `s` (of `rec`) recorded side effects at all; unknown checklist keys; contradictions."""
     found: list[Finding] = []
     said = answers(s, effects)
-    if s.side_effects is None and all(v is None for v in s.expected_effects.values()):
+    if not asked_about(s):
         found.append(warning("side-effects-not-recorded", rec.yaml_path, "side effects not recorded",
                              hint="answer expected_effects (no, yes, mild ...) or write side_effects: none "
                                   "(or a list), so the log knows nothing happened"))

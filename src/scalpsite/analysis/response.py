@@ -6,58 +6,48 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from scalpsite.analysis import clinro, runs, scores
+from scalpsite.analysis import runs
+from scalpsite.measures.kinds import Measure, Milestone
+from scalpsite.measures.registry import MEASURES
 
-SALT_RELATIVE = (30, 50, 75, 90)
-EASI_RELATIVE = (50, 75, 90)
-AA, AD = "alopecia_areata", "atopic_dermatitis"
 Test = Callable[[dict, dict], bool | None]  # (session, baseline) -> met; None when it does not count
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One responder milestone: its words, its condition, and whether a session meets it."""
+    """One responder milestone of a measure of the registry: its words, its condition, and whether a
+    session meets it."""
 
-    key: str
-    label: str
-    condition: str
-    test: Test
-    applies: Callable[[dict], bool] = lambda base: True  # from the baseline session
+    measure: Measure
+    milestone: Milestone
+
+    @property
+    def key(self) -> str:
+        """The milestone's key in data.json."""
+        return self.milestone.key
+
+    @property
+    def label(self) -> str:
+        """The milestone in words."""
+        return self.milestone.label
+
+    @property
+    def condition(self) -> str:
+        """The condition whose milestones it is among."""
+        return self.measure.condition or ""
+
+    def test(self, s: dict, base: dict) -> bool | None:
+        """Whether session `s` meets it against the baseline; None when it does not count."""
+        return self.milestone.met(self.measure.key, s, base)
+
+    def applies(self, base: dict, sessions: list[dict]) -> bool:
+        """Whether it is followed, from the baseline (ClinRO 2 or 3, an ADCT) and the sessions (PGI-C asked)."""
+        return self.milestone.applies(self.measure.key, base, sessions)
 
 
-def _at_most(limit: float) -> Test:
-    return lambda s, b: None if s["salt"] is None else s["salt"] <= limit
-
-
-def _improved(field: str, pct: int) -> Test:
-    return lambda s, b: None if s[field] is None else s[field] >= pct
-
-
-def _itch(s: dict, b: dict) -> bool | None:
-    return None if s["itch_change"] is None else s["itch_change"] <= -scores.ITCH_MEANINGFUL
-
-
-def _clinro(field: str) -> Test:
-    return lambda s, b: clinro.clinro_responder(b.get(field), s[field])
-
-
-def _eligible(field: str) -> Callable[[dict], bool]:
-    return lambda base: (base.get(field) or 0) >= clinro.CLINRO_ELIGIBLE
-
-
-RULES = [
-    Rule("salt_le_20", "SALT ≤ 20", AA, _at_most(20)),
-    Rule("salt_le_10", "SALT ≤ 10", AA, _at_most(10)),
-    *[Rule(f"salt{n}", f"SALT{n}", AA, _improved("salt_improvement_pct", n)) for n in SALT_RELATIVE],
-    *[Rule(f"easi{n}", f"EASI-{n}", AD, _improved("easi_improvement_pct", n)) for n in EASI_RELATIVE],
-    Rule("itch_minus_4", "Itch −4", AD, _itch),
-    Rule("eyebrows_response", "Eyebrows response", AA, _clinro("eyebrows"), _eligible("eyebrows")),
-    Rule("eyelashes_response", "Eyelashes response", AA, _clinro("eyelashes"), _eligible("eyelashes")),
-    Rule("pgic_response", "PGI-C improved", AA, lambda s, b: clinro.pgic_responder(s["pgic"])),
-    Rule("adct_minus_5", "ADCT −5", AD,
-         lambda s, b: scores.reduced_by(b.get("adct"), s["adct"], clinro.ADCT_MEANINGFUL),
-         lambda base: base.get("adct") is not None),
-]
+# The headline measures' milestones first (the trials' primary endpoints, SALT and EASI), then the
+# others in the registry's order.
+RULES = [Rule(m, milestone) for m in sorted(MEASURES, key=lambda m: not m.headline) for milestone in m.milestones]
 BY_KEY = {r.key: r for r in RULES}
 MILESTONE_LABELS = {r.key: r.label for r in RULES}
 # Page 1 shows at most HEADLINE_MAX badges, in this order of the trials' endpoints; the rest are in
@@ -97,8 +87,7 @@ def applicable(sessions: list[dict], conditions: list[str]) -> list[Rule]:
     """The milestones of the conditions tracked whose baseline allows them (ClinRO 2 or 3, an ADCT;
     PGI-C once asked), in the order of RULES."""
     base = _baseline(sessions)
-    asked = {"pgic_response": any(s["pgic"] is not None for s in sessions)}
-    return [r for r in RULES if r.condition in conditions and r.applies(base) and asked.get(r.key, True)]
+    return [r for r in RULES if r.condition in conditions and r.applies(base, sessions)]
 
 
 def trajectories(sessions: list[dict], conditions: list[str]) -> list[dict]:

@@ -7,6 +7,8 @@ Schema of data.json (`scalpsite schema --kind data`) is generated from these mod
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from pydantic import Field
 
 from scalpsite.analysis.result_base import ChartLine, Day, Out
@@ -23,7 +25,9 @@ from scalpsite.analysis.result_clinical import (
 )
 from scalpsite.analysis.result_photos import PhotoEvidence, SessionPhotos
 from scalpsite.analysis.result_response import Milestone, Response, Trajectory
+from scalpsite.analysis.result_measures import MeasureInfo, with_measures
 from scalpsite.journal.models import Treatment
+from scalpsite.measures.registry import MEASURES
 
 
 class SideEffectEntry(Out):
@@ -55,7 +59,7 @@ class LabMarker(LabValue):
     date: Day
 
 
-class Session(SessionPhotos, Out):
+class _Session(SessionPhotos, Out):
     """One session's measures as recorded, then compared with the baseline; missing is null."""
 
     folder: str = Field(description="the session folder's name")
@@ -67,25 +71,14 @@ class Session(SessionPhotos, Out):
     week_label: str = Field(description="'week 7', or 'before start'")
     phase: str | None = Field(description="expected-response phase key")
     phase_label: str | None
-    salt: float | None = Field(description="SALT, 0-100 (Olsen 2004)")
     salt_regions: dict[str, float] | None = Field(description="% loss per SALT region, when given by region")
-    salt_class: str | None = Field(description="Olsen S-class")
-    aa_iga: int | None = Field(description="AA-IGA, 0-4")
-    aa_iga_label: str | None
     density: dict[str, float] = Field(description="zone: reading, in the journal's unit")
-    vellus_pct: float | None
-    itch: int | None = Field(description="peak pruritus NRS, 0-10")
-    easi: float | None = Field(description="EASI, 0-72")
-    easi_band: str | None
-    bsa_pct: float | None = Field(description="body surface area with eczema, % (0-100)")
-    bsa_band: str | None = Field(description="BSA severity stratum (Chopra 2017): clear, mild, moderate, severe")
-    viga_ad: int | None = Field(description="vIGA-AD, 0 clear to 4 severe (Simpson 2020)")
-    viga_ad_label: str | None = Field(description="the vIGA-AD grade in words")
-    poem: int | None = Field(description="POEM, 0-28")
-    dlqi: int | None = Field(description="DLQI, 0-30")
     injection_site: str | None = Field(description="none, mild, moderate, severe; null when not recorded")
     side_effects: list[SideEffectEntry]
-    side_effects_recorded: bool = Field(description="false when the session did not record side effects")
+    side_effects_recorded: bool = Field(description="false when the session has no side_effects: key")
+    side_effects_asked: bool = Field(description="whether the session asked about side effects at all: the list "
+                                     "(or none), or an answer to the checklist (the one rule of every page, the CSV, "
+                                     "the completeness count and check)")
     medications: list[str]
     labs: dict[str, LabValue]
     assessed_by: str = Field(description="self (the patient) or clinician: who assessed the scores")
@@ -97,31 +90,11 @@ class Session(SessionPhotos, Out):
     valid: bool = Field(description="false when the session's files have errors")
     recorded: bool = Field(description="false for an empty session (as `scalpsite new` makes it): never the "
                            "baseline or the latest, and counted nowhere")
-    salt_change: float | None = Field(description="SALT points, current - baseline (negative is better)")
-    salt_improvement_pct: float | None = Field(description="(baseline - current) / baseline x 100")
     density_change_pct: dict[str, float | None]
-    easi_improvement_pct: float | None
-    itch_change: int | None
-    poem_change: int | None
-    dlqi_change: int | None
-    poem_band: str | None
-    dlqi_band: str | None
-    eyebrows: int | None = Field(description="eyebrow ClinRO, 0 full coverage to 3 none (BRAVE-AA)")
-    eyelashes: int | None = Field(description="eyelash ClinRO, 0 full coverage to 3 none (BRAVE-AA)")
-    psychosocial_impact: int | None = Field(description="impact of the hair loss on psychosocial functioning, 0-10")
-    rapidly_progressive: bool | None = Field(description="diffuse or rapidly progressive loss, as a clinician found")
-    pgic: int | None = Field(description="PGI-C of the hair loss since before treatment, 1 greatly improved to 7 "
-                             "greatly worse")
-    adct: int | None = Field(description="ADCT total, 0-24")
-    recap: int | None = Field(description="RECAP total, 0-28")
-    pgic_label: str | None = Field(description="the PGI-C answer in words")
-    adct_control: str | None = Field(description="'not in control' at ADCT 7 or more, else 'in control'")
-    adct_change: int | None = Field(description="ADCT minus the baseline's (5 points is meaningful)")
-    recap_change: int | None = Field(description="RECAP minus the baseline's")
     aa_scale: str | None = Field(description="Alopecia Areata Scale (King 2022): mild, moderate or severe")
     aa_scale_reasons: list[str] = Field(description="why the level moved up from the scalp-loss level: "
-                                        "eyebrows_eyelashes, inadequate_response, rapidly_progressive, "
-                                        "psychosocial_impact")
+                                        "eyebrows_eyelashes, inadequate_response, or the key of the measure that "
+                                        "moved it (diffuse or rapid loss, psychosocial impact)")
     aa_scale_not_recorded: list[str] = Field(description="upgrade features the session did not record (the "
                                              "level may then be higher)")
     aa_scale_label: str | None = Field(description="the AA Scale result and its reasons in words")
@@ -131,6 +104,19 @@ class Session(SessionPhotos, Out):
         "not asked (from the checklist, the side-effect list and injection_site)")
     reported_effects: list[SideEffectEntry] = Field(
         description="the side effects listed, then those the checklist reported that the list does not name")
+
+    def measure(self, key: str) -> Any:
+        """A measure's field by its key (the value, band or change the registry gives it)."""
+        return getattr(self, key)
+
+
+# The measures' fields come from the measure registry (result_measures.py); the model a type
+# checker sees declares the others only, so a measure is read by its key (`measure`).
+if TYPE_CHECKING:
+    class Session(_Session):
+        """One session's measures as recorded, then compared with the baseline; missing is null."""
+else:
+    Session = with_measures(_Session, MEASURES, _Session.__doc__)
 
 
 class TreatmentRow(Treatment):
@@ -160,6 +146,8 @@ class Measure(Out):
 
     key: str
     label: str
+    group: str | None = Field(None, description="the summary list of the registry it is a row of: ad, control, "
+                              "impression, clinro")
     scale: str = Field(description="range or unit, e.g. '0–72'")
     baseline: int | float | None
     at_last_visit: int | float | None = Field(description="the value the physician saw at the previous appointment")
@@ -222,7 +210,7 @@ class Summary(Out):
     salt_regions: list[RegionRow] = Field(description="per SALT region, from sessions that gave regions")
     density: list[DensityRow]
     vellus: Measure | None
-    ad_measures: list[Measure] = Field(description="itch, EASI, BSA and vIGA-AD (when recorded), POEM, DLQI: the "
+    ad_measures: list[Measure] = Field(description="the registry's AD summary measures (BSA and vIGA-AD when recorded): the "
                                        "rows of the AD table")
     no_response_note: str | None
 
@@ -365,7 +353,7 @@ class Analysis(Out):
     lab_columns: list[LabColumn]
     phases: list[PhaseSpan] = Field(description="expected-response phases as dates, for the charts")
     salt_lines: list[ChartLine] = Field(description="the absolute SALT endpoints drawn on the chart")
-    measure_scales: dict[str, str] = Field(description="the range of each score, for labels")
+    measures: list[MeasureInfo] = Field(description="the measures of the registry the pages show, in its order")
     density_note: str = Field(description="how to read density changes")
     definitions: list[Definition]
     appointment: Visit | None = Field(description="the appointment the dossier prepares for")
@@ -388,12 +376,15 @@ class Analysis(Out):
     aa_scale: AaScaleSummary | None = Field(description="the latest Alopecia Areata Scale result")
     control_measures: list[Measure] = Field(description="ADCT, RECAP and PGI-C: baseline against latest")
     control_panels: list[ChartPanel] = Field(description="the panels of the control chart, with their lines")
+    ad_panels: list[ChartPanel] = Field(description="the panels of the atopic dermatitis chart, with their lines")
     interruptions: list[Interruption] = Field(description="gaps of more than twice the dosing interval in the "
                                               "tracked drug's injections, with the facts around each")
     case: CaseFacts | None = Field(description="the facts of the page 'The case for the current treatment'")
     angle_notes: dict[str, str] = Field(description="what each photo angle documents, and its SALT weight")
     other_effects_text: str = Field(description="side effects outside the checklist (or, without one, the "
                                     "side-effect record) in one line; 'not recorded' is never 'none'")
-    clinro_measures: list[Measure] = Field(description="eyebrows and eyelashes (ClinRO): baseline against latest")
+    clinro_measures: list[Measure] = Field(description="the ClinRO measures of brows and lashes: baseline against latest")
+    missed_after_days: int = Field(description="days after its due date by which a dose with nothing logged is "
+                                   "missed (the label's window for a missed dose)")
     injection_window: list[ChartLine] = Field(description="days from the due date that the dose chart marks: "
                                               "the window opens, due, late after, the window closes")

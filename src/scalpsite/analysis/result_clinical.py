@@ -4,9 +4,13 @@ checklist, the AA Scale, the control-chart panels and the facts of the case page
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from scalpsite.analysis.result_base import ChartLine, Day, Out
+from scalpsite.analysis.result_measures import with_measures
+from scalpsite.measures.registry import MEASURES
 
 
 class InjectionSummary(Out):
@@ -89,29 +93,37 @@ class ChartPanel(Out):
     key: str
     title: str
     low: float
-    high: float
+    high: float | None = Field(description="the top of the y axis; null: from the values")
     lines: list[ChartLine]
+    rug: bool = Field(False, description="whether the doses are drawn along its bottom (the headline measure)")
 
 
-class CaseSeverity(Out):
-    """A session's severity as a form asks it (at baseline, and now)."""
+class _CaseSeverity(Out):
+    """A session's severity as a form asks it (at baseline, and now); its measures are the registry's
+    severity measures (with their bands and classes)."""
 
     date: Day
     week_label: str
     assessed_by: str = Field(description="self or clinician: who scored it")
-    salt: float | None
-    salt_class: str | None
-    aa_iga: int | None
-    aa_iga_label: str | None
     aa_scale_brief: str | None = Field(description="the Alopecia Areata Scale, its reasons short")
-    easi: float | None
-    easi_band: str | None
-    bsa_pct: float | None
-    bsa_band: str | None
-    viga_ad: int | None
-    viga_ad_label: str | None
-    eyebrows: int | None
-    eyelashes: int | None
+
+
+class CaseColumn(Out):
+    """A column of a table of the case page: the field it shows, its heading, and how."""
+
+    field: str
+    label: str
+    kind: str = Field(description="value, change (points), improvement_pct (%), met (an endpoint: yes or no)")
+    digits: int = Field(description="decimals of a percentage")
+
+
+class SeverityColumn(Out):
+    """A measure of the severity table after SALT: its field, heading and band field."""
+
+    key: str
+    label: str
+    unit: str | None = Field(description="the unit shown after the value ('%'), instead of a band")
+    band: str | None = Field(description="the session field of the band shown after the value")
 
 
 class DiagnosisRow(Out):
@@ -151,7 +163,10 @@ class Th2Marker(Out):
     reference: str = Field(description="the range used and the context of the marker, in words")
 
 
-class ResponseAtWeek(Out):
+class _ResponseAtWeek(Out):
+    """The session that stands for a week on treatment; its measures are the headline measures of the
+    registry (SALT, EASI), with their changes and their absolute endpoint (SALT ≤ 20)."""
+
     week: int | None = Field(description="the week on treatment; null for the row of the latest session")
     label: str = Field(description="'week 24', or 'now'")
     reached: bool = Field(description="whether the treatment has lasted that long")
@@ -159,15 +174,26 @@ class ResponseAtWeek(Out):
     date: Day | None = Field(description="the session that stands for it")
     week_label: str | None
     assessed_by: str | None = Field(description="self or clinician: who scored the values of the row")
-    salt: float | None
-    salt_change: float | None
-    salt_improvement_pct: float | None
-    salt_le_20: bool | None
-    easi: float | None
-    easi_improvement_pct: float | None
     endpoint: str | None = Field(description="the trial endpoint this week is judged against, if any")
     confounders: list[str] = Field(description="other treatments for the condition given between the baseline "
                                    "and the session, which may confound the response")
+
+
+HEADLINE = [m for m in MEASURES if m.headline]
+SEVERITY = {m.key for m in MEASURES if m.case}
+# The measures' fields come from the registry; a type checker sees the others only.
+if TYPE_CHECKING:
+    class CaseSeverity(_CaseSeverity):
+        """A session's severity as a form asks it."""
+
+    class ResponseAtWeek(_ResponseAtWeek):
+        """The session that stands for a week on treatment."""
+else:
+    CaseSeverity = with_measures(_CaseSeverity, [m for m in MEASURES if m.key in SEVERITY or m.derived_from in SEVERITY],
+                                 _CaseSeverity.__doc__, changes=False)
+    ResponseAtWeek = with_measures(_ResponseAtWeek, HEADLINE, _ResponseAtWeek.__doc__, bands=False, extra={
+        e.key: (bool | None, Field(description=f"whether the session meets {e.label}"))
+        for m in HEADLINE if (e := m.endpoint()) is not None})
 
 
 class MeasurePoint(Out):
@@ -224,6 +250,8 @@ class CaseFacts(Out):
     prior: list[PriorTreatment]
     th2: list[Th2Marker]
     response: list[ResponseAtWeek]
+    response_columns: list[CaseColumn] = Field(description="the columns of the table of responses, in order")
+    severity_columns: list[SeverityColumn] = Field(description="the severity table's measures after SALT")
     response_note: str = Field(description="how the sessions of the table were chosen, in words")
     overlaps: list[str] = Field(description="each other treatment that overlaps the response, with the rows")
     interruptions: list[Interruption]

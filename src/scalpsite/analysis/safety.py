@@ -131,10 +131,16 @@ def _from_log(row: dict, log: list[dict]) -> dict:
             "worst": _worst([row["worst"], *(r["reaction"] for r in reacted)])}
 
 
+def asked_about(s: Session) -> bool:
+    """Whether a session asked about side effects at all: the list (or `none`), or an answer to the checklist;
+    `injection_site:` alone is the injection site's own record. The one rule of the pages, the CSV, the
+    completeness count and `check` (data.json keeps it as `side_effects_asked`)."""
+    return s.side_effects is not None or any(a is not None for a in s.expected_effects.values())
+
+
 def asked(s: dict) -> bool:
-    """Whether a session asked about side effects at all: a checklist answer, the list or `none`."""
-    return s["side_effects_recorded"] or any(a is not None for a in s["expected_effects"].values()) \
-        or s["injection_site"] is not None
+    """Whether a data.json session asked about side effects (`asked_about`, kept in side_effects_asked)."""
+    return s["side_effects_asked"]
 
 
 def checklist_text(rows: list[dict], sessions: list[dict], start: dt.date | None = None) -> str | None:
@@ -170,7 +176,7 @@ def other_effects_text(sessions: list[dict], effects: list[Effect]) -> str:
         found = found[:OTHERS_SHOWN] + [f"{len(found) - OTHERS_SHOWN} others (see the side-effect log)"]
     if effects:
         return "; ".join(found) if found else "none reported outside the checklist"
-    silent = sum(not s["side_effects_recorded"] for s in sessions)
+    silent = sum(not s["side_effects_recorded"] for s in sessions)  # without a checklist, asked is the list
     parts = found or ["none reported"]
     if silent:
         parts.append(f"not recorded at {silent} of {len(sessions)} session{'s' * (len(sessions) != 1)}")

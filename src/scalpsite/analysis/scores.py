@@ -1,23 +1,27 @@
-"""Clinical scores as pure functions; each names its published source."""
+"""Clinical scores as pure functions; each names its published source. The bands and the
+meaningful changes are those of the measure registry (scalpsite/measures), read here by name."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scalpsite.measures.alopecia import AA_IGA, SALT_CLASS
+from scalpsite.measures.dermatitis import (  # noqa: F401 (the meaningful changes, as the tests name them)
+    BSA,
+    DLQI,
+    DLQI_MEANINGFUL,
+    EASI,
+    ITCH_MEANINGFUL,
+    POEM,
+    POEM_MEANINGFUL,
+    VIGA,
+)
+from scalpsite.measures.kinds import Measure
+
 SALT_WEIGHTS = {"top": 0.40, "back": 0.24, "left": 0.18, "right": 0.18}  # Olsen 2004
 EASI_WEIGHTS_ADULT = {"head_neck": 0.1, "upper_limbs": 0.2, "trunk": 0.3, "lower_limbs": 0.4}
 EASI_WEIGHTS_CHILD = {"head_neck": 0.2, "upper_limbs": 0.2, "trunk": 0.3, "lower_limbs": 0.3}
 EASI_SIGNS = ("erythema", "oedema", "excoriation", "lichenification")
-
-
-def _upper_bands(value: float | None, bands: Sequence[tuple[float, str]]) -> str | None:
-    """The label of the first band whose inclusive upper bound holds `value`."""
-    if value is None:
-        return None
-    for upper, label in bands:
-        if value <= upper:
-            return label
-    return bands[-1][1]
 
 
 # ---------- alopecia areata ----------
@@ -28,30 +32,17 @@ def salt_total(regions: dict[str, float]) -> float:
 
 
 def salt_class(salt: float | None) -> str | None:
-    """Olsen S-class: S0 = 0, S1 < 25, S2 < 50, S3 < 75, S4 < 100, S5 = 100."""
-    if salt is None:
-        return None
-    if salt <= 0:
-        return "S0"
-    if salt >= 100:
-        return "S5"
-    return f"S{int(salt // 25) + 1}"
+    """Olsen S-class: S0 = 0, S1 < 25, S2 < 50, S3 < 75, S4 < 100, S5 = 100 (the registry's bands)."""
+    return SALT_CLASS.bands.of(salt) if SALT_CLASS.bands else None
 
 
 def aa_iga(salt: float | None) -> int | None:
     """AA-IGA 0-4 with half-open bins: 0 | (0, 20] | (20, 50) | [50, 95) | [95, 100]."""
-    if salt is None:
-        return None
-    if salt <= 0:
-        return 0
-    if salt <= 20:
-        return 1
-    if salt < 50:
-        return 2
-    return 3 if salt < 95 else 4
+    band = AA_IGA.bands.band(salt) if AA_IGA.bands else None
+    return None if band is None else band.grade
 
 
-AA_IGA_LABELS = {0: "none", 1: "limited", 2: "moderate", 3: "severe", 4: "very severe"}
+AA_IGA_LABELS = AA_IGA.bands.labels() if AA_IGA.bands else {}
 
 
 def aa_iga_label(grade: int | None) -> str | None:
@@ -105,10 +96,7 @@ def easi_total(regions: dict[str, dict[str, float]], child: bool = False) -> flo
 
 def easi_band(score: float | None) -> str | None:
     """Leshem 2015: clear, almost clear, mild, moderate, severe, very severe."""
-    if score is not None and score <= 0:
-        return "clear"
-    return _upper_bands(score, [(1.0, "almost clear"), (7.0, "mild"), (21.0, "moderate"),
-                                (50.0, "severe"), (72.0, "very severe")])
+    return _band(EASI, score)
 
 
 def answers_total(answers: Sequence[int | None]) -> int | None:
@@ -120,36 +108,27 @@ def answers_total(answers: Sequence[int | None]) -> int | None:
 
 def poem_band(score: float | None) -> str | None:
     """Charman 2013: 0-2 clear/almost clear, 3-7 mild, 8-16 moderate, 17-24 severe, 25-28 very severe."""
-    return _upper_bands(score, [(2, "clear or almost clear"), (7, "mild"), (16, "moderate"),
-                                (24, "severe"), (28, "very severe")])
+    return _band(POEM, score)
 
 
 def dlqi_band(score: float | None) -> str | None:
     """DLQI: 0-1 no effect, 2-5 small, 6-10 moderate, 11-20 very large, 21-30 extremely large."""
-    return _upper_bands(score, [(1, "no effect"), (5, "small effect"), (10, "moderate effect"),
-                                (20, "very large effect"), (30, "extremely large effect")])
+    return _band(DLQI, score)
 
 
 def bsa_band(pct: float | None) -> str | None:
     """Body surface area (Chopra 2017): 0 clear, 0.1-15.9 mild, 16.0-39.9 moderate, 40.0-100 severe."""
-    if pct is None:
-        return None
-    if pct <= 0:
-        return "clear"
-    return "mild" if pct < 16 else "moderate" if pct < 40 else "severe"
-
-
-VIGA_LABELS = {0: "clear", 1: "almost clear", 2: "mild", 3: "moderate", 4: "severe"}  # Simpson 2020
+    return _band(BSA, pct)
 
 
 def viga_label(grade: int | None) -> str | None:
     """The vIGA-AD grade in words; None when not recorded."""
-    return None if grade is None else VIGA_LABELS[grade]
+    return _band(VIGA, grade)
 
 
-ITCH_MEANINGFUL = 4  # points of peak-pruritus NRS reduction
-POEM_MEANINGFUL = 3  # probably important; 4 very likely
-DLQI_MEANINGFUL = 4
+def _band(measure: Measure, value: float | None) -> str | None:
+    """The label of the measure's band that holds `value` (its entry of the registry)."""
+    return measure.bands.of(value) if measure.bands else None
 
 
 def reduced_by(baseline: float | None, current: float | None, points: float) -> bool | None:

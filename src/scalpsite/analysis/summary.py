@@ -3,74 +3,19 @@ target of each decided here once (the summary table, the charts and the dossier 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scalpsite.analysis import scores
 from scalpsite.analysis.labels import readable
+from scalpsite.measures.alopecia import SALT, VELLUS
+from scalpsite.measures.dermatitis import VIGA_SUCCESS  # noqa: F401 (vIGA-AD's target, as the tests name it)
+from scalpsite.measures.kinds import Form, Measure, Target
+from scalpsite.measures.registry import MEASURES
 
 NO_RESPONSE_DAYS = 183  # about 6 months: the tracking schedule's "if none by 6 to 9 months"
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A meaningful change: a drop of `points`, or a relative improvement of `pct` %."""
-
-    points: float | None = None
-    pct: float | None = None
-    name: str | None = None
-    at_most: float | None = None  # and the value itself at most this (vIGA-AD: 0 or 1)
-
-    def label(self) -> str:
-        """The rule in words, as tables show it."""
-        return self.name or f"−{self.points:g} points"
-
-    def text(self, measure: str) -> str:
-        """The rule with the measure's name, once: 'Itch −4 points', 'EASI-75'."""
-        return self.name or f"{measure} {self.label()}"
-
-    def value(self, baseline: float | None) -> float | None:
-        """The value that meets the rule, from the baseline."""
-        if baseline is None:
-            return None
-        if self.points is not None:
-            value = max(baseline - self.points, 0)
-            return value if self.at_most is None else min(value, self.at_most)
-        return round(baseline * (1 - self._relative() / 100), 2)
-
-    def met(self, baseline: float | None, latest: float | None) -> bool | None:
-        """Whether `latest` meets the rule against `baseline`; None when either is missing."""
-        if self.points is not None:
-            reduced = scores.reduced_by(baseline, latest, self.points)
-            if reduced is None or self.at_most is None or latest is None:
-                return reduced
-            return reduced and latest <= self.at_most
-        improvement = scores.improvement_pct(baseline, latest)
-        return None if improvement is None else improvement >= self._relative()
-
-    def _relative(self) -> float:
-        """The percent of a rule that is not in points (a Rule has one or the other)."""
-        if self.pct is None:
-            raise ValueError("a Rule needs points or pct")
-        return self.pct
-
-
-SCALES = {"salt": "0–100", "itch": "NRS 0–10", "easi": "0–72", "poem": "0–28", "dlqi": "0–30",
-          "bsa_pct": "% 0–100", "viga_ad": "0–4"}
+Rule = Target  # a meaningful change (the registry's Target)
 DENSITY_NOTE = ("Month-to-month noise of a few percent is normal; trends over 3 to 6 months matter "
                 "(change is shown against the baseline).")
-
-# The AD table's rows: key, label, band function, meaningful change (None: none is defined). vIGA-AD:
-# 0 or 1 with 2 grades of improvement, the IGA success of the dupilumab trials (Simpson 2016).
-VIGA_SUCCESS = Rule(points=2, at_most=1, name="vIGA-AD 0 or 1, 2 grades better")
-AD_MEASURES = [
-    ("itch", "Itch", None, Rule(points=scores.ITCH_MEANINGFUL)),
-    ("easi", "EASI", scores.easi_band, Rule(pct=75, name="EASI-75")),
-    ("bsa_pct", "BSA", scores.bsa_band, None),
-    ("viga_ad", "vIGA-AD", scores.viga_label, VIGA_SUCCESS),
-    ("poem", "POEM", scores.poem_band, Rule(points=scores.POEM_MEANINGFUL)),
-    ("dlqi", "DLQI", scores.dlqi_band, Rule(points=scores.DLQI_MEANINGFUL)),
-]
-OPTIONAL_AD = ("bsa_pct", "viga_ad")  # rows only when recorded (most journals have neither)
 
 
 def _at(sessions: list[dict], value, until: str | None):
@@ -112,24 +57,64 @@ def region_rows(sessions: list[dict], visit: str | None) -> list[dict]:
     return rows
 
 
-def ad_measures(sessions: list[dict], visit: str | None = None) -> list[dict]:
-    """The AD rows, each with its band and its meaningful-change target against the baseline."""
+def target(m: Measure, baseline: float | None, latest: float | None) -> dict | None:
+    """The measure's meaningful change against the baseline, decided once; None without one (or, for
+    a rule of eligible baselines only, when the baseline is not one)."""
+    rule = m.target
+    if rule is None or not rule.applies(baseline):
+        return None
+    return {"label": rule.label(), "text": rule.text(m.label), "value": rule.value(baseline),
+            "met": rule.met(baseline, latest)}
+
+
+def measure_rows(sessions: list[dict], group: str, visit: str | None = None) -> list[dict]:
+    """The rows of one summary list of the registry (ad, control, impression, clinro): baseline against
+    latest, the latest's band and the meaningful change; a measure recorded nowhere has no row, but
+    those the list always shows (its entry's `shown`)."""
     rows = []
-    for key, label, band, rule in AD_MEASURES:
-        row = measure(sessions, key, label, SCALES[key], visit)
-        if key in OPTIONAL_AD and row["latest"] is None and row["baseline"] is None:
+    for m in MEASURES:
+        if m.summary != group:
             continue
-        row["band"] = band(row["latest"]) if band else None
-        row["target"] = None if rule is None else {
-            "label": rule.label(), "text": rule.text(label), "value": rule.value(row["baseline"]),
-            "met": rule.met(row["baseline"], row["latest"])}
+        row = measure(sessions, m.key, m.label, m.scale_text(), visit)
+        if row["latest"] is None and (group != "ad" or (m.shown == "recorded" and row["baseline"] is None)):
+            continue
+        if not m.compared:
+            row |= {"baseline": None, "change": None}
+        if not m.relative or not m.compared:
+            row["improvement_pct"] = None
+        row["band"] = m.bands.of(row["latest"]) if m.bands else None
+        row["target"] = target(m, row["baseline"], row["latest"])
+        row["group"] = group
         rows.append(row)
     return rows
 
 
+def measure_info(conditions: list[str]) -> list[dict]:
+    """The registry's measures as the pages show them (the columns and rows of their tables)."""
+    out = []
+    for m in MEASURES:
+        fields = {f"{m.key}_{kind}" for kind in m.changes}
+        row = {"always": "always", "recorded": "recorded", "own": None}.get(m.shown)
+        if m.shown == "condition":
+            row = "always" if m.condition in conditions else "recorded"
+        out.append({"key": m.key, "label": m.label, "short_label": m.short or m.label, "name": m.name,
+                    "scale": m.scale_text(), "condition": m.condition, "lower_is_better": m.lower_is_better,
+                    "scored_by": list(m.scored_by),
+                    "yes_no": m.form is Form.YES_NO, "band": m.bands.field if m.bands and m.bands.field != m.key
+                    else None, "change": next((f for f in fields if f.endswith("_change")), None),
+                    "improvement": next((f for f in fields if f.endswith("_improvement_pct")), None),
+                    "row": row, "table": m.table})
+    return out
+
+
+def ad_measures(sessions: list[dict], visit: str | None = None) -> list[dict]:
+    """The AD rows, each with its band and its meaningful-change target against the baseline."""
+    return measure_rows(sessions, "ad", visit)
+
+
 def salt_summary(sessions: list[dict], visit: str | None = None) -> dict:
     """SALT baseline against latest, with the S-class and AA-IGA of the latest value."""
-    salt = measure(sessions, "salt", "SALT", SCALES["salt"], visit)
+    salt = measure(sessions, SALT.key, SALT.label, SALT.scale_text(), visit)
     grade = scores.aa_iga(salt["latest"])
     return salt | {"salt_class": scores.salt_class(salt["latest"]), "aa_iga": grade,
                    "aa_iga_label": scores.aa_iga_label(grade)}
@@ -182,7 +167,7 @@ def summary(sessions: list[dict], zones: list[str], visit: str | None = None) ->
         "salt": salt_summary(sessions, visit) if sessions else None,
         "salt_regions": region_rows(sessions, visit),
         "density": density_rows(sessions, zones, visit),
-        "vellus": measure(sessions, "vellus_pct", "Vellus share", "%", visit) if sessions else None,
+        "vellus": measure(sessions, VELLUS.key, VELLUS.label, VELLUS.scale_text(), visit) if sessions else None,
         "ad_measures": ad_measures(sessions, visit) if sessions else [],
         "no_response_note": no_response_note(sessions),
     }

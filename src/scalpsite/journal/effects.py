@@ -25,9 +25,9 @@ class Effect:
 # The expected effects of dupilumab: its label and the 52-week adult safety pool, and new or
 # worsening alopecia areata patches (paradoxical alopecia areata has been reported on dupilumab).
 DUPILUMAB = (
-    Effect("conjunctivitis", "Conjunctivitis / eye symptoms", "eye redness, itch, dryness"),
+    Effect("conjunctivitis", "Conjunctivitis / eye symptoms", "eye redness, itching, dryness"),
     Effect("blepharitis", "Blepharitis", "inflamed eyelid margins"),
-    Effect("injection_site_reaction", "Injection-site reaction", "redness, swelling, itch where injected"),
+    Effect("injection_site_reaction", "Injection-site reaction", "redness, swelling, itching where injected"),
     Effect("facial_erythema", "Facial erythema", "redness of the face"),
     Effect("oral_herpes", "Oral herpes / cold sores", "cold sores on the lips or mouth"),
     Effect("headache", "Headache"),

@@ -20,22 +20,19 @@ from pydantic import (
 from pydantic import Strict as NoCoercion
 
 from scalpsite.findingcodes import ignorable
+from scalpsite.journal.measurefields import with_measures
 from scalpsite.journal.fieldtypes import (
     AngleName,
     Date,
     IcdCode,
     LabNumber,
     LabRange,
-    Number,
     PartialDate,
     Percent,
     PixelBox,
-    Plausible,
     Reading,
     Sign,
     Strict,
-    TotalOrAnswers,
-    TotalOrParts,
     Whole,
     unit,
 )
@@ -252,12 +249,8 @@ class SaltRegions(Strict):
                                   examples=[25], json_schema_extra=unit("%"))
 
 
-class HairQuality(Strict):
-    """Quality of the regrowing hair."""
-
-    vellus_pct: Annotated[Percent, Plausible(fraction=True)] | None = Field(None, description="Share of regrowing hairs that are vellus "
-                                       "(fine, downy); terminal = 100 - vellus.", examples=[30],
-                                       json_schema_extra=unit("%"))
+class _HairQuality(Strict):
+    """Quality of the regrowing hair (its measures come from the registry)."""
 
 
 class EasiRegion(Strict):
@@ -280,28 +273,25 @@ class EasiParts(Strict):
     lower_limbs: EasiRegion = Field(description="Legs and feet.")
 
 
-PoemAnswers = Annotated[list[Annotated[Whole, Field(ge=0, le=4)] | None], Field(min_length=7, max_length=7)]
-DlqiAnswers = Annotated[list[Annotated[Whole, Field(ge=0, le=3)] | None], Field(min_length=10, max_length=10)]
+class _AtopicDermatitis(Strict):
+    """Atopic dermatitis measures (the scores come from the registry)."""
 
-
-class AtopicDermatitis(Strict):
-    """Atopic dermatitis measures."""
-
-    itch: Annotated[Whole, Field(ge=0, le=10)] | None = Field(
-        None, description="Peak Pruritus NRS: the worst itch in the past 24 hours, 0-10.", examples=[6])
-    easi: TotalOrParts[Annotated[Number, Field(ge=0, le=72)], EasiParts] | None = Field(
-        None, description="EASI, 0-72: the total (from a clinician), or the four regions, from "
-        "which the total is computed.", examples=[12.4])
-    poem: TotalOrAnswers[Annotated[Whole, Field(ge=0, le=28)], PoemAnswers] | None = Field(
-        None, description="POEM, 0-28: the total, or the seven answers, 0-4 each (null for an "
-        "unanswered one).", examples=[14, [2, 3, 1, 0, 4, 2, 1]])
-    bsa_pct: Percent | None = Field(None, description="Body surface area with eczema, % (a hand with its "
-                                    "fingers is about 1 %).", examples=[12], json_schema_extra=unit("%"))
-    viga_ad: Annotated[Whole, Field(ge=0, le=4)] | None = Field(
-        None, description="vIGA-AD, 0 clear, 1 almost clear, 2 mild, 3 moderate, 4 severe (usually a "
-        "clinician's).", examples=[3])
     areas: list[str] = Field(default_factory=list, description="Body areas affected, in words.",
                              examples=[["neck", "elbows"]])
+
+
+# The measures' fields come from the measure registry (scalpsite/measures); the models a type
+# checker sees declare the others only, so measures are read through the registry.
+PARTS: dict[str, type[Strict]] = {"SaltRegions": SaltRegions, "EasiParts": EasiParts}
+if TYPE_CHECKING:
+    class HairQuality(_HairQuality):
+        """Quality of the regrowing hair."""
+
+    class AtopicDermatitis(_AtopicDermatitis):
+        """Atopic dermatitis measures."""
+else:
+    HairQuality = with_measures(_HairQuality, "hair_quality", PARTS, "Quality of the regrowing hair.")
+    AtopicDermatitis = with_measures(_AtopicDermatitis, "ad", PARTS, "Atopic dermatitis measures.")
 
 
 class Severity(str, Enum):
@@ -311,7 +301,6 @@ class Severity(str, Enum):
     severe = "severe"
 
 
-ClinRO = Annotated[Whole, Field(ge=0, le=3)]
 EffectAnswer = Literal["no", "yes", "mild", "moderate", "severe"]
 
 
@@ -343,24 +332,17 @@ class PhotoMeta(Strict):
         "photo; the renditions are white-balanced from it.", examples=[[120, 80, 200, 140]])
 
 
-class Session(Strict):
+class _Session(Strict):
     """session.yaml"""
 
     date: Date | None = Field(None, description="Session date (YYYY-MM-DD); the folder name "
                                  "gives it, and this must agree.", examples=["2025-01-06"])
-    salt: TotalOrParts[Percent, SaltRegions] | None = Field(
-        None, description="SALT, percent of scalp hair lost (0-100, Olsen 2004): the loss per "
-        "region (the total is computed), or a total estimate.",
-        examples=[{"top": 60, "back": 30, "left": 20, "right": 25}, 39.3], json_schema_extra=unit("%"))
     density: dict[str, Reading | None] = Field(
         default_factory=dict, description="Density reading per zone of scalpsite.yaml, in its unit.",
         examples=[{"frontal": 120, "crown": 60}])
     hair_quality: HairQuality | None = Field(None, description="Quality of the regrowing hair.")
     ad: AtopicDermatitis | None = Field(None, description="Atopic dermatitis measures, when "
                                         "atopic_dermatitis is tracked.")
-    dlqi: TotalOrAnswers[Annotated[Whole, Field(ge=0, le=30)], DlqiAnswers] | None = Field(
-        None, description="DLQI, 0-30: the total, or the ten answers, 0-3 each (null for an "
-        "unanswered one).", examples=[8, [1, 0, 2, 1, 0, 0, 1, 0, 1, 2]])
     injection_site: Severity | None = Field(None, description="Injection-site reaction since the "
                                             "last session.", examples=["none"])
     side_effects: Annotated[
@@ -384,30 +366,17 @@ class Session(Strict):
         examples=[{"overhead": {"grey_card": [120, 80, 200, 140]}}])
     notes: str | None = Field(None, description="Free notes in Markdown (or in notes.md beside it).",
                               examples=["Started the eye drops."])
-    eyebrows: ClinRO | None = Field(None, description="Eyebrow hair (ClinRO, 0-3): 0 full coverage, "
-                                    "1 minimal gaps, 2 significant gaps, 3 no notable eyebrows.", examples=[2])
-    eyelashes: ClinRO | None = Field(None, description="Eyelashes (ClinRO, 0-3): 0 full coverage, "
-                                     "1 minimal gaps, 2 significant gaps, 3 no notable eyelashes.", examples=[1])
-    psychosocial_impact: Annotated[Whole, Field(ge=0, le=10)] | None = Field(
-        None, description="How much the hair loss weighs on mood, work and social life, 0 (not at all) "
-        "to 10 (extremely); the Alopecia Areata Scale counts 6 or more as significant.", examples=[4])
-    rapidly_progressive: Annotated[bool, NoCoercion()] | None = Field(
-        None, description="true when a clinician found the loss diffuse or rapidly progressive "
-        "(multifocal positive pull test), false when found not to be.", examples=[False])
-    pgic: Annotated[Whole, Field(ge=1, le=7)] | None = Field(
-        None, description="Patient Global Impression of Change of the hair loss since before "
-        "treatment: 1 greatly, 2 moderately, 3 slightly improved, 4 no change, 5 slightly, "
-        "6 moderately, 7 greatly worse.", examples=[2])
-    adct: Annotated[Whole, Field(ge=0, le=24)] | None = Field(
-        None, description="ADCT total (Atopic Dermatitis Control Tool), 0-24, as scored on the "
-        "official form.", examples=[9])
-    recap: Annotated[Whole, Field(ge=0, le=28)] | None = Field(
-        None, description="RECAP total (Recap of atopic eczema), 0-28, as scored on the official "
-        "form.", examples=[8])
     expected_effects: dict[EffectName, EffectAnswer | None] = Field(
         default_factory=dict, description="The treatment's expected effects since the last session, "
         "each answered no, yes, mild, moderate or severe; left empty when not asked (it then reads "
         "'not asked', never 'none').", examples=[{"conjunctivitis": "mild", "headache": "no"}])
+
+
+if TYPE_CHECKING:
+    class Session(_Session):
+        """session.yaml"""
+else:
+    Session = with_measures(_Session, None, PARTS, "session.yaml")
 
 
 class AppointmentMeta(Strict):

@@ -20,7 +20,9 @@ from scalpsite.journal.editors import (
 from scalpsite.journal.effects import Effect, checklist
 from scalpsite.journal.injections import append
 from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, MAX_SUFFIX, Journal, load
-from scalpsite.journal.models import SCHEDULES, Config, InjectionRow
+from scalpsite.journal.models import PARTS, SCHEDULES, Config, InjectionRow
+from scalpsite.measures.kinds import Measure
+from scalpsite.measures.registry import recorded
 from scalpsite.journal.treatment import (
     DOSE_MG_PRESETS,
     DOSING_PRESETS,
@@ -131,26 +133,53 @@ def _yaml_text(text: str) -> str:
 SESSION_TEMPLATE = """\
 # yaml-language-server: $schema=../../.scalpsite/session.schema.json
 # {date}: fill in what you measured; leave out what you did not.
-salt: {{top: null, back: null, left: null, right: null}}   # % hair loss per region, 0-100
-density: {{{zones}}}
-hair_quality: {{vellus_pct: null}}
-{aa}{ad}{effects}side_effects:                   # anything else since the last session: none, or a list
+{scalp}density: {{{zones}}}
+{always}{tracked}{effects}side_effects:                   # anything else since the last session: none, or a list
                                 # such as - {{name: hair shedding, severity: mild}}
 medications: [{medications}]
 lighting: null
 """
-AD_TEMPLATE = """\
-ad: {itch: null, easi: null, poem: null}   # itch 0-10, EASI 0-72, POEM 0-28
-adct: null                      # ADCT total 0-24, as scored on the official form
-recap: null                     # RECAP total 0-28, as scored on the official form
-"""
-AA_TEMPLATE = """\
-eyebrows: null                  # 0 full, 1 minimal gaps, 2 significant gaps, 3 none
-eyelashes: null                 # 0 full, 1 minimal gaps, 2 significant gaps, 3 none
-pgic: null                      # hair since before treatment: 1 greatly, 2 moderately, 3 slightly
-                                # improved, 4 no change, 5 slightly, 6 moderately, 7 greatly worse
-psychosocial_impact: null       # how much the hair loss weighs on daily life, 0-10
-"""
+COMMENT_AT = 32  # the column the comments of one-line keys start at
+
+
+def _line(key: str, value: str, comment: str) -> str:
+    """`key: value`, then its comment: at COMMENT_AT for a plain key, after a mapping written on one line."""
+    text = f"{key}: {value}"
+    if not comment:
+        return text + "\n"
+    first, *more = comment.split("\n")
+    head = f"{text:<{COMMENT_AT}}# {first}" if value == "null" else f"{text}   # {first}"
+    return "\n".join([head, *(f"{'':<{COMMENT_AT}}# {line}" for line in more)]) + "\n"
+
+
+def _value(m: Measure) -> str:
+    """A measure's empty value: null, or the mapping of its parts (salt: {top: null, ...})."""
+    if m.parts is None:
+        return "null"
+    return "{" + ", ".join(f"{p}: null" for p in PARTS[m.parts].model_fields) + "}"
+
+
+def measure_lines(measures: list[Measure]) -> str:
+    """The lines of a new session.yaml for `measures` (those with a template), in the registry's order;
+    the measures of one mapping (ad) on its line, where the first of them is."""
+    lines: list[tuple[str, list[str], list[str]]] = []  # (key, values, comments)
+    at: dict[str, int] = {}
+    for m in measures:
+        if m.template is None:
+            continue
+        comment = [m.template_text()] if m.template_text() else []
+        if m.place is None:
+            lines.append((m.key, [_value(m)], comment))
+            continue
+        if m.place not in at:
+            at[m.place] = len(lines)
+            lines.append((m.place, [], []))
+        lines[at[m.place]][1].append(f"{m.key}: null")
+        lines[at[m.place]][2].extend(comment)
+    return "".join(_line(key, values[0] if key not in at else "{" + ", ".join(values) + "}", ", ".join(comments))
+                   for key, values, comments in lines)
+
+
 EFFECTS_HEAD = """\
 # Since the last session, did you have ...? Answer no, yes, mild, moderate or severe.
 # Leave empty what you were not asked about: it then reads "not asked", never "none".
@@ -183,11 +212,12 @@ def session_text(journal: Journal, day: dt.date) -> str:
     last = journal.sessions[-1].session if journal.sessions else None
     meds = ", ".join(json.dumps(m, ensure_ascii=False) for m in (last.medications if last else []))
     zones = ", ".join(f"{z}: null" for z in config.density.zones)
-    tracked = {c.value for c in config.conditions}
+    tracked = [c.value for c in config.conditions]
+    always = [m for m in recorded() if m.always]  # the scalp's measures first, then density, as v0.1 wrote them
+    by_condition = [m for c in tracked for m in recorded() if not m.always and m.condition == c]
     return SESSION_TEMPLATE.format(
-        date=day, zones=zones, medications=meds,
-        aa=AA_TEMPLATE if "alopecia_areata" in tracked else "",
-        ad=AD_TEMPLATE if "atopic_dermatitis" in tracked else "",
+        date=day, zones=zones, medications=meds, scalp=measure_lines(always[:1]), always=measure_lines(always[1:]),
+        tracked=measure_lines(by_condition),
         effects=effects_block(checklist(primary_treatment(config))))
 
 

@@ -64,13 +64,13 @@ def did_you_mean(word: object, choices) -> str:
 
 
 def nested_key(model: type[BaseModel], key: str) -> str | None:
-    """Where a key unknown at the top of `model` belongs one or more mappings down ('itch' -> 'ad.itch')."""
+    """Where a key unknown at the top of `model` belongs one or more mappings down ('top' -> 'salt.top')."""
     found = [r.key for r in rows(model) if r.key.endswith(f".{key}") and not re.search(r"[\[<]", r.key)]
     return min(found, key=len) if found else None
 
 
 def _moved(dotted: str, value) -> str:
-    """`ad: {itch: 6}`: a value written at the place `dotted` names, in YAML flow form."""
+    """`salt: {top: 60}`: a value written at the place `dotted` names, in YAML flow form."""
     *parents, key = dotted.split(".")
     text = f"{{{key}: {yaml_flow(value)}}}"
     for parent in reversed(parents[1:]):
@@ -82,7 +82,7 @@ def _moved(dotted: str, value) -> str:
 class Problem:
     """One pydantic error, with what the journal's words need: the key, the value, the field."""
 
-    field: str  # dotted path in the file: 'ad.itch', 'treatments[0].start'
+    field: str  # dotted path in the file: 'salt.top', 'treatments[0].start'
     key: str
     got: object
     ctx: dict

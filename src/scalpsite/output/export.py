@@ -2,7 +2,8 @@
 
 The CSV has fixed columns, declared once in COLUMNS (then two per density zone of the config):
 the column set never changes with the data, and a measure a session did not record is an empty
-cell, never 0. To add a measure, add a row to COLUMNS; docs/journal-format.md lists them.
+cell, never 0. A measure's columns are those of its entry in the measure registry, in the
+registry's order; docs/journal-format.md lists them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pydantic_core
 from scalpsite.escapes import escape_controls
 
 from scalpsite.analysis.namecheck import ZONE_COLUMN_NAMES
+from scalpsite.measures.registry import MEASURES
 
 
 @dataclass(frozen=True)
@@ -46,17 +48,13 @@ def key(name: str) -> Callable[[dict], object]:
     return lambda s: s.get(name)
 
 
-def region(name: str) -> Callable[[dict], object]:
-    """One SALT region's percent loss, when the session gave the regions."""
-    return lambda s: (s.get("salt_regions") or {}).get(name)
-
-
 def _side_effects(s: dict) -> str | None:
-    if not s.get("side_effects_recorded"):
-        return None  # not recorded: empty, not "none"
-    if not s["side_effects"]:
+    """The side effects reported (the list, then the checklist's reports), as the session page shows them."""
+    if not s.get("side_effects_asked"):
+        return None  # not asked: empty, not "none"
+    if not s["reported_effects"]:
         return "none"
-    return "; ".join(e["name"] + (f" ({e['severity']})" if e["severity"] else "") for e in s["side_effects"])
+    return "; ".join(e["name"] + (f" ({e['severity']})" if e["severity"] else "") for e in s["reported_effects"])
 
 
 def _labs(s: dict) -> str:
@@ -65,7 +63,24 @@ def _labs(s: dict) -> str:
                      + (f" [{lab['flag']}]" if lab["flag"] else "") for name, lab in s.get("labs", {}).items())
 
 
-COLUMNS: list[Column] = [
+def field(path: str) -> Callable[[dict], object]:
+    """A session field by its path ('salt_regions.top': one key of a mapping); a list joined with '; '."""
+    head, _, key = path.partition(".")
+
+    def read(s: dict) -> object:
+        value = s.get(head)
+        value = (value or {}).get(key) if key else value
+        return "; ".join(value) if isinstance(value, list) else value
+    return read
+
+
+def measure_columns(first: bool) -> list[Column]:
+    """The registry's columns of every measure, in its order: those of v0.1 (first) or the later ones."""
+    return [Column(c.name, c.meaning, field(c.field or c.name))
+            for m in MEASURES if m.csv_first is first for c in m.columns]
+
+
+HEAD: list[Column] = [
     Column("folder", "session folder name", key("folder")),
     Column("date", "session date, YYYY-MM-DD", key("date")),
     Column("baseline", "true for the session the changes are measured from", key("baseline")),
@@ -73,54 +88,22 @@ COLUMNS: list[Column] = [
            key("days_on_treatment")),
     Column("week", "whole weeks on treatment", key("week")),
     Column("phase", "phase of the expected response (observation, response window ...)", key("phase")),
-    Column("salt", "SALT, % scalp hair lost, 0-100 (given or computed from the regions)", key("salt")),
-    Column("salt_top", "SALT region top, % loss (empty when a total was given)", region("top")),
-    Column("salt_back", "SALT region back, % loss", region("back")),
-    Column("salt_left", "SALT region left, % loss", region("left")),
-    Column("salt_right", "SALT region right, % loss", region("right")),
-    Column("salt_class", "Olsen S-class of the SALT score (S0-S5)", key("salt_class")),
-    Column("aa_iga", "AA-IGA grade from SALT, 0-4", key("aa_iga")),
-    Column("salt_change", "SALT points minus the baseline's (negative is better)", key("salt_change")),
-    Column("salt_improvement_pct", "relative SALT improvement from baseline, %", key("salt_improvement_pct")),
-    Column("vellus_pct", "share of regrowing hairs that are vellus, %", key("vellus_pct")),
-    Column("itch", "Peak Pruritus NRS, 0-10", key("itch")),
-    Column("itch_change", "itch minus the baseline's", key("itch_change")),
-    Column("easi", "EASI, 0-72 (given or computed from the regions)", key("easi")),
-    Column("easi_band", "EASI severity band (Leshem 2015)", key("easi_band")),
-    Column("easi_improvement_pct", "relative EASI improvement from baseline, %", key("easi_improvement_pct")),
-    Column("bsa_pct", "body surface area with eczema, %", key("bsa_pct")),
-    Column("viga_ad", "vIGA-AD, 0 clear to 4 severe", key("viga_ad")),
-    Column("poem", "POEM total, 0-28", key("poem")),
-    Column("poem_band", "POEM band (Charman 2013)", key("poem_band")),
-    Column("poem_change", "POEM minus the baseline's", key("poem_change")),
-    Column("dlqi", "DLQI total, 0-30", key("dlqi")),
-    Column("dlqi_band", "DLQI band", key("dlqi_band")),
-    Column("dlqi_change", "DLQI minus the baseline's", key("dlqi_change")),
+]
+RECORD: list[Column] = [  # between the measures of v0.1 and the later ones, where the CSV has always had them
     Column("injection_site", "injection-site reaction: none, mild, moderate or severe", key("injection_site")),
-    Column("side_effects", "side effects as 'name (severity); ...', 'none', or empty when not recorded",
-           _side_effects),
+    Column("side_effects", "side effects reported (the list, then the checklist's reports) as 'name (severity); ...', "
+           "'none' when asked (the list or the checklist) and none reported, empty when not asked", _side_effects),
     Column("medications", "medications, separated by '; '", lambda s: "; ".join(s.get("medications", []))),
     Column("labs", "laboratory results as entered, 'name=value unit [high|low]; ...' (the flag against "
            "the report's, the journal's or the adult default range)", _labs),
     Column("assessed_by", "who assessed the scores: self or clinician", key("assessed_by")),
     Column("valid", "false when the session.yaml has errors (its measures are then empty)", key("valid")),
-    Column("eyebrows", "eyebrow ClinRO, 0 full coverage to 3 none", key("eyebrows")),
-    Column("eyelashes", "eyelash ClinRO, 0 full coverage to 3 none", key("eyelashes")),
-    Column("psychosocial_impact", "impact of the hair loss on psychosocial functioning, 0-10",
-           key("psychosocial_impact")),
-    Column("rapidly_progressive", "true or false as a clinician found; empty when not recorded",
-           key("rapidly_progressive")),
-    Column("aa_scale", "Alopecia Areata Scale (King 2022): mild, moderate or severe", key("aa_scale")),
-    Column("aa_scale_reasons", "why the AA Scale moved up one level, separated by '; '",
-           lambda s: "; ".join(s.get("aa_scale_reasons") or [])),
-    Column("pgic", "PGI-C, 1 greatly improved to 7 greatly worse", key("pgic")),
-    Column("adct", "ADCT total, 0-24 (7 or more: not in control)", key("adct")),
-    Column("adct_change", "ADCT minus the baseline's", key("adct_change")),
-    Column("recap", "RECAP total, 0-28", key("recap")),
-    Column("recap_change", "RECAP minus the baseline's", key("recap_change")),
+]
+TAIL: list[Column] = [
     Column("expected_effects", "the checklist's answers as 'effect=answer; ...' (effects not asked are left out)",
            lambda s: "; ".join(f"{k}={v}" for k, v in (s.get("expected_effects") or {}).items() if v is not None)),
 ]
+COLUMNS: list[Column] = HEAD + measure_columns(first=True) + RECORD + measure_columns(first=False) + TAIL
 ZONE_COLUMNS: list[ZoneColumn] = [  # once per density zone of scalpsite.yaml, <zone> replaced
     ZoneColumn(ZONE_COLUMN_NAMES[0], "density reading of the zone, in the configured unit",
                lambda s, zone: s.get("density", {}).get(zone)),

@@ -1,9 +1,9 @@
 """`export --format fhir`: the analysis as a FHIR R4B Bundle (type collection) for a clinic's records.
 
 Built as plain data from the data.json object and validated with the `fhir.resources` R4B models.
-Codes: LOINC where a code was verified (POEM total 89870-0, total IgE 19113-0); every other
-measure is a concept of scalpsite's own CodeSystem (CANONICAL), which the Bundle carries so a
-reader can look each code up. docs/journal-format.md lists the mapping (generated from the
+Codes: LOINC where a code was verified (the POEM total, total IgE 19113-0); every other measure
+is a concept of scalpsite's own CodeSystem (CANONICAL), which the Bundle carries so a reader can
+look each code up. A measure's code, unit and category come from its entry of the registry. docs/journal-format.md lists the mapping (generated from the
 tables below). Each part of the Bundle is one function in BUILDERS (a MedicationAdministration
 per logged injection is one of them).
 """
@@ -16,6 +16,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from scalpsite.journal.measurefields import raw
+from scalpsite.measures import registry
 
 if TYPE_CHECKING:
     from scalpsite.journal.load import Journal
@@ -41,35 +44,9 @@ class Measure:
     definition: str
 
 
-MEASURES: list[Measure] = [
-    Measure("salt", CANONICAL, "salt", "SALT score", "%", "exam",
-            "Severity of Alopecia Tool: percent of scalp hair lost, 0-100 (Olsen 2004); "
-            "components per region when the regions were recorded."),
-    Measure("vellus_pct", CANONICAL, "vellus-percent", "Vellus share of regrowing hair", "%", "exam",
-            "Share of regrowing hairs that are vellus (fine, downy), in percent."),
-    Measure("itch", CANONICAL, "peak-pruritus-nrs", "Peak Pruritus NRS", "{score}", "survey",
-            "Worst itch in the past 24 hours, 0-10."),
-    Measure("easi", CANONICAL, "easi", "EASI score", "{score}", "exam",
-            "Eczema Area and Severity Index, 0-72 (given, or computed from the four regions)."),
-    Measure("bsa_pct", CANONICAL, "ad-bsa", "Body surface area with eczema", "%", "exam",
-            "Body surface area affected by atopic dermatitis, 0-100 % (strata: Chopra 2017)."),
-    Measure("viga_ad", CANONICAL, "viga-ad", "vIGA-AD", "{score}", "exam",
-            "Validated Investigator Global Assessment for Atopic Dermatitis, 0 clear to 4 severe (Simpson 2020)."),
-    Measure("poem", LOINC, "89870-0", "Total score [POEM]", "{score}", "survey",
-            "Patient-Oriented Eczema Measure total, 0-28 (Charman 2004)."),
-    Measure("dlqi", CANONICAL, "dlqi", "DLQI score", "{score}", "survey",
-            "Dermatology Life Quality Index total, 0-30 (Finlay and Khan 1994)."),
-    Measure("eyebrows", CANONICAL, "eyebrow-clinro", "Eyebrow hair loss (ClinRO)", "{score}", "exam",
-            "Eyebrows, 0 full coverage, 1 minimal gaps, 2 significant gaps, 3 no notable eyebrows (BRAVE-AA)."),
-    Measure("eyelashes", CANONICAL, "eyelash-clinro", "Eyelash hair loss (ClinRO)", "{score}", "exam",
-            "Eyelashes, 0 full coverage, 1 minimal gaps, 2 significant gaps, 3 no notable eyelashes (BRAVE-AA)."),
-    Measure("pgic", CANONICAL, "pgic", "Patient Global Impression of Change", "{score}", "survey",
-            "The hair loss since before treatment, 1 greatly improved to 7 greatly worse (ALLEGRO)."),
-    Measure("adct", CANONICAL, "adct", "ADCT total score", "{score}", "survey",
-            "Atopic Dermatitis Control Tool total, 0-24; 7 or more: not in control (Pariser 2019)."),
-    Measure("recap", CANONICAL, "recap", "RECAP total score", "{score}", "survey",
-            "Recap of atopic eczema total, 0-28 (Howells 2020)."),
-]
+MEASURES: list[Measure] = [  # from the measure registry: its order, codes and units
+    Measure(m.key, LOINC if m.fhir.loinc else CANONICAL, m.fhir.code, m.fhir.display, m.fhir.unit, m.fhir.category,
+            m.fhir.definition) for m in registry.MEASURES if m.fhir is not None]
 SALT_REGIONS = {"top": "SALT region top (vertex), % loss", "back": "SALT region back, % loss",
                 "left": "SALT region left side, % loss", "right": "SALT region right side, % loss"}
 EXTRA_CONCEPTS = [  # scalpsite codes that are not in MEASURES
@@ -81,8 +58,7 @@ EXTRA_CONCEPTS = [  # scalpsite codes that are not in MEASURES
 ]
 LABS = {"ige": (LOINC, "19113-0", "IgE [Units/volume] in Serum")}  # lab name in the journal -> LOINC
 DENSITY_UNITS = {"FU/cm²": "{FU}/cm2", "FU/cm2": "{FU}/cm2", "hairs/cm²": "{hairs}/cm2", "hairs/cm2": "{hairs}/cm2"}
-QUESTIONNAIRES = {"poem": ("POEM (Patient-Oriented Eczema Measure)", 7),
-                  "dlqi": ("DLQI (Dermatology Life Quality Index)", 10)}
+QUESTIONNAIRES = {m.key: (f"{m.label} ({m.name})", m.answers[0]) for m in registry.MEASURES if m.answers}
 
 
 class Context:
@@ -157,7 +133,7 @@ def measures(ctx: Context) -> list[tuple[str, dict]]:
         for m in MEASURES:
             if s.get(m.key) is None:
                 continue
-            extra = {"component": _salt_regions(s)} if m.key == "salt" and s.get("salt_regions") else {}
+            extra = {"component": _regions(s[f"{m.key}_regions"])} if s.get(f"{m.key}_regions") else {}
             value = {"valueQuantity": quantity(s[m.key], m.unit, m.unit)}
             out.append((f"{s['folder']}/{m.key}",
                         observation(ctx, s, coding(m.system, m.code, m.display), value, m.category, **extra)))
@@ -165,9 +141,10 @@ def measures(ctx: Context) -> list[tuple[str, dict]]:
     return out
 
 
-def _salt_regions(s: dict) -> list[dict]:
+def _regions(given: dict) -> list[dict]:
+    """The SALT regions of a session that gave them, as the Observation's components."""
     return [{"code": coding(CANONICAL, f"salt-{r}", text), "valueQuantity": quantity(v, "%", "%")}
-            for r, text in SALT_REGIONS.items() if (v := s["salt_regions"].get(r)) is not None]
+            for r, text in SALT_REGIONS.items() if (v := given.get(r)) is not None]
 
 
 def _density(ctx: Context, s: dict) -> list[tuple[str, dict]]:
@@ -267,8 +244,7 @@ def item_answers(journal: Journal) -> dict[str, dict[str, list]]:
     """POEM and DLQI answers given item by item, per session folder (data.json keeps totals only)."""
     out: dict[str, dict[str, list]] = {}
     for rec in journal.sessions:
-        s = rec.session
-        given = {"poem": s.ad.poem if s and s.ad else None, "dlqi": s.dlqi if s else None}
+        given = {m.key: raw(rec.session, m) for m in registry.MEASURES if m.key in QUESTIONNAIRES} if rec.session else {}
         lists = {k: v for k, v in given.items() if isinstance(v, list)}
         if lists:
             out[rec.folder] = lists

@@ -70,7 +70,7 @@ def _reading(zone: str) -> Callable[[Session], float | None]:
 
 def _dates(sessions: list[Session], key: str) -> tuple[list[dt.date], list[float]]:
     """The sessions' values of the measure `key` (a field of the session, named by the analysis)."""
-    return _points(sessions, lambda s: getattr(s, key))
+    return _points(sessions, lambda s: s.measure(key))
 
 
 def _line_style(points: int, ms: float, lw: float) -> dict:
@@ -160,7 +160,7 @@ def _phase_bands(ax, phases: list[PhaseSpan], span: tuple[dt.date, dt.date]) -> 
 
 def salt_chart(data: Analysis) -> Figure | None:
     """SALT over time with the SALT 20 and SALT 10 lines and the phase bands."""
-    x, y = _points(data.sessions, lambda s: s.salt)
+    x, y = _points(data.sessions, lambda s: s.measure("salt"))
     if not x:
         return None
     fig, (ax,) = _figure((7.2, 2.8))
@@ -227,18 +227,15 @@ def density_chart(data: Analysis) -> Figure | None:
     return fig
 
 
-AD_PANELS = [("itch", 10), ("easi", None), ("poem", 28), ("dlqi", 30)]  # key, fixed top of the y axis
-
-
 def ad_chart(data: Analysis) -> Figure | None:
     """Atopic dermatitis measures, one small panel each, with the meaningful-change target."""
     measures = {m.key: m for m in data.summary.ad_measures}
-    panels = [(k, top) for k, top in AD_PANELS if _dates(data.sessions, k)[0]]
+    panels = [(p.key, p.high, p.rug) for p in data.ad_panels if _dates(data.sessions, p.key)[0]]
     if not panels:
         return None
     fig, axes = _figure((7.2, 2.3), AD_MARGINS, len(panels), AD_GAP)
-    every = [d for key, _ in panels for d in _dates(data.sessions, key)[0]]
-    for ax, (key, top) in zip(axes, panels):
+    every = [d for key, _, _ in panels for d in _dates(data.sessions, key)[0]]
+    for ax, (key, top, rug) in zip(axes, panels):
         x, y = _dates(data.sessions, key)
         m = measures[key]
         ax.plot(x, y, color=ACCENT, **_line_style(len(x), 3, 1.5))
@@ -251,7 +248,7 @@ def ad_chart(data: Analysis) -> Figure | None:
         ax.set_ylim(0, top or max(y) * 1.15 + 1)
         ax.tick_params(axis="y", labelsize=7)
         _date_axis(ax, every, 7, AD_MAX_LABELS, minor=False)  # one span for all, so panels line up
-        if key == "easi":
+        if rug:
             _dose_rug(ax, data.injection_doses)
     return fig
 
@@ -271,7 +268,7 @@ def control_chart(data: Analysis) -> Figure | None:
             ax.text(0.98, line.value, line.label, transform=ax.get_yaxis_transform(), ha="right",
                     va="bottom", fontsize=6.5, color=GOOD)
         ax.set_title(panel.title, fontsize=8, color=INK, y=1.0)
-        ax.set_ylim(panel.low - 0.5, panel.high + 0.5)
+        ax.set_ylim(panel.low - 0.5, (max(y) if panel.high is None else panel.high) + 0.5)
         ax.tick_params(axis="y", labelsize=7)
         _date_axis(ax, every, 7, AD_MAX_LABELS, minor=False)
     return fig

@@ -27,7 +27,7 @@ def with_clinical_charts(data: Analysis, info: list[ChartInfo]) -> list[ChartInf
             chart = chart.model_copy(update={"caption": chart.caption + rug})
         out.append(chart)
         if chart.key == "salt":
-            out.append(DOSES)
+            out.append(DOSES.model_copy(update={"caption": DOSES.caption.format(days=data.missed_after_days)}))
         if chart.key == "ad":
             out.append(CONTROL)
     return out
@@ -37,7 +37,7 @@ DOSES = ChartInfo(
     key="doses", title="Injections against the dosing schedule",
     alt="Each dose due, at its due date, with how many days from the due date it was injected.",
     caption="Each dose due (dosing of scalpsite.yaml) at its due date: the days from the due date to the "
-            "injection logged for it; on the top row, doses with nothing logged by 7 days after the due date.")
+            "injection logged for it; on the top row, doses with nothing logged by {days} days after the due date.")
 CONTROL = ChartInfo(
     key="control", title="Control and global impression",
     alt="ADCT, RECAP and PGI-C at each session; lower is better.",
