@@ -129,21 +129,24 @@ def test_real_photos_are_aligned_and_another_scene_is_not(journals):
     assert {f["code"] for f in journals["cold"] if f["path"].endswith("overhead.jpg")} == {"colour-drift"}
 
 
-def test_changing_any_module_changes_the_code_digest(tmp_path):
-    """Issue 25 item 5: every cache is keyed by the digest of the whole package, any module of it."""
-    from scalpsite.output import memo
+def test_changing_any_module_or_theme_file_changes_the_code_digest(tmp_path):
+    """Issue 25 item 5: every cache is keyed by the digest of the whole package and its built-in
+    themes: any module, template, typst part or script of it."""
+    from scalpsite import codeversion
 
-    package = tmp_path / "scalpsite"
-    shutil.copytree(memo.package_root(), package, ignore=shutil.ignore_patterns("__pycache__"))
-    before = memo.package_digest(package)
-    assert before == memo.code_digest()
-    for module in ("analysis/labels.py", "photos/alignment.py", "render/charts.py", "journal/limits.py"):
-        path = package / module
+    package, themes = tmp_path / "scalpsite", tmp_path / "themes"
+    shutil.copytree(codeversion.package_root(), package, ignore=shutil.ignore_patterns("__pycache__", "themes"))
+    shutil.copytree(codeversion.builtin_themes(), themes)
+    before = codeversion.source_digest(package, themes)
+    assert before == codeversion.code_digest()
+    for path in (package / "analysis/labels.py", package / "photos/alignment.py", package / "render/charts.py",
+                 package / "journal/limits.py", themes / "default/templates/index.html",
+                 themes / "default/typst/summary.typ", themes / "default/static/compare.js"):
         text = path.read_text()
-        path.write_text(text + "\n# changed\n")
-        assert memo.package_digest(package) != before, module
+        path.write_text(text + "\n")
+        assert codeversion.source_digest(package, themes) != before, path
         path.write_text(text)
-    assert memo.package_digest(package) == before
+    assert codeversion.source_digest(package, themes) == before
 
 
 def test_another_version_of_the_code_aligns_again(tmp_path, monkeypatch):

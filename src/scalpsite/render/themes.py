@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scalpsite.codeversion import builtin_themes
 from scalpsite.errors import JournalError
 from scalpsite.journal.paths import links_outside
 
 DEFAULT = "default"
-
-
-def builtin_themes() -> Path:
-    """The shipped themes: inside the installed package, or at the top of a source checkout."""
-    packaged = Path(__file__).parents[1] / "themes"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "themes"
 
 
 def theme_dirs(journal_root: Path, name: str) -> list[Path]:
