@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from io import BytesIO
 
 import numpy as np
 import pytest
@@ -49,6 +50,28 @@ def loss(rgba: np.ndarray) -> float | None:
 def test_region_loss_of_masks_of_known_fractions(shapes, expected):
     """Issue 16 item 1: loss = 100 (red + 0.5 yellow) / (opaque - grey), to 0.5 points."""
     assert loss(painted((200, 100), shapes)) == pytest.approx(expected, abs=0.5)
+
+
+@pytest.mark.parametrize("quantize", [False, True])
+def test_an_indexed_mask_is_classified_as_its_rgba_pixels(quantize):
+    """An indexed PNG (the painter's own, or an editor's palette with soft edges and partly
+    transparent entries) is classified through its palette: the same classes, pixel for pixel, as
+    the same mask converted to RGBA."""
+    shapes = [("rect", (0, 0, 299, 199), SCALP), ("ellipse", (40, 30, 160, 150), RED),
+              ("rect", (180, 20, 260, 90), YELLOW), ("rect", (200, 120, 280, 180), GREY)]
+    rgba = Image.fromarray(painted((300, 200), shapes, scale=4 if quantize else 1), "RGBA")
+    indexed = rgba.quantize(colors=64, method=Image.Quantize.FASTOCTREE) if quantize else rgba.convert("P")
+    with BytesIO() as f:
+        indexed.save(f, "PNG")
+        f.seek(0)
+        read = Image.open(f)
+        read.load()
+    assert read.mode == "P"
+    expected = masks.classify(np.asarray(read.convert("RGBA")))
+    assert (masks.classes_in_strips(read) == expected).all()
+    assert (masks.classes_in_strips(read, 3) == expected[::3, ::3]).all()
+    assert (masks.classes_in_strips(read.convert("RGBA"), 3, rows=7) == expected[::3, ::3]).all()
+    assert masks.palette_classes(read.convert("RGBA")) is None
 
 
 @pytest.mark.parametrize("radius", [30, 45, 70])

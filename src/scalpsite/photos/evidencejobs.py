@@ -81,11 +81,7 @@ def mask_job(job: MaskJob) -> dict:
             problem = masks.size_problem(size, job.photo_size)
             if problem:
                 return {"error": problem, "code": "mask-size", "size": list(size)}
-            rgba = im if im.mode == "RGBA" else im.convert("RGBA")
-            step = masks.count_step(size)
-            rows = step * max(1, ROWS // step)  # whole steps per strip: the grid runs on across strips
-            classes = np.concatenate([masks.classify(np.asarray(rgba.crop((0, y, size[0], min(y + rows, size[1]))))[::step, ::step])
-                                      for y in range(0, size[1], rows)])
+            classes = masks.classes_in_strips(im, masks.count_step(size), ROWS)
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError, EOFError) as exc:
         return {"error": f"cannot read the mask ({_reason(exc)})", "code": "mask-unreadable"}

@@ -93,6 +93,40 @@ def classify(rgba):
     return out.reshape(rgba.shape[:2])
 
 
+def palette_classes(im):
+    """The Paint class of each of an indexed ("P") Pillow image's 256 palette entries, as uint8;
+    None for an image of another mode. Pillow's own conversion gives each entry's RGBA (its
+    transparency included), so an indexed mask is classified by the same rule as an RGBA one,
+    at the cost of 256 pixels instead of millions."""
+    import numpy as np
+    from PIL import Image
+
+    if im.mode != "P":
+        return None
+    entries = Image.frombytes("P", (256, 1), bytes(range(256)))
+    mode = im.palette.mode if im.palette is not None and im.palette.mode in ("RGB", "RGBA") else "RGB"
+    entries.putpalette(im.getpalette(mode) or [], rawmode=mode)
+    if "transparency" in im.info:
+        entries.info["transparency"] = im.info["transparency"]
+    return classify(np.asarray(entries.convert("RGBA")))[0]
+
+
+def classes_in_strips(im, step: int = 1, rows: int = 512):
+    """The Paint class of every `step`-th pixel of every `step`-th row of a Pillow image: an indexed
+    mask through its palette, any other read as RGBA a strip of `rows` rows at a time (a 12 MP
+    mask is never held as one large RGBA array)."""
+    import numpy as np
+
+    lut = palette_classes(im)
+    if lut is not None:
+        return lut[np.asarray(im)[::step, ::step]]
+    rgba = im if im.mode == "RGBA" else im.convert("RGBA")
+    w, h = rgba.size
+    rows = step * max(1, rows // step)  # whole steps per strip: the grid runs on across strips
+    return np.concatenate([classify(np.asarray(rgba.crop((0, y, w, min(y + rows, h))))[::step, ::step])
+                           for y in range(0, h, rows)])
+
+
 def count(classes) -> Counts:
     """Pixel counts of a classified mask."""
     import numpy as np
