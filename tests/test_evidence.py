@@ -14,6 +14,7 @@ from conftest import COMPLETE, EXAMPLE, write_journal
 from PIL import Image, ImageDraw
 
 from scalpsite.cli import main
+from scalpsite.photos import masks
 
 CONFIG = """\
 title: Evidence journal
@@ -82,6 +83,10 @@ def test_build_publishes_aligned_photos_overlays_and_ghosts(built):
             assert im.size == (1000, 750) and not im.getexif()  # the baseline's print size, no metadata
     assert (out / "photos/2025-01-06/overhead.mask.png").is_file()
     assert (out / "photos/2025-01-06/back.mask.png").is_file()
+    with Image.open(out / "photos/2025-01-06/overhead.mask.png") as im:  # the overlay: indexed, its own colours
+        assert im.mode == "P" and im.size == (1024, 768)
+        colours = {c for _, c in im.convert("RGBA").getcolors(64)}
+    assert colours <= set(masks.OVERLAY_PALETTE) and masks.OUTLINE in colours and len(colours) >= 3
     for angle in ("overhead", "back"):
         with Image.open(out / f"ghosts/{angle}.png") as im:
             assert im.mode == "RGBA" and im.size == (1024, 768)

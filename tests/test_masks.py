@@ -130,11 +130,25 @@ def test_a_mask_of_another_size_is_scaled_only_when_its_shape_agrees(mask, photo
 
 def test_overlay_draws_each_class_at_the_requested_size():
     rgba = painted((200, 100), [("rect", (0, 0, 199, 99), SCALP), ("rect", (0, 0, 99, 99), RED)])
-    over = np.asarray(masks.overlay(masks.classify(rgba), (100, 50)))
+    drawn = masks.overlay(masks.classify(rgba), (100, 50))
+    assert drawn.mode == "P"  # indexed: drawn and written in a few hundredths of a second
+    over = np.asarray(drawn.convert("RGBA"))
     assert over.shape == (50, 100, 4)
     assert tuple(over[25, 25]) == masks.TINT[masks.Paint.BALD]  # inside the bald half: a light tint
     assert tuple(over[25, 75]) == (0, 0, 0, 0)  # haired scalp: the photo shows through
     assert tuple(over[0, 75]) == masks.OUTLINE  # the edge of the painted scalp
+    assert tuple(over[25, 49]) == tuple(over[25, 48]) == masks.EDGE[masks.Paint.BALD]  # a two-pixel edge
+    assert tuple(over[25, 47]) == masks.TINT[masks.Paint.BALD]
+
+
+def test_overlay_hatches_excluded_areas():
+    rgba = painted((80, 40), [("rect", (0, 0, 79, 39), GREY)])
+    over = np.asarray(masks.overlay(masks.classify(rgba), (80, 40)).convert("RGBA"))
+    inside = over[5:35, 5:75]
+    ys, xs = np.mgrid[5:35, 5:75]
+    line = (xs + ys) % masks.HATCH < 2
+    assert (inside[line] == masks.EDGE[masks.Paint.EXCLUDED]).all()
+    assert (inside[~line] == masks.TINT[masks.Paint.EXCLUDED]).all()
 
 
 # ---------- in a journal ----------

@@ -70,7 +70,6 @@ def mask_job(job: MaskJob) -> dict:
     The mask is counted on a grid (masks.count_step) read in strips of rows: a 12 MP mask is
     never held as a large NumPy array. Messages never name the file: masks of equal content
     share this result, and each finding names its own file."""
-    import numpy as np
     from PIL import Image, UnidentifiedImageError
 
     from scalpsite.photos import masks
@@ -141,8 +140,10 @@ def aligned_job(job: AlignedJob) -> dict:
     write_aside(warped, Path(job.out), "JPEG", quality=ALIGNED_QUALITY)  # no optimize: see images._renditions
     if not (job.overlay and job.overlay_out and job.overlay_size):
         return {"aligned": True, "aligned_overlay": False}
-    with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours
-        warped = align.warp_image(im.convert("RGBA"), t, job.overlay_size, Image.Resampling.NEAREST, (0, 0, 0, 0))
+    with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours (its palette, if indexed)
+        fill = 0 if im.mode == "P" else (0, 0, 0, 0)  # the palette's first entry is transparent
+        warped = align.warp_image(im if im.mode == "P" else im.convert("RGBA"), t, job.overlay_size,
+                                  Image.Resampling.NEAREST, fill)
     write_aside(warped, Path(job.overlay_out), "PNG", compress_level=6)
     return {"aligned": True, "aligned_overlay": True}
 

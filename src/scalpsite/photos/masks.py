@@ -156,29 +156,39 @@ OUTLINE = (30, 136, 229, 230)  # the edge of the painted scalp
 HATCH = 8  # px between the hatching lines of excluded areas
 
 
+# The overlay is an indexed image: the five classes' tints, then the edges and the outline.
+EDGE_INDEX = {paint: len(Paint) + i for i, paint in enumerate(EDGE)}
+OUTLINE_INDEX = len(Paint) + len(EDGE)
+OVERLAY_PALETTE = [*(TINT[p] for p in Paint), *EDGE.values(), OUTLINE]
+
+
 def overlay(classes, size: tuple[int, int]):
-    """A translucent RGBA Pillow image of `size` (w, h): bald areas tinted and edged red,
-    partial regrowth yellow, excluded hatched grey, the outline of the painted scalp blue."""
+    """A translucent indexed ("P", palette with alpha) Pillow image of `size` (w, h): bald areas
+    tinted and edged red, partial regrowth yellow, excluded hatched grey, the outline of the
+    painted scalp blue. Indexed, a 2 MP overlay is drawn and written in a few hundredths of a
+    second (RGBA took a quarter of a second)."""
     import numpy as np
     from PIL import Image
 
     small = np.asarray(Image.fromarray(classes).resize(size, Image.Resampling.NEAREST))
-    rgba = np.array([TINT[p] for p in Paint], dtype=np.uint8)[small]
-    ys, xs = np.mgrid[0:size[1], 0:size[0]]
-    rgba[(small == Paint.EXCLUDED) & ((xs + ys) % HATCH < 2)] = EDGE[Paint.EXCLUDED]  # hatching
-    for paint, colour in EDGE.items():
+    index = small.copy()
+    hatch = np.add.outer(np.arange(size[1], dtype=np.uint16), np.arange(size[0], dtype=np.uint16)) % HATCH < 2
+    index[(small == Paint.EXCLUDED) & hatch] = EDGE_INDEX[Paint.EXCLUDED]
+    for paint, at in EDGE_INDEX.items():
         area = small == paint
-        rgba[area & ~_eroded(area, 2)] = colour  # two pixels: visible when the overlay is scaled down
+        index[area & ~_eroded(area, 2)] = at  # two pixels: visible when the overlay is scaled down
     scalp = small != Paint.NONE
-    rgba[scalp & ~_eroded(scalp, 2)] = OUTLINE
-    return Image.fromarray(rgba, "RGBA")
+    index[scalp & ~_eroded(scalp, 2)] = OUTLINE_INDEX
+    image = Image.fromarray(index, "P")
+    image.putpalette([channel for colour in OVERLAY_PALETTE for channel in colour], rawmode="RGBA")
+    return image
 
 
 def _eroded(a, radius: int = 1):
-    """`a` shrunk by `radius` px (4-neighbourhood, repeated); pixels beyond the edge count as False."""
+    """`a` (bool) shrunk by `radius` px (4-neighbourhood, repeated); pixels beyond the edge count as False."""
+    import cv2
     import numpy as np
 
-    for _ in range(radius):
-        p = np.pad(a, 1, constant_values=False)
-        a = p[1:-1, 1:-1] & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
-    return a
+    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+    return cv2.erode(a.view(np.uint8), cross, iterations=radius, borderType=cv2.BORDER_CONSTANT,
+                     borderValue=0).astype(bool)
