@@ -1,5 +1,5 @@
 """Issue 13: renderers only draw. Thresholds, labels and rules come from the analysis, and the
-import graph points down the pipeline (journal -> photos -> analysis -> render -> output)."""
+import graph points down the pipeline (journal -> photos -> analysis -> render -> output -> store)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ THRESHOLDS = re.compile(r"(?<![\w.#-])(2|3|4|5|6|7|10|20|25|28|30|50|75|90|95|18
 # Numbers that renderers still type themselves (page, number, the words around it): none since the
 # measure registry gives every scale, label and threshold; a new one fails the test.
 TYPED_BY_RENDERERS: set[tuple[str, str, str]] = set()
-LAYERS = {"journal": 1, "photos": 2, "analysis": 3, "render": 4, "output": 5}
+# store/ (lock, cache, staging, publish) is the build's infrastructure: it keeps and publishes what
+# the stages made (a sealed build encrypts through output/), and no stage imports it.
+LAYERS = {"journal": 1, "photos": 2, "analysis": 3, "render": 4, "output": 5, "store": 6}
 
 
 def imports(path: Path) -> set[str]:

@@ -289,7 +289,7 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None, ignore: 
     """
     from scalpsite.console import journal_base, json_text, print_check
     from scalpsite.findings import summary
-    from scalpsite.output.uptodate import repeated_check
+    from scalpsite.store.uptodate import repeated_check
 
     say_journal(journal)
     today = as_of or dt.date.today()
@@ -331,7 +331,7 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
     """
     from scalpsite.console import QUIET, Progress, print_build
     from scalpsite.console import print_link as show_link
-    from scalpsite.output.uptodate import repeated_build
+    from scalpsite.store.uptodate import repeated_build
 
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}; swap them")

@@ -154,7 +154,7 @@ def measure(classes) -> dict:
 
 def save(root: Path, target: Target, classes, on_wait=None) -> None:
     """Write the mask (aside, then renamed) under the journal's build lock, keeping the previous one."""
-    from scalpsite.output.guard import folder
+    from scalpsite.store.guard import folder
     from scalpsite.pipeline import writing
 
     data = exact_png(classes)
@@ -216,7 +216,7 @@ def _keep(path: Path, history: Path) -> None:
 
 def _history(root: Path, target: Target) -> dict[int, Path]:
     """The kept versions, read only from a real folder inside the journal's cache."""
-    from scalpsite.output.guard import CACHE_DIR
+    from scalpsite.store.guard import CACHE_DIR
 
     cache = root / CACHE_DIR
     history = cache / history_of(target)
