@@ -14,7 +14,7 @@ from conftest import fixture_script
 from scalpsite.analysis.analyze import lab_columns, medication_periods
 from scalpsite.errors import BuildError
 from scalpsite.analysis import photoplan
-from scalpsite.analysis.result import Session
+from scalpsite.analysis.results import Session
 from scalpsite.render import dossier
 from scalpsite.render.format import fmt_date, fmt_num
 from scalpsite.render.themes import builtin_themes

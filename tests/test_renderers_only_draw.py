@@ -51,14 +51,13 @@ def package_imports() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_no_renderer_imports_rules_or_another_renderer(renderer):
     """No renderer imports scores, response, analyze or another renderer."""
-    forbidden = {"scalpsite.analysis.scores", "scalpsite.analysis.response", "scalpsite.analysis.analyze",
+    forbidden = {"scalpsite.analysis.scores", "scalpsite.analysis.response.milestones", "scalpsite.analysis.analyze",
                  "scalpsite.analysis.summary"} | {module_of(SRC / r) for r in RENDERERS if r != renderer}
     assert not imports(SRC / renderer) & forbidden
 
 
 # What a renderer may take from the analysis: words for keys, and the typed results it draws.
-DRAWABLE = {"scalpsite.analysis.labels"} | {f"scalpsite.analysis.{p.stem}"
-                                             for p in (SRC / "analysis").glob("result*.py")}
+DRAWABLE = {"scalpsite.analysis.labels", "scalpsite.analysis.results"}
 
 
 @pytest.mark.parametrize("module", RENDER_MODULES)
@@ -76,7 +75,7 @@ def test_every_render_module_and_script_is_looked_at():
     assert {p.name for p in SCRIPTS} >= {"charts.js", "compare.js", "unlock.js"}
 
 
-@pytest.mark.parametrize("checker", ["analysis/check.py", "analysis/photocheck.py"])
+@pytest.mark.parametrize("checker", ["analysis/checks/check.py", "analysis/checks/photocheck.py"])
 def test_check_does_not_import_the_analysis(checker):
     """check and photocheck sit beside the analysis, not on it (their helpers are in journal/)."""
     assert not {m for m in imports(SRC / checker) if m.startswith("scalpsite.analysis.analyze")}

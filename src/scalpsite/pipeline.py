@@ -17,9 +17,9 @@ from pathlib import Path
 
 from scalpsite.analysis.analyze import analyze
 from scalpsite.analysis.photoplan import photo_plan
-from scalpsite.analysis.result import Analysis
-from scalpsite.analysis.check import check
-from scalpsite.analysis.photocheck import check_photos
+from scalpsite.analysis.results import Analysis
+from scalpsite.analysis.checks.check import check
+from scalpsite.analysis.checks.photocheck import check_photos
 from scalpsite.analysis.photoevidence import evidence_findings
 from scalpsite.errors import JournalError, OptionError
 from scalpsite.findingcodes import silenced
@@ -304,7 +304,7 @@ def schema_text(kind: str) -> str:
     """`scalpsite schema --kind K`: the JSON Schema of scalpsite.yaml, session.yaml or data.json."""
     if kind != "data":
         return editors.schema_text(kind)
-    from scalpsite.analysis.result import Analysis
+    from scalpsite.analysis.results import Analysis
 
     body = Analysis.model_json_schema(mode="serialization")
     return json.dumps({"$schema": editors.JSON_SCHEMA_DIALECT, **body}, indent=2, ensure_ascii=False) + "\n"

@@ -8,17 +8,17 @@ from collections.abc import Sequence
 from scalpsite import __version__
 from scalpsite.analysis import history, scores
 from scalpsite.analysis.case import case_facts
-from scalpsite.analysis.clinro import ad_panels
-from scalpsite.analysis.clinical import clinical_fields, treatment_time
+from scalpsite.analysis.response.clinro import ad_panels
+from scalpsite.analysis.treatmentrecord import clinical_fields, treatment_time
 from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.definitions import definitions
-from scalpsite.analysis.interruption import interruptions
+from scalpsite.analysis.response.interruption import interruptions
 from scalpsite.analysis.labels import day_text, lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
 from scalpsite.analysis.measurevalues import changes, derived_of, no_values, session_values
 from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
-from scalpsite.analysis.response import milestone_list, milestones, response_status, trajectories
-from scalpsite.analysis.result import Analysis
+from scalpsite.analysis.response.milestones import milestone_list, milestones, response_status, trajectories
+from scalpsite.analysis.results import Analysis
 from scalpsite.analysis.safety import on_treatment
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise

@@ -7,9 +7,10 @@ the constants the analysis uses.
 
 from __future__ import annotations
 
-from scalpsite.analysis import injections, runs
+from scalpsite.analysis import injections
+from scalpsite.analysis.response import runs
 from scalpsite.analysis import photoevidence as pe
-from scalpsite.analysis.response import RULES
+from scalpsite.analysis.response.milestones import RULES
 from scalpsite.measures.registry import MEASURES
 from scalpsite.photos.alignment import CONFIDENT
 from scalpsite.photos.masks import TOLERANCE

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import pairwise
 
-from scalpsite.analysis.interruption import gaps
+from scalpsite.analysis.response.interruption import gaps
 from scalpsite.analysis.labels import day_text
 from scalpsite.journal.injections import Injection
 from scalpsite.journal.models import Dosing, Treatment

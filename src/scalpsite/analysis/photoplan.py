@@ -8,8 +8,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Protocol
 
-from scalpsite.analysis.result import Analysis, Session
-from scalpsite.analysis.result_photos import AnglePick, Compared, PhotoPlan
+from scalpsite.analysis.results import Analysis, AnglePick, Compared, PhotoPlan, Session
 
 # Thumbnails per angle in the PDF's timeline grid (three rows of eight). A multi-year journal
 # shows a sample spread over time: the grid stays readable, the PDF small, and typst's memory

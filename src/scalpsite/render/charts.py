@@ -17,8 +17,7 @@ from matplotlib.textpath import text_to_path
 from scalpsite.analysis.labels import (
     MONTHS,  # the locale-free month names of every page
 )
-from scalpsite.analysis.result import Analysis, PhaseSpan, Session
-from scalpsite.analysis.result_clinical import InjectionDose, Interruption
+from scalpsite.analysis.results import Analysis, InjectionDose, Interruption, PhaseSpan, Session
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scalpsite.analysis.result import Session
-from scalpsite.analysis.result_base import Out
+from scalpsite.analysis.results import Session
+from scalpsite.analysis.results.base import Out
 from scalpsite.errors import BuildError
 from scalpsite.render.view import Rendition, View
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scalpsite.analysis import clinro
+from scalpsite.analysis.response import clinro
 from scalpsite.analysis.aascale import aa_scale
 from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
 from scalpsite.analysis.safety import (

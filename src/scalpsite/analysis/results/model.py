@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from scalpsite.analysis.result_base import ChartLine, Day, Out
-from scalpsite.analysis.result_clinical import (
+from scalpsite.analysis.results.base import ChartLine, Day, Out
+from scalpsite.analysis.results.record import (
     AaScaleSummary,
     CaseFacts,
     DiagnosisRow,
@@ -23,9 +23,9 @@ from scalpsite.analysis.result_clinical import (
     InjectionSummary,
     Interruption,
 )
-from scalpsite.analysis.result_photos import PhotoEvidence, SessionPhotos
-from scalpsite.analysis.result_response import Milestone, Response, Trajectory
-from scalpsite.analysis.result_measures import MeasureInfo, with_measures
+from scalpsite.analysis.results.photoresults import PhotoEvidence, SessionPhotos
+from scalpsite.analysis.results.responders import Milestone, Response, Trajectory
+from scalpsite.analysis.results.sessionmeasures import MeasureInfo, with_measures
 from scalpsite.journal.models import Treatment
 from scalpsite.measures.registry import MEASURES
 
@@ -110,7 +110,7 @@ class _Session(SessionPhotos, Out):
         return getattr(self, key)
 
 
-# The measures' fields come from the measure registry (result_measures.py); the model a type
+# The measures' fields come from the measure registry (sessionmeasures.py); the model a type
 # checker sees declares the others only, so a measure is read by its key (`measure`).
 if TYPE_CHECKING:
     class Session(_Session):
