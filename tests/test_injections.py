@@ -11,10 +11,10 @@ import json
 import pytest
 from conftest import COMPLETE, write_journal
 
-from scalpsite.analysis import injections as inj
+from scalpsite.analysis import adherence as inj
 from scalpsite.cli import SITES, main
 from scalpsite.findings import Finding
-from scalpsite.journal.injections import parse_log
+from scalpsite.journal.injectionlog import parse_log
 from scalpsite.journal.models import INJECTION_SITES, Dosing, Treatment
 
 D = dt.date.fromisoformat

@@ -9,7 +9,7 @@ import datetime as dt
 
 from scalpsite.analysis.response import clinro
 from scalpsite.analysis.aascale import aa_scale
-from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
+from scalpsite.analysis.adherence import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
 from scalpsite.analysis.safety import (
     answers,
     asked_about,

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, error, warning
-from scalpsite.journal.injections import InjectionLog, read_log
+from scalpsite.journal.injectionlog import InjectionLog, read_log
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.models import AppointmentMeta, Config, Session
 from scalpsite.journal.treatment import config_as_of

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
-from scalpsite.analysis.results import Analysis, Compared, PhotoPlan, Session, Visit
+from scalpsite.analysis.results import Analysis, Compared, PhotoPlan, SessionResult, Visit
 from scalpsite.analysis.results.base import Day, Out
 from scalpsite.journal.load import Journal
 from scalpsite.photos.evidence import Evidence
@@ -76,7 +76,7 @@ class SinceLast(Out):
 class TimelineItem(Out):
     """One session on an angle's page, with its photo of that angle (None when not taken)."""
 
-    session: Session
+    session: SessionResult
     photo: Rendition | None
 
 

@@ -9,7 +9,7 @@ from scalpsite.analysis.results.base import (
 from scalpsite.analysis.results.model import (
     Analysis, Completeness, Definition, DensityRow, FindingCounts, FindingKind, FindingOut,
     LabColumn, LabMarker, LabValue, LastVisit, Measure, MedicationPeriod, Patient, PhaseSpan,
-    Recorded, RegionRow, SaltSummary, Schedule, Session, SideEffectEntry, SideEffectRow, Summary,
+    Recorded, RegionRow, SaltSummary, Schedule, SessionResult, SideEffectEntry, SideEffectRow, Summary,
     Target, TreatmentRow, Visit,
 )
 from scalpsite.analysis.results.photoresults import (
@@ -36,7 +36,7 @@ __all__ = [
     "LabMarker", "LabValue", "LastVisit", "Measure", "MeasureAroundGap", "MeasureInfo",
     "MeasurePoint", "MedicationPeriod", "Milestone", "Patient", "PhaseSpan", "PhotoEvidence",
     "PhotoEvidenceLimits", "PhotoPlan", "PriorTreatment", "Recorded", "RegionRow", "Response",
-    "Run", "SaltSummary", "Schedule", "Session", "SessionPhotos", "SeverityColumn",
+    "Run", "SaltSummary", "Schedule", "SessionResult", "SessionPhotos", "SeverityColumn",
     "SideEffectEntry", "SideEffectRow", "Summary", "Target", "Th2Marker", "Trajectory",
     "TreatmentRow", "Visit",
 ]

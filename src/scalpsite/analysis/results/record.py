@@ -14,7 +14,7 @@ from scalpsite.measures.registry import MEASURES
 
 
 class InjectionSummary(Out):
-    """Adherence by the window rule of injections.py; counts are doses (due dates), not injections."""
+    """Adherence by the window rule of adherence.py; counts are doses (due dates), not injections."""
 
     expected: int | None = Field(description="doses due and decided: given + missed (null without a dosing interval)")
     given: int = Field(description="doses with an injection in their window (without a dosing interval: "

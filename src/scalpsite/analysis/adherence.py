@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from scalpsite.analysis.response.interruption import gaps
 from scalpsite.analysis.labels import day_text
-from scalpsite.journal.injections import Injection
+from scalpsite.journal.injectionlog import Injection
 from scalpsite.journal.models import Dosing, Treatment
 from scalpsite.journal.treatment import same_drug
 
