@@ -9,7 +9,8 @@ from pydantic import BaseModel
 
 from scalpsite.errors import ScalpsiteError
 from scalpsite.findings import Finding, Level
-from scalpsite.journal.load import CONFIG_FILE, PHOTO_EXTS
+from scalpsite.journal.load import CONFIG_FILE
+from scalpsite.journal.photofiles import PHOTO_EXTS
 from scalpsite.journal.models import Config, Session
 
 SCHEMA_DIR = ".scalpsite"

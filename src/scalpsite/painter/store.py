@@ -18,7 +18,8 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import ScalpsiteError
-from scalpsite.journal.load import MASK_SUFFIX, Journal
+from scalpsite.journal.load import Journal
+from scalpsite.journal.photofiles import MASK_SUFFIX
 from scalpsite.photos.masks import COLOURS, Paint
 
 SCALP = (0, 200, 0)  # haired scalp, as saved: any opaque colour far from the others counts as scalp

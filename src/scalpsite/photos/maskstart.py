@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
-from scalpsite.journal.load import MASK_SUFFIX, Journal, SessionRecord
+from scalpsite.journal.load import Journal, SessionRecord
+from scalpsite.journal.photofiles import MASK_SUFFIX
 from scalpsite.photos import align  # NumPy and OpenCV: only this command loads them
 from scalpsite.photos.evidence import reference_photos
 from scalpsite.photos.masks import size_problem
