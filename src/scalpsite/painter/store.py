@@ -96,7 +96,7 @@ def photo_size(root: Path, photo: str) -> tuple[int, int]:
     """The photo's size as displayed (EXIF orientation applied)."""
     from PIL import Image, UnidentifiedImageError
 
-    from scalpsite.photos.images import register_heif
+    from scalpsite.photos.decode import register_heif
     from scalpsite.photos.photometa import upright_size
 
     register_heif()
