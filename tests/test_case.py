@@ -18,7 +18,7 @@ from scalpsite.analysis.response import interruption
 from scalpsite.analysis.definitions import definitions
 from scalpsite.analysis.summary import VIGA_SUCCESS
 from scalpsite.cli import main
-from scalpsite.journal.models import Config
+from scalpsite.journal.configmodel import Config
 
 D = dt.date.fromisoformat
 

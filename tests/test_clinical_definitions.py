@@ -11,7 +11,7 @@ from conftest import REPO
 
 from scalpsite.analysis import adherence, schedule, scores
 from scalpsite.analysis.definitions import definitions
-from scalpsite.journal.models import Dosing
+from scalpsite.journal.configmodel import Dosing
 
 DOC = REPO / "docs/clinical-definitions.md"
 # The internal specs the product must never cite (spelled in parts so this file does not cite them).

@@ -9,7 +9,8 @@ from scalpsite.analysis.response import clinro, milestones
 from scalpsite.analysis.aascale import aa_scale, scalp_level
 from scalpsite.analysis.safety import answers, checklist_rows, conflicts
 from scalpsite.journal.effects import DUPILUMAB, checklist
-from scalpsite.journal.models import Session, Treatment
+from scalpsite.journal.configmodel import Treatment
+from scalpsite.journal.models import Session
 
 
 @pytest.mark.parametrize("salt, level", [(0, "mild"), (20, "mild"), (20.4, "moderate"), (21, "moderate"),

@@ -28,7 +28,7 @@ from scalpsite.journal import editors
 from scalpsite.journal.editors import stale_schemas, write_schemas
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.load import CONFIG_FILE, Journal, load
-from scalpsite.journal.models import Config
+from scalpsite.journal.configmodel import Config
 from scalpsite.output import bundle as bundles
 from scalpsite.store import uptodate
 from scalpsite.store.carry import Placer

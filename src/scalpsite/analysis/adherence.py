@@ -16,7 +16,7 @@ from itertools import pairwise
 from scalpsite.analysis.response.interruption import gaps
 from scalpsite.analysis.labels import day_text
 from scalpsite.journal.injectionlog import Injection
-from scalpsite.journal.models import Dosing, Treatment
+from scalpsite.journal.configmodel import Dosing, Treatment
 from scalpsite.journal.treatment import same_drug
 
 EARLY_DAYS = 3  # an injection up to 3 days before its due date belongs to it

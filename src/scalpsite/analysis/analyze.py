@@ -32,7 +32,8 @@ from scalpsite.findings import Finding
 from scalpsite.journal.effects import checklist, effect_key
 from scalpsite.journal.load import Journal, SessionRecord, photo_angles
 from scalpsite.journal.measurefields import raw
-from scalpsite.journal.models import Config, Session, Treatment
+from scalpsite.journal.configmodel import Config, Treatment
+from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import baseline_index, dosing, previously_tracked, primary_treatment
 from scalpsite.measures.alopecia import SALT
 

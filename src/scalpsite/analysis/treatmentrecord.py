@@ -22,7 +22,8 @@ from scalpsite.analysis.safety import (
 from scalpsite.analysis.scores import months
 from scalpsite.journal.effects import checklist
 from scalpsite.journal.load import Journal, photo_angles
-from scalpsite.journal.models import Session, Treatment
+from scalpsite.journal.configmodel import Treatment
+from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import dosing
 from scalpsite.measures.registry import MEASURES
 

@@ -11,7 +11,8 @@ from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, error
 from scalpsite.journal.injectionlog import InjectionLog, read_log
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
-from scalpsite.journal.models import AppointmentMeta, Config, Session
+from scalpsite.journal.configmodel import Config
+from scalpsite.journal.models import AppointmentMeta, Session
 from scalpsite.journal.treatment import config_as_of
 from scalpsite.journal.paths import links_outside, within
 from scalpsite.journal.photofiles import PHOTO_EXTS, find_masks, find_photos, mapped_photos

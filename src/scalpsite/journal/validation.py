@@ -10,11 +10,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from scalpsite.findings import Finding, error
-from scalpsite.journal import models
+from scalpsite.journal import configmodel, models
 from scalpsite.journal.fieldinfo import describe, field_at, models_in, number_text, rows, yaml_flow
 from scalpsite.journal.yamlsource import YamlDoc
 
-MODEL_FIELDS = {name: list(cls.model_fields) for name, cls in vars(models).items()
+MODEL_FIELDS = {name: list(cls.model_fields) for name, cls in (vars(configmodel) | vars(models)).items()
                 if isinstance(cls, type) and issubclass(cls, BaseModel) and cls is not BaseModel}
 
 

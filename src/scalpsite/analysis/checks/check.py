@@ -16,7 +16,8 @@ from scalpsite.findings import Finding, error, sort_findings, warning
 from scalpsite.journal.limits import MAX_NOTE_DEPTH, note_problem, quote_depth
 from scalpsite.journal.load import Journal, SessionRecord
 from scalpsite.journal.measurefields import raw
-from scalpsite.journal.models import Config, Session
+from scalpsite.journal.configmodel import Config
+from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 from scalpsite.journal.validation import did_you_mean
 from scalpsite.measures.kinds import Measure

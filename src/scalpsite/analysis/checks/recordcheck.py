@@ -11,7 +11,8 @@ from scalpsite.findings import Finding, error, warning
 from scalpsite.journal.effects import Effect, checklist
 from scalpsite.journal.injectionlog import LOG_FILE, Injection
 from scalpsite.journal.load import Journal, SessionRecord
-from scalpsite.journal.models import Config, Session
+from scalpsite.journal.configmodel import Config
+from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import (
     dosing,
     primary_treatment,

@@ -26,7 +26,7 @@ from scalpsite.analysis.results.record import (
 from scalpsite.analysis.results.photoresults import PhotoEvidence, SessionPhotos
 from scalpsite.analysis.results.responders import Milestone, Response, Trajectory
 from scalpsite.analysis.results.sessionmeasures import MeasureInfo, with_measures
-from scalpsite.journal.models import Treatment
+from scalpsite.journal.configmodel import Treatment
 from scalpsite.measures.registry import MEASURES
 
 
