@@ -238,10 +238,10 @@ def phase_spans(start: dt.date | None) -> list[dict]:
     if start is None:
         return []
     spans, lower = [], 0.0
-    for upper, key, label in scores.PHASES:
+    for upper, key, words in scores.PHASES:
         end = None if upper == float("inf") else start + dt.timedelta(days=round(upper * scores.DAYS_PER_MONTH))
         begin = start + dt.timedelta(days=round(lower * scores.DAYS_PER_MONTH))
-        spans.append({"key": key, "label": label, "short_label": scores.PHASE_SHORT[key], "start": begin.isoformat(),
+        spans.append({"key": key, "label": words, "short_label": scores.PHASE_SHORT[key], "start": begin.isoformat(),
                       "end": end.isoformat() if end else None})
         lower = upper
     return spans
