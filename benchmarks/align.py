@@ -181,7 +181,7 @@ def photo_of(folder: Path, angle: str) -> Image.Image | None:
 
 
 def register_heif() -> None:
-    from scalpsite.photos.images import register_heif as register
+    from scalpsite.photos.decode import register_heif as register
 
     register()
 

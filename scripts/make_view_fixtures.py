@@ -19,7 +19,7 @@ import textwrap
 from pathlib import Path
 
 from scalpsite.analysis.analyze import analyze
-from scalpsite.analysis.check import check
+from scalpsite.analysis.checks.check import check
 from scalpsite.journal.load import load
 from scalpsite.photos.images import PhotoResult
 from scalpsite.pipeline import view_of

@@ -13,11 +13,12 @@ from conftest import COMPLETE, EXAMPLE, write_journal
 from longcourse import write_course
 from pypdf import PdfReader
 
-from scalpsite.analysis import case, history, interruption, scores
+from scalpsite.analysis import case, history, scores
+from scalpsite.analysis.response import interruption
 from scalpsite.analysis.definitions import definitions
 from scalpsite.analysis.summary import VIGA_SUCCESS
 from scalpsite.cli import main
-from scalpsite.journal.models import Config
+from scalpsite.journal.configmodel import Config
 
 D = dt.date.fromisoformat
 
@@ -127,7 +128,7 @@ def test_the_example_journal_has_an_interruption_and_the_chart_marks_it():
     assert salt["after_12_note"] == "not reached yet (20 Feb 2026)" and salt["before"]["date"] == "2025-09-08"
     from scalpsite.render.charts import salt_chart
 
-    from scalpsite.analysis.result import Analysis
+    from scalpsite.analysis.results import Analysis
 
     fig = salt_chart(Analysis.model_validate(expected))
     assert "dose-gap" in {a.get_gid() for ax in fig.axes for a in ax.patches}

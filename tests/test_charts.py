@@ -13,7 +13,7 @@ import pytest
 from conftest import write_journal
 
 from scalpsite.analysis.analyze import analyze
-from scalpsite.analysis.result import Analysis
+from scalpsite.analysis.results import Analysis
 from scalpsite.journal.load import load
 from scalpsite.render.charts import (
     STYLE,

@@ -6,7 +6,7 @@ import pytest
 from conftest import COMPLETE, write_journal
 from PIL import Image, ImageEnhance
 
-from scalpsite.analysis.check import check
+from scalpsite.analysis.checks.check import check
 from scalpsite.journal.load import load
 from scalpsite.pipeline import check_journal
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from conftest import REPO
 
-from scalpsite.analysis import injections, schedule, scores
+from scalpsite.analysis import adherence, schedule, scores
 from scalpsite.analysis.definitions import definitions
-from scalpsite.journal.models import Dosing
+from scalpsite.journal.configmodel import Dosing
 
 DOC = REPO / "docs/clinical-definitions.md"
 # The internal specs the product must never cite (spelled in parts so this file does not cite them).
@@ -109,12 +109,12 @@ def test_adherence_example():
 
     def table(as_of):
         return [(d.due.isoformat(), d.status, d.timing) for d in
-                injections.doses(day(2025, 1, 10), None, dosing, given, as_of)]
+                adherence.doses(day(2025, 1, 10), None, dosing, given, as_of)]
 
     first = [("2025-01-10", "given", "on_time"), ("2025-01-24", "given", "early"), ("2025-02-07", "given", "late")]
     assert table(day(2025, 2, 28)) == [*first, ("2025-02-21", "pending", None)]
     assert table(day(2025, 3, 1)) == [*first, ("2025-02-21", "missed", None)]
-    assert injections.adherence_pct(3, 1) == 75.0
+    assert adherence.adherence_pct(3, 1) == 75.0
 
 
 def test_schedule_example():

@@ -17,7 +17,7 @@ from conftest import COMPLETE, EXAMPLE, REPO, tiny_photo, write_journal
 from pypdf import PdfReader
 
 from scalpsite.analysis.analyze import analyze
-from scalpsite.analysis.result import Analysis
+from scalpsite.analysis.results import Analysis
 from scalpsite.cli import main
 from scalpsite.journal.load import load
 from scalpsite.output.export import to_csv

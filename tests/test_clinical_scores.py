@@ -5,11 +5,12 @@ import datetime as dt
 
 import pytest
 
-from scalpsite.analysis import clinro, response
+from scalpsite.analysis.response import clinro, milestones
 from scalpsite.analysis.aascale import aa_scale, scalp_level
 from scalpsite.analysis.safety import answers, checklist_rows, conflicts
 from scalpsite.journal.effects import DUPILUMAB, checklist
-from scalpsite.journal.models import Session, Treatment
+from scalpsite.journal.configmodel import Treatment
+from scalpsite.journal.models import Session
 
 
 @pytest.mark.parametrize("salt, level", [(0, "mild"), (20, "mild"), (20.4, "moderate"), (21, "moderate"),
@@ -95,11 +96,11 @@ def series(*rows) -> list[dict]:
 def test_milestones_hold_the_first_session_that_met_them():
     """Items 4, 6: eyebrows responder, PGI-C responder and ADCT −5, dated by the first session."""
     s = series(("2025-01-06", 3, None, 14), ("2025-03-03", 2, 3, 10), ("2025-06-02", 1, 2, 9), ("2025-09-01", 0, 1, 4))
-    marks = response.milestones(s)
+    marks = milestones.milestones(s)
     assert {k: marks[k] for k in ("eyebrows_response", "eyelashes_response", "pgic_response", "adct_minus_5")} == \
         {"eyebrows_response": "2025-06-02", "eyelashes_response": None, "pgic_response": "2025-06-02",
          "adct_minus_5": "2025-06-02"}
-    listed = [c["key"] for c in response.trajectories(s, ["alopecia_areata", "atopic_dermatitis"])]
+    listed = [c["key"] for c in milestones.trajectories(s, ["alopecia_areata", "atopic_dermatitis"])]
     assert [k for k in listed if k in marks and k[:4] in ("eyeb", "eyel", "pgic", "adct")] == \
         ["eyebrows_response", "pgic_response", "adct_minus_5"]  # eyelashes: no eligible baseline
 

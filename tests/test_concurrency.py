@@ -17,8 +17,8 @@ import pytest
 from conftest import COMPLETE, REPO, write_journal
 
 from scalpsite.cli import main
-from scalpsite.output import lock
-from scalpsite.output.guard import cache_root
+from scalpsite.store import lock
+from scalpsite.store.guard import cache_root
 
 COMPLETE_OUT = {"index.html", "data.json", "data.csv", ".scalpsite-output", "dossier.pdf"}
 ENV = {**os.environ, "PYTHONPATH": str(REPO / "src")}
@@ -161,7 +161,7 @@ def test_lock_is_released_when_the_holder_dies(journal, monkeypatch):
     """issue 12 item 4: a killed build never leaves the lock behind (the OS releases it)."""
     monkeypatch.setenv(lock.TIMEOUT_ENV, "10")
     cache = cache_root(journal)
-    code = ("import sys, pathlib, time\nfrom scalpsite.output.lock import build_lock\n"
+    code = ("import sys, pathlib, time\nfrom scalpsite.store.lock import build_lock\n"
             "with build_lock(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])):\n"
             "    print('held', flush=True)\n    time.sleep(120)\n")
     holder = subprocess.Popen([sys.executable, "-c", code, str(cache), str(journal)], env=ENV, text=True,
@@ -181,7 +181,7 @@ def test_workers_of_a_killed_build_do_not_keep_the_lock(journal, monkeypatch):
     monkeypatch.setenv(lock.TIMEOUT_ENV, "10")
     cache = cache_root(journal)
     code = ("import os, sys, pathlib, signal, time\nfrom concurrent.futures import ProcessPoolExecutor\n"
-            "from scalpsite.output.lock import build_lock\n"
+            "from scalpsite.store.lock import build_lock\n"
             "with build_lock(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])):\n"
             "    pool = ProcessPoolExecutor(1)\n    pool.submit(time.sleep, 60)\n    time.sleep(0.5)\n"
             "    print(*[p for p in pool._processes], flush=True)\n    os.kill(os.getpid(), signal.SIGKILL)\n")

@@ -12,7 +12,7 @@ from conftest import COMPLETE, REPO, write_journal
 
 import scalpsite
 from scalpsite.analysis.analyze import analyze
-from scalpsite.analysis.check import check
+from scalpsite.analysis.checks.check import check
 from scalpsite.cli import main
 from scalpsite.journal.effects import checklist
 from scalpsite.journal.load import load
@@ -204,7 +204,7 @@ def test_plausible_values_pass(tmp_path, text):
 
 def test_the_plausibility_rule_lives_with_the_range():
     """The mark sits on the field's type, beside its bounds: one place for each rule."""
-    from scalpsite.analysis.plausibility import marks
+    from scalpsite.analysis.checks.plausibility import marks
     from scalpsite.journal.fieldtypes import Reading
     from scalpsite.journal.models import HairQuality
 

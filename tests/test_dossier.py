@@ -14,7 +14,7 @@ from conftest import fixture_script
 from scalpsite.analysis.analyze import lab_columns, medication_periods
 from scalpsite.errors import BuildError
 from scalpsite.analysis import photoplan
-from scalpsite.analysis.result import Session
+from scalpsite.analysis.results import SessionResult
 from scalpsite.render import dossier
 from scalpsite.render.format import fmt_date, fmt_num
 from scalpsite.render.themes import builtin_themes
@@ -71,7 +71,7 @@ def many_sessions_view(count: int) -> View:
     return fixture_script().view_for(dt.date(2025, 7, 4) if count < 10 else None, count)
 
 
-def session_row(s: Session) -> re.Pattern:
+def session_row(s: SessionResult) -> re.Pattern:
     """A row of the sessions table as pypdf extracts it: its date cell up to its SALT cell."""
     date, salt = re.escape(fmt_date(s.date)), re.escape(fmt_num(s.salt))
     return re.compile(rf"{date} (baseline )?{re.escape(s.week_label)} {re.escape(s.phase_label or '')} {salt} ")

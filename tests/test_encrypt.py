@@ -30,7 +30,8 @@ from sharing import (
 )
 
 from scalpsite.errors import BuildError
-from scalpsite.output import encrypt, sealed
+from scalpsite.output import encrypt
+from scalpsite.store import sealed
 from scalpsite.pipeline import build, bundle
 
 ENCRYPTED_NAME = re.compile(r"(index\.html|unlock\.js|unlock\.css|\.vault-output|p/\d{4}\.js)")

@@ -3,7 +3,7 @@
 import pytest
 from conftest import CONFIG, write_journal
 
-from scalpsite.analysis.check import check
+from scalpsite.analysis.checks.check import check
 from scalpsite.journal.load import load
 
 AD = CONFIG  # tracks atopic dermatitis: ad: is known

@@ -351,7 +351,7 @@ def test_a_lock_timeout_that_is_no_number_is_an_error(runner, journal, monkeypat
 @pytest.mark.parametrize("value, expected", [("-5", 0.0), ("inf", float("inf")), ("1e3", 1000.0)])
 def test_lock_timeout_bounds(monkeypatch, value, expected):
     """Negative is 0 (do not wait), inf waits as long as it takes."""
-    from scalpsite.output import lock
+    from scalpsite.store import lock
 
     monkeypatch.setenv(lock.TIMEOUT_ENV, value)
     assert lock.timeout() == expected

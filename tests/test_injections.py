@@ -11,11 +11,12 @@ import json
 import pytest
 from conftest import COMPLETE, write_journal
 
-from scalpsite.analysis import injections as inj
+from scalpsite.analysis import adherence as inj
 from scalpsite.cli import SITES, main
 from scalpsite.findings import Finding
-from scalpsite.journal.injections import parse_log
-from scalpsite.journal.models import INJECTION_SITES, Dosing, Treatment
+from scalpsite.journal.injectionlog import parse_log
+from scalpsite.journal.configmodel import Dosing, Treatment
+from scalpsite.journal.models import INJECTION_SITES
 
 D = dt.date.fromisoformat
 START = D("2025-01-10")

@@ -15,8 +15,9 @@ from scalpsite.cli import main
 from scalpsite.errors import BuildError, JournalError, OptionError, ScalpsiteError
 
 SRC = REPO / "src/scalpsite"
-# The command line: the commands, their printing, the preview server, the password options.
-CLI_LAYER = {"cli.py", "console.py", "serve.py", "passwords_cli.py"}
+# The command line: the commands, their options and errors, their printing, the preview server, the
+# password options.
+CLI_LAYER = {"cli.py", "cli_options.py", "cli_errors.py", "console.py", "serve.py", "passwords_cli.py"}
 
 
 def imports_click(path: Path) -> bool:

@@ -7,7 +7,8 @@ from conftest import write_journal
 
 from scalpsite.errors import JournalError
 from scalpsite.journal.load import load
-from scalpsite.journal.models import Config, Session
+from scalpsite.journal.configmodel import Config
+from scalpsite.journal.models import Session
 from scalpsite.journal.validation import WORDING, validate
 from scalpsite.journal.yamlsource import YAML_WORDING, parse_yaml
 
@@ -121,7 +122,7 @@ def test_wording_table_covers_every_kind_tested():
 def test_schedule_presets_match_the_enum():
     """Item 10: the enum of schedule presets is the analysis's table of presets."""
     from scalpsite.analysis.schedule import PRESETS
-    from scalpsite.journal.models import SCHEDULES
+    from scalpsite.journal.configmodel import SCHEDULES
 
     assert set(SCHEDULES) == set(PRESETS)
 

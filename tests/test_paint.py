@@ -23,8 +23,8 @@ from PIL import Image
 from sharing import PASSWORD, bundle_payloads, decrypt_all, decrypt_site, private_journal, vault_params
 
 from scalpsite.journal.load import load
-from scalpsite.output.guard import CACHE_DIR
-from scalpsite.output.lock import build_lock
+from scalpsite.store.guard import CACHE_DIR
+from scalpsite.store.lock import build_lock
 from scalpsite.painter import store
 from scalpsite.photos import masks
 from scalpsite.pipeline import build, bundle, start_masks

@@ -153,7 +153,7 @@ def test_another_version_of_the_code_aligns_again(tmp_path, monkeypatch):
     """Issue 25 item 5: the evidence cache made by other code is not reused (nor are the renditions)."""
     from click.testing import CliRunner
 
-    from scalpsite.output import memo
+    from scalpsite.store import memo
     from scalpsite.photos import evidence, images
 
     runner = CliRunner()

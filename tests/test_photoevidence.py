@@ -8,7 +8,7 @@ from conftest import COMPLETE, write_journal
 from scalpsite.analysis import photoevidence as pe
 from scalpsite.analysis.scores import salt_total
 from scalpsite.journal.load import load
-from scalpsite.journal.models import Config
+from scalpsite.journal.configmodel import Config
 
 CONFIG = Config(treatments=[{"drug": "dupilumab", "start": "2025-01-10"}])
 VIEWS = {"overhead": "top", "back": "back", "left": "left", "right": "right"}

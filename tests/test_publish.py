@@ -13,7 +13,7 @@ import pytest
 
 from scalpsite.cli import main
 from scalpsite.errors import BuildError
-from scalpsite.output import carry, guard, memo, publish
+from scalpsite.store import carry, guard, memo, publish
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -323,7 +323,7 @@ def test_exchange_swaps_two_folders(tmp_path):
 
 KILL_BETWEEN = """
 import os, pathlib, signal, sys
-from scalpsite.output import publish
+from scalpsite.store import publish
 def die(*args):
     os.kill(os.getpid(), signal.SIGKILL)
 if sys.argv[2] == "fallback":

@@ -9,14 +9,14 @@ from conftest import COMPLETE, REPO, write_journal
 from pydantic import BaseModel
 
 from scalpsite.cli import main
-from scalpsite.journal import models
+from scalpsite.journal import configmodel, models
 from scalpsite.journal.editors import schema
 from scalpsite.output.export import COLUMNS
 from scalpsite.reference import COMMAND, render
 
 DOC = REPO / "docs/journal-format.md"
-ALL_MODELS = [m for m in vars(models).values()
-              if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == models.__name__]
+ALL_MODELS = [m for module in (configmodel, models) for m in vars(module).values()
+              if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == module.__name__]
 
 
 def test_field_reference_is_current():

@@ -1,5 +1,5 @@
 """Issue 13: renderers only draw. Thresholds, labels and rules come from the analysis, and the
-import graph points down the pipeline (journal -> photos -> analysis -> render -> output)."""
+import graph points down the pipeline (journal -> photos -> analysis -> render -> output -> store)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ THRESHOLDS = re.compile(r"(?<![\w.#-])(2|3|4|5|6|7|10|20|25|28|30|50|75|90|95|18
 # Numbers that renderers still type themselves (page, number, the words around it): none since the
 # measure registry gives every scale, label and threshold; a new one fails the test.
 TYPED_BY_RENDERERS: set[tuple[str, str, str]] = set()
-LAYERS = {"journal": 1, "photos": 2, "analysis": 3, "render": 4, "output": 5}
+# store/ (lock, cache, staging, publish) is the build's infrastructure: it keeps and publishes what
+# the stages made (a sealed build encrypts through output/), and no stage imports it.
+LAYERS = {"journal": 1, "photos": 2, "analysis": 3, "render": 4, "output": 5, "store": 6}
 
 
 def imports(path: Path) -> set[str]:
@@ -49,14 +51,13 @@ def package_imports() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_no_renderer_imports_rules_or_another_renderer(renderer):
     """No renderer imports scores, response, analyze or another renderer."""
-    forbidden = {"scalpsite.analysis.scores", "scalpsite.analysis.response", "scalpsite.analysis.analyze",
+    forbidden = {"scalpsite.analysis.scores", "scalpsite.analysis.response.milestones", "scalpsite.analysis.analyze",
                  "scalpsite.analysis.summary"} | {module_of(SRC / r) for r in RENDERERS if r != renderer}
     assert not imports(SRC / renderer) & forbidden
 
 
 # What a renderer may take from the analysis: words for keys, and the typed results it draws.
-DRAWABLE = {"scalpsite.analysis.labels"} | {f"scalpsite.analysis.{p.stem}"
-                                             for p in (SRC / "analysis").glob("result*.py")}
+DRAWABLE = {"scalpsite.analysis.labels", "scalpsite.analysis.results"}
 
 
 @pytest.mark.parametrize("module", RENDER_MODULES)
@@ -74,7 +75,7 @@ def test_every_render_module_and_script_is_looked_at():
     assert {p.name for p in SCRIPTS} >= {"charts.js", "compare.js", "unlock.js"}
 
 
-@pytest.mark.parametrize("checker", ["analysis/check.py", "analysis/photocheck.py"])
+@pytest.mark.parametrize("checker", ["analysis/checks/check.py", "analysis/checks/photocheck.py"])
 def test_check_does_not_import_the_analysis(checker):
     """check and photocheck sit beside the analysis, not on it (their helpers are in journal/)."""
     assert not {m for m in imports(SRC / checker) if m.startswith("scalpsite.analysis.analyze")}
@@ -90,7 +91,8 @@ def test_imports_point_down_the_pipeline():
         mine, theirs = LAYERS.get(a[1]), LAYERS.get(b[1])
         if mine is None:
             continue
-        if theirs is None and b[1] in {"cli", "console", "pipeline", "serve", "reference", "passwords_cli"}:
+        if theirs is None and b[1] in {"cli", "cli_options", "cli_errors", "console", "pipeline", "serve", "reference",
+                                         "passwords_cli"}:
             wrong.append((importer, imported))
         elif theirs is not None and theirs > mine:
             wrong.append((importer, imported))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from scalpsite.analysis import response, runs
-from scalpsite.analysis.runs import Run
+from scalpsite.analysis.response import milestones, runs
+from scalpsite.analysis.response.runs import Run
 
 # The worked example: meet 31 Oct, 21 Nov, 12 Dec; fail 27 Feb, meet 6 Mar, fail 20 Mar, fail 10 Apr;
 # meet 23 Oct, 13 Nov, 27 Nov (2025 to 2026).
@@ -81,15 +81,15 @@ def session(date, salt=None, base=False, **fields) -> dict:
 def test_a_session_without_the_measure_is_skipped_never_a_failure():
     s = [session("2025-01-06", 50, base=True), session("2025-10-31", 18), session("2025-11-14"),
          session("2025-11-21", 19), session("2025-11-28"), session("2025-12-12", 17)]
-    assert response.series(s, "salt_le_20") == [("2025-10-31", True), ("2025-11-21", True), ("2025-12-12", True)]
-    course = next(c for c in response.trajectories(s, ["alopecia_areata"]) if c["key"] == "salt_le_20")
+    assert milestones.series(s, "salt_le_20") == [("2025-10-31", True), ("2025-11-21", True), ("2025-12-12", True)]
+    course = next(c for c in milestones.trajectories(s, ["alopecia_areata"]) if c["key"] == "salt_le_20")
     assert (course["status"], course["confirmed_on"]) == ("kept", "2025-12-12")
 
 
 def clinro_course(key: str, field: str, values: list[int | None], base: int) -> dict:
     dates = [d for d, _ in WORKED]
     s = [session("2025-01-06", base=True, **{field: base})] + [session(d, **{field: v}) for d, v in zip(dates, values)]
-    return next(c for c in response.trajectories(s, ["alopecia_areata"]) if c["key"] == key)
+    return next(c for c in milestones.trajectories(s, ["alopecia_areata"]) if c["key"] == key)
 
 
 # The worked example's pattern as each graded measure meets or fails it (eyebrows/eyelashes from a
@@ -110,13 +110,13 @@ def test_the_same_rule_for_brows_lashes_and_pgic(key, field, meet, fail, base):
 
 def test_a_brows_milestone_needs_an_eligible_baseline():
     s = [session("2025-01-06", base=True, eyebrows=1), session("2025-03-01", eyebrows=0)]
-    assert "eyebrows_response" not in [c["key"] for c in response.trajectories(s, ["alopecia_areata"])]
+    assert "eyebrows_response" not in [c["key"] for c in milestones.trajectories(s, ["alopecia_areata"])]
 
 
 def test_page_one_shows_at_most_six_badges_in_the_order_of_the_endpoints():
     s = [session("2025-01-06", 50, base=True, eyebrows=3, eyelashes=3, adct=12, itch=8),
          session("2025-03-01", 10, eyebrows=1, eyelashes=1, pgic=2, adct=4, itch_change=-5, easi_improvement_pct=80)]
-    listed = response.milestone_list(response.trajectories(s, ["alopecia_areata", "atopic_dermatitis"]))
+    listed = milestones.milestone_list(milestones.trajectories(s, ["alopecia_areata", "atopic_dermatitis"]))
     assert len(listed) == 14
     assert [m["key"] for m in listed if m["headline"]] == ["salt_le_20", "salt_le_10", "salt30", "salt50",
                                                           "easi75", "itch_minus_4"]

@@ -35,7 +35,7 @@ from sharing import (
 
 from scalpsite.cli import main
 from scalpsite.errors import BuildError
-from scalpsite.output import sealed
+from scalpsite.store import sealed
 from scalpsite.pipeline import build, bundle
 
 PDF_PASSWORD = "lantern-oyster-quiver-meadow"
@@ -44,7 +44,8 @@ TELLING = ["scalpsite", "scalp", "hair", "alopecia", "areata", "dermatitis", "ec
            "dupilumab", "dupixent", "derma"]
 WRAPPER = """
 import os, sys, time
-from scalpsite.output import bundle, sealed
+from scalpsite.output import bundle
+from scalpsite.store import sealed
 from scalpsite.cli import main
 
 def blocked(original):

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from scalpsite.analysis.result import MedicationPeriod
+from scalpsite.analysis.results import MedicationPeriod
 from scalpsite.render import format, site
 from scalpsite.render.themes import builtin_themes
 from scalpsite.render.view import AngleView, View
@@ -262,7 +262,7 @@ def test_a_misspelt_attribute_of_the_view_fails_the_build(view, tmp_path, expres
 
 def test_a_percentage_not_recorded_is_a_dash_alone(view, tmp_path):
     """The vellus share without a baseline read "— %"; `pct` prints the dash alone, as the dossier does."""
-    from scalpsite.analysis.result import Measure
+    from scalpsite.analysis.results import Measure
 
     view.data.summary.vellus = Measure(key="vellus", label="Vellus share", scale="%", baseline=None,
                                        at_last_visit=None, latest=12.5, latest_date="2025-03-03", change=None,

@@ -9,7 +9,7 @@ from conftest import COMPLETE, write_journal
 
 from scalpsite.analysis.analyze import treatment_notes
 from scalpsite.cli import main
-from scalpsite.journal.models import Config
+from scalpsite.journal.configmodel import Config
 from scalpsite.journal.treatment import config_as_of, previously_tracked, primary_treatment
 
 DUPI = {"drug": "dupilumab", "start": "2025-01-10", "schedule": "dupilumab"}

@@ -1,5 +1,5 @@
 """A build or check with nothing changed repeats the last answer without doing the work
-(output/uptodate.py), and anything that could change the answer makes it run in full."""
+(store/uptodate.py), and anything that could change the answer makes it run in full."""
 
 from __future__ import annotations
 

@@ -3,160 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import io
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from scalpsite import __version__
-from scalpsite.errors import ScalpsiteError
-from scalpsite.journal.limits import DATE_MAX, DATE_MIN
+from scalpsite.cli_errors import Group
+from scalpsite.cli_options import (  # noqa: F401 - DEBUG is named here for the preview's --debug
+    CONTEXT, DEBUG, JOURNAL, common, date_option, resolve_journal, say_journal, verbosity, waiting)
 from scalpsite.passwords_cli import ask_password, ask_pdf_password, encryption_options, pdf_option, show_password, warn_pdf
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-DEBUG, VERBOSITY = "scalpsite.debug", "scalpsite.verbosity"
-
-
-def _journal(ctx, param, value):
-    """JOURNAL as given, or the nearest folder upward holding a scalpsite.yaml (like git)."""
-    from scalpsite.journal.load import CONFIG_FILE
-    from scalpsite.journal.locate import find_journal
-
-    ignored: list[str] = []
-    if value is not None:  # a file or folder inside a journal names that journal, as in git
-        inside = value if value.is_dir() or not value.exists() else value.parent
-        return inside if (inside / CONFIG_FILE).exists() else find_journal(inside) or value
-    found = find_journal(Path.cwd(), ignored)
-    for other in ignored:  # git's safe.directory rule: never someone else's journal unasked
-        waiting(f"Ignored the journal in {other}; give its folder as JOURNAL to use it anyway.")
-    if found is None:
-        whose = " of yours" if ignored else ""
-        raise ScalpsiteError(f"no scalpsite.yaml{whose} in {Path.cwd()} or any folder above it; run "
-                             "'scalpsite init DIR' to start a journal, or give the journal folder")
-    return found
-
-
-JOURNAL = click.argument("journal", type=click.Path(path_type=Path), required=False,
-                         callback=_journal)
-
-
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
-    if not DATE_MIN <= day <= DATE_MAX:
-        raise click.BadParameter(f"{value} is outside the dates scalpsite accepts ({DATE_MIN} to {DATE_MAX})")
-    return day
-
-
-def waiting(message: str) -> None:
-    """Say on stderr what the command does meanwhile (waits for another build, uses a temporary cache)."""
-    from scalpsite.console import printable
-
-    click.echo(printable(message), err=True)
-
-
-def date_option(*names, **kw):
-    return click.option(*names, callback=_date, metavar="YYYY-MM-DD", **kw)
-
-
-def _flag(key, value):
-    """A callback that records a flag in ctx.meta, which the group and its command share."""
-    def callback(ctx, param, given):
-        if not given:
-            return
-        if ctx.meta.get(key, value) != value:  # -q and -v, on either side of the command
-            raise click.UsageError("--quiet and --verbose cannot be used together", ctx)
-        ctx.meta[key] = value
-    return callback
-
-
-def common(f):
-    """--debug, -q/--quiet and -v/--verbose: accepted before the command and after it."""
-    f = click.option("--debug", is_flag=True, expose_value=False, callback=_flag(DEBUG, True),
-                     help="Show Python tracebacks for unexpected errors.")(f)
-    f = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_flag(VERBOSITY, 1),
-                     help="Say more: which journal is used, and notes.")(f)
-    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_flag(VERBOSITY, -1),
-                        help="Say less: errors only, no progress or summary.")(f)
-
-
-def verbosity() -> int:
-    """-1 quiet, 0 normal, 1 verbose, wherever the option was given."""
-    return click.get_current_context().meta.get(VERBOSITY, 0)
-
-
-def say_journal(journal: Path) -> None:
-    """With --verbose: which journal the command works on (it may have been found upward)."""
-    if verbosity() > 0:
-        waiting(f"Journal: {journal.absolute()}")
-
-
-DISK_ERRORS = {  # errors of the machine, not of scalpsite: say what happened and what to do
-    errno.ENOSPC: ("no space left on device", "free some space and run the command again"),
-    errno.EDQUOT: ("disk quota exceeded", "free some space and run the command again"),
-    errno.EROFS: ("read-only file system", "write the output to a folder you can change (-o)"),
-    errno.EACCES: ("permission denied", "check the folder's permissions"),
-}
-
-
-def _disk_error(exc: OSError) -> ScalpsiteError | None:
-    if exc.errno not in DISK_ERRORS:
-        return None
-    what, fix = DISK_ERRORS[exc.errno]
-    where = f" ({exc.filename})" if exc.filename else ""
-    return ScalpsiteError(f"{what}{where}; {fix}")
-
-
-class Failure(click.ClickException):
-    """A library error as the command line shows it: "Error: message", exit 1."""
-
-
-class UsageFailure(Failure):
-    """A library error about the options given (OptionError): exit 2, as click's usage errors."""
-
-    exit_code = 2
-
-
-def failure(error: ScalpsiteError) -> Failure:
-    """The click exception that prints a library error with its exit code."""
-    kind = UsageFailure if error.exit_code == UsageFailure.exit_code else Failure
-    return kind(error.format_message())
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at the null device, so that flushing it at exit raises no second broken pipe."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, io.UnsupportedOperation):
-        pass  # not a real file (a test's runner): nothing will be flushed to a pipe
-
-
-class Group(click.Group):
-    """Shows a traceback only with --debug; everything else is a clean message."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except ScalpsiteError as exc:  # the library's own errors: the user can fix them, even with --debug
-            raise failure(exc) from exc
-        except BrokenPipeError:  # `scalpsite check | head`: the reader has gone, so say nothing more
-            _quiet_stdout()
-            raise click.exceptions.Exit(1) from None
-        except Exception as exc:
-            if ctx.meta.get(DEBUG):
-                raise
-            machine = _disk_error(exc) if isinstance(exc, OSError) else None
-            raise (failure(machine) if machine else click.ClickException(  # a bug, not the user's fault
-                f"internal error: {exc!r} (run with --debug for details, and please report it)")) from exc
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
@@ -289,7 +145,7 @@ def check(journal: Path, strict: bool, fmt: str, as_of: dt.date | None, ignore: 
     """
     from scalpsite.console import journal_base, json_text, print_check
     from scalpsite.findings import summary
-    from scalpsite.output.uptodate import repeated_check
+    from scalpsite.store.uptodate import repeated_check
 
     say_journal(journal)
     today = as_of or dt.date.today()
@@ -331,7 +187,7 @@ def build(journal: Path, out: Path | None, no_pdf: bool, since, until, for_date,
     """
     from scalpsite.console import QUIET, Progress, print_build
     from scalpsite.console import print_link as show_link
-    from scalpsite.output.uptodate import repeated_build
+    from scalpsite.store.uptodate import repeated_build
 
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}; swap them")
@@ -502,7 +358,7 @@ def mask_start(session: str, journal: Path | None) -> None:
     folder = Path(session)
     if journal is None and folder.is_dir() and folder.resolve().parent.name == "sessions":
         journal = folder.resolve().parent.parent
-    root = _journal(None, None, journal)
+    root = resolve_journal(None, None, journal)
     say_journal(root)
     journal_, started = start_masks(root, session)  # a path's last part names the session
     print_mask_start(journal_, started, verbosity())
@@ -537,7 +393,7 @@ def schema(kind: str, write: bool, journal: Path | None) -> None:
         raise click.UsageError("--write refreshes the editor schemas of the journal's files, not data.json")
     from scalpsite.pipeline import refresh_schemas
 
-    root = _journal(None, None, journal)
+    root = resolve_journal(None, None, journal)
     written = refresh_schemas(root)
     if verbosity() >= 0:
         click.echo(f"Wrote {', '.join(written)} in {root}")

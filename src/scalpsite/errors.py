@@ -1,6 +1,6 @@
 """The one exception tree of the library: every failure the user can fix.
 
-The library never imports click: the command line (cli.py) turns these errors into its messages
+The library never imports click: the command line (cli.py, cli_errors.py) turns these errors into its messages
 and exit codes, so the library can be used, and its errors caught, without the CLI.
 """
 

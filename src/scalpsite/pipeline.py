@@ -17,9 +17,9 @@ from pathlib import Path
 
 from scalpsite.analysis.analyze import analyze
 from scalpsite.analysis.photoplan import photo_plan
-from scalpsite.analysis.result import Analysis
-from scalpsite.analysis.check import check
-from scalpsite.analysis.photocheck import check_photos
+from scalpsite.analysis.results import Analysis
+from scalpsite.analysis.checks.check import check
+from scalpsite.analysis.checks.photocheck import check_photos
 from scalpsite.analysis.photoevidence import evidence_findings
 from scalpsite.errors import JournalError, OptionError
 from scalpsite.findingcodes import silenced
@@ -28,19 +28,19 @@ from scalpsite.journal import editors
 from scalpsite.journal.editors import stale_schemas, write_schemas
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.load import CONFIG_FILE, Journal, load
-from scalpsite.journal.models import Config
+from scalpsite.journal.configmodel import Config
 from scalpsite.output import bundle as bundles
-from scalpsite.output import uptodate
-from scalpsite.output.carry import Placer
+from scalpsite.store import uptodate
+from scalpsite.store.carry import Placer
 from scalpsite.output.encrypt import Sealer
 from scalpsite.output.export import case_export, injections_csv, to_csv, to_json
-from scalpsite.output.guard import CACHE_DIR, disk_errors, folder, writable_cache
-from scalpsite.output.lock import build_lock
-from scalpsite.output.memo import cached, code_digest, digest, place, tree_digest
+from scalpsite.store.guard import CACHE_DIR, disk_errors, folder, writable_cache
+from scalpsite.store.lock import build_lock
+from scalpsite.store.memo import cached, code_digest, digest, place, tree_digest
 from scalpsite.output.passwords import journal_hints, require_strong
-from scalpsite.output.publish import check_out, publish
-from scalpsite.output.sealed import private_stage, publish_sealed
-from scalpsite.output.uptodate import BuildResult
+from scalpsite.store.publish import check_out, publish
+from scalpsite.store.sealed import private_stage, publish_sealed
+from scalpsite.store.uptodate import BuildResult
 from scalpsite.photos import images
 from scalpsite.photos.evidence import FOLDER as EVIDENCE
 from scalpsite.photos.evidence import Evidence, Mode, collect
@@ -103,7 +103,7 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
         require_strong(pdf_password, [*password_hints(journal), password], pdf=True, site=password)
     out = check_out(out or root / "_site", root)
     # What this build is made from, as it was before anything was read: recorded with its result,
-    # so that a build of the very same inputs is answered without one (output/uptodate.py).
+    # so that a build of the very same inputs is answered without one (store/uptodate.py).
     key = None if password is not None else uptodate.inputs_key(
         root, "build", uptodate.build_options(out, pdf, since, until, for_date), out)
     with writing(root, out, on_wait) as cache:
@@ -304,7 +304,7 @@ def schema_text(kind: str) -> str:
     """`scalpsite schema --kind K`: the JSON Schema of scalpsite.yaml, session.yaml or data.json."""
     if kind != "data":
         return editors.schema_text(kind)
-    from scalpsite.analysis.result import Analysis
+    from scalpsite.analysis.results import Analysis
 
     body = Analysis.model_json_schema(mode="serialization")
     return json.dumps({"$schema": editors.JSON_SCHEMA_DIALECT, **body}, indent=2, ensure_ascii=False) + "\n"

@@ -43,7 +43,7 @@ def _interrupt(signum, frame) -> None:
 
 def remove_stale_previews() -> None:
     """Delete the temporary sites of earlier previews that were killed (SIGKILL, power loss) by this user."""
-    from scalpsite.output.publish import pid_alive
+    from scalpsite.store.publish import pid_alive
 
     for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
         pid = folder.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]

@@ -14,10 +14,11 @@ from pydantic import BaseModel
 
 from scalpsite.journal.editors import SCHEMA_DIR, SCHEMA_FILES
 from scalpsite.journal.fieldinfo import rows
-from scalpsite.journal.injections import COLUMNS as LOG_COLUMNS
-from scalpsite.journal.injections import REQUIRED as LOG_REQUIRED
-from scalpsite.journal.load import PHOTO_EXTS
-from scalpsite.journal.models import AppointmentMeta, Config, InjectionRow, Session
+from scalpsite.journal.injectionlog import COLUMNS as LOG_COLUMNS
+from scalpsite.journal.injectionlog import REQUIRED as LOG_REQUIRED
+from scalpsite.journal.photofiles import PHOTO_EXTS
+from scalpsite.journal.configmodel import Config
+from scalpsite.journal.models import AppointmentMeta, InjectionRow, Session
 from scalpsite.output import fhir
 from scalpsite.output.export import COLUMNS, INJECTION_COLUMNS, ZONE_COLUMNS
 

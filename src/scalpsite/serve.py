@@ -80,7 +80,7 @@ IDLE_TIMEOUT = 15  # seconds: a connection that sends nothing is closed, so it c
 
 
 @dataclass(frozen=True)
-class Problem:
+class PreviewProblem:
     """One line of the error box: where (file:line, or empty for a failed build) and what."""
 
     where: str
@@ -112,7 +112,7 @@ class PreviewServer(ThreadingHTTPServer):
         self.version = 0
         self.reload = reload
         self.error: str | None = None  # the last build raised: its message
-        self.problems: tuple[Problem, ...] = ()
+        self.problems: tuple[PreviewProblem, ...] = ()
         self.address = loopback(bind)
         self.name = "localhost" if bind.lower() == "localhost" else self.address
         self.address_family = socket.AF_INET6 if ":" in self.address else socket.AF_INET
@@ -277,7 +277,7 @@ def inject(page: bytes, version: int) -> bytes:
     return page + tag if at < 0 else page[:at] + tag + page[at:]
 
 
-def overlay(page: bytes, problems: tuple[Problem, ...], failed: bool) -> bytes:
+def overlay(page: bytes, problems: tuple[PreviewProblem, ...], failed: bool) -> bytes:
     """The page with the box listing the last build's errors just after <body>; unchanged when there are none."""
     if not problems:
         return page
@@ -287,7 +287,7 @@ def overlay(page: bytes, problems: tuple[Problem, ...], failed: bool) -> bytes:
     return page[:at] + box + page[at:]
 
 
-def overlay_html(problems: tuple[Problem, ...], failed: bool) -> str:
+def overlay_html(problems: tuple[PreviewProblem, ...], failed: bool) -> str:
     """The error box: a heading, then one escaped line per problem."""
     if failed:
         title = "The last build failed; you are seeing the previous output"
@@ -326,14 +326,14 @@ def rebuild(root: Path, server: PreviewServer, pdf: bool) -> None:
         _failed(server, f"internal error: {exc!r} (run with --debug for details, and please report it)")
         return
     server.error = None
-    server.problems = tuple(Problem(f.location(), f.message) for f in result.findings if f.level is Level.ERROR)
+    server.problems = tuple(PreviewProblem(f.location(), f.message) for f in result.findings if f.level is Level.ERROR)
     server.version += 1
     print_build(result)
 
 
 def _failed(server: PreviewServer, message: str) -> None:
     server.error = message
-    server.problems = (Problem("", message),)
+    server.problems = (PreviewProblem("", message),)
     server.version += 1  # open pages reload and show the failure over the previous output
     click.echo(f"Build failed: {message}", err=True)
     shown = "the previous output" if server.out.is_dir() else "a page with this message"

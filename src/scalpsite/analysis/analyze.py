@@ -8,17 +8,17 @@ from collections.abc import Sequence
 from scalpsite import __version__
 from scalpsite.analysis import history, scores
 from scalpsite.analysis.case import case_facts
-from scalpsite.analysis.clinro import ad_panels
-from scalpsite.analysis.clinical import clinical_fields, treatment_time
+from scalpsite.analysis.response.clinro import ad_panels
+from scalpsite.analysis.treatmentrecord import clinical_fields, treatment_time
 from scalpsite.analysis.completeness import ASSESSMENT_NOTE, completeness
 from scalpsite.analysis.definitions import definitions
-from scalpsite.analysis.interruption import interruptions
+from scalpsite.analysis.response.interruption import interruptions
 from scalpsite.analysis.labels import day_text, lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
 from scalpsite.analysis.measurevalues import changes, derived_of, no_values, session_values
 from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
-from scalpsite.analysis.response import milestone_list, milestones, response_status, trajectories
-from scalpsite.analysis.result import Analysis
+from scalpsite.analysis.response.milestones import milestone_list, milestones, response_status, trajectories
+from scalpsite.analysis.results import Analysis
 from scalpsite.analysis.safety import on_treatment
 from scalpsite.analysis.schedule import PRESETS, adherence, next_due
 from scalpsite.analysis.sideeffects import SEVERITY_ORDER, label, normalise
@@ -32,7 +32,8 @@ from scalpsite.findings import Finding
 from scalpsite.journal.effects import checklist, effect_key
 from scalpsite.journal.load import Journal, SessionRecord, photo_angles
 from scalpsite.journal.measurefields import raw
-from scalpsite.journal.models import Config, Session, Treatment
+from scalpsite.journal.configmodel import Config, Treatment
+from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import baseline_index, dosing, previously_tracked, primary_treatment
 from scalpsite.measures.alopecia import SALT
 
@@ -237,10 +238,10 @@ def phase_spans(start: dt.date | None) -> list[dict]:
     if start is None:
         return []
     spans, lower = [], 0.0
-    for upper, key, label in scores.PHASES:
+    for upper, key, words in scores.PHASES:
         end = None if upper == float("inf") else start + dt.timedelta(days=round(upper * scores.DAYS_PER_MONTH))
         begin = start + dt.timedelta(days=round(lower * scores.DAYS_PER_MONTH))
-        spans.append({"key": key, "label": label, "short_label": scores.PHASE_SHORT[key], "start": begin.isoformat(),
+        spans.append({"key": key, "label": words, "short_label": scores.PHASE_SHORT[key], "start": begin.isoformat(),
                       "end": end.isoformat() if end else None})
         lower = upper
     return spans

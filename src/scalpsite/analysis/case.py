@@ -14,7 +14,7 @@ from scalpsite.analysis.history import PURPOSE_LABELS, purposes
 from scalpsite.analysis.labels import lab_label
 from scalpsite.analysis.safety import on_treatment
 from scalpsite.journal.effects import effect_key
-from scalpsite.journal.models import Config, Treatment
+from scalpsite.journal.configmodel import Config, Treatment
 from scalpsite.measures.alopecia import SALT
 from scalpsite.measures.registry import MEASURES
 

@@ -7,9 +7,10 @@ the constants the analysis uses.
 
 from __future__ import annotations
 
-from scalpsite.analysis import injections, runs
+from scalpsite.analysis import adherence
+from scalpsite.analysis.response import runs
 from scalpsite.analysis import photoevidence as pe
-from scalpsite.analysis.response import RULES
+from scalpsite.analysis.response.milestones import RULES
 from scalpsite.measures.registry import MEASURES
 from scalpsite.photos.alignment import CONFIDENT
 from scalpsite.photos.masks import TOLERANCE
@@ -66,9 +67,9 @@ def _definitions() -> list[tuple[str, str, str, str | None]]:
          "own record"),
         ("", "Adherence", "Doses fall due on the treatment start + interval × k (dupilumab: 600 mg as two "
          "injections, then 300 mg every 14 days). An injection belongs to the due date whose window "
-         f"[due − {injections.EARLY_DAYS}, due + {injections.GRACE_DAYS} days] holds it, both loading injections to "
-         f"the first. Late: more than {injections.LATE_DAYS} days after due; missed: nothing logged by due + "
-         f"{injections.GRACE_DAYS} (until then pending). Adherence = given / (given + missed). Counted from "
+         f"[due − {adherence.EARLY_DAYS}, due + {adherence.GRACE_DAYS} days] holds it, both loading injections to "
+         f"the first. Late: more than {adherence.LATE_DAYS} days after due; missed: nothing logged by due + "
+         f"{adherence.GRACE_DAYS} (until then pending). Adherence = given / (given + missed). Counted from "
          "injections.csv as logged.", "dupilumab prescribing information (adult atopic dermatitis dosing; a missed "
          "dose is given within 7 days)"),
         ("", "Expected effects", "The checklist of the tracked treatment (dupilumab: conjunctivitis or eye "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from scalpsite.analysis.labels import MONTHS, day_text
-from scalpsite.journal.models import Diagnosis, Treatment
+from scalpsite.journal.configmodel import Diagnosis, Treatment
 
 AA, AD = "alopecia_areata", "atopic_dermatitis"
 PURPOSE_LABELS = {AA: "alopecia areata", AD: "atopic dermatitis", "other": "other"}

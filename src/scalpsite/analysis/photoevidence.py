@@ -14,7 +14,7 @@ from scalpsite.analysis import scores
 from scalpsite.analysis.labels import SALT_SERIES
 from scalpsite.findings import Finding, warning
 from scalpsite.journal.load import Journal
-from scalpsite.journal.models import Config
+from scalpsite.journal.configmodel import Config
 from scalpsite.photos.alignment import CONFIDENT, IDENTITY
 from scalpsite.photos.ciede2000 import delta_e2000
 from scalpsite.photos.masks import TOLERANCE

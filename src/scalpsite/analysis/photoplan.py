@@ -8,8 +8,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Protocol
 
-from scalpsite.analysis.result import Analysis, Session
-from scalpsite.analysis.result_photos import AnglePick, Compared, PhotoPlan
+from scalpsite.analysis.results import Analysis, AnglePick, Compared, PhotoPlan, SessionResult
 
 # Thumbnails per angle in the PDF's timeline grid (three rows of eight). A multi-year journal
 # shows a sample spread over time: the grid stays readable, the PDF small, and typst's memory
@@ -39,7 +38,7 @@ def photo_plan(analysis: Analysis, rendered: Collection[str]) -> PhotoPlan:
                              for a in analysis.angles})
 
 
-def angle_pick(sessions: Sequence[Session], angle: str, baseline: str | None,
+def angle_pick(sessions: Sequence[SessionResult], angle: str, baseline: str | None,
                rendered: Collection[str]) -> AnglePick:
     """The baseline's photo of `angle` (else the first one) and the latest, when it is another."""
     shot = [s.folder for s in sessions if s.photos.get(angle) in rendered]

@@ -9,8 +9,10 @@ from pydantic import BaseModel
 
 from scalpsite.errors import ScalpsiteError
 from scalpsite.findings import Finding, Level
-from scalpsite.journal.load import CONFIG_FILE, PHOTO_EXTS
-from scalpsite.journal.models import Config, Session
+from scalpsite.journal.load import CONFIG_FILE
+from scalpsite.journal.photofiles import PHOTO_EXTS
+from scalpsite.journal.configmodel import Config
+from scalpsite.journal.models import Session
 
 SCHEMA_DIR = ".scalpsite"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic generates

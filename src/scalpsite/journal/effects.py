@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scalpsite.journal.models import Treatment
+from scalpsite.journal.configmodel import Treatment
 from scalpsite.journal.treatment import generic
 
 

@@ -119,11 +119,6 @@ def _kind(tp) -> str:
     return SCALARS.get(tp, getattr(tp, "__name__", str(tp)))
 
 
-def type_words(tp) -> str:
-    """The kind of value a field takes, without its range."""
-    return kind_and_range(tp)[0]
-
-
 def _with_range(tp) -> str:
     words, rng = kind_and_range(tp)
     if rng and words.startswith("a list, "):  # the count belongs to the list, not to its items

@@ -18,9 +18,10 @@ from scalpsite.journal.editors import (
     write_schemas,
 )
 from scalpsite.journal.effects import Effect, checklist
-from scalpsite.journal.injections import append
+from scalpsite.journal.injectionlog import append
 from scalpsite.journal.load import CONFIG_FILE, FOLDER_RE, MAX_SUFFIX, Journal, load
-from scalpsite.journal.models import PARTS, SCHEDULES, Config, InjectionRow
+from scalpsite.journal.configmodel import SCHEDULES, Config
+from scalpsite.journal.models import PARTS, InjectionRow
 from scalpsite.measures.kinds import Measure
 from scalpsite.measures.registry import recorded
 from scalpsite.journal.treatment import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from scalpsite.journal.models import Config, Dosing, Treatment
+from scalpsite.journal.configmodel import Config, Dosing, Treatment
 
 # The dosing a `schedule:` preset implies when a treatment gives none (dupilumab, adult AD label:
 # 600 mg as two 300 mg injections on day 0, then 300 mg every 2 weeks).

@@ -10,11 +10,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from scalpsite.findings import Finding, error
-from scalpsite.journal import models
+from scalpsite.journal import configmodel, models
 from scalpsite.journal.fieldinfo import describe, field_at, models_in, number_text, rows, yaml_flow
 from scalpsite.journal.yamlsource import YamlDoc
 
-MODEL_FIELDS = {name: list(cls.model_fields) for name, cls in vars(models).items()
+MODEL_FIELDS = {name: list(cls.model_fields) for name, cls in (vars(configmodel) | vars(models)).items()
                 if isinstance(cls, type) and issubclass(cls, BaseModel) and cls is not BaseModel}
 
 
@@ -79,7 +79,7 @@ def _moved(dotted: str, value) -> str:
 
 
 @dataclass(frozen=True)
-class Problem:
+class ValidationProblem:
     """One pydantic error, with what the journal's words need: the key, the value, the field."""
 
     field: str  # dotted path in the file: 'salt.top', 'treatments[0].start'
@@ -115,7 +115,7 @@ def what(value) -> str:
     return repr(value)
 
 
-def _text(p: Problem):
+def _text(p: ValidationProblem):
     if isinstance(p.got, dict | list):
         return f"{p.field}: expected text, got {what(p.got)}", "write it as one line of text"
     return f"{p.field}: expected text, got {what(p.got)}", f'put it in quotes: {p.key}: "{_yaml(p.got)}"'
@@ -125,12 +125,12 @@ NOTHING = {"none", "no", "nothing", "n/a", "na", "-", "nil", "not measured", "no
 
 
 def _number(kind: str):
-    def word(p: Problem):
+    def word(p: ValidationProblem):
         return f"{p.field}: expected {kind}, got {what(p.got)}", _number_fix(p) if isinstance(p.got, str) else ""
     return word
 
 
-def _number_fix(p: Problem) -> str:
+def _number_fix(p: ValidationProblem) -> str:
     """The fix for a number written as text: the number alone, or empty when nothing was measured."""
     text = str(p.got)
     number = re.search(r"-?\d+(\.\d+)?", text)
@@ -141,18 +141,18 @@ def _number_fix(p: Problem) -> str:
     return p.about or "write a number"
 
 
-def _bool(p: Problem):
+def _bool(p: ValidationProblem):
     return f"{p.field}: expected true or false, got {what(p.got)}", f"write {p.key}: true or {p.key}: false"
 
 
 def _bound(relation: str, key: str, limit: str):
-    def word(p: Problem):
+    def word(p: ValidationProblem):
         return f"{p.field}: {_yaml(p.got)} is {relation} {number_text(p.ctx[key])}, the {limit} allowed", ""
     return word
 
 
 
-def _count(p: Problem):
+def _count(p: ValidationProblem):
     n, has = p.ctx.get("min_length", p.ctx.get("max_length")), p.ctx.get("actual_length")
     if "answers" in p.loc:
         return (f"{p.field}: {has} answer{'s' * (has != 1)} given; a list of answers has exactly {n}",
@@ -162,7 +162,7 @@ def _count(p: Problem):
     return f"{p.field}: {has} items; it takes at most {n}", ""
 
 
-def _choice(p: Problem):
+def _choice(p: ValidationProblem):
     if p.loc[-1:] == ("none",):  # side_effects: the word none, or a list
         return (f"{p.field}: {what(p.got)} is neither none nor a list of side effects",
                 f"write {p.key}: none, or a list such as - {{name: conjunctivitis, severity: mild}}")
@@ -177,13 +177,13 @@ FORMS = {"total": "a number (the total)", "parts": "its parts as keys", "answers
          "list": "a list", "none": "none"}
 
 
-def _form(p: Problem):
+def _form(p: ValidationProblem):
     tags = [t.strip(" '") for t in p.ctx.get("expected_tags", "").split(",")]
     forms = " or ".join(FORMS.get(t, t) for t in tags)
     return f"{p.field}: expected {forms}, got {what(p.got)}", ""
 
 
-def _keys(p: Problem):
+def _keys(p: ValidationProblem):
     keys = _keys_of(p)
     value = yaml_flow(p.got) if isinstance(p.got, str | int | float) else ".."
     item = f"{{{keys[0]}: {value}}}" if keys else ""
@@ -191,20 +191,20 @@ def _keys(p: Problem):
     return f"{p.field}: expected keys ({', '.join(keys)}), got {what(p.got)}", fix
 
 
-def _keys_of(p: Problem) -> list[str]:
+def _keys_of(p: ValidationProblem) -> list[str]:
     """The keys the model expects at the problem's place."""
     name = p.ctx.get("class_name")
     return [] if name is None else list(MODEL_FIELDS.get(name, []))
 
 
-def _list_fix(p: Problem) -> str:
+def _list_fix(p: ValidationProblem) -> str:
     """`medications: none` is an empty list, not a list holding the word none."""
     if isinstance(p.got, str) and p.got.strip().lower() in NOTHING:
         return f"for none, write an empty list: {p.key}: []"
     return f"write it in brackets: {p.key}: [{yaml_flow(p.got)}]"
 
 
-def _date(p: Problem):
+def _date(p: ValidationProblem):
     return f"{p.field}: {what(p.got)} is not a date", "write the date as YYYY-MM-DD, e.g. 2025-01-06"
 
 
@@ -239,7 +239,7 @@ WORDING = {
 }
 
 
-def _fallback(p: Problem):
+def _fallback(p: ValidationProblem):
     return f"{p.field}: {what(p.got)} is not accepted here", ""
 
 
@@ -255,7 +255,7 @@ def _one(err: ErrorDetails, doc: YamlDoc, model: type[BaseModel], shown: str) ->
         return error("missing-key", shown, f"missing key '{key}'{where}", line, f"add '{key}:' with a value", column)
     found = field_at(model, err["loc"])
     about = f"{found[0]} takes {describe(found[1])}" if found else ""
-    p = Problem(_dotted(path) or "value", str(path[-1]) if path else "value", err.get("input"),
+    p = ValidationProblem(_dotted(path) or "value", str(path[-1]) if path else "value", err.get("input"),
                 err.get("ctx") or {}, err["loc"], err["msg"], about)
     message, fix = WORDING.get(kind, _fallback)(p)
     return error("invalid-value", shown, message, line, fix or about, column)

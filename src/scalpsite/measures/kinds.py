@@ -148,7 +148,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Milestone:
-    """A responder milestone, followed over the sessions by the runs rule (analysis/runs.py).
+    """A responder milestone, followed over the sessions by the runs rule (analysis/response/runs.py).
 
     Met by one of: the value at most `at_most`; a relative improvement from baseline of at least
     `improved_pct` %; a fall of `reduced_by` points (from the session's change, or, with

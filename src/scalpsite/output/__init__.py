@@ -1,1 +1,1 @@
-"""Output: publishing into OUT, the render cache, and the machine-readable exports."""
+"""Output formats: the CSV and JSON export, FHIR, the one-file bundle and the encrypted site."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scalpsite.output.passwords import normalize
-from scalpsite.output.publish import MARKERS
+from scalpsite.output.markers import MARKERS
 from scalpsite.render.themes import DEFAULT, builtin_themes
 
 FORMAT = "static-vault"

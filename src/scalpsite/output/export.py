@@ -17,7 +17,7 @@ import pydantic_core
 
 from scalpsite.escapes import escape_controls
 
-from scalpsite.analysis.namecheck import ZONE_COLUMN_NAMES
+from scalpsite.analysis.checks.namecheck import ZONE_COLUMN_NAMES
 from scalpsite.measures.registry import MEASURES
 
 

@@ -296,7 +296,7 @@ def _photo(root: Path, photo: str) -> bytes:
 @lru_cache(maxsize=4)
 def _photo_jpeg(path: str, mtime_ns: int, size: int) -> bytes:
     """The photo upright, in sRGB, at most PHOTO_SIDE px long (cached while the file is unchanged)."""
-    from scalpsite.photos.images import decode, register_heif
+    from scalpsite.photos.decode import decode, register_heif
 
     register_heif()
     out = BytesIO()

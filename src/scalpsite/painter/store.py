@@ -18,7 +18,8 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import ScalpsiteError
-from scalpsite.journal.load import MASK_SUFFIX, Journal
+from scalpsite.journal.load import Journal
+from scalpsite.journal.photofiles import MASK_SUFFIX
 from scalpsite.photos.masks import COLOURS, Paint
 
 SCALP = (0, 200, 0)  # haired scalp, as saved: any opaque colour far from the others counts as scalp
@@ -95,7 +96,7 @@ def photo_size(root: Path, photo: str) -> tuple[int, int]:
     """The photo's size as displayed (EXIF orientation applied)."""
     from PIL import Image, UnidentifiedImageError
 
-    from scalpsite.photos.images import register_heif
+    from scalpsite.photos.decode import register_heif
     from scalpsite.photos.photometa import upright_size
 
     register_heif()
@@ -158,7 +159,7 @@ def measure(classes) -> dict:
 
 def save(root: Path, target: Target, classes, on_wait=None) -> None:
     """Write the mask (aside, then renamed) under the journal's build lock, keeping the previous one."""
-    from scalpsite.output.guard import folder
+    from scalpsite.store.guard import folder
     from scalpsite.pipeline import writing
 
     data = exact_png(classes)
@@ -220,7 +221,7 @@ def _keep(path: Path, history: Path) -> None:
 
 def _history(root: Path, target: Target) -> dict[int, Path]:
     """The kept versions, read only from a real folder inside the journal's cache."""
-    from scalpsite.output.guard import CACHE_DIR
+    from scalpsite.store.guard import CACHE_DIR
 
     cache = root / CACHE_DIR
     history = cache / history_of(target)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from scalpsite.errors import JournalError
-from scalpsite.journal.load import MASK_SUFFIX, Journal, SessionRecord
+from scalpsite.journal.load import Journal, SessionRecord
+from scalpsite.journal.photofiles import MASK_SUFFIX
 from scalpsite.photos import align  # NumPy and OpenCV: only this command loads them
 from scalpsite.photos.evidence import reference_photos
 from scalpsite.photos.masks import size_problem
@@ -70,7 +71,7 @@ def find_session(journal: Journal, name: str) -> SessionRecord:
 
 def start(journal: Journal, session: str) -> list[Started]:
     """Begin the masks of `session` from the latest earlier mask of each of its angles."""
-    from scalpsite.photos.images import register_heif
+    from scalpsite.photos.decode import register_heif
 
     register_heif()
     rec = find_session(journal, session)
@@ -145,7 +146,7 @@ def _moved_mask(root: Path, plan: _Plan, photo: str, ref: str | None, greys: dic
 def aligned_start(journal: Journal, session: str, angle: str):
     """What `mask start` would write for one angle of `session`, without writing it: the moved
     RGBA image (None unless the status is `moved`) and what was done."""
-    from scalpsite.photos.images import register_heif
+    from scalpsite.photos.decode import register_heif
 
     register_heif()
     rec = find_session(journal, session)
@@ -210,7 +211,8 @@ def _transform(root: Path, prev: str, photo: str, ref: str | None, greys: dict) 
 
 def _grey(root: Path, path: str, greys: dict):
     """The features a build aligns (from the same decode), once per photo."""
-    from scalpsite.photos.images import RENDITIONS, decode
+    from scalpsite.photos.decode import decode
+    from scalpsite.photos.images import RENDITIONS
 
     if path not in greys:
         greys[path] = align.features(align.grey(decode(str(root / path), max(size for size, _ in RENDITIONS.values()))))

@@ -17,8 +17,7 @@ from matplotlib.textpath import text_to_path
 from scalpsite.analysis.labels import (
     MONTHS,  # the locale-free month names of every page
 )
-from scalpsite.analysis.result import Analysis, PhaseSpan, Session
-from scalpsite.analysis.result_clinical import InjectionDose, Interruption
+from scalpsite.analysis.results import Analysis, InjectionDose, Interruption, PhaseSpan, SessionResult
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -57,18 +56,19 @@ def _text_width(text: str, size: float) -> float:
     return text_to_path.get_text_width_height_descent(text, FontProperties(family=FONT, size=size), False)[0]
 
 
-def _points(sessions: list[Session], value: Callable[[Session], float | None]) -> tuple[list[dt.date], list[float]]:
+def _points(sessions: list[SessionResult],
+            value: Callable[[SessionResult], float | None]) -> tuple[list[dt.date], list[float]]:
     """Dates and values of the sessions that have a value; a missing one is skipped, never 0."""
     pts = [(dt.date.fromisoformat(s.date), v) for s in sessions if (v := value(s)) is not None]
     return [p[0] for p in pts], [p[1] for p in pts]
 
 
-def _reading(zone: str) -> Callable[[Session], float | None]:
+def _reading(zone: str) -> Callable[[SessionResult], float | None]:
     """A session's density reading of `zone` (None when not taken)."""
     return lambda s: s.density.get(zone)
 
 
-def _dates(sessions: list[Session], key: str) -> tuple[list[dt.date], list[float]]:
+def _dates(sessions: list[SessionResult], key: str) -> tuple[list[dt.date], list[float]]:
     """The sessions' values of the measure `key` (a field of the session, named by the analysis)."""
     return _points(sessions, lambda s: s.measure(key))
 

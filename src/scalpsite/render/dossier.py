@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scalpsite.analysis.result import Session
-from scalpsite.analysis.result_base import Out
+from scalpsite.analysis.results import SessionResult
+from scalpsite.analysis.results.base import Out
 from scalpsite.errors import BuildError
 from scalpsite.render.view import Rendition, View
 
@@ -115,7 +115,7 @@ def _present_photos(photos: dict[str, dict[str, Rendition]], workdir: Path) -> d
             for folder, angles in photos.items()}
 
 
-def compare_photos(photos: dict[str, dict[str, Rendition]], folders: list[str], sessions: list[Session],
+def compare_photos(photos: dict[str, dict[str, Rendition]], folders: list[str], sessions: list[SessionResult],
                    workdir: Path) -> dict[str, dict[str, ShownPhoto]]:
     """Per compared session and angle: the image to show (aligned to the reference when the
     analysis found the alignment reliable, else the print rendition), its mask overlay, and

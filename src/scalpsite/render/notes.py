@@ -57,11 +57,6 @@ class _TreeBuilder(HTMLParser):
             self.stack[-1]["children"].append({"tag": "text", "text": data})
 
 
-def to_tree(text: str) -> list[dict]:
-    """The parsed structure of the notes: nested {"tag", "children"} and {"tag": "text", "text"}."""
-    return tree_of(to_html(text))
-
-
 def tree_of(html: str) -> list[dict]:
     """The structure tree of sanitised notes HTML, at most MAX_NOTE_DEPTH levels deep."""
     builder = _TreeBuilder()

@@ -21,7 +21,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from scalpsite.analysis.result import FindingOut
+from scalpsite.analysis.results import FindingOut
 from scalpsite.errors import BuildError
 from scalpsite.render.format import (
     fmt_date,

@@ -11,13 +11,12 @@ from typing import Any
 
 from pydantic import Field
 
-from scalpsite.analysis.result import Analysis, Session, Visit
-from scalpsite.analysis.result_base import Day, Out
-from scalpsite.analysis.result_photos import Compared, PhotoPlan
+from scalpsite.analysis.results import Analysis, Compared, PhotoPlan, SessionResult, Visit
+from scalpsite.analysis.results.base import Day, Out
 from scalpsite.journal.load import Journal
 from scalpsite.photos.evidence import Evidence
 from scalpsite.photos.images import PhotoResult
-from scalpsite.render.clinicalview import ChartInfo, with_clinical_charts
+from scalpsite.render.recordview import ChartInfo, with_clinical_charts
 from scalpsite.render.notes import to_html, tree_of
 
 # Markdown as a tree of {"tag", "children"} and {"tag": "text", "text"} nodes (render/notes.py):
@@ -77,7 +76,7 @@ class SinceLast(Out):
 class TimelineItem(Out):
     """One session on an angle's page, with its photo of that angle (None when not taken)."""
 
-    session: Session
+    session: SessionResult
     photo: Rendition | None
 
 

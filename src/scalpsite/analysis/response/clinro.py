@@ -1,6 +1,6 @@
 """The ClinRO of the brows and lashes, the patient's global impression of change (PGI-C) and the
 atopic dermatitis control totals (ADCT, RECAP): bands and responders; their milestones are
-decided with the others in response.py. Pure.
+decided with the others in milestones.py. Pure.
 
 - ClinRO of the brows and lashes, 0-3 as in BRAVE-AA: responder = a baseline score of 2 or 3 that
   reaches 0 or 1 with at least a 1-point improvement (King et al., N Engl J Med 2022;386:1687-99).

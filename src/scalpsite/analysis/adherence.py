@@ -13,10 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import pairwise
 
-from scalpsite.analysis.interruption import gaps
+from scalpsite.analysis.response.interruption import gaps
 from scalpsite.analysis.labels import day_text
-from scalpsite.journal.injections import Injection
-from scalpsite.journal.models import Dosing, Treatment
+from scalpsite.journal.injectionlog import Injection
+from scalpsite.journal.configmodel import Dosing, Treatment
 from scalpsite.journal.treatment import same_drug
 
 EARLY_DAYS = 3  # an injection up to 3 days before its due date belongs to it

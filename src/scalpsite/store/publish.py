@@ -15,16 +15,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from scalpsite.errors import BuildError
-from scalpsite.output.guard import CACHE_DIR
+from scalpsite.output.markers import MARKER, MARKERS, SEALED_MARKER  # noqa: F401 - SEALED_MARKER named here too
+from scalpsite.store.guard import CACHE_DIR
 
 T = TypeVar("T")
 
-MARKER = ".scalpsite-output"
-MARKER_TEXT = "This folder is written by scalpsite build and replaced on every build.\n"
-# An encrypted output is marked without naming the program (docs/encryption.md).
-SEALED_MARKER = ".vault-output"
-SEALED_MARKER_TEXT = "This folder is replaced by every build of these pages.\n"
-MARKERS = {MARKER: MARKER_TEXT, SEALED_MARKER: SEALED_MARKER_TEXT}
 STAGING = "building-"  # .OUT.building-<pid>-<random>: a build's unfinished output
 OLD = "old-"  # .OUT.old-<pid>-<random>: the previous output during a fallback swap
 OWNER = re.compile(r"\.(?:building|old)-(\d+)-")

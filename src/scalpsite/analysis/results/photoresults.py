@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from scalpsite.analysis.result_base import Day, Out
+from scalpsite.analysis.results.base import Day, Out
 
 
 class Alignment(Out):

@@ -19,8 +19,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scalpsite.output.guard import contained
-from scalpsite.output.memo import place
+from scalpsite.store.guard import contained
+from scalpsite.store.memo import place
 
 RECORD = "placed.json"
 

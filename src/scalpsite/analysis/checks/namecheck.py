@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from scalpsite.findings import Finding, error
 from scalpsite.journal.load import CONFIG_FILE, Journal
-from scalpsite.journal.models import Config
+from scalpsite.journal.configmodel import Config
 
 MAX_ZONE = 40  # characters: a zone names CSV columns, chart legends and table headings
 # The CSV columns of each density zone, <zone> replaced (output/export.py fills them).

@@ -7,16 +7,17 @@ from collections import defaultdict
 
 from pydantic import BaseModel
 
-from scalpsite.analysis.namecheck import name_findings
-from scalpsite.analysis.plausibility import plausibility_findings
-from scalpsite.analysis.recordcheck import record_findings
+from scalpsite.analysis.checks.namecheck import name_findings
+from scalpsite.analysis.checks.plausibility import plausibility_findings
+from scalpsite.analysis.checks.recordcheck import record_findings
 from scalpsite.analysis.schedule import PRESETS, next_due
 from scalpsite.analysis.sideeffects import RECOGNISED, normalise
 from scalpsite.findings import Finding, error, sort_findings, warning
 from scalpsite.journal.limits import MAX_NOTE_DEPTH, note_problem, quote_depth
 from scalpsite.journal.load import Journal, SessionRecord
 from scalpsite.journal.measurefields import raw
-from scalpsite.journal.models import Config, Session
+from scalpsite.journal.configmodel import Config
+from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 from scalpsite.journal.validation import did_you_mean
 from scalpsite.measures.kinds import Measure
@@ -169,7 +170,7 @@ def _expected(rec: SessionRecord, s: Session, config: Config) -> list[Finding]:
 
 
 def _side_effects(rec: SessionRecord, s: Session) -> list[Finding]:
-    found = []  # whether side effects were recorded at all: analysis/recordcheck.py, with the checklist
+    found = []  # whether side effects were recorded at all: analysis/checks/recordcheck.py, with the checklist
     for i, e in enumerate(s.side_effects if isinstance(s.side_effects, list) else []):
         key = normalise(e.name)
         hint = did_you_mean(key, RECOGNISED)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field, create_model
 
-from scalpsite.analysis.result_base import Out
+from scalpsite.analysis.results.base import Out
 from scalpsite.measures.kinds import Form, Measure, Step
 
 

@@ -1,6 +1,6 @@
 """The clinical record in data.json, typed: injections and adherence, the expected-effects
 checklist, the AA Scale, the control-chart panels and the facts of the case page
-(clinical.py, case.py and the modules they call fill them)."""
+(treatmentrecord.py, case.py and the modules they call fill them)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from scalpsite.analysis.result_base import ChartLine, Day, Out
-from scalpsite.analysis.result_measures import with_measures
+from scalpsite.analysis.results.base import ChartLine, Day, Out
+from scalpsite.analysis.results.sessionmeasures import with_measures
 from scalpsite.measures.registry import MEASURES
 
 
 class InjectionSummary(Out):
-    """Adherence by the window rule of injections.py; counts are doses (due dates), not injections."""
+    """Adherence by the window rule of adherence.py; counts are doses (due dates), not injections."""
 
     expected: int | None = Field(description="doses due and decided: given + missed (null without a dosing interval)")
     given: int = Field(description="doses with an injection in their window (without a dosing interval: "

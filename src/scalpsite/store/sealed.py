@@ -23,10 +23,10 @@ from typing import TypeVar
 
 from scalpsite.errors import BuildError
 from scalpsite.output.encrypt import write, write_site
-from scalpsite.output.guard import WRITE_ERRORS
+from scalpsite.store.guard import WRITE_ERRORS
 from scalpsite.output.pdfseal import NAME as DOSSIER
 from scalpsite.output.pdfseal import protect_pdf
-from scalpsite.output.publish import SEALED_MARKER, pid_alive, publish
+from scalpsite.store.publish import SEALED_MARKER, pid_alive, publish
 
 T = TypeVar("T")
 

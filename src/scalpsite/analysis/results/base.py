@@ -1,4 +1,4 @@
-"""The base of the typed analysis models (result.py and its parts): no unknown fields."""
+"""The base of the typed analysis models (model.py and its parts): no unknown fields."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@ captions of its charts, in the order the site and the dossier show them."""
 
 from __future__ import annotations
 
-from scalpsite.analysis.result import Analysis
-from scalpsite.analysis.result_base import Out
+from scalpsite.analysis.results import Analysis
+from scalpsite.analysis.results.base import Out
 
 RUG = " Ticks along the bottom: doses logged in injections.csv; crosses: doses missed."
 

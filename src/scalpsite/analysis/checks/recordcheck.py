@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scalpsite.analysis.injections import MAX_DOSES, SITE_LABELS, due_count, doses
+from scalpsite.analysis.adherence import MAX_DOSES, SITE_LABELS, due_count, doses
 from scalpsite.analysis.safety import answers, asked_about, conflicts
 from scalpsite.findings import Finding, error, warning
 from scalpsite.journal.effects import Effect, checklist
-from scalpsite.journal.injections import LOG_FILE, Injection
+from scalpsite.journal.injectionlog import LOG_FILE, Injection
 from scalpsite.journal.load import Journal, SessionRecord
-from scalpsite.journal.models import Config, Session
+from scalpsite.journal.configmodel import Config
+from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import (
     dosing,
     primary_treatment,

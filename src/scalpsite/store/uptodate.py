@@ -82,7 +82,7 @@ def _versions() -> list[str]:
 
 def inputs_key(root: Path, command: str, options: dict, out: Path | None = None) -> str:
     """A digest of everything a run of `command` on the journal at `root` depends on."""
-    from scalpsite.output.memo import code_digest
+    from scalpsite.store.memo import code_digest
 
     lines: list[str] = []
     for name in SOURCES:
@@ -190,8 +190,8 @@ def build_options(out: Path, pdf: bool, since, until, for_date) -> dict:
 def _under_lock(root: Path, on_wait, look: Callable[[Path], T]) -> T | None:
     """`look(cache)` with the build lock held (waiting for it, or stopping, as a full run does);
     None when there is no cache yet, or it cannot be read (the full run then says why)."""
-    from scalpsite.output.guard import CACHE_DIR
-    from scalpsite.output.lock import build_lock
+    from scalpsite.store.guard import CACHE_DIR
+    from scalpsite.store.lock import build_lock
 
     cache = root.resolve() / CACHE_DIR
     if not cache.is_dir() or cache.is_symlink():
@@ -205,7 +205,7 @@ def _under_lock(root: Path, on_wait, look: Callable[[Path], T]) -> T | None:
 
 def repeated_build(root: Path, out: Path | None, pdf: bool, since, until, for_date, on_wait=None) -> BuildResult | None:
     """The last build's result when this build would repeat it exactly; else None."""
-    from scalpsite.output.publish import check_out
+    from scalpsite.store.publish import check_out
 
     started = time.monotonic()
     root = Path(root)

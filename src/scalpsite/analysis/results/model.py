@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from scalpsite.analysis.result_base import ChartLine, Day, Out
-from scalpsite.analysis.result_clinical import (
+from scalpsite.analysis.results.base import ChartLine, Day, Out
+from scalpsite.analysis.results.record import (
     AaScaleSummary,
     CaseFacts,
     DiagnosisRow,
@@ -23,10 +23,10 @@ from scalpsite.analysis.result_clinical import (
     InjectionSummary,
     Interruption,
 )
-from scalpsite.analysis.result_photos import PhotoEvidence, SessionPhotos
-from scalpsite.analysis.result_response import Milestone, Response, Trajectory
-from scalpsite.analysis.result_measures import MeasureInfo, with_measures
-from scalpsite.journal.models import Treatment
+from scalpsite.analysis.results.photoresults import PhotoEvidence, SessionPhotos
+from scalpsite.analysis.results.responders import Milestone, Response, Trajectory
+from scalpsite.analysis.results.sessionmeasures import MeasureInfo, with_measures
+from scalpsite.journal.configmodel import Treatment
 from scalpsite.measures.registry import MEASURES
 
 
@@ -59,7 +59,7 @@ class LabMarker(LabValue):
     date: Day
 
 
-class _Session(SessionPhotos, Out):
+class _SessionResult(SessionPhotos, Out):
     """One session's measures as recorded, then compared with the baseline; missing is null."""
 
     folder: str = Field(description="the session folder's name")
@@ -110,13 +110,13 @@ class _Session(SessionPhotos, Out):
         return getattr(self, key)
 
 
-# The measures' fields come from the measure registry (result_measures.py); the model a type
+# The measures' fields come from the measure registry (sessionmeasures.py); the model a type
 # checker sees declares the others only, so a measure is read by its key (`measure`).
 if TYPE_CHECKING:
-    class Session(_Session):
+    class SessionResult(_SessionResult):
         """One session's measures as recorded, then compared with the baseline; missing is null."""
 else:
-    Session = with_measures(_Session, MEASURES, _Session.__doc__)
+    SessionResult = with_measures(_SessionResult, MEASURES, _SessionResult.__doc__)
 
 
 class TreatmentRow(Treatment):
@@ -339,7 +339,7 @@ class Analysis(Out):
     diagnoses: list[DiagnosisRow] = Field(description="the diagnoses of scalpsite.yaml, with their durations")
     treatment_notes: list[str] = Field(description="beside the tracked treatment: the one it took over from, and "
                                        "the other current treatments, which are not tracked")
-    sessions: list[Session]
+    sessions: list[SessionResult]
     milestones: dict[str, Day | None] = Field(description="key: date first met, or null")
     milestone_list: list[Milestone] = Field(description="the milestones that apply to the conditions tracked")
     response: Response

@@ -1,11 +1,11 @@
 """The responder milestones in data.json, typed: badges, the one-line response and the course of
-each milestone by the runs rule (response.py and runs.py fill them)."""
+each milestone by the runs rule (response/milestones.py and response/runs.py fill them)."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from scalpsite.analysis.result_base import Day, Out
+from scalpsite.analysis.results.base import Day, Out
 
 
 class Milestone(Out):

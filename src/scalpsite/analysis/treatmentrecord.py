@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scalpsite.analysis import clinro
+from scalpsite.analysis.response import clinro
 from scalpsite.analysis.aascale import aa_scale
-from scalpsite.analysis.injections import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
+from scalpsite.analysis.adherence import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
 from scalpsite.analysis.safety import (
     answers,
     asked_about,
@@ -22,7 +22,8 @@ from scalpsite.analysis.safety import (
 from scalpsite.analysis.scores import months
 from scalpsite.journal.effects import checklist
 from scalpsite.journal.load import Journal, photo_angles
-from scalpsite.journal.models import Session, Treatment
+from scalpsite.journal.configmodel import Treatment
+from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import dosing
 from scalpsite.measures.registry import MEASURES
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from scalpsite.analysis import runs
+from scalpsite.analysis.response import runs
 from scalpsite.measures.kinds import Measure, Milestone
 from scalpsite.measures.registry import MEASURES
 

@@ -1,0 +1,1 @@
+"""The checks of `scalpsite check`: the record, the photos, the names and plausible values."""
