@@ -251,10 +251,11 @@ def test_noop_rebuild_renders_nothing_again(runner, journal, monkeypatch):
     assert "0 photos processed, 10 from cache" in result.output
     assert tree(journal / "_site") == first
     probe = "import sys; from scalpsite.cli import main; main(sys.argv[1:], standalone_mode=False); " \
-            "print(sorted(m for m in ('matplotlib', 'jinja2', 'typst') if m in sys.modules))"
+            "print(sorted(m for m in ('matplotlib', 'jinja2', 'typst', 'pydantic', 'scalpsite.journal.load') " \
+            "if m in sys.modules))"
     imported = subprocess.run([sys.executable, "-c", probe, "build", "-q", str(journal)], capture_output=True,
                               text=True, check=True)
-    assert imported.stdout.strip() == "[]"  # a no-op imports no renderer: start-up is the cost
+    assert imported.stdout.strip() == "[]"  # a no-op imports no renderer and no journal model: start-up is the cost
     (journal / "sessions/2025-03-03/notes.md").write_text("A new note.\n")
     result = runner.invoke(main, ["build", str(journal), "--no-pdf"])  # the site must render again
     assert result.exit_code == 1 and "rendered again" in result.output

@@ -16,7 +16,7 @@ DEBUG, VERBOSITY = "scalpsite.debug", "scalpsite.verbosity"
 
 def resolve_journal(ctx, param, value):
     """JOURNAL as given, or the nearest folder upward holding a scalpsite.yaml (like git)."""
-    from scalpsite.journal.load import CONFIG_FILE
+    from scalpsite.journal.locate import CONFIG_FILE
     from scalpsite.journal.locate import find_journal
 
     ignored: list[str] = []

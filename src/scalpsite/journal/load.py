@@ -11,6 +11,7 @@ from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, error
 from scalpsite.journal.injectionlog import InjectionLog, read_log
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
+from scalpsite.journal.locate import CONFIG_FILE
 from scalpsite.journal.configmodel import Config
 from scalpsite.journal.models import AppointmentMeta, Session
 from scalpsite.journal.treatment import config_as_of
@@ -19,7 +20,6 @@ from scalpsite.journal.photofiles import PHOTO_EXTS, find_masks, find_photos, ma
 from scalpsite.journal.validation import validate
 from scalpsite.journal.yamlsource import YamlDoc, load_yaml_file, parse_yaml, read_text
 
-CONFIG_FILE = "scalpsite.yaml"
 FOLDER_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([A-Za-z0-9][A-Za-z0-9_.-]*))?$")
 # Names from the journal that output names are made of stay far below a file system's 255 bytes:
 # a session folder names sessions/<folder>.html (a photo's name: photofiles.MAX_PHOTO_NAME).

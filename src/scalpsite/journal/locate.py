@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from scalpsite.journal.load import CONFIG_FILE
+CONFIG_FILE = "scalpsite.yaml"  # the file that makes a folder a journal
 
 
 def find_journal(start: Path, ignored: list[str] | None = None) -> Path | None:
