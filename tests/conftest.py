@@ -4,12 +4,14 @@ it found it (everything the run keeps for itself lives in one temporary folder).
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,10 +62,31 @@ def mypy_run() -> subprocess.Popen:
     return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1...: this process is one of xdist's workers
+MYPY_TEST = "test_types.py::test_mypy_finds_no_errors"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """With xdist (`-n`, `--dist loadgroup`): the tests of a module that share a module-scoped
+    fixture run in one worker, so that it is made once; every other test goes on its own to
+    whichever worker is free. mypy's test goes first of those, so that its half minute of one core
+    is spent beside the other worker's tests instead of at the end."""
+    if WORKER is None:
+        return
+    for item in items:
+        defs = getattr(item, "_fixtureinfo", None)
+        scopes = {d.scope for ds in (defs.name2fixturedefs.values() if defs else ()) for d in ds}
+        if scopes & {"class", "module", "package"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: not item.nodeid.endswith(MYPY_TEST))
+
+
 def pytest_collection_finish(session):
     """Start mypy as soon as its test is collected: it needs half a minute of one core, which it
-    gets beside the other tests instead of after them."""
-    if any(item.nodeid.endswith("test_types.py::test_mypy_finds_no_errors") for item in session.items):
+    gets beside the other tests instead of after them. (An xdist worker collects every test but
+    runs only some: there the test starts mypy itself.)"""
+    if WORKER is None and any(item.nodeid.endswith(MYPY_TEST) for item in session.items):
         MYPY["run"] = mypy_run()
 
 
@@ -121,17 +144,45 @@ def example_journal(tmp_path_factory, example_build) -> Path:
     return example_copy(tmp_path_factory.mktemp("example-copy") / "journal", example_build)
 
 
+def made_once(tmp_path_factory, name: str, make: Callable[[Path], str]) -> tuple[Path, str]:
+    """(folder, text) of make(folder), run once per test run: with xdist, the first worker to ask
+    makes it in the folder the workers share and the others wait for it and read the same."""
+    if WORKER is None:
+        folder = tmp_path_factory.mktemp(name)
+        return folder, make(folder)
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder; each worker's is inside it
+    folder, done = shared / name, shared / f"{name}.out"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, or its worker dies
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed to make it left
+            folder.mkdir()
+            done.write_text(make(folder))
+    return folder, done.read_text()
+
+
+def build_journal(root: Path) -> str:
+    """The output of `scalpsite build` (site and PDF) on the journal at root; it must succeed."""
+    from scalpsite.cli import main
+
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def build_example(folder: Path) -> str:
+    """A copy of the example journal in folder/journal, built."""
+    root = folder / "journal"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
+    return build_journal(root)
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory) -> tuple[Path, str]:
     """A copy of the example journal built once per test run (site and PDF): its _site and the
     build's output. Tests read it and never change it."""
-    from scalpsite.cli import main
-
-    root = tmp_path_factory.mktemp("example") / "journal"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
-    result = CliRunner().invoke(main, ["build", str(root)])
-    assert result.exit_code == 0, result.output
-    return root / "_site", result.output
+    folder, output = made_once(tmp_path_factory, "example", build_example)
+    return folder / "journal" / "_site", output
 
 
 def write_journal(root: Path, sessions: dict[str, str], config: str = CONFIG, photos: bool = False) -> Path:
@@ -166,12 +217,8 @@ def journal_files(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def warm_cache(tmp_path_factory) -> Path:
     """The cache of one build (site and PDF) of the `journal` fixture's files, made once per run."""
-    from scalpsite.cli import main
-
-    root = journal_files(tmp_path_factory.mktemp("warm") / "j")
-    result = CliRunner().invoke(main, ["build", str(root)])
-    assert result.exit_code == 0, result.output
-    return root / ".scalpsite-cache"
+    folder, _ = made_once(tmp_path_factory, "warm", lambda folder: build_journal(journal_files(folder / "j")))
+    return folder / "j" / ".scalpsite-cache"
 
 
 @pytest.fixture
