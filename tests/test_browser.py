@@ -113,12 +113,17 @@ def assert_slider_works(page) -> None:
 
 
 def assert_only_local_requests(page, allowed: str, planted: int = 0) -> None:
-    """No request leaves the site; no policy complaint but, on a page with planted inline styles,
+    """No request leaves the site; no policy complaint but, on a page with planted inline styles and a handler,
     the parser's refusal of each (reported while the decrypted page is parsed, before they are removed)."""
     outside = [u for u in page.requests if not u.startswith((allowed, "blob:"))]
     assert outside == []
     complaints = [p for p in page.problems if "Content Security Policy" in p]
-    assert len(complaints) == planted and all(p.startswith("Applying inline style") for p in complaints), complaints
+    refusals = ("Applying inline style", "Executing inline event handler")
+    assert all(p.startswith(refusals) for p in complaints), complaints
+    # Each planted inline style is refused; whether Chromium also reports the refusal of the
+    # planted handler differs between its versions (156.0.8078.114 does). Pages without planted
+    # markup (every other test) must get none, so none comes from the site's own code.
+    assert sum(p.startswith(refusals[0]) for p in complaints) == planted and len(complaints) <= planted + 1, complaints
 
 
 def test_encrypted_site_from_file(made, page):
