@@ -16,7 +16,7 @@ from scalpsite.errors import BuildError, JournalError, OptionError, ScalpsiteErr
 
 SRC = REPO / "src/scalpsite"
 # The command line: the commands, their printing, the preview server, the password options.
-CLI_LAYER = {"cli.py", "console.py", "serve.py", "passwords_cli.py"}
+CLI_LAYER = {"cli.py", "console.py", "serve.py", "previewhttp.py", "previewloop.py", "passwords_cli.py"}  # serve: the preview
 
 
 def imports_click(path: Path) -> bool:

@@ -370,9 +370,11 @@ def test_overlay_lists_the_last_builds_errors(tmp_path, start):
 ])
 def test_overlay_goes_just_after_body(monkeypatch, page, expected):
     """issue 18 item 12: the box is the first thing in the page's body."""
-    monkeypatch.setattr(serve_mod, "overlay_html", lambda problems, failed: "BOX")
-    assert serve_mod.overlay(page, (serve_mod.Problem("a", "b"),), False) == expected
-    assert serve_mod.overlay(page, (), False) == page
+    from scalpsite import previewpage
+
+    monkeypatch.setattr(previewpage, "overlay_html", lambda problems, failed: "BOX")
+    assert previewpage.overlay(page, (previewpage.Problem("a", "b"),), False) == expected
+    assert previewpage.overlay(page, (), False) == page
 
 
 def test_overlay_in_a_real_browser(tmp_path, start):
