@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from scalpsite.output.memo import cached, code_digest, digest, place, tree_diges
 from scalpsite.photos import images
 from scalpsite.photos.evidence import Evidence
 from scalpsite.prepare import require_config
+from scalpsite.render.chartinputs import Reads, chart_reads
 from scalpsite.render.themes import theme_dirs
 from scalpsite.render.view import View, make_view
 
@@ -25,11 +27,6 @@ def view_of(journal: Journal, analysis: Analysis, photos: images.PhotoResult, ch
             evidence: Evidence | None = None) -> View:
     """What the site and the dossier draw: the analysis, the photos it chose to show, their renditions."""
     return make_view(journal, analysis, photo_plan(analysis, photos.renditions), photos, charts, evidence)
-
-
-# What the charts are drawn from: a change elsewhere in the analysis does not draw them again.
-CHART_INPUT = {"sessions", "summary", "conditions", "density_zones", "density_unit", "phases", "salt_lines",
-               "injection_doses", "control_panels", "injection_window", "photo_evidence", "interruptions"}
 
 
 def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoResult, evidence: Evidence,
@@ -42,9 +39,7 @@ def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoRes
     (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
     if (log := injections_csv(data)) is not None:
         (staging / "injections.csv").write_text(log, encoding="utf-8")
-    chart_input = {k: v for k, v in data.items() if k in CHART_INPUT}
-    charts = cached(folder(cache, "charts"), digest("charts", chart_input, code_digest()), staging,
-                    lambda: _render_charts(analysis, staging), put)
+    charts = _charts(analysis, cache, staging, put)
     view = view_of(journal, analysis, photos, charts, evidence)
     renditions = cache / "renditions"
     _place_photos(view, renditions, staging, ("web", "thumb"), put)
@@ -68,12 +63,21 @@ def _render_site(view: View, staging: Path, dirs: list[Path]) -> dict[str, str]:
     return {rel: rel for rel in render_site(view, staging, dirs)}
 
 
-def _render_charts(data: Analysis, staging: Path) -> dict[str, str]:
-    from scalpsite.render.charts import (
-        render_charts,  # matplotlib: imported only when a chart is drawn
-    )
+def _charts(analysis: Analysis, cache: Path, staging: Path, put: Callable[[Path, Path], None]) -> dict[str, str]:
+    """Every chart, each from the cache when what it reads is as it was: an edit draws again only
+    the charts whose values changed (one cache entry per chart, the newest)."""
+    made: dict[str, str] = {}
+    for name, reads in chart_reads(analysis).items():
+        key = digest("chart", name, reads.facts(), code_digest())
+        made |= cached(folder(cache, f"chart-{name}"), key, staging, functools.partial(_draw, name, reads, staging),
+                       put)
+    return made
 
-    return render_charts(data, staging)
+
+def _draw(name: str, reads: Reads, staging: Path) -> dict[str, str]:
+    from scalpsite.render.charts import draw_chart  # matplotlib: imported only when a chart is drawn
+
+    return draw_chart(name, reads, staging)
 
 
 def _render_pdf(view: View, staging: Path, dirs: list[Path], renditions: Path) -> dict[str, str]:
