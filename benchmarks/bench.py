@@ -519,32 +519,39 @@ def rendition_ssim(journal: Path, sample: int = 12) -> dict[str, float] | None:
     return worst
 
 
-def preview_latency(journal: Path, edits: int, log) -> list[float]:
+def preview_latency(journal: Path, edits: int, log) -> tuple[list[float], list[float]]:
     """Seconds from saving a session.yaml to the running preview serving the changed data.json
-    (`scalpsite serve --no-reload`), once per edit; the file is restored afterwards."""
+    (`scalpsite serve --no-reload`), once per edit, and the CPU seconds the preview used meanwhile
+    (with psutil); the file is restored afterwards."""
     import urllib.request
 
     target = sorted((journal / "sessions").glob("*/session.yaml"))[-1]
     original = target.read_text()
     proc = subprocess.Popen(scalpsite_cmd() + ["serve", str(journal), "--no-reload", "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
-    times = []
+    times: list[float] = []
+    cpus: list[float] = []
     try:
         url = next((line.split(" at ", 1)[1].split()[0] for line in proc.stdout if line.startswith("Serving ")), None)
         if url is None:
             log("  the preview did not start")
-            return []
+            return [], []
         fetch = lambda: urllib.request.urlopen(url + "data.json", timeout=30).read()  # noqa: E731
+        server = psutil.Process(proc.pid) if psutil else None
+        cpu = lambda: sum(server.cpu_times()[:2]) if server else 0.0  # noqa: E731
         for i in range(edits):
             before = fetch()
             time.sleep(1.0)  # the watcher settles
-            started = time.perf_counter()
+            started, used = time.perf_counter(), cpu()
             changed = re.sub(r"itch: (\d+)", lambda m: f"itch: {(int(m[1]) + 1) % 11}", original, count=1)
             target.write_text(changed if i % 2 == 0 else original)  # each save changes the data
             while fetch() == before and time.perf_counter() - started < 60:
                 time.sleep(0.01)
             times.append(time.perf_counter() - started)
-            log(f"  preview: saved to updated data.json {times[-1]:.2f} s")
+            if server:
+                cpus.append(cpu() - used)
+            log(f"  preview: saved to updated data.json {times[-1]:.2f} s"
+                + (f" ({cpus[-1]:.2f} s CPU)" if server else ""))
     finally:
         target.write_text(original)
         os.killpg(proc.pid, 2)
@@ -552,7 +559,7 @@ def preview_latency(journal: Path, edits: int, log) -> list[float]:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
-    return times
+    return times, cpus
 
 
 # --------------------------------------------------------------------------- measuring
@@ -726,7 +733,8 @@ def bench_size(work: Path, pool: Path, seed: int, n: int, runs: int, log, before
         shutil.rmtree(cache, ignore_errors=True)
         step("check_cold", check, f"check-cold-{i}")
         step("check_warm", check, f"check-warm-{i}")
-    res["preview"] = {"times": preview_latency(journal, 2 * runs + 1, log)}  # built: the preview starts warm
+    times, cpus = preview_latency(journal, 2 * runs + 1, log)  # built: the preview starts warm
+    res["preview"] = {"times": times, "cpu": cpus}
     # once with the PDF
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(site, ignore_errors=True)
@@ -835,7 +843,8 @@ def make_table(results: dict[int, dict], sizes: list[int]) -> tuple[str, dict]:
         verdict([cw[big] < T_CHECK_WARM if cw[big] else None]))
     pv = {n: (results[n].get("preview") or {}).get("times") or [] for n in sizes}
     row("preview: save a session.yaml → updated data.json (`serve --no-reload`)",
-        [f"{statistics.median(pv[n]):.2f} s ({min(pv[n]):.2f}–{max(pv[n]):.2f})" if pv[n] else "–" for n in sizes],
+        [f"{statistics.median(pv[n]):.2f} s ({min(pv[n]):.2f}–{max(pv[n]):.2f})" + _cpu_note(results[n]) if pv[n]
+         else "–" for n in sizes],
         f"≤ {T_PREVIEW} s at {big}", verdict([statistics.median(pv[big]) <= T_PREVIEW if pv[big] else None]))
     kind = mem[sizes[0]][1]
     row(f"peak memory, `build --no-pdf` and `check` ({kind})",
@@ -869,6 +878,11 @@ def make_table(results: dict[int, dict], sizes: list[int]) -> tuple[str, dict]:
     summary = {"ratio": ratio, "cpu_ratio": cpu_ratio, "add_pct": add_pct, "noop": noop, "check_cold": cc, "check_warm": cw,
                "mem": {n: mem[n][0] for n in sizes}}
     return "\n".join(rows), summary
+
+
+def _cpu_note(res: dict) -> str:
+    cpu = (res.get("preview") or {}).get("cpu") or []
+    return f"; {statistics.median(cpu):.2f} s CPU" if cpu else ""
 
 
 def _ratio(results: dict, n: int, new: str, old: str, field: str = "seconds") -> float | None:

@@ -218,7 +218,7 @@ def test_a_full_disk_is_named_not_an_internal_error(runner, journal, monkeypatch
     def full(*a, **k):
         raise OSError(code, os.strerror(code), "/out/_site/data.json")
 
-    monkeypatch.setattr(scalpsite.pipeline, "_render", full)
+    monkeypatch.setattr(scalpsite.pipeline, "render_outputs", full)
     result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
     assert result.exit_code == 1
     assert f"Error: {words} while writing /out/_site/data.json; nothing was published" in result.output

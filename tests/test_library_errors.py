@@ -17,7 +17,8 @@ from scalpsite.errors import BuildError, JournalError, OptionError, ScalpsiteErr
 SRC = REPO / "src/scalpsite"
 # The command line: the commands, their options and errors, their printing, the preview server, the
 # password options.
-CLI_LAYER = {"cli.py", "cli_options.py", "cli_errors.py", "console.py", "serve.py", "passwords_cli.py"}
+CLI_LAYER = {"cli.py", "cli_options.py", "cli_errors.py", "console.py", "serve.py", "previewhttp.py", "previewloop.py",
+             "passwords_cli.py"}
 
 
 def imports_click(path: Path) -> bool:

@@ -73,7 +73,7 @@ def test_cache_that_is_a_file_is_refused(runner, journal):
     assert (journal / ".scalpsite-cache").read_text() == "mine\n"
 
 
-@pytest.mark.parametrize("step", ["charts", "site", "dossier", "renditions"])
+@pytest.mark.parametrize("step", ["chart-salt", "site", "dossier", "renditions"])
 @pytest.mark.warm_cache
 def test_link_inside_the_cache_is_refused(runner, journal, elsewhere, step):
     """issue 12 item 3: a step folder of the cache that links elsewhere is never emptied or written."""

@@ -104,7 +104,7 @@ ALSO = {
     "eyelashes": {"journal/configmodel.py": "the optional photo angles' example"},
     "pgic": {"measures/dermatitis.py": "ADCT's place in session.yaml, after PGI-C"},
 }
-SALT_FAMILY = {"salt": 27, "salt_class": 9, "aa_iga": 8, "aa_scale": 7}
+SALT_FAMILY = {"salt": 28, "salt_class": 9, "aa_iga": 8, "aa_scale": 7}
 SOURCES = [p for top in ("src/scalpsite", "themes") for p in sorted((REPO / top).rglob("*"))
            if p.suffix in (".py", ".html", ".typ", ".js", ".css") and "__pycache__" not in p.parts]
 

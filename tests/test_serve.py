@@ -370,9 +370,11 @@ def test_overlay_lists_the_last_builds_errors(tmp_path, start):
 ])
 def test_overlay_goes_just_after_body(monkeypatch, page, expected):
     """issue 18 item 12: the box is the first thing in the page's body."""
-    monkeypatch.setattr(serve_mod, "overlay_html", lambda problems, failed: "BOX")
-    assert serve_mod.overlay(page, (serve_mod.PreviewProblem("a", "b"),), False) == expected
-    assert serve_mod.overlay(page, (), False) == page
+    from scalpsite import previewpage
+
+    monkeypatch.setattr(previewpage, "overlay_html", lambda problems, failed: "BOX")
+    assert previewpage.overlay(page, (previewpage.PreviewProblem("a", "b"),), False) == expected
+    assert previewpage.overlay(page, (), False) == page
 
 
 def test_overlay_in_a_real_browser(tmp_path, start):
@@ -550,3 +552,29 @@ def test_idle_connections_are_closed(served, monkeypatch):
         assert idle.recv(100) == b""  # closed by the server, without an answer
     assert time.monotonic() - started < 5
     assert fetch(served.url + "index.html")[0] == 200
+
+
+def test_an_edit_during_the_preview_draws_only_what_changed(tmp_path, start, monkeypatch):
+    """issue 30: a saved session.yaml reaches data.json and its page; the charts it does not change
+    are taken from the cache (only the chart that draws itch is drawn again)."""
+    from scalpsite.render import charts
+
+    drawn: list[str] = []
+    real = charts.draw_chart
+    monkeypatch.setattr(charts, "draw_chart", lambda name, reads, out: drawn.append(name) or real(name, reads, out))
+    second = COMPLETE.replace("itch: 7", "itch: 5")
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-02-03": second})
+    s = start(root)
+    assert '"itch": 5' in fetch(s.url + "data.json")[2]
+    site = serve_dirs(s.temp_root)[0] / "site"
+    row = '<th scope="row">Itch <span class="sub">NRS 0–10</span></th>\n        <td class="n">{}</td>'
+    assert row.format(5) in (site / "sessions/2025-02-03.html").read_text()
+    salt = fetch(s.url + "charts/salt.svg")[2]
+    drawn.clear()
+    (root / "sessions/2025-02-03/session.yaml").write_text(second.replace("itch: 5", "itch: 9"))
+    assert wait_for(lambda: '"itch": 9' in fetch(s.url + "data.json")[2])
+    assert drawn == ["ad"]
+    assert fetch(s.url + "charts/salt.svg")[2] == salt
+    assert row.format(9) in (site / "sessions/2025-02-03.html").read_text()
+    assert row.format(9) in fetch(s.url + "sessions/2025-02-03.html")[2]
+    stop_and_join(s)

@@ -17,7 +17,8 @@ from matplotlib.textpath import text_to_path
 from scalpsite.analysis.labels import (
     MONTHS,  # the locale-free month names of every page
 )
-from scalpsite.analysis.results import Analysis, InjectionDose, Interruption, PhaseSpan, SessionResult
+from scalpsite.analysis.results import Analysis, InjectionDose, Interruption, PhaseSpan
+from scalpsite.render.chartinputs import Reads, SessionReads, chart_reads
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -56,19 +57,18 @@ def _text_width(text: str, size: float) -> float:
     return text_to_path.get_text_width_height_descent(text, FontProperties(family=FONT, size=size), False)[0]
 
 
-def _points(sessions: list[SessionResult],
-            value: Callable[[SessionResult], float | None]) -> tuple[list[dt.date], list[float]]:
+def _points(sessions: list[SessionReads], value: Callable[[SessionReads], float | None]) -> tuple[list[dt.date], list[float]]:
     """Dates and values of the sessions that have a value; a missing one is skipped, never 0."""
     pts = [(dt.date.fromisoformat(s.date), v) for s in sessions if (v := value(s)) is not None]
     return [p[0] for p in pts], [p[1] for p in pts]
 
 
-def _reading(zone: str) -> Callable[[SessionResult], float | None]:
+def _reading(zone: str) -> Callable[[SessionReads], float | None]:
     """A session's density reading of `zone` (None when not taken)."""
     return lambda s: s.density.get(zone)
 
 
-def _dates(sessions: list[SessionResult], key: str) -> tuple[list[dt.date], list[float]]:
+def _dates(sessions: list[SessionReads], key: str) -> tuple[list[dt.date], list[float]]:
     """The sessions' values of the measure `key` (a field of the session, named by the analysis)."""
     return _points(sessions, lambda s: s.measure(key))
 
@@ -158,7 +158,7 @@ def _phase_bands(ax, phases: list[PhaseSpan], span: tuple[dt.date, dt.date]) -> 
                     va="bottom", fontsize=7, color=MUTED)
 
 
-def salt_chart(data: Analysis) -> Figure | None:
+def salt_chart(data: Reads) -> Figure | None:
     """SALT over time with the SALT 20 and SALT 10 lines and the phase bands."""
     x, y = _points(data.sessions, lambda s: s.measure("salt"))
     if not x:
@@ -206,7 +206,7 @@ def _dose_rug(ax, doses: list[InjectionDose]) -> None:
                 color=WARN, zorder=4, gid="dose-missed", clip_on=False)
 
 
-def density_chart(data: Analysis) -> Figure | None:
+def density_chart(data: Reads) -> Figure | None:
     """Density per zone over time, one line per zone, the legend above the plot."""
     sessions = data.sessions
     zones = [z for z in data.density_zones if any(s.density.get(z) is not None for s in sessions)]
@@ -227,7 +227,7 @@ def density_chart(data: Analysis) -> Figure | None:
     return fig
 
 
-def ad_chart(data: Analysis) -> Figure | None:
+def ad_chart(data: Reads) -> Figure | None:
     """Atopic dermatitis measures, one small panel each, with the meaningful-change target."""
     measures = {m.key: m for m in data.summary.ad_measures}
     panels = [(p.key, p.high, p.rug) for p in data.ad_panels if _dates(data.sessions, p.key)[0]]
@@ -253,7 +253,7 @@ def ad_chart(data: Analysis) -> Figure | None:
     return fig
 
 
-def control_chart(data: Analysis) -> Figure | None:
+def control_chart(data: Reads) -> Figure | None:
     """ADCT, RECAP and PGI-C, one small panel each, with the lines the analysis gives each panel."""
     panels = [p for p in data.control_panels if _dates(data.sessions, p.key)[0]]
     if not panels:
@@ -274,7 +274,7 @@ def control_chart(data: Analysis) -> Figure | None:
     return fig
 
 
-def doses_chart(data: Analysis) -> Figure | None:
+def doses_chart(data: Reads) -> Figure | None:
     """Every dose due at its due date: days from due to the injection, missed ones in a row above."""
     doses = data.injection_doses
     if not doses:
@@ -305,21 +305,26 @@ DOSE_STYLES = [("given", "early", ACCENT, "o"), ("given", "on_time", ACCENT, "o"
                ("missed", None, WARN, "x"), ("pending", None, MUTED, "o")]
 
 
-CHARTS: dict[str, Callable[[Analysis], Figure | None]] = {"salt": salt_chart, "density": density_chart, "ad": ad_chart, "control": control_chart,
+CHARTS: dict[str, Callable[[Reads], Figure | None]] = {"salt": salt_chart, "density": density_chart, "ad": ad_chart, "control": control_chart,
           "doses": doses_chart}
 
 
 def render_charts(data: Analysis, out: Path) -> dict[str, str]:
     """Write every chart that has data into out/charts/; returns name -> relative path."""
-    folder = out / "charts"
-    folder.mkdir(parents=True, exist_ok=True)
-    made = {}
-    with matplotlib.rc_context(STYLE):
-        for name, draw in CHARTS.items():
-            if name == "ad" and "atopic_dermatitis" not in data.conditions:
-                continue
-            fig = draw(data)
-            if fig is not None:
-                fig.savefig(folder / f"{name}.svg", format="svg", metadata={"Date": None})
-                made[name] = f"charts/{name}.svg"
+    (out / "charts").mkdir(parents=True, exist_ok=True)
+    made: dict[str, str] = {}
+    for name, reads in chart_reads(data).items():
+        made |= draw_chart(name, reads, out)
     return made
+
+
+def draw_chart(name: str, reads: Reads, out: Path) -> dict[str, str]:
+    """Write the chart `name` drawn from what it reads into out/charts/, if it has data: name -> path."""
+    with matplotlib.rc_context(STYLE):
+        fig = CHARTS[name](reads)
+        if fig is None:
+            return {}
+        folder = out / "charts"
+        folder.mkdir(parents=True, exist_ok=True)
+        fig.savefig(folder / f"{name}.svg", format="svg", metadata={"Date": None})
+    return {name: f"charts/{name}.svg"}
