@@ -43,6 +43,18 @@ def test_a_repeated_build_answers_from_the_record(runner, journal, monkeypatch):
         [line for line in first.output.splitlines() if not line.startswith("Built ")]  # the same findings
 
 
+def test_check_and_build_in_turn_keep_each_others_record(runner, journal, monkeypatch):
+    """A check between two builds (a pre-commit hook, then a build) leaves the cache as it was,
+    so the build after it still answers from its record, and the check after that from its own."""
+    assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0
+    assert runner.invoke(main, ["check", str(journal)]).exit_code == 0
+    assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0  # settles the first check's key
+    no_work(monkeypatch)
+    for args in (["check", str(journal)], ["build", str(journal), "--no-pdf"], ["check", str(journal)]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+
+
 @pytest.mark.parametrize("change", ["touch", "edit-out", "option", "cache"])
 def test_anything_that_could_change_the_output_builds_again(runner, journal, change):
     assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0

@@ -244,8 +244,14 @@ class Cache:
         for part in self.folder.glob(".*.part"):  # left by a killed build; a live one is younger
             if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
                 part.unlink(missing_ok=True)
+        text = json.dumps({"settings": settings_key(), **self.index}, sort_keys=True)
+        try:
+            if self.index_path.read_text() == text:
+                return  # unchanged: rewriting it would tell the next run the cache had changed (store/uptodate)
+        except (OSError, ValueError):
+            pass
         tmp = self.index_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"settings": settings_key(), **self.index}, sort_keys=True))
+        tmp.write_text(text)
         os.replace(tmp, self.index_path)
 
     def path(self, key: str, name: str) -> Path:
