@@ -28,19 +28,18 @@ from scalpsite.store.sealed import private_stage, publish_sealed
 from scalpsite.store.uptodate import BuildResult
 from scalpsite.photos import images
 from scalpsite.photos.evidence import Evidence, Mode
-from scalpsite.prepare import (  # noqa: F401 - also named here for the CLI, the painter and scripts
+from scalpsite.prepare import (
     Notify,
     as_of_appointment,
     ignored,
     password_hints,
     photo_findings,
     photo_stage,
-    require_config,
     settle_imports,
     source_date,
     writing,
 )
-from scalpsite.readonly import (  # noqa: F401
+from scalpsite.readonly import (  # noqa: F401 - the read-only commands, named here for the CLI as before
     check_journal,
     export_data,
     refresh_schemas,
@@ -48,7 +47,7 @@ from scalpsite.readonly import (  # noqa: F401
     start_masks,
 )
 from scalpsite.render.fonts import font_findings, journal_texts
-from scalpsite.renderstage import render_outputs, view_of  # noqa: F401
+from scalpsite.renderstage import render_outputs, view_of  # noqa: F401 - view_of for scripts/make_view_fixtures.py
 
 
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
