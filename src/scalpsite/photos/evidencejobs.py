@@ -140,10 +140,9 @@ def aligned_job(job: AlignedJob) -> dict:
     write_aside(warped, Path(job.out), "JPEG", quality=ALIGNED_QUALITY)  # no optimize: see images._renditions
     if not (job.overlay and job.overlay_out and job.overlay_size):
         return {"aligned": True, "aligned_overlay": False}
-    with _open(job.overlay) as im:  # nearest: the overlay keeps its exact colours (its palette, if indexed)
-        fill = 0 if im.mode == "P" else (0, 0, 0, 0)  # the palette's first entry is transparent
-        warped = align.warp_image(im if im.mode == "P" else im.convert("RGBA"), t, job.overlay_size,
-                                  Image.Resampling.NEAREST, fill)
+    with _open(job.overlay) as im:  # masks.overlay's indexed image; nearest keeps its palette
+        # 0 outside: the palette's first entry, transparent
+        warped = align.warp_image(im, t, job.overlay_size, Image.Resampling.NEAREST, 0)
     write_aside(warped, Path(job.overlay_out), "PNG", compress_level=6)
     return {"aligned": True, "aligned_overlay": True}
 

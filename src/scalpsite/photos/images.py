@@ -210,9 +210,10 @@ class Cache:
         self.folder = folder
         self.index_path = folder / INDEX_FILE
         try:
-            index = json.loads(self.index_path.read_text())
+            self.saved_text: str | None = self.index_path.read_text()
+            index = json.loads(self.saved_text)
         except (OSError, ValueError):
-            index = {}
+            self.saved_text, index = None, {}
         self.index: dict[str, dict] = {"sources": {}, "renditions": {}, "facts": {}}
         if isinstance(index, dict):
             self.index.update(_valid_entries(index))
@@ -245,14 +246,12 @@ class Cache:
             if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
                 part.unlink(missing_ok=True)
         text = json.dumps({"settings": settings_key(), **self.index}, sort_keys=True)
-        try:
-            if self.index_path.read_text() == text:
-                return  # unchanged: rewriting it would tell the next run the cache had changed (store/uptodate)
-        except (OSError, ValueError):
-            pass
+        if text == self.saved_text:
+            return  # as read: rewriting it would tell the next run the cache had changed (store/uptodate)
         tmp = self.index_path.with_suffix(".tmp")
         tmp.write_text(text)
         os.replace(tmp, self.index_path)
+        self.saved_text = text
 
     def path(self, key: str, name: str) -> Path:
         return rendition_path(self.folder, key, name)
