@@ -10,6 +10,7 @@ import datetime as dt
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scalpsite.analysis.analyze import analyze
 from scalpsite.analysis.checks.check import check
@@ -49,17 +50,22 @@ from scalpsite.readonly import (  # noqa: F401 - the read-only commands, named h
 from scalpsite.render.fonts import font_findings, journal_texts
 from scalpsite.renderstage import render_outputs, view_of  # noqa: F401 - view_of for scripts/make_view_fixtures.py
 
+if TYPE_CHECKING:  # the preview's memo: imported by the preview itself
+    from scalpsite.render.pagememo import PageMemo
+
 
 def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date | None = None,
           until: dt.date | None = None, for_date: dt.date | None = None,
           progress: images.Progress | None = None, on_wait: Notify | None = None,
-          password: str | None = None, pdf_password: str | None = None) -> BuildResult:
+          password: str | None = None, pdf_password: str | None = None,
+          pages: PageMemo | None = None) -> BuildResult:
     """Load, check, analyse, render and publish.
 
     Errors in the journal are findings: the output is still published and shows them. An
     exception, a refused OUT or a failed renderer leaves the previous output as it was. With a
     password the build is rendered privately in the cache and only its encrypted form reaches
-    OUT; `pdf_password` adds a standalone encrypted dossier.pdf (docs/encryption.md).
+    OUT; `pdf_password` adds a standalone encrypted dossier.pdf (docs/encryption.md). `pages`
+    keeps the pages of this process's previous build (the preview's, render/pagememo.py).
     """
     started = time.monotonic()
     settle_imports()
@@ -83,7 +89,7 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
         def render(staging: Path) -> Placer:
             # an encrypted build never reuses files of OUT: its staging folder is in the cache
             placer = Placer.start(cache, out, staging) if password is None else Placer(cache, out, staging)
-            render_outputs(journal, data, photos, evidence, placer, pdf, for_date)
+            render_outputs(journal, data, photos, evidence, placer, pdf, for_date, pages)
             return placer
 
         if password is None:

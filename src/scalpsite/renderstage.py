@@ -7,6 +7,7 @@ import functools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scalpsite.analysis.photoplan import photo_plan
 from scalpsite.analysis.results import Analysis
@@ -22,6 +23,9 @@ from scalpsite.render.chartinputs import Reads, chart_reads
 from scalpsite.render.themes import theme_dirs
 from scalpsite.render.view import View, make_view
 
+if TYPE_CHECKING:  # the preview's memo: imported by the preview itself
+    from scalpsite.render.pagememo import PageMemo
+
 
 def view_of(journal: Journal, analysis: Analysis, photos: images.PhotoResult, charts: dict[str, str],
             evidence: Evidence | None = None) -> View:
@@ -30,8 +34,9 @@ def view_of(journal: Journal, analysis: Analysis, photos: images.PhotoResult, ch
 
 
 def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoResult, evidence: Evidence,
-                   placer: Placer, pdf: bool, for_date: dt.date | None) -> None:
-    """Write every output file of the analysis into the placer's staging folder."""
+                   placer: Placer, pdf: bool, for_date: dt.date | None, pages: PageMemo | None = None) -> None:
+    """Write every output file of the analysis into the placer's staging folder (with `pages`, the
+    preview's memo, only the pages whose reads changed are rendered again)."""
     staging, cache, put = placer.staging, placer.cache, placer.place
     data = analysis.model_dump(mode="json")  # data.json and the tables: the analysis as its JSON shape
     data_json = to_json(data)
@@ -47,20 +52,21 @@ def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoRes
     dirs = theme_dirs(journal.root, require_config(journal).theme)
     # The analysis enters the key as its data.json text, hashed once (not serialised again in the
     # view); the angle pages are made of it and of the photos, so they are not serialised either.
+    theme = tree_digest(dirs)
     inputs = digest(view.model_dump(mode="json", exclude={"data", "angle_views"}) | {"data": digest(data_json)},
-                    tree_digest(dirs), code_digest())
+                    theme, code_digest())
     cached(folder(cache, "site"), digest("site", inputs), staging,
-           lambda: _render_site(view, staging, dirs), put)
+           lambda: _render_site(view, staging, dirs, pages, theme), put)
     if pdf:
         cached(folder(cache, "dossier"), digest("dossier", inputs), staging,
                lambda: _render_pdf(view, staging, dirs, renditions), put)
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 
-def _render_site(view: View, staging: Path, dirs: list[Path]) -> dict[str, str]:
+def _render_site(view: View, staging: Path, dirs: list[Path], pages: PageMemo | None, theme: str) -> dict[str, str]:
     from scalpsite.render.site import render_site
 
-    return {rel: rel for rel in render_site(view, staging, dirs)}
+    return {rel: rel for rel in render_site(view, staging, dirs, pages, theme)}
 
 
 def _charts(analysis: Analysis, cache: Path, staging: Path, put: Callable[[Path, Path], None]) -> dict[str, str]:

@@ -32,6 +32,7 @@ from scalpsite.render.format import (
     fmt_signed,
     plural,
 )
+from scalpsite.render.pagememo import PageMemo, note
 from scalpsite.render.view import View
 
 # What a template may ask of a value besides Jinja2's own filters (docs/themes.md).
@@ -60,9 +61,14 @@ class _Sandbox(SandboxedEnvironment):
     (a third of the time of rendering a long journal's pages); anything else goes through them."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        note(obj, attribute)  # the preview keeps a page until something it read changes (pagememo.py)
         if isinstance(obj, BaseModel) and attribute in _fields(type(obj)):
             return obj.__dict__[attribute]
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        note(obj, argument)
+        return super().getitem(obj, argument)
 
 
 @functools.cache
@@ -89,13 +95,18 @@ def _environment(theme_dirs: tuple[Path, ...]) -> Environment:
 
 # ---------- page contexts (selection of what to show; no scores computed here) ----------
 
-def _findings_for(findings: list[FindingOut], folder: str) -> list[FindingOut]:
-    prefix = f"sessions/{folder}/"
-    return [f for f in findings if f.path.startswith(prefix) or f.path == prefix.rstrip("/")]
+def _findings_by_folder(findings: list[FindingOut]) -> dict[str, list[FindingOut]]:
+    """The findings of each session folder (of its files, or of the folder itself), in their order."""
+    by: dict[str, list[FindingOut]] = {}
+    for f in findings:
+        if f.path.startswith("sessions/"):
+            by.setdefault(f.path.split("/", 2)[1], []).append(f)
+    return by
 
 
 def _session_pages(view: View) -> list[tuple[str, dict[str, Any]]]:
     sessions = view.data.sessions
+    findings = _findings_by_folder(view.data.findings)
     pages = []
     for i, s in enumerate(sessions):
         context = {"session": s, "page": "sessions",
@@ -103,7 +114,7 @@ def _session_pages(view: View) -> list[tuple[str, dict[str, Any]]]:
                    "next": sessions[i + 1] if i + 1 < len(sessions) else None,
                    "session_photos": view.photos.get(s.folder, {}),
                    "notes_html": view.notes_html.get(s.folder, ""),
-                   "session_findings": _findings_for(view.data.findings, s.folder)}
+                   "session_findings": findings.get(s.folder, [])}
         pages.append((f"sessions/{s.folder}.html", context))
     return pages
 
@@ -151,9 +162,12 @@ def copy_static(out: Path, theme_dirs: list[Path]) -> list[str]:
     return sorted(written)
 
 
-def render_site(view: View, out: Path, theme_dirs: list[Path]) -> list[str]:
+def render_site(view: View, out: Path, theme_dirs: list[Path], memo: PageMemo | None = None,
+                theme_key: str = "") -> list[str]:
     """Write the HTML pages and theme static files into `out`; return the sorted paths written.
 
+    With a memo (the preview's), a page whose reads are all as they were in the memo's last build
+    is written as it was then; `theme_key` names the theme's files as they are now.
     A template that fails (bad syntax, a missing value, a sandbox refusal) is a BuildError
     naming the template and its line."""
     env = make_env(theme_dirs)
@@ -161,18 +175,34 @@ def render_site(view: View, out: Path, theme_dirs: list[Path]) -> list[str]:
               "appointments": view.appointments, "angles": view.data.angles,
               "angle_views": view.angle_views, "appointment": view.appointment,
               "since_last": view.since_last}
+    build = memo.start(theme_key, view, common) if memo is not None else None
     written = copy_static(out, theme_dirs)
     for rel, template, context in pages(view):
-        root = "../" * rel.count("/")
-        try:
-            html = env.get_template(template).render(**common, **context, root=root)
-        except TemplateError as exc:
-            raise BuildError(_template_failure(exc, template)) from None
+        context["root"] = "../" * rel.count("/")
+        if build is None:
+            html = _render(env, template, common | context)
+        else:
+            data, kept = build.kept(rel, template, context)
+            if kept is None:
+                with build.recording() as reads:
+                    html = _render(env, template, common | context)
+                build.keep(rel, template, data, html, reads)
+            else:
+                html = kept
         dest = _target(out, rel)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(html, encoding="utf-8", newline="\n")
         written.append(rel)
+    if build is not None:
+        build.finish()
     return sorted(written)
+
+
+def _render(env: Environment, template: str, context: dict[str, Any]) -> str:
+    try:
+        return env.get_template(template).render(**context)
+    except TemplateError as exc:
+        raise BuildError(_template_failure(exc, template)) from None
 
 
 def _template_failure(exc: TemplateError, template: str) -> str:
