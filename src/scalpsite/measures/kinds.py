@@ -240,6 +240,7 @@ class Measure:
     low: float = 0
     high: float = 100
     step: Step = Step.WHOLE
+    decimals: int | None = None  # a value given as such is kept to this many decimals (as its computed total)
     form: Form = Form.VALUE
     short: str | None = None  # where a column has no room for the label: 'Brows'
     scale: str | None = None  # the scale in words, when not 'low–high' ('%')
