@@ -32,7 +32,7 @@ def _pcts(values: tuple[int, ...]) -> str:
 
 
 SALT = Measure(
-    key="salt", label="SALT", name="Severity of Alopecia Tool", condition=AA, always=True, counted=True,
+    key="salt", label="SALT", name="Severity of Alopecia Tool", subject="scalp hair loss", condition=AA, always=True, counted=True,
     description="SALT, percent of scalp hair lost ({range}, Olsen 2004): the loss per region (the total is "
     "computed), or a total estimate.",
     source=OLSEN, step=Step.DECIMAL, decimals=2, form=Form.PARTS, parts="SaltRegions", unit="%", after="date",
