@@ -90,9 +90,12 @@ def test_targets_as_the_sources_define_them(target, baseline, latest, value, met
 
 
 # Where a key may appear (as a word, in src/ and themes/): its entry, and at most two files more, each
-# named with the reason. SALT and the classes derived from it (S-class, AA-IGA, the AA Scale) are the
-# exception: the product's own measure, read by the photo evidence, the case page, the charts and
-# the pages that show it with its regions and classes; their counts may only shrink.
+# named with the reason. SALT and the AA Scale derived from it are the exception; their counts may only
+# shrink. SALT: the finding codes (findingtable.py; missing-salt, salt-disagrees, salt-region-twice
+# where check and the photo evidence give them), the FHIR component codes salt-top... (fhir.py), data.json's
+# summary.salt (results/model.py), and the chart named salt (charts, its inputs, its captions and the
+# dose chart placed after it). The AA Scale: its rules (aascale.py), its data.json fields, and the three
+# places that show its level with its reasons (the session's row, the summary card, the dossier's record).
 ALSO = {
     "itch": {"findingtable.py": "the finding code missing-itch and its example",
              "journal/configmodel.py": "scalpsite.yaml's description of the conditions (the schema does not change)"},
@@ -103,8 +106,12 @@ ALSO = {
     "eyebrows": {"journal/configmodel.py": "the optional photo angles' example"},
     "eyelashes": {"journal/configmodel.py": "the optional photo angles' example"},
     "pgic": {"measures/dermatitis.py": "ADCT's place in session.yaml, after PGI-C"},
+    "salt_class": {"analysis/results/model.py": "data.json's summary.salt.salt_class",
+                   "typst/summary.typ": "page 1's 'Olsen class' beside AA-IGA"},
+    "aa_iga": {"analysis/results/model.py": "data.json's summary.salt.aa_iga",
+               "typst/summary.typ": "page 1's 'Olsen class' beside AA-IGA"},
 }
-SALT_FAMILY = {"salt": 28, "salt_class": 9, "aa_iga": 8, "aa_scale": 7}
+SALT_FAMILY = {"salt": 12, "aa_scale": 6}
 SOURCES = [p for top in ("src/scalpsite", "themes") for p in sorted((REPO / top).rglob("*"))
            if p.suffix in (".py", ".html", ".typ", ".js", ".css") and "__pycache__" not in p.parts]
 
