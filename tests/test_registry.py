@@ -90,9 +90,12 @@ def test_targets_as_the_sources_define_them(target, baseline, latest, value, met
 
 
 # Where a key may appear (as a word, in src/ and themes/): its entry, and at most two files more, each
-# named with the reason. SALT and the classes derived from it (S-class, AA-IGA, the AA Scale) are the
-# exception: the product's own measure, read by the photo evidence, the case page, the charts and
-# the pages that show it with its regions and classes; their counts may only shrink.
+# named with the reason. SALT and the AA Scale derived from it are the exception; their counts may only
+# shrink. SALT: the finding codes (findingtable.py; missing-salt, salt-disagrees, salt-region-twice
+# where check and the photo evidence give them), the FHIR component codes salt-top... (fhir.py), data.json's
+# summary.salt (results/model.py), and the chart named salt (charts, its inputs, its captions and the
+# dose chart placed after it). The AA Scale: its rules (aascale.py), its data.json fields, and the three
+# places that show its level with its reasons (the session's row, the summary card, the dossier's record).
 ALSO = {
     "itch": {"findingtable.py": "the finding code missing-itch and its example",
              "journal/configmodel.py": "scalpsite.yaml's description of the conditions (the schema does not change)"},
@@ -103,16 +106,28 @@ ALSO = {
     "eyebrows": {"journal/configmodel.py": "the optional photo angles' example"},
     "eyelashes": {"journal/configmodel.py": "the optional photo angles' example"},
     "pgic": {"measures/dermatitis.py": "ADCT's place in session.yaml, after PGI-C"},
+    "salt_class": {"analysis/results/model.py": "data.json's summary.salt.salt_class",
+                   "typst/summary.typ": "page 1's 'Olsen class' beside AA-IGA"},
+    "aa_iga": {"analysis/results/model.py": "data.json's summary.salt.aa_iga",
+               "typst/summary.typ": "page 1's 'Olsen class' beside AA-IGA"},
 }
-SALT_FAMILY = {"salt": 28, "salt_class": 9, "aa_iga": 8, "aa_scale": 7}
+SALT_FAMILY = {"salt": 12, "aa_scale": 6}
 SOURCES = [p for top in ("src/scalpsite", "themes") for p in sorted((REPO / top).rglob("*"))
            if p.suffix in (".py", ".html", ".typ", ".js", ".css") and "__pycache__" not in p.parts]
 
 
+# The encrypted vault's key-derivation salt (PBKDF2), a homonym of the SALT measure: its "salt" field is
+# the vault's format, and these files never read the measures (test_the_vault_never_reads_the_measures).
+VAULT = ("src/scalpsite/output/encrypt.py", "themes/default/unlock/unlock.js")
+
+
 def files_naming(key: str) -> set[str]:
-    """The files of src/ and themes/ that hold the key as a word, relative to the package or theme."""
+    """The files of src/ and themes/ that hold the key as a word, relative to the package or theme (not the
+    vault's, whose salt is the key derivation's)."""
     found = set()
     for path in SOURCES:
+        if str(path.relative_to(REPO)) in VAULT:
+            continue
         if re.search(rf"\b{re.escape(key)}\b", path.read_text(encoding="utf-8")):
             rel = path.relative_to(REPO)
             found.add(str(rel.relative_to("src/scalpsite" if rel.parts[0] == "src" else "themes/default")))
@@ -128,6 +143,15 @@ def test_a_key_is_in_at_most_three_files(key):
         return
     assert found <= {entry[key], *ALSO.get(key, {})}, sorted(found)
     assert len(found) <= 3
+
+
+def test_the_vault_never_reads_the_measures():
+    """The files the count leaves out hold the key derivation's salt only: they import nothing of the measures
+    or of what is made from them (the analysis, the journal's models)."""
+    for name in VAULT:
+        text = (REPO / name).read_text(encoding="utf-8")
+        assert (REPO / name).is_file() and re.search(r"\bsalt\b", text)
+        assert not re.search(r"scalpsite\.(measures|analysis|journal)|\bMEASURES\b|\bSALT\b", text), name
 
 
 def test_the_file_count_sees_a_key_as_a_word():

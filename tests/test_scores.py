@@ -3,6 +3,7 @@
 import pytest
 
 from scalpsite.analysis import scores
+from scalpsite.analysis.measurevalues import derived_of
 
 
 @pytest.mark.parametrize("regions, expected", [
@@ -22,14 +23,14 @@ def test_salt_total(regions, expected):
     (74.9, "S3"), (75, "S4"), (99.9, "S4"), (100, "S5"),
 ])
 def test_salt_class(salt, cls):
-    assert scores.salt_class(salt) == cls
+    assert derived_of("salt", salt)["salt_class"] == cls
 
 
 @pytest.mark.parametrize("salt, iga", [
     (None, None), (0, 0), (0.5, 1), (20, 1), (20.4, 2), (49.9, 2), (50, 3), (94.9, 3), (95, 4), (100, 4),
 ])
 def test_aa_iga_half_open_bins(salt, iga):
-    assert scores.aa_iga(salt) == iga
+    assert derived_of("salt", salt)["aa_iga"] == iga
 
 
 @pytest.mark.parametrize("base, cur, change, improvement", [

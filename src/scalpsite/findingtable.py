@@ -22,7 +22,7 @@ FILES: list[Row] = [
      "header, front matter that is not keys and values.",
      "Nothing in the file can be used until it parses; the message names the line where reading stopped.",
      "Fix the line named (an unclosed bracket or quote, a tab, a duplicate key).",
-     (NEW, "salt: {top: 60, back: 30\n")),
+     (NEW, "density: {frontal: 120, crown: 60\n")),
     ("unknown-key", E, "A key scalpsite does not know at that place of the file.",
      "A misspelt key would be ignored and its value would silently be missing from the record.",
      "Use the key the message suggests, or move the key where it belongs (`itch` goes under `ad:`).",
@@ -45,7 +45,7 @@ FILES: list[Row] = [
      "Check the folder's permissions.", "`sessions/` belongs to another user and is not readable."),
     ("bad-folder-name", E, "A folder in `sessions/` is not named by a date (YYYY-MM-DD, optionally with a "
      "suffix) between 1900 and 2200.", "A session's date comes from its folder name.",
-     "Rename the folder: `2025-01-06` or `2025-01-06-clinic`.", ("sessions/march/session.yaml", "salt: 30\n")),
+     "Rename the folder: `2025-01-06` or `2025-01-06-clinic`.", ("sessions/march/session.yaml", "density: {frontal: 120, crown: 60}\n")),
     ("missing-session-yaml", E, "A session folder has no `session.yaml`.",
      "The session's measurements, and so the session itself, are missing.",
      "Run `scalpsite new --date D`, or add a `session.yaml`.",
@@ -78,20 +78,20 @@ SESSIONS: list[Row] = [
      "session folder deleted."),
     ("future-session", E, "A session is dated after today.", "A dated record cannot hold what has not "
      "happened; a typo in a folder name would reorder the course.", "Check the folder name.",
-     ("sessions/2025-12-01/session.yaml", "salt: 30\n")),
+     ("sessions/2025-12-01/session.yaml", "density: {frontal: 120, crown: 60}\n")),
     ("date-mismatch", E, "A session's `date:` disagrees with its folder name.",
      "Two dates for one session: the course could be drawn with either.",
      "Remove the `date:` line, or make it match the folder.", (NEW, "date: 2025-03-06\n")),
     ("duplicate-date", W, "Two session folders have the same date.", "Two records of one day make the "
      "course ambiguous.", "Merge them into one folder, or correct a date.",
-     ("sessions/2025-03-03-clinic/session.yaml", "salt: 30\n")),
+     ("sessions/2025-03-03-clinic/session.yaml", "density: {frontal: 120, crown: 60}\n")),
     ("no-baseline", W, "No session lies on or before the treatment's start.",
      "The first session is then used as the baseline, so the change from before treatment is not "
      "measured.", "Add the session recorded before the start, if there is one.",
      "The treatment starts on 2025-01-10 and the first session is dated 2025-02-01."),
     ("before-start", W, "A session before the treatment's start that is not its baseline.",
      "The baseline is the last session on or before the start; an earlier one is history, and a wrong "
-     "date would look like one.", "Check the date.", ("sessions/2025-01-03/session.yaml", "salt: 30\n")),
+     "date would look like one.", "Check the date.", ("sessions/2025-01-03/session.yaml", "density: {frontal: 120, crown: 60}\n")),
     ("session-overdue", W, "The next session is due by the treatment's schedule and none is recorded.",
      "Sessions at the scheduled times make the response at weeks 12, 24 and 52 measurable.",
      "Run `scalpsite new` and take the photos.",
@@ -105,7 +105,7 @@ MEASURES: list[Row] = [
      (NEW, "density: {frontal: 120, crown: 60}\n")),
     ("missing-density", W, "A session has no density reading for a zone of scalpsite.yaml.",
      "Each zone's trend needs a reading every session.", "Add a reading per zone under `density:`.",
-     (NEW, "salt: 30\n")),
+     (NEW, "hair_quality: {vellus_pct: 30}\n")),
     ("bad-zone", E, "A density zone name in scalpsite.yaml is empty or longer than 40 characters.",
      "Zone names become CSV columns and chart labels.", "Name the zone in a word or two: `crown`.",
      "`density: {zones: [frontal, crown, '']}` in scalpsite.yaml."),
@@ -132,7 +132,7 @@ MEASURES: list[Row] = [
     ("side-effects-not-recorded", W, "A session says nothing about side effects: no `side_effects:` and no "
      "answer to the checklist.", "Not asked is not the same as none: the log cannot tell them apart "
      "without an answer.", "Answer `expected_effects` (no, yes, mild ...) or write `side_effects: none` "
-     "(or a list).", (NEW, "salt: 30\n")),
+     "(or a list).", (NEW, "hair_quality: {vellus_pct: 30}\n")),
     ("injection-site-not-recorded", W, "A session records side effects but not the injection-site reaction.",
      "The reaction is on the checklist of an injected treatment; not asked must not read as none.",
      "Answer `expected_effects.injection_site_reaction` (no, mild, moderate or severe).",
@@ -185,7 +185,7 @@ PHOTOS: list[Row] = [
      "List each angle once.", ("scalpsite.yaml", "photos: {angles: [overhead, front, back, left, right, Front]}\n")),
     ("missing-photo", W, "A session has no photo for an angle of scalpsite.yaml.",
      "The angle's comparison and timeline skip the session.", "Add `<angle>.jpg` (or .heic, .png) to the "
-     "session folder.", (NEW, "salt: 30\n")),
+     "session folder.", (NEW, "hair_quality: {vellus_pct: 30}\n")),
     ("photo-format", W, "An image in a format scalpsite does not read (GIF, BMP, TIFF ...).",
      "It is not shown anywhere.", "Export the photo as JPEG, PNG or HEIC.",
      ("sessions/2025-03-03/front.gif", "GIF89a\n")),

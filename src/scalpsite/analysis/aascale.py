@@ -66,28 +66,29 @@ class AaScale:
             return f"{self.level} (up: {', '.join(SHORT[r] for r in self.reasons)})"
         return f"{self.level} (may be higher)" if self.not_recorded else self.level
 
-    def label(self, salt: float | None) -> str | None:
-        """The result in words: 'moderate (mild by scalp loss; up one level: ...)'."""
-        if self.level is None or salt is None:  # the level comes from SALT: both or neither
+    def label(self, loss: float | None) -> str | None:
+        """The result in words, from the scalp loss (SALT) it was found at: 'moderate (mild by scalp loss;
+        up one level: ...)'."""
+        if self.level is None or loss is None:  # the level comes from SALT: both or neither
             return None
         if self.reasons:
             base = LEVELS[LEVELS.index(self.level) - 1]
             why = "; ".join(REASONS[r] for r in self.reasons)
-            return f"{self.level} ({base} by scalp loss of {_pct(salt)} %; up one level: {why})"
-        text = f"{self.level} (scalp loss {_pct(salt)} %)"
+            return f"{self.level} ({base} by scalp loss of {_pct(loss)} %; up one level: {why})"
+        text = f"{self.level} (scalp loss {_pct(loss)} %)"
         if self.not_recorded:
             text += "; may be higher: not recorded " + ", ".join(UNKNOWN[k] for k in self.not_recorded)
         return text
 
 
-def _pct(salt: float) -> str:
-    """SALT as the pages show it: one decimal at most (55.66 as 55.7, 20.0 as 20)."""
-    return f"{round(salt, 1):g}"
+def _pct(loss: float) -> str:
+    """The scalp loss (SALT) as the pages show it: one decimal at most (55.66 as 55.7, 20.0 as 20)."""
+    return f"{round(loss, 1):g}"
 
 
-def scalp_level(salt: float | None) -> str | None:
-    """mild for SALT up to 20, moderate over 20 to under 50, severe from 50."""
-    return AA_SCALE_LEVELS.of(salt)
+def scalp_level(loss: float | None) -> str | None:
+    """mild for a scalp loss (SALT) up to 20, moderate over 20 to under 50, severe from 50."""
+    return AA_SCALE_LEVELS.of(loss)
 
 
 def features(s: dict) -> dict[str, bool | None]:
@@ -115,3 +116,22 @@ def aa_scale(s: dict) -> AaScale:
     if reasons:
         return AaScale(LEVELS[LEVELS.index(level) + 1], reasons, ())
     return AaScale(level, (), unknown)
+
+
+def session_fields(s: dict) -> dict:
+    """A data.json session's AA Scale fields: the level, the reasons it moved up, the features not recorded,
+    and the result in words and in brief."""
+    scale = aa_scale(s)
+    return {"aa_scale": scale.level, "aa_scale_reasons": list(scale.reasons),
+            "aa_scale_not_recorded": list(scale.not_recorded), "aa_scale_label": scale.label(s[SALT.key]),
+            "aa_scale_brief": scale.brief()}
+
+
+def latest(sessions: list[dict]) -> dict | None:
+    """data.json's AA Scale: that of the latest session that has one (it needs a SALT)."""
+    found = [s for s in sessions if s["aa_scale"] is not None]
+    if not found:
+        return None
+    s = found[-1]
+    return {"level": s["aa_scale"], "label": s["aa_scale_label"], "reasons": s["aa_scale_reasons"],
+            "not_recorded": s["aa_scale_not_recorded"], "date": s["date"]}

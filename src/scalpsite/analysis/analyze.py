@@ -15,7 +15,7 @@ from scalpsite.analysis.definitions import definitions
 from scalpsite.analysis.response.interruption import interruptions
 from scalpsite.analysis.labels import day_text, lab_label, unit_text, week_label
 from scalpsite.analysis.labs import lab_result, th2_markers
-from scalpsite.analysis.measurevalues import changes, derived_of, no_values, session_values
+from scalpsite.analysis.measurevalues import changes, no_values, parts_given, session_values
 from scalpsite.analysis.photoevidence import add_photo_fields, photo_evidence
 from scalpsite.analysis.response.milestones import milestone_list, milestones, response_status, trajectories
 from scalpsite.analysis.results import Analysis
@@ -31,7 +31,6 @@ from scalpsite.analysis.visits import (
 from scalpsite.findings import Finding
 from scalpsite.journal.effects import checklist, effect_key
 from scalpsite.journal.load import Journal, SessionRecord, photo_angles
-from scalpsite.journal.measurefields import raw
 from scalpsite.journal.configmodel import Config, Treatment
 from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import baseline_index, dosing, previously_tracked, primary_treatment
@@ -42,17 +41,6 @@ def _age_years(birth: dt.date | None, on: dt.date) -> int | None:
     if birth is None:
         return None
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def _salt(s: Session) -> tuple[float | None, dict | None]:
-    """SALT as given (to 2 decimals) or computed from its regions, with the regions when given."""
-    given = raw(s, SALT)
-    if given is None or isinstance(given, float | int):
-        return (None if given is None else round(float(given), 2)), None
-    regions = given.model_dump()
-    if any(v is None for v in regions.values()):
-        return None, None  # a template not yet filled in
-    return scores.salt_total(regions), regions
 
 
 # What `scalpsite new` fills in for the patient (medications carried over) or that says nothing
@@ -96,7 +84,6 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None,
     `labels`: the tracked treatment's checklist effects (key: label), which the side effects are grouped under."""
     s = rec.session or Session()
     age = _age_years(config.patient.birth_date, rec.date)
-    salt, regions = _salt(s)
     zones = config.density.zones
     readings = {z: v for z, v in s.density.items() if v is not None}
     density = {z: readings[z] for z in zones if z in readings}
@@ -105,13 +92,12 @@ def session_metrics(rec: SessionRecord, config: Config, start: dt.date | None,
     week = None if days is None else days // 7
     phase = scores.phase(days)
     values = session_values(s, child=age is not None and age < 8)
-    values |= {SALT.key: salt} | derived_of(SALT.key, salt)
     return values | {
         "folder": rec.folder, "suffix": rec.folder[10:].lstrip("-_.") or None,
         "date": rec.date.isoformat(), "baseline": False,
         "days_on_treatment": days, "week": week, "week_label": week_label(days, week),
         "phase": phase, "phase_label": None if phase is None else scores.PHASE_LABELS.get(phase),
-        "salt_regions": regions, "density": density,
+        "salt_regions": parts_given(s, SALT), "density": density,
         "injection_site": s.injection_site.value if s.injection_site else None,
         "side_effects": _side_effects(s, labels or {}),
         "side_effects_recorded": s.side_effects is not None,

@@ -28,14 +28,27 @@ PART_TOTALS: dict[str, Callable[[Any, bool], float | None]] = {"SaltRegions": _r
 
 
 def value(m: Measure, given: Any, child: bool = False) -> Any:
-    """The measure's value from what session.yaml gave: as given, or its total (None: not recorded)."""
-    if given is None or isinstance(given, bool | int | float):
+    """The measure's value from what session.yaml gave: as given (to its entry's decimals), or its total
+    (None: not recorded, or parts not all filled in)."""
+    if given is None or isinstance(given, bool):
         return given
+    if isinstance(given, int | float):
+        return given if m.decimals is None else round(float(given), m.decimals)
     if isinstance(given, list):
         return scores.answers_total(given)
     if m.parts is None:
         raise ValueError(f"{m.key}: parts given without a parts model")
     return PART_TOTALS[m.parts](given, child)
+
+
+def parts_given(s: Session, m: Measure) -> dict[str, Any] | None:
+    """The parts session.yaml gave for the measure (SALT's regions), when all are filled in; None when it
+    gave the value itself, nothing, or a template not yet filled in."""
+    given = raw(s, m)
+    if given is None or isinstance(given, bool | int | float | list):
+        return None
+    parts = given.model_dump()
+    return None if any(v is None for v in parts.values()) else parts
 
 
 def derived(m: Measure, source: float | None) -> dict[str, Any]:

@@ -12,9 +12,12 @@ import math
 
 from scalpsite.analysis import scores
 from scalpsite.analysis.labels import SALT_SERIES
+from scalpsite.analysis.measurevalues import value
 from scalpsite.findings import Finding, warning
 from scalpsite.journal.load import Journal
 from scalpsite.journal.configmodel import Config
+from scalpsite.journal.measurefields import raw
+from scalpsite.measures.alopecia import SALT
 from scalpsite.photos.alignment import CONFIDENT, IDENTITY
 from scalpsite.photos.ciede2000 import delta_e2000
 from scalpsite.photos.masks import TOLERANCE
@@ -208,10 +211,7 @@ def _salt_agreement(rec, config: Config, evidence: dict[str, dict]) -> list[Find
     regions = _regions(session["photos"], config, measured)
     if regions is None or any(v is None for v in regions.values()) or rec.session is None:
         return []
-    entered = rec.session.salt
-    if entered is not None and not isinstance(entered, float | int):
-        parts = entered.model_dump()
-        entered = None if None in parts.values() else scores.salt_total(parts)
+    entered = value(SALT, raw(rec.session, SALT))  # as given, or the total of its regions
     if entered is None:
         return []
     photo = scores.salt_total(regions)
@@ -219,5 +219,5 @@ def _salt_agreement(rec, config: Config, evidence: dict[str, dict]) -> list[Find
         return []
     return [warning("salt-disagrees", rec.yaml_path, f"SALT entered {entered:.1f}, measured from the masks "
                     f"{photo:.1f}: {abs(photo - entered):.1f} points apart (limit {SALT_DISAGREEMENT:.0f})",
-                    rec.lines.get(("salt",)), "check the estimate against the masks, or the masks against "
+                    rec.lines.get((SALT.key,)), "check the estimate against the masks, or the masks against "
                     "the photos")]

@@ -1,11 +1,11 @@
 """Clinical scores as pure functions; each names its published source. The bands and the
-meaningful changes are those of the measure registry (scalpsite/measures), read here by name."""
+meaningful changes are those of the measure registry (scalpsite/measures), read here by name; the
+classes derived from a score (SALT's S-class and AA-IGA) are its entries' bands (measurevalues.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scalpsite.measures.alopecia import AA_IGA, SALT_CLASS
 from scalpsite.measures.dermatitis import (  # noqa: F401 (the meaningful changes, as the tests name them)
     BSA,
     DLQI,
@@ -29,25 +29,6 @@ EASI_SIGNS = ("erythema", "oedema", "excoriation", "lichenification")
 def salt_total(regions: dict[str, float]) -> float:
     """SALT = 0.40 top + 0.24 back + 0.18 left + 0.18 right (Olsen et al. 2004)."""
     return round(sum(SALT_WEIGHTS[r] * regions[r] for r in SALT_WEIGHTS), 2)
-
-
-def salt_class(salt: float | None) -> str | None:
-    """Olsen S-class: S0 = 0, S1 < 25, S2 < 50, S3 < 75, S4 < 100, S5 = 100 (the registry's bands)."""
-    return SALT_CLASS.bands.of(salt) if SALT_CLASS.bands else None
-
-
-def aa_iga(salt: float | None) -> int | None:
-    """AA-IGA 0-4 with half-open bins: 0 | (0, 20] | (20, 50) | [50, 95) | [95, 100]."""
-    band = AA_IGA.bands.band(salt) if AA_IGA.bands else None
-    return None if band is None else band.grade
-
-
-AA_IGA_LABELS = AA_IGA.bands.labels() if AA_IGA.bands else {}
-
-
-def aa_iga_label(grade: int | None) -> str | None:
-    """The AA-IGA grade in words; None when there is no grade (no SALT)."""
-    return None if grade is None else AA_IGA_LABELS.get(grade)
 
 
 def change(baseline: float | None, current: float | None) -> float | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from scalpsite.analysis import scores
 from scalpsite.analysis.labels import readable
+from scalpsite.analysis.measurevalues import derived_of
 from scalpsite.measures.alopecia import SALT, VELLUS
 from scalpsite.measures.dermatitis import VIGA_SUCCESS  # noqa: F401 (vIGA-AD's target, as the tests name it)
 from scalpsite.measures.kinds import Form, Measure, Target
@@ -112,12 +113,11 @@ def ad_measures(sessions: list[dict], visit: str | None = None) -> list[dict]:
     return measure_rows(sessions, "ad", visit)
 
 
-def salt_summary(sessions: list[dict], visit: str | None = None) -> dict:
-    """SALT baseline against latest, with the S-class and AA-IGA of the latest value."""
-    salt = measure(sessions, SALT.key, SALT.label, SALT.scale_text(), visit)
-    grade = scores.aa_iga(salt["latest"])
-    return salt | {"salt_class": scores.salt_class(salt["latest"]), "aa_iga": grade,
-                   "aa_iga_label": scores.aa_iga_label(grade)}
+def entry_row(sessions: list[dict], m: Measure, visit: str | None = None) -> dict:
+    """One measure of the registry, baseline against latest, with the classes derived from its latest
+    value (SALT's S-class and AA-IGA: their entries' bands)."""
+    row = measure(sessions, m.key, m.label, m.scale_text(), visit)
+    return row | derived_of(m.key, row["latest"])
 
 
 def density_rows(sessions: list[dict], zones: list[str], visit: str | None = None) -> list[dict]:
@@ -136,13 +136,13 @@ def density_rows(sessions: list[dict], zones: list[str], visit: str | None = Non
     return rows
 
 
-def no_response_note(sessions: list[dict]) -> str | None:
-    """A neutral note when no SALT improvement is recorded after about 6 months."""
-    later = [s for s in sessions if (s["days_on_treatment"] or 0) >= NO_RESPONSE_DAYS and s["salt"] is not None]
-    if not later or any((s["salt_improvement_pct"] or 0) > 0 for s in sessions):
+def no_response_note(sessions: list[dict], m: Measure = SALT) -> str | None:
+    """A neutral note when no improvement of the measure (SALT) is recorded after about 6 months."""
+    later = [s for s in sessions if (s["days_on_treatment"] or 0) >= NO_RESPONSE_DAYS and s[m.key] is not None]
+    if not later or any((s[f"{m.key}_improvement_pct"] or 0) > 0 for s in sessions):
         return None
     months = round(scores.months(later[-1]["days_on_treatment"]))
-    return (f"No SALT improvement has been recorded after {months} months on treatment. "
+    return (f"No {m.label} improvement has been recorded after {months} months on treatment. "
             "The tracking protocol suggests discussing this with the physician when there is "
             "no regrowth by 6 to 9 months.")
 
@@ -164,10 +164,10 @@ def summary(sessions: list[dict], zones: list[str], visit: str | None = None) ->
         "months_on_treatment": None if days is None else round(scores.months(days), 1),
         "phase": last["phase"] if last else None,
         "phase_label": scores.PHASE_LABELS.get(last["phase"]) if last else None,
-        "salt": salt_summary(sessions, visit) if sessions else None,
+        SALT.key: entry_row(sessions, SALT, visit) if sessions else None,
         "salt_regions": region_rows(sessions, visit),
         "density": density_rows(sessions, zones, visit),
-        "vellus": measure(sessions, VELLUS.key, VELLUS.label, VELLUS.scale_text(), visit) if sessions else None,
+        "vellus": entry_row(sessions, VELLUS, visit) if sessions else None,
         "ad_measures": ad_measures(sessions, visit) if sessions else [],
         "no_response_note": no_response_note(sessions),
     }

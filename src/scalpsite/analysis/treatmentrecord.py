@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from scalpsite.analysis.response import clinro
-from scalpsite.analysis.aascale import aa_scale
+from scalpsite.analysis import aascale
 from scalpsite.analysis.adherence import EARLY_DAYS, GRACE_DAYS, LATE_DAYS, analyse_log
 from scalpsite.analysis.safety import (
     answers,
@@ -25,6 +25,7 @@ from scalpsite.journal.load import Journal, photo_angles
 from scalpsite.journal.configmodel import Treatment
 from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import dosing
+from scalpsite.measures.alopecia import AA_SCALE
 from scalpsite.measures.registry import MEASURES
 
 WINDOW_LINES = [{"value": -EARLY_DAYS, "label": "window opens"}, {"value": 0, "label": "due date"},
@@ -43,12 +44,7 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
     effects = checklist(primary)
     every, sessions = sessions, [s for s in sessions if s["recorded"]]
     for s in every:
-        scale = aa_scale(s)
-        s |= {
-            "aa_scale": scale.level, "aa_scale_reasons": list(scale.reasons),
-            "aa_scale_not_recorded": list(scale.not_recorded), "aa_scale_label": scale.label(s["salt"]),
-            "aa_scale_brief": scale.brief(),
-            "expected_effects": answers(records[s["folder"]], effects)}
+        s |= aascale.session_fields(s) | {"expected_effects": answers(records[s["folder"]], effects)}
         s["reported_effects"] = reported(s["side_effects"], s["expected_effects"], effects)
         s["side_effects_asked"] = asked_about(records[s["folder"]])
     log = NO_LOG if journal.injections is None else analyse_log(journal.injections.rows, primary, dosing(primary), as_of)
@@ -59,7 +55,7 @@ def clinical_fields(journal: Journal, sessions: list[dict], primary: Treatment |
     extra = log | {
         "effect_checklist": rows, "effect_checklist_text": checklist_text(rows, sessions, primary.start if primary else None),
         "other_effects_text": other_effects_text(on_treatment(sessions, primary.start if primary else None), effects),
-        "aa_scale": latest_scale(sessions), "clinro_measures": clinro.clinro_measures(sessions),
+        AA_SCALE.key: aascale.latest(sessions), "clinro_measures": clinro.clinro_measures(sessions),
         "control_measures": control,
         "control_panels": clinro.chart_panels(control),
     }
@@ -75,16 +71,6 @@ def angle_note(angle: str, region: str | None) -> str:
     if region:
         return f"SALT region: {region}"
     return ANGLE_NOTES.get(angle, "no SALT weight")
-
-
-def latest_scale(sessions: list[dict]) -> dict | None:
-    """The AA Scale of the latest session that has one (it needs a SALT)."""
-    found = [s for s in sessions if s["aa_scale"] is not None]
-    if not found:
-        return None
-    s = found[-1]
-    return {"level": s["aa_scale"], "label": s["aa_scale_label"], "reasons": s["aa_scale_reasons"],
-            "not_recorded": s["aa_scale_not_recorded"], "date": s["date"]}
 
 
 def treatment_time(sessions: list[dict]) -> dict:

@@ -154,7 +154,7 @@ def _line(key: str, value: str, comment: str) -> str:
 
 
 def _value(m: Measure) -> str:
-    """A measure's empty value: null, or the mapping of its parts (salt: {top: null, ...})."""
+    """A measure's empty value: null, or the mapping of its parts ({top: null, back: null, ...})."""
     if m.parts is None:
         return "null"
     return "{" + ", ".join(f"{p}: null" for p in PARTS[m.parts].model_fields) + "}"

@@ -64,13 +64,13 @@ def did_you_mean(word: object, choices) -> str:
 
 
 def nested_key(model: type[BaseModel], key: str) -> str | None:
-    """Where a key unknown at the top of `model` belongs one or more mappings down ('top' -> 'salt.top')."""
+    """Where a key unknown at the top of `model` belongs one or more mappings down ('areas' -> 'ad.areas')."""
     found = [r.key for r in rows(model) if r.key.endswith(f".{key}") and not re.search(r"[\[<]", r.key)]
     return min(found, key=len) if found else None
 
 
 def _moved(dotted: str, value) -> str:
-    """`salt: {top: 60}`: a value written at the place `dotted` names, in YAML flow form."""
+    """`ad: {areas: [scalp]}`: a value written at the place `dotted` names, in YAML flow form."""
     *parents, key = dotted.split(".")
     text = f"{{{key}: {yaml_flow(value)}}}"
     for parent in reversed(parents[1:]):
@@ -82,7 +82,7 @@ def _moved(dotted: str, value) -> str:
 class ValidationProblem:
     """One pydantic error, with what the journal's words need: the key, the value, the field."""
 
-    field: str  # dotted path in the file: 'salt.top', 'treatments[0].start'
+    field: str  # dotted path in the file: 'ad.areas', 'treatments[0].start'
     key: str
     got: object
     ctx: dict

@@ -32,10 +32,10 @@ def _pcts(values: tuple[int, ...]) -> str:
 
 
 SALT = Measure(
-    key="salt", label="SALT", name="Severity of Alopecia Tool", condition=AA, always=True, counted=True,
+    key="salt", label="SALT", name="Severity of Alopecia Tool", subject="scalp hair loss", condition=AA, always=True, counted=True,
     description="SALT, percent of scalp hair lost ({range}, Olsen 2004): the loss per region (the total is "
     "computed), or a total estimate.",
-    source=OLSEN, step=Step.DECIMAL, form=Form.PARTS, parts="SaltRegions", unit="%", after="date",
+    source=OLSEN, step=Step.DECIMAL, decimals=2, form=Form.PARTS, parts="SaltRegions", unit="%", after="date",
     examples=({"top": 60, "back": 30, "left": 20, "right": 25}, 39.3),
     changes=("change", "improvement_pct"), headline=True, case=True, shown="own",
     milestones=(

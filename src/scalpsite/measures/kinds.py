@@ -240,8 +240,10 @@ class Measure:
     low: float = 0
     high: float = 100
     step: Step = Step.WHOLE
+    decimals: int | None = None  # a value given as such is kept to this many decimals (as its computed total)
     form: Form = Form.VALUE
     short: str | None = None  # where a column has no room for the label: 'Brows'
+    subject: str | None = None  # what it measures in a few words, beside its label on the summary ('scalp hair loss')
     scale: str | None = None  # the scale in words, when not 'low–high' ('%')
     scale_prefix: str = ""  # before the range: 'NRS 0–10', 'ClinRO 0–3'
     unit: str | None = None  # '%' for a percentage; None for points

@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import Field
 
-from scalpsite.analysis.results import Analysis, Compared, PhotoPlan, SessionResult, Visit
+from scalpsite.analysis.results import Analysis, Compared, Headline, PhotoPlan, SessionResult, Visit, headline
 from scalpsite.analysis.results.base import Day, Out
 from scalpsite.journal.load import Journal
+from scalpsite.measures.registry import MEASURES
 from scalpsite.photos.evidence import Evidence
 from scalpsite.photos.images import PhotoResult
 from scalpsite.render.recordview import ChartInfo, with_clinical_charts
@@ -114,6 +115,7 @@ class View(Out):
     chart_info: list[ChartInfo]
     ghosts: dict[str, str]
     next_photos: NextPhotos
+    headline: Headline = Field(description="the measure of the summary's headline card (SALT) and its classes")
 
 
 def make_view(journal: Journal, data: Analysis, plan: PhotoPlan, photos: PhotoResult, charts: dict[str, str],
@@ -135,7 +137,8 @@ def make_view(journal: Journal, data: Analysis, plan: PhotoPlan, photos: PhotoRe
         comparison=plan.comparison, timeline=plan.timeline,
         angle_views=angle_views(data, plan, view_photos), chart_info=chart_info(data),
         ghosts={angle: f"ghosts/{angle}.png" for angle in sorted(evidence.ghosts)},
-        next_photos=next_photos(data, [a for a in data.angles if a in evidence.ghosts]))
+        next_photos=next_photos(data, [a for a in data.angles if a in evidence.ghosts]),
+        headline=headline(MEASURES))
 
 
 def chart_info(data: Analysis) -> list[ChartInfo]:

@@ -25,18 +25,18 @@ from scalpsite.analysis.results.responders import (
     Milestone, Response, Run, Trajectory,
 )
 from scalpsite.analysis.results.sessionmeasures import (
-    MeasureInfo,
+    DerivedClass, Headline, MeasureInfo, headline,
 )
 
 __all__ = [
     "AaScaleSummary", "Alignment", "Analysis", "AnglePick", "Attestation", "CaseColumn",
     "CaseFacts", "ChartLine", "ChartPanel", "ChecklistRow", "Compared", "Completeness", "Day",
-    "Definition", "DensityRow", "DiagnosisRow", "FindingCounts", "FindingKind", "FindingOut",
-    "Framing", "InjectionDose", "InjectionEntry", "InjectionSummary", "Interruption", "LabColumn",
+    "DerivedClass", "Definition", "DensityRow", "DiagnosisRow", "FindingCounts", "FindingKind", "FindingOut",
+    "Framing", "Headline", "InjectionDose", "InjectionEntry", "InjectionSummary", "Interruption", "LabColumn",
     "LabMarker", "LabValue", "LastVisit", "Measure", "MeasureAroundGap", "MeasureInfo",
     "MeasurePoint", "MedicationPeriod", "Milestone", "Patient", "PhaseSpan", "PhotoEvidence",
     "PhotoEvidenceLimits", "PhotoPlan", "PriorTreatment", "Recorded", "RegionRow", "Response",
     "Run", "SaltSummary", "Schedule", "SessionResult", "SessionPhotos", "SeverityColumn",
     "SideEffectEntry", "SideEffectRow", "Summary", "Target", "Th2Marker", "Trajectory",
-    "TreatmentRow", "Visit",
+    "TreatmentRow", "Visit", "headline",
 ]

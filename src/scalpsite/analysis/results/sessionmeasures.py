@@ -33,6 +33,42 @@ class MeasureInfo(Out):
     table: str | None = Field(description="the dossier's table of sessions it is a column of: scores, graded")
 
 
+class DerivedClass(Out):
+    """A class derived from a measure's value (S-class, AA-IGA), as the pages show it beside the value."""
+
+    key: str = Field(description="the session and summary field that holds it")
+    label: str
+    graded: bool = Field(description="a grade (a number, shown with its label and its words), else a class "
+                         "that names itself (S2)")
+    band: str | None = Field(description="the field of a grade's words")
+
+
+class Headline(Out):
+    """The measure of the summary's headline card: the registry's headline entry that every journal records
+    (SALT), the session fields of its changes and the classes derived from it, in the registry's order."""
+
+    key: str
+    label: str
+    name: str
+    subject: str = Field(description="what it measures, in a few words")
+    scale: str
+    change: str | None
+    improvement: str | None
+    classes: list[DerivedClass]
+
+
+def headline(measures: list[Measure] | tuple[Measure, ...]) -> Headline:
+    """The headline card's measure, from the registry."""
+    m = next(m for m in measures if m.headline and m.always)
+    classes = [DerivedClass(key=c.key, label=c.label, graded=any(b.grade is not None for b in c.bands.bands),
+                            band=c.bands.field if c.bands.field != c.key else None)
+               for c in measures if c.derived_from == m.key and c.bands is not None]
+    return Headline(key=m.key, label=m.label, name=m.name, subject=m.subject or m.name, scale=m.scale_text(),
+                    change=f"{m.key}_change" if "change" in m.changes else None,
+                    improvement=f"{m.key}_improvement_pct" if "improvement_pct" in m.changes else None,
+                    classes=classes)
+
+
 def _value_type(m: Measure) -> Any:
     if m.form is Form.YES_NO:
         return bool | None
