@@ -5,8 +5,8 @@ A page is a function of the values its template read. While a page renders, the 
 path: `view.data.sessions[3]`), so a read is kept as (path, attribute). At the next build every
 read of every kept page is taken again from the new view: a page is rendered again only when
 one of its reads now gives another value, or its page context, template list or theme changed.
-An edit of one session's itch renders its own page and the pages that show that itch, not the
-141 pages of a long journal.
+An edit of one value of one session renders its own page and the pages that show that value,
+not the 141 pages of a long journal.
 
 What a read gives is compared as data: a string, a number, a date by its value (and its type:
 1, 1.0 and True print differently); a list or a mapping by its items; one of the view's objects
