@@ -183,14 +183,24 @@ def stat_keys(index: dict, sources: list[Path], workers: Workers) -> dict[Path, 
     return keys
 
 
+def rendition_name(key: str, name: str) -> str:
+    """The file name of the rendition `name` (web, print, thumb) of a photo in the cache."""
+    return f"{key}-{name}.jpg"
+
+
 def rendition_path(folder: Path, key: str, name: str) -> Path:
-    """Where the rendition `name` (web, print, thumb) of a photo is cached."""
-    return Path(folder) / f"{key}-{name}.jpg"
+    """Where the rendition `name` of a photo is cached."""
+    return Path(folder) / rendition_name(key, name)
+
+
+def features_name(key: str) -> str:
+    """The file name of the alignment's features of a photo in the cache."""
+    return f"{key}-{FEATURES}.npz"
 
 
 def features_path(folder: Path, key: str) -> Path:
     """Where the alignment's features of a photo are cached."""
-    return Path(folder) / f"{key}-{FEATURES}.npz"
+    return Path(folder) / features_name(key)
 
 
 def settings_key() -> str:
@@ -333,10 +343,10 @@ def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progres
     cache = Cache(cache_dir)
     by_source = cache.keys_for([root / p for p in photos], workers)
     keys = {p: card_key(by_source[root / p], cards.get(p)) for p in photos}
-    todo, seen = [], set()
+    todo, seen, present = [], set(), _present(cache_dir)
     for p, key in keys.items():
         meta = cache.meta(key, bucket)
-        if not (meta and (meta["error"] or _files(cache, key, bucket))) and key not in seen:
+        if not (meta and (meta["error"] or _files(present, key, bucket))) and key not in seen:
             todo.append(Job(str(root / p), p, key, str(cache_dir), cards.get(p)))
             seen.add(key)
     worker = render_one if bucket == "renditions" else inspect_one
@@ -349,11 +359,17 @@ def _ensure(root: Path, photos: list[str], cache_dir: Path, bucket: str, progres
     return result
 
 
-def _files(cache: Cache, key: str, bucket: str) -> bool:
+def _present(folder: Path) -> set[str]:
+    """The names of the files in the cache folder, read once (a stat per file costs more at 650 photos)."""
+    with os.scandir(folder) as entries:
+        return {e.name for e in entries if e.is_file()}
+
+
+def _files(present: set[str], key: str, bucket: str) -> bool:
     """Whether the files of a photo are in the cache: its renditions, or a grey image for check."""
-    if bucket == "facts":
-        return cache.features(key).is_file()
-    return cache.features(key).is_file() and all(cache.path(key, n).is_file() for n in RENDITIONS)
+    if features_name(key) not in present:
+        return False
+    return bucket == "facts" or all(rendition_name(key, n) in present for n in RENDITIONS)
 
 
 def _result(keys: dict[str, str], cache: Cache, rendered: int, bucket: str) -> PhotoResult:
