@@ -67,6 +67,11 @@ FILES: list[Row] = [
      "They print as empty boxes in the PDF; the site shows them.",
      "Nothing to do if the site is enough; write those words in Latin, Greek or Cyrillic letters for "
      "the PDF.", (NOTES, "頭皮の写真\n")),
+    ("theme-template-unused", W, "A template of the journal's own theme that no page uses: it has none of "
+     "the default theme's names and none of the theme's templates includes it.",
+     "A misspelt name, or a template renamed since the theme was written, is silently left out of the site.",
+     "Rename the file to the template it replaces (a name of the default theme's `templates/`), or remove it.",
+     "`themes/mine/templates/sesion.html` in a journal with `theme: mine`."),
     ("stale-schema", I, "An editor schema in `.scalpsite/` was written by another scalpsite version.",
      "The editor would check the files against keys of that version.",
      "Run `scalpsite schema --write`.", "`.scalpsite/session.schema.json` written before an upgrade."),

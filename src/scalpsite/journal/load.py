@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scalpsite.errors import JournalError
 from scalpsite.findings import Finding, error
+from scalpsite.journal.themefiles import unused_templates
 from scalpsite.journal.injectionlog import InjectionLog, read_log
 from scalpsite.journal.limits import DATE_MAX, DATE_MIN
 from scalpsite.journal.locate import CONFIG_FILE
@@ -115,7 +116,7 @@ def load(root: Path) -> Journal:
     journal.appointments = _load_appointments(root, journal.findings)
     journal.injections = read_log(root, journal.findings)
     if journal.config is not None:
-        journal.findings += theme_links(root, journal.config.theme)
+        journal.findings += theme_links(root, journal.config.theme) + unused_templates(root, journal.config.theme)
     return journal
 
 
