@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from scalpsite.journal.measurefields import raw
 from scalpsite.measures import registry
+from scalpsite.measures.alopecia import SALT
 
 if TYPE_CHECKING:
     from scalpsite.journal.load import Journal
@@ -47,6 +48,11 @@ class Measure:
 MEASURES: list[Measure] = [  # from the measure registry: its order, codes and units
     Measure(m.key, LOINC if m.fhir.loinc else CANONICAL, m.fhir.code, m.fhir.display, m.fhir.unit, m.fhir.category,
             m.fhir.definition) for m in registry.MEASURES if m.fhir is not None]
+def _region_code(region: str) -> str:
+    """The code of a SALT region's component: the measure's own code, a hyphen and the region."""
+    return f"{SALT.fhir.code if SALT.fhir else SALT.key}-{region}"
+
+
 SALT_REGIONS = {"top": "SALT region top (vertex), % loss", "back": "SALT region back, % loss",
                 "left": "SALT region left side, % loss", "right": "SALT region right side, % loss"}
 EXTRA_CONCEPTS = [  # scalpsite codes that are not in MEASURES
@@ -54,7 +60,7 @@ EXTRA_CONCEPTS = [  # scalpsite codes that are not in MEASURES
     ("injection-site-reaction", "Injection-site reaction",
      "Injection-site reaction since the last session: none, mild, moderate or severe."),
     ("lab-result", "Laboratory result", "A laboratory result named in code.text, as on the report."),
-    *[(f"salt-{r}", f"SALT {r}", text) for r, text in SALT_REGIONS.items()],
+    *[(_region_code(r), f"SALT {r}", text) for r, text in SALT_REGIONS.items()],
 ]
 LABS = {"ige": (LOINC, "19113-0", "IgE [Units/volume] in Serum")}  # lab name in the journal -> LOINC
 DENSITY_UNITS = {"FU/cm²": "{FU}/cm2", "FU/cm2": "{FU}/cm2", "hairs/cm²": "{hairs}/cm2", "hairs/cm2": "{hairs}/cm2"}
@@ -143,7 +149,7 @@ def measures(ctx: Context) -> list[tuple[str, dict]]:
 
 def _regions(given: dict) -> list[dict]:
     """The SALT regions of a session that gave them, as the Observation's components."""
-    return [{"code": coding(CANONICAL, f"salt-{r}", text), "valueQuantity": quantity(v, "%", "%")}
+    return [{"code": coding(CANONICAL, _region_code(r), text), "valueQuantity": quantity(v, "%", "%")}
             for r, text in SALT_REGIONS.items() if (v := given.get(r)) is not None]
 
 

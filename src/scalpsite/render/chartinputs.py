@@ -15,6 +15,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from scalpsite.analysis.results import Analysis, SessionResult
+from scalpsite.measures.alopecia import SALT
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,8 @@ class Spec:
 
 
 SPECS: dict[str, Spec] = {
-    "salt": Spec(("phases", "salt_lines", "photo_evidence.series", "injection_doses", "interruptions"),
-                 ("photo_salt",), lambda data: {"salt"}),
+    SALT.key: Spec(("phases", "salt_lines", "photo_evidence.series", "injection_doses", "interruptions"),
+                 ("photo_salt",), lambda data: {SALT.key}),
     "density": Spec(("density_zones", "density_unit"), ("density",)),
     "ad": Spec(("summary.ad_measures", "ad_panels", "injection_doses"), (),
                lambda data: {p.key for p in data.ad_panels},

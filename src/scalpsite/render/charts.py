@@ -18,6 +18,7 @@ from scalpsite.analysis.labels import (
     MONTHS,  # the locale-free month names of every page
 )
 from scalpsite.analysis.results import Analysis, InjectionDose, Interruption, PhaseSpan
+from scalpsite.measures.alopecia import SALT
 from scalpsite.render.chartinputs import Reads, SessionReads, chart_reads
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ ZONE_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 ZONE_DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
 FONT = "DejaVu Sans"  # matplotlib's own font, also embedded in the PDF
 
-# Applied only while the charts are drawn; the fixed salt and no dates keep the SVG byte-identical.
+# Applied only while the charts are drawn; the fixed hash seed and no dates keep the SVG byte-identical.
 # No mathtext: every text a chart draws (zone names, units, labels) is drawn as written, so `$\x$`
 # in a journal is two dollar signs and a backslash, never a formula to parse (or fail on).
 STYLE: dict[RcKeyType, Any] = {
@@ -160,7 +161,7 @@ def _phase_bands(ax, phases: list[PhaseSpan], span: tuple[dt.date, dt.date]) -> 
 
 def salt_chart(data: Reads) -> Figure | None:
     """SALT over time with the SALT 20 and SALT 10 lines and the phase bands."""
-    x, y = _points(data.sessions, lambda s: s.measure("salt"))
+    x, y = _points(data.sessions, lambda s: s.measure(SALT.key))
     if not x:
         return None
     fig, (ax,) = _figure((7.2, 2.8))
@@ -305,7 +306,7 @@ DOSE_STYLES = [("given", "early", ACCENT, "o"), ("given", "on_time", ACCENT, "o"
                ("missed", None, WARN, "x"), ("pending", None, MUTED, "o")]
 
 
-CHARTS: dict[str, Callable[[Reads], Figure | None]] = {"salt": salt_chart, "density": density_chart, "ad": ad_chart, "control": control_chart,
+CHARTS: dict[str, Callable[[Reads], Figure | None]] = {SALT.key: salt_chart, "density": density_chart, "ad": ad_chart, "control": control_chart,
           "doses": doses_chart}
 
 

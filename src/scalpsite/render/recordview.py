@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from scalpsite.analysis.results import Analysis
 from scalpsite.analysis.results.base import Out
+from scalpsite.measures.alopecia import SALT
 
 RUG = " Ticks along the bottom: doses logged in injections.csv; crosses: doses missed."
 
@@ -23,10 +24,10 @@ def with_clinical_charts(data: Analysis, info: list[ChartInfo]) -> list[ChartInf
     out = []
     rug = RUG if any(d.status != "pending" for d in data.injection_doses) else ""
     for chart in info:
-        if chart.key in ("salt", "ad"):
+        if chart.key in (SALT.key, "ad"):
             chart = chart.model_copy(update={"caption": chart.caption + rug})
         out.append(chart)
-        if chart.key == "salt":
+        if chart.key == SALT.key:
             out.append(DOSES.model_copy(update={"caption": DOSES.caption.format(days=data.missed_after_days)}))
         if chart.key == "ad":
             out.append(CONTROL)

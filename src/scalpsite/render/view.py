@@ -14,6 +14,7 @@ from pydantic import Field
 from scalpsite.analysis.results import Analysis, Compared, Headline, PhotoPlan, SessionResult, Visit, headline
 from scalpsite.analysis.results.base import Day, Out
 from scalpsite.journal.load import Journal
+from scalpsite.measures.alopecia import SALT
 from scalpsite.measures.registry import MEASURES
 from scalpsite.photos.evidence import Evidence
 from scalpsite.photos.images import PhotoResult
@@ -145,7 +146,7 @@ def chart_info(data: Analysis) -> list[ChartInfo]:
     """Title, caption and alt text of each chart, in the order both outputs show them."""
     lines = " and ".join(line.label.split(":")[0] for line in data.salt_lines)
     return with_clinical_charts(data, [
-        ChartInfo(key="salt", title="SALT over time", alt="SALT score at each session; lower means less hair loss.",
+        ChartInfo(key=SALT.key, title="SALT over time", alt="SALT score at each session; lower means less hair loss.",
                   caption=f"SALT over time (0 = no loss, 100 = total loss), with the {lines} endpoints; "
                           "shading marks the expected-response phases"
                           + ("; hatching, the interruptions of the drug (no dose)." if data.interruptions else ".")),
