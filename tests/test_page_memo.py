@@ -114,6 +114,20 @@ def test_every_edit_gives_the_pages_of_a_fresh_build(courses, tmp_path):
             assert 0 < memo.rendered <= 4 < total, (memo.rendered, total)
 
 
+def test_a_preview_started_on_a_built_journal_renders_its_pages_once(courses, tmp_path):
+    """The site in the cache was made without the memo: the preview's first build renders the
+    pages itself, so that its first save renders only what changed."""
+    kept, _ = courses
+    build(kept, tmp_path / "site", pdf=False)
+    memo = PageMemo()
+    build(kept, tmp_path / "preview", pdf=False, pages=memo)
+    assert memo.rendered == len(pages_of(tmp_path / "preview"))
+    assert pages_of(tmp_path / "preview") == pages_of(tmp_path / "site")
+    itch(kept)
+    build(kept, tmp_path / "preview", pdf=False, pages=memo)
+    assert 0 < memo.rendered <= 4
+
+
 def test_a_change_of_theme_renders_every_page(courses, tmp_path):
     kept, _ = courses
     memo = PageMemo()

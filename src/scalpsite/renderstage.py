@@ -55,8 +55,13 @@ def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoRes
     theme = tree_digest(dirs)
     inputs = digest(view.model_dump(mode="json", exclude={"data", "angle_views"}) | {"data": digest(data_json)},
                     theme, code_digest())
-    cached(folder(cache, "site"), digest("site", inputs), staging,
-           lambda: _render_site(view, staging, dirs, pages, theme), put)
+    site = digest("site", inputs)
+    # The preview's memo must hold the pages of the site it serves: it renders them itself once
+    # (on its first build, or after a build that failed) rather than take them from the cache.
+    cached(folder(cache, "site"), site, staging, lambda: _render_site(view, staging, dirs, pages, theme), put,
+           again=pages is not None and pages.site != site)
+    if pages is not None:
+        pages.site = site
     if pdf:
         cached(folder(cache, "dossier"), digest("dossier", inputs), staging,
                lambda: _render_pdf(view, staging, dirs, renditions), put)

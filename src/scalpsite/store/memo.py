@@ -41,8 +41,9 @@ def tree_digest(folders: list[Path]) -> str:
 
 
 def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str]],
-           put: Callable[[Path, Path], None] | None = None) -> dict[str, str]:
-    """Files a step writes into `out`, as name -> relative path: from the cache when `key` is known.
+           put: Callable[[Path, Path], None] | None = None, again: bool = False) -> dict[str, str]:
+    """Files a step writes into `out`, as name -> relative path: from the cache when `key` is known
+    (unless `again`: produced whatever the cache holds, and kept there as the newest entry).
 
     `cache` is the step's folder inside the journal's cache (checked by `guard.folder`); cached
     files are put into `out` by `put` (default: `place`, a copy). Only the newest entry of a step
@@ -50,7 +51,7 @@ def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str
     """
     entry = cache / key
     manifest = entry / "manifest.json"
-    if manifest.is_file():
+    if manifest.is_file() and not again:
         made = json.loads(manifest.read_text())
         for rel in made.values():
             (put or place)(entry / rel, out / rel)
