@@ -78,8 +78,26 @@ def pytest_collection_modifyitems(config, items):
         defs = getattr(item, "_fixtureinfo", None)
         scopes = {d.scope for ds in (defs.name2fixturedefs.values() if defs else ()) for d in ds}
         if scopes & {"class", "module", "package"}:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+            group = item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(group))
+            in_group(item, group)
     items.sort(key=lambda item: not item.nodeid.endswith(MYPY_TEST))
+
+
+def in_group(item: pytest.Item, group: str) -> None:
+    """Give the test the node id `--dist loadgroup` reads its group from ("<id>@<group>").
+
+    xdist 3.8 appends the suffix by writing `item._nodeid`, where pytest kept the id up to 9.1;
+    pytest 9.2 keeps it structured (`item._id`), so that write is lost and the tests of a group
+    are spread over the workers, each making the module's fixtures again (the example encrypted
+    twice, the long course built twice; pytest-xdist#1386). Where the id is structured, it is
+    set here; with an older pytest, xdist's own suffix works and nothing is done."""
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest before 9.2: the id is a string xdist changes itself
+        return
+    if isinstance(getattr(item, "_id", None), NodeId) and not item.nodeid.endswith(f"@{group}"):
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
 def pytest_collection_finish(session):
