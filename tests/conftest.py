@@ -247,11 +247,23 @@ def journal(tmp_path, request):
     renditions and evidence, made by the code under test once per run), and no output: its first
     build then does everything but the photo work. Only for tests whose subject is not the photo
     stage or the cache; the others get a journal no build has touched.
+
+    A test marked `warm_photos` gets only the photo part of that cache (the renditions and the
+    evidence, keyed by the photos' content): its builds still draw the charts, render the pages and
+    typeset the dossier, but do not decode, resize and measure the same ten photos again. For tests
+    whose subject is what the pages, the dossier or the commands do with a journal, not the photos.
     """
     root = journal_files(tmp_path / "j")
     if request.node.get_closest_marker("warm_cache"):
         shutil.copytree(request.getfixturevalue("warm_cache"), root / ".scalpsite-cache")
+    elif request.node.get_closest_marker("warm_photos"):
+        warm = request.getfixturevalue("warm_cache")
+        for part in PHOTO_WORK:
+            shutil.copytree(warm / part, root / ".scalpsite-cache" / part)
     return root
+
+
+PHOTO_WORK = ("renditions", "evidence")  # the folders of the cache the photo stage writes
 
 
 @pytest.fixture
