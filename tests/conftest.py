@@ -257,13 +257,20 @@ def journal(tmp_path, request):
     if request.node.get_closest_marker("warm_cache"):
         shutil.copytree(request.getfixturevalue("warm_cache"), root / ".scalpsite-cache")
     elif request.node.get_closest_marker("warm_photos"):
-        warm = request.getfixturevalue("warm_cache")
-        for part in PHOTO_WORK:
-            shutil.copytree(warm / part, root / ".scalpsite-cache" / part)
+        add_photo_work(root, request.getfixturevalue("warm_cache"))
     return root
 
 
 PHOTO_WORK = ("renditions", "evidence")  # the folders of the cache the photo stage writes
+
+
+def add_photo_work(root: Path, warm_cache: Path) -> Path:
+    """Give the journal at root the photo work of the `warm_cache` build: renditions and evidence,
+    found by the photos' content, so only a journal with the same photos (the `journal` fixture's,
+    or sharing.private_journal's, which writes the same files) reuses any of it."""
+    for part in PHOTO_WORK:
+        shutil.copytree(warm_cache / part, root / ".scalpsite-cache" / part)
+    return root
 
 
 @pytest.fixture
