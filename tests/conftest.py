@@ -78,8 +78,26 @@ def pytest_collection_modifyitems(config, items):
         defs = getattr(item, "_fixtureinfo", None)
         scopes = {d.scope for ds in (defs.name2fixturedefs.values() if defs else ()) for d in ds}
         if scopes & {"class", "module", "package"}:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+            group = item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(group))
+            in_group(item, group)
     items.sort(key=lambda item: not item.nodeid.endswith(MYPY_TEST))
+
+
+def in_group(item: pytest.Item, group: str) -> None:
+    """Give the test the node id `--dist loadgroup` reads its group from ("<id>@<group>").
+
+    xdist 3.8 appends the suffix by writing `item._nodeid`, where pytest kept the id up to 9.1;
+    pytest 9.2 keeps it structured (`item._id`), so that write is lost and the tests of a group
+    are spread over the workers, each making the module's fixtures again (the example encrypted
+    twice, the long course built twice; pytest-xdist#1386). Where the id is structured, it is
+    set here; with an older pytest, xdist's own suffix works and nothing is done."""
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest before 9.2: the id is a string xdist changes itself
+        return
+    if isinstance(getattr(item, "_id", None), NodeId) and not item.nodeid.endswith(f"@{group}"):
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
 def pytest_collection_finish(session):
@@ -229,10 +247,29 @@ def journal(tmp_path, request):
     renditions and evidence, made by the code under test once per run), and no output: its first
     build then does everything but the photo work. Only for tests whose subject is not the photo
     stage or the cache; the others get a journal no build has touched.
+
+    A test marked `warm_photos` gets only the photo part of that cache (the renditions and the
+    evidence, keyed by the photos' content): its builds still draw the charts, render the pages and
+    typeset the dossier, but do not decode, resize and measure the same ten photos again. For tests
+    whose subject is what the pages, the dossier or the commands do with a journal, not the photos.
     """
     root = journal_files(tmp_path / "j")
     if request.node.get_closest_marker("warm_cache"):
         shutil.copytree(request.getfixturevalue("warm_cache"), root / ".scalpsite-cache")
+    elif request.node.get_closest_marker("warm_photos"):
+        add_photo_work(root, request.getfixturevalue("warm_cache"))
+    return root
+
+
+PHOTO_WORK = ("renditions", "evidence")  # the folders of the cache the photo stage writes
+
+
+def add_photo_work(root: Path, warm_cache: Path) -> Path:
+    """Give the journal at root the photo work of the `warm_cache` build: renditions and evidence,
+    found by the photos' content, so only a journal with the same photos (the `journal` fixture's,
+    or sharing.private_journal's, which writes the same files) reuses any of it."""
+    for part in PHOTO_WORK:
+        shutil.copytree(warm_cache / part, root / ".scalpsite-cache" / part)
     return root
 
 

@@ -81,6 +81,7 @@ def test_build_refuses_journal_as_output(runner, journal):
     assert "is the journal or contains it" in result.output
 
 
+@pytest.mark.warm_photos
 def test_unexpected_error_has_no_traceback_without_debug(runner, journal, monkeypatch):
     import scalpsite.pipeline
 

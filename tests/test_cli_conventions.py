@@ -112,6 +112,7 @@ def test_every_command_has_an_example_and_uncut_short_help(runner):
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.warm_photos
 def test_global_options_before_or_after_the_command(runner, journal, where, monkeypatch):
     """Item 8: --debug, -q and -v are accepted on either side of the command."""
     import scalpsite.pipeline
@@ -211,6 +212,7 @@ def test_since_after_until_and_for_before_the_first_session_are_usage_errors(run
 @pytest.mark.parametrize("code, words", [(errno.ENOSPC, "no space left on device"),
                                          (errno.EDQUOT, "disk quota exceeded"),
                                          (errno.EROFS, "read-only file system")])
+@pytest.mark.warm_photos
 def test_a_full_disk_is_named_not_an_internal_error(runner, journal, monkeypatch, code, words):
     """Item 8: a full disk says so, with the file, instead of 'internal error'."""
     import scalpsite.pipeline

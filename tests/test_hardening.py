@@ -186,6 +186,7 @@ def test_unreadable_photo_is_a_finding(runner, journal, monkeypatch):
     assert_clean(runner.invoke(main, ["build", str(journal), "--no-pdf"]), 1)
 
 
+@pytest.mark.warm_photos
 def test_unreadable_session_folder_is_a_finding(runner, journal, monkeypatch):
     """Issue 12 item 6: a session folder that cannot be listed is a finding, not a crash."""
     real = Path.iterdir

@@ -110,6 +110,7 @@ GOOD = "2025-01-10,dupilumab,600,thigh_left,loading\n"
     ("2025-01-10,dupilumab,600,thigh_left," + "x" * 140_000 + "\n" + GOOD, 2,
      "a cell is longer than 131,072 characters; this row and those after it are not read"),
 ])
+@pytest.mark.warm_photos
 def test_a_broken_log_is_an_error_with_its_line(runner, journal, rows, line, message):
     """An unclosed quote (which swallowed every later row into one note) or a huge cell is an error."""
     (journal / "injections.csv").write_text(LOG_HEAD + rows)
@@ -150,6 +151,7 @@ def test_new_injection_appends_to_a_log_with_a_byte_order_mark(runner, journal):
 
 # ---------- check passes => build builds: long names, mathtext ----------
 
+@pytest.mark.warm_photos
 def test_a_session_folder_with_a_long_suffix_is_a_finding_not_a_crash(runner, journal):
     """A 251-255 byte folder name passed check and crashed build (sessions/<folder>.html is too long)."""
     long = "2025-02-01-" + "y" * 240
@@ -206,6 +208,7 @@ def test_chart_text_is_drawn_as_written_never_as_mathtext(runner, tmp_path, text
 
 # ---------- the disk fills up while the PDF is written ----------
 
+@pytest.mark.warm_photos
 def test_a_full_disk_while_typst_writes_the_pdf_is_said_with_the_path(runner, journal, monkeypatch):
     """typst says "No space left on device (os error 28)" with no errno: the build says which file."""
     import typst
@@ -371,6 +374,7 @@ def test_date_options_that_select_nothing_are_usage_errors(runner, journal, args
     assert message in result.output and not (journal / "_site").exists()
 
 
+@pytest.mark.warm_photos
 def test_date_options_within_the_sessions_still_build(runner, journal):
     result = runner.invoke(main, ["build", str(journal), "--no-pdf", "--since", "2025-03-03", "--until", "2025-03-03"])
     assert_clean(result, 0)

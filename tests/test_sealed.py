@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import EXAMPLE
+from conftest import add_photo_work, example_copy
 from pypdf import PdfReader
 from sharing import (
     PASSWORD,
@@ -164,9 +164,9 @@ def test_pdf_password_is_never_the_site_password(runner, tmp_path):
     assert not (root / "_site").exists()
 
 
-def test_pdf_password_is_generated_by_default_and_printed_once(runner, tmp_path):
+def test_pdf_password_is_generated_by_default_and_printed_once(runner, tmp_path, warm_cache):
     """Item 1: without SCALPSITE_PDF_PASSWORD a passphrase is made, printed once, with the warning."""
-    root = private_journal(tmp_path / "j")
+    root = add_photo_work(private_journal(tmp_path / "j"), warm_cache)
     result = runner.invoke(main, ["build", str(root), "--encrypt", "--pdf-password", "-q"],
                            env={"SCALPSITE_PASSWORD": PASSWORD, "SCALPSITE_PDF_PASSWORD": None})
     assert result.exit_code == 0, result.output
@@ -183,10 +183,11 @@ def test_pdf_password_is_generated_by_default_and_printed_once(runner, tmp_path)
 # ---------- sizes and names (item 4) ----------
 
 @pytest.fixture(scope="module")
-def example_sealed(tmp_path_factory):
-    """The example journal (13 sessions, 65 photos), encrypted."""
-    root = tmp_path_factory.mktemp("example-sealed") / "journal"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".scalpsite-cache"))
+def example_sealed(tmp_path_factory, example_build):
+    """The example journal (13 sessions, 65 photos), encrypted. Its copy comes with the cache of the
+    run's plain build of the example, so the photos are not processed again: what these tests read
+    is what the encryption makes of the pages and photos, which is the same either way."""
+    root = example_copy(tmp_path_factory.mktemp("example-sealed") / "journal", example_build)
     build(root, root / "_site", password=PASSWORD)
     return root / "_site"
 
@@ -309,11 +310,11 @@ def tree(folder: Path) -> dict[str, bytes | None]:
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
-def test_an_interrupted_encrypted_build_leaves_no_plain_copy(tmp_path, stop):
+def test_an_interrupted_encrypted_build_leaves_no_plain_copy(tmp_path, stop, warm_cache):
     """Issue 22 item 3: `build --encrypt -o SHARED/site` renders the plain site in the journal's
     cache (private to its owner), never beside OUT; stopped by Ctrl-C, SIGTERM or SIGHUP it leaves
     no plain copy anywhere and the previous output as it was."""
-    root = private_journal(tmp_path / "j")
+    root = add_photo_work(private_journal(tmp_path / "j"), warm_cache)
     shared = tmp_path / "shared"
     build(root, shared / "site", password=PASSWORD, pdf=False)
     before = tree(shared)
@@ -334,9 +335,9 @@ def test_an_interrupted_encrypted_build_leaves_no_plain_copy(tmp_path, stop):
     assert tree(shared) == before
 
 
-def test_a_killed_build_leaves_its_plain_render_to_the_next_one(tmp_path):
+def test_a_killed_build_leaves_its_plain_render_to_the_next_one(tmp_path, warm_cache):
     """Issue 22 item 3: SIGKILL cannot be caught; the next encrypted build deletes what it left."""
-    root = private_journal(tmp_path / "j")
+    root = add_photo_work(private_journal(tmp_path / "j"), warm_cache)
     child = start_blocked(["build", str(root), "--encrypt", "--no-pdf"], tmp_path / "flag")
     child.kill()
     child.communicate(timeout=60)
@@ -346,9 +347,9 @@ def test_a_killed_build_leaves_its_plain_render_to_the_next_one(tmp_path):
     assert [p.name for p in root.iterdir() if p.name.startswith("._site")] == []
 
 
-def test_an_interrupted_encrypted_bundle_leaves_no_plain_copy(tmp_path):
+def test_an_interrupted_encrypted_bundle_leaves_no_plain_copy(tmp_path, warm_cache):
     """Issue 22 item 3, for `bundle --encrypt`: the plain render is in the cache and goes away."""
-    root = private_journal(tmp_path / "j")
+    root = add_photo_work(private_journal(tmp_path / "j"), warm_cache)
     target = tmp_path / "out" / "record.html"
     child = start_blocked(["bundle", str(root), "--encrypt", "-o", str(target)], tmp_path / "flag")
     try:
@@ -393,9 +394,9 @@ def test_stale_plain_renders_of_dead_builds_are_removed_but_not_live_ones(tmp_pa
     assert [p.name for p in (tmp_path / "tmp").iterdir()] == [f"vault-plain-{os.getpid()}-live"]
 
 
-def test_a_bundle_of_the_previous_version_may_be_replaced(tmp_path):
+def test_a_bundle_of_the_previous_version_may_be_replaced(tmp_path, warm_cache):
     """Item 4: the bundle's comment no longer names the program; one made before is still known as ours."""
-    root = private_journal(tmp_path / "j")
+    root = add_photo_work(private_journal(tmp_path / "j"), warm_cache)
     old = tmp_path / "old.html"
     old.write_text("<!doctype html>\n<!-- scalpsite bundle: the whole record in one file; open it in a web "
                    "browser. -->\n<p>old</p>\n")

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
+from conftest import add_photo_work
 from sharing import PASSWORD, decrypt_site, private_journal
 
 from scalpsite.cli import main
@@ -17,8 +18,13 @@ RULE = passwords.RULE
 
 
 @pytest.fixture
-def private(tmp_path):
-    return private_journal(tmp_path / "j")
+def private(tmp_path, request):
+    """The private journal; marked `warm_photos`, with the photo work of the run's shared build
+    (its photos are the `journal` fixture's), as the `journal` fixture gives it."""
+    root = private_journal(tmp_path / "j")
+    if request.node.get_closest_marker("warm_photos"):
+        add_photo_work(root, request.getfixturevalue("warm_cache"))
+    return root
 
 
 @pytest.mark.parametrize("password, problem", [
@@ -139,6 +145,7 @@ def test_generate_password_with_the_variable_set_is_an_error(runner, private):
                                               "SCALPSITE_PASSWORD is set; unset it or leave out --generate-password")
 
 
+@pytest.mark.warm_photos
 def test_password_is_asked_twice_hidden(runner, private, monkeypatch):
     """Issue 17 item 1: with no variable, a hidden prompt asks twice; the typed text is not echoed."""
     monkeypatch.setattr("scalpsite.passwords_cli.terminal", lambda: True)  # as on a terminal
@@ -164,6 +171,7 @@ def test_no_password_typed_is_a_clear_error(runner, private, monkeypatch):
     assert not (private / "_site").exists()
 
 
+@pytest.mark.warm_photos
 def test_generated_password_is_printed_once_and_opens_the_site(runner, private):
     """Issue 17 item 1: --generate-password prints the passphrase once, and it is the key."""
     result = runner.invoke(main, ["build", str(private), "--encrypt", "--generate-password", "--no-pdf"],
@@ -176,6 +184,7 @@ def test_generated_password_is_printed_once_and_opens_the_site(runner, private):
     assert "data.json" in decrypt_site(private / "_site", phrase)[1]
 
 
+@pytest.mark.warm_photos
 def test_print_link_warns_that_the_link_is_the_key(runner, private):
     """Issue 17 item 3: --print-link prints index.html#password=... with a warning."""
     password = "quartz ember ü violin harbor"
@@ -189,6 +198,7 @@ def test_print_link_warns_that_the_link_is_the_key(runner, private):
             "its history.") in " ".join(result.output.split())
 
 
+@pytest.mark.warm_photos
 def test_bundle_reports_its_size_and_whether_it_is_encrypted(runner, private):
     """Issue 17 item 4: the size is reported against the limit."""
     result = runner.invoke(main, ["bundle", str(private), "--encrypt"], env={"SCALPSITE_PASSWORD": PASSWORD})
@@ -201,6 +211,7 @@ def test_bundle_reports_its_size_and_whether_it_is_encrypted(runner, private):
     assert plain.output.endswith("of at most 5 MB; NOT encrypted: anyone who gets the file can read it)\n")
 
 
+@pytest.mark.warm_photos
 def test_bundle_of_a_journal_with_errors_names_them_and_exits_1(runner, private):
     """Issue 17 item 4: like build, the bundle is written but the journal's errors are named (exit 1)."""
     (private / "sessions/2025-03-03/session.yaml").write_text("salt: {top: 500}\n")

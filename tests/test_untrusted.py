@@ -86,6 +86,7 @@ SSTI = [
 
 
 @pytest.mark.parametrize("payload", SSTI)
+@pytest.mark.warm_photos
 def test_a_theme_cannot_reach_python(runner, journal, tmp_path, payload):
     """Every theme renders in jinja2's sandbox: a template that reaches for Python's internals
     is a clear build error naming the template, and nothing runs."""
@@ -101,6 +102,7 @@ def test_a_theme_cannot_reach_python(runner, journal, tmp_path, payload):
     assert "themes/mine/templates/index.html:2 failed" in result.output and "sandbox" in result.output
 
 
+@pytest.mark.warm_photos
 def test_a_broken_theme_template_is_a_clear_error(runner, journal):
     """A template error (syntax or a missing value) names the file and line, never an internal error."""
     theme = journal / "themes/mine/templates"
@@ -273,6 +275,7 @@ def csv_rows(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
+@pytest.mark.warm_photos
 def test_text_cells_never_start_a_formula_but_numbers_stay_numbers(runner, journal):
     """OWASP CSV injection: text starting with = + - @ tab or CR gets a leading ', in data.csv,
     export --format csv and OUT/injections.csv; a negative change stays a plain number."""
@@ -307,6 +310,7 @@ def raw(path: Path) -> str:
 # ---------- what is plain is said to be plain; what is staged is never committed ----------
 
 @pytest.mark.parametrize("command", [["build", "--no-pdf"], ["bundle"]])
+@pytest.mark.warm_photos
 def test_a_password_in_the_environment_without_encrypt_says_the_output_is_plain(runner, journal, command,
                                                                                  monkeypatch):
     """SCALPSITE_PASSWORD set and no --encrypt: the user is told that the output is not encrypted."""
