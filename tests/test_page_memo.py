@@ -15,6 +15,7 @@ from longcourse import write_course
 from scalpsite.pipeline import build
 from scalpsite.render.pagememo import PageMemo, Places
 
+
 def _yaml(path: Path, change: Callable[[dict], None]) -> None:
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     change(doc)
