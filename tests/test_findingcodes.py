@@ -21,6 +21,9 @@ EMITTED = [  # how the code creates findings: (pattern, level of the code it cap
     (re.compile(r"Level\.INFO, \"([a-z0-9-]+)\""), Level.INFO),
     (re.compile(r"\"code\": \"([a-z0-9-]+)\""), Level.ERROR),  # mask jobs: evidence.py makes them errors
     (re.compile(r"\bExpected\(\s*\"([a-z0-9-]+)\""), Level.WARNING),  # a measure's entry: check warns when it is missing
+    # a measure's own rule: its entry declares the code and its level, the rule makes it with Code.finding
+    (re.compile(r"\bCode\(\s*\"([a-z0-9-]+)\", Level\.ERROR\b"), Level.ERROR),
+    (re.compile(r"\bCode\(\s*\"([a-z0-9-]+)\", Level\.WARNING\b"), Level.WARNING),
 ]
 
 

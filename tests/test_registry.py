@@ -17,7 +17,7 @@ from conftest import CONFIG, REPO, write_journal
 
 from scalpsite.journal.models import AtopicDermatitis, HairQuality, Session
 from scalpsite.measures import alopecia, dermatitis
-from scalpsite.measures.kinds import Band, Bands, Form, Target
+from scalpsite.measures.kinds import Band, Bands, Form, Measure, Target
 from scalpsite.measures.registry import MEASURES, by_key, recorded
 
 KEYS = [m.key for m in MEASURES]
@@ -90,12 +90,7 @@ def test_targets_as_the_sources_define_them(target, baseline, latest, value, met
 
 
 # Where a key may appear (as a word, in src/ and themes/): its entry, and at most two files more, each
-# named with the reason. SALT and the AA Scale derived from it are the exception; their counts may only
-# shrink. SALT: the finding codes (findingtable.py; missing-salt, salt-disagrees, salt-region-twice
-# where check and the photo evidence give them), the FHIR component codes salt-top... (fhir.py), data.json's
-# summary.salt (results/model.py), and the chart named salt (charts, its inputs, its captions and the
-# dose chart placed after it). The AA Scale: its rules (aascale.py), its data.json fields, and the three
-# places that show its level with its reasons (the session's row, the summary card, the dossier's record).
+# named with the reason.
 ALSO = {
     "itch": {"findingtable.py": "the finding code missing-itch and its example",
              "journal/configmodel.py": "scalpsite.yaml's description of the conditions (the schema does not change)"},
@@ -110,12 +105,11 @@ ALSO = {
                    "typst/summary.typ": "page 1's 'Olsen class' beside AA-IGA"},
     "aa_iga": {"analysis/results/model.py": "data.json's summary.salt.aa_iga",
                "typst/summary.typ": "page 1's 'Olsen class' beside AA-IGA"},
+    "salt": {"analysis/results/model.py": "data.json's summary.salt",
+             "findingtable.py": "the finding code missing-salt and its example"},
+    "aa_scale": {"analysis/results/model.py": "data.json's aa_scale fields",
+                 "analysis/aascale.py": "its rules, made into its session fields"},
 }
-# Ceilings that may only shrink. `salt`, besides its entry: data.json's summary.salt (model.py), and
-# the finding codes salt-disagrees and salt-region-twice (findingtable.py, and the two checks that
-# emit them). `aa_scale`: its rules (aascale.py), its data.json fields, and the three places that
-# show its level with its reasons.
-SALT_FAMILY = {"salt": 5, "aa_scale": 6}
 SOURCES = [p for top in ("src/scalpsite", "themes") for p in sorted((REPO / top).rglob("*"))
            if p.suffix in (".py", ".html", ".typ", ".js", ".css") and "__pycache__" not in p.parts]
 
@@ -142,9 +136,6 @@ def files_naming(key: str) -> set[str]:
 def test_a_key_is_in_at_most_three_files(key):
     entry = {m.key: f"measures/{'alopecia' if m in vars(alopecia).values() else 'dermatitis'}.py" for m in MEASURES}
     found = files_naming(key)
-    if key in SALT_FAMILY:
-        assert entry[key] in found and len(found) <= SALT_FAMILY[key], sorted(found)
-        return
     assert found <= {entry[key], *ALSO.get(key, {})}, sorted(found)
     assert len(found) <= 3
 
@@ -161,6 +152,42 @@ def test_the_vault_never_reads_the_measures():
 def test_the_file_count_sees_a_key_as_a_word():
     assert "analysis/definitions.py" not in files_naming("adct_minus_5")  # a milestone key, not a measure's
     assert "journal/effects.py" in files_naming("conjunctivitis")
+
+
+def test_a_measures_own_codes_are_documented_and_made_at_their_level():
+    """SALT measured from the masks: its entry declares the findings of its two checks; the finding table
+    documents them from there, and each is made at the level it declares."""
+    from scalpsite.findingcodes import CODES
+    from scalpsite.findings import Level
+
+    masks = alopecia.SALT.masks
+    assert masks is alopecia.SALT_MASKS and masks.limit == 10
+    for code, level in ((masks.disagrees, Level.WARNING), (masks.region_twice, Level.ERROR)):
+        assert CODES[code.code].level is code.level is level
+        made = code.finding("scalpsite.yaml", "both angles", 4, "give each region one angle")
+        assert (made.code, made.level, made.path, made.line, made.hint) == \
+            (code.code, level, "scalpsite.yaml", 4, "give each region one angle")
+
+
+@pytest.mark.parametrize("source, cite", [
+    ("King et al., J Am Acad Dermatol 2022;86:359–64", "King 2022"),
+    ("Olsen et al. 2004", "Olsen 2004"),
+    ("Finlay & Khan, Clin Exp Dermatol 1994;19:210–6; bands: Hongbo et al., J Invest Dermatol 2005", "Finlay 1994"),
+    ("strata: Chopra et al., Br J Dermatol 2017;177:1316–21", "strata: Chopra et al., Br J Dermatol 2017;177:1316–21"),
+    ("a throwaway example of a test", "a throwaway example of a test"),
+])
+def test_a_source_in_brief_is_its_first_author_and_year(source, cite):
+    assert Measure(key="k", label="K", name="K", description="", source=source).cite() == cite
+
+
+def test_the_severity_scale_beside_the_headline_comes_from_its_entry():
+    from scalpsite.analysis.results import headline
+
+    g = headline(MEASURES).severity
+    assert g is not None
+    assert (g.key, g.label, g.name, g.cite, g.words) == \
+        ("aa_scale", "AA Scale", "Alopecia Areata Scale", "King 2022", "aa_scale_label")
+    assert headline([m for m in MEASURES if m is not alopecia.AA_SCALE]).severity is None
 
 
 # ---------- a measure added at run time: found in every output ----------

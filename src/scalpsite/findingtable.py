@@ -9,6 +9,7 @@ this table; tests check every code the code emits is here, and every file exampl
 from __future__ import annotations
 
 from scalpsite.findings import Level
+from scalpsite.measures.registry import MEASURES as REGISTRY
 
 E, W, I = Level.ERROR, Level.WARNING, Level.INFO
 Row = tuple[str, Level, str, str, str, "tuple[str, str] | str"]  # code, level, what, why, fix, example
@@ -267,16 +268,13 @@ MASKS: list[Row] = [
     ("mask-mostly-excluded", W, "More than half of a mask's scalp is painted grey (excluded).",
      "Dull colours near grey count as excluded, so the SALT would be measured on a small part.",
      "Paint haired scalp in a clear colour such as green.", "Haired scalp painted in a dark olive."),
-    ("salt-disagrees", W, "The SALT entered and the SALT measured from the masks are more than 10 points "
-     "apart.", "One of them is likely wrong.", "Check the estimate against the masks, or the masks "
-     "against the photos.", "`salt: 20` with masks that paint 45 % of the scalp red."),
     ("unknown-angle", E, "`photos.salt_regions` names an angle that is not one of `photos.angles`.",
      "The region would have no photo.", "Use an angle of `photos.angles`.",
      ("scalpsite.yaml", "photos: {salt_regions: {vertex: top}}\n")),
-    ("salt-region-twice", E, "Two angles measure the same SALT region in `photos.salt_regions`.",
-     "A region counts once in SALT.", "Give each region one angle.",
-     ("scalpsite.yaml", "photos: {salt_regions: {overhead: top, front: top}}\n")),
 ]
+
+# The findings of a measure's own rules, documented with its entry (SALT measured from the masks).
+MASKS += [code.row() for m in REGISTRY if m.masks for code in (m.masks.disagrees, m.masks.region_twice)]
 
 TABLE: dict[str, list[Row]] = {"Journal files": FILES, "Sessions": SESSIONS, "Measures and answers": MEASURES,
          "Injection log": INJECTIONS, "Photos": PHOTOS, "Painted masks": MASKS}

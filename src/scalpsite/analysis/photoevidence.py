@@ -17,7 +17,7 @@ from scalpsite.findings import Finding, warning
 from scalpsite.journal.load import Journal
 from scalpsite.journal.configmodel import Config
 from scalpsite.journal.measurefields import raw
-from scalpsite.measures.alopecia import SALT
+from scalpsite.measures.alopecia import SALT, SALT_MASKS
 from scalpsite.photos.alignment import CONFIDENT, IDENTITY
 from scalpsite.photos.ciede2000 import delta_e2000
 from scalpsite.photos.masks import TOLERANCE
@@ -26,8 +26,7 @@ from scalpsite.photos.masks import TOLERANCE
 MAX_ROTATION_DEG = 10.0
 SCALE_RANGE = (0.85, 1.15)
 MAX_SHIFT_PCT = 15.0  # of the baseline photo's width
-# A measured SALT this far from the entered one is reported (points of SALT).
-SALT_DISAGREEMENT = 10.0
+SALT_DISAGREEMENT = float(SALT_MASKS.limit)  # a measured SALT this far from the entered one is reported
 # Grey-card CIEDE2000 difference from the baseline's card reported as a change of light: well
 # above the 50:50 % acceptability threshold for colour matches, 1.8 (Paravina et al., J Esthet
 # Restor Dent 2015;27:S1-S9), so that a camera's own exposure and white-balance variation
@@ -217,7 +216,7 @@ def _salt_agreement(rec, config: Config, evidence: dict[str, dict]) -> list[Find
     photo = scores.salt_total(regions)
     if abs(photo - entered) <= SALT_DISAGREEMENT:
         return []
-    return [warning("salt-disagrees", rec.yaml_path, f"SALT entered {entered:.1f}, measured from the masks "
-                    f"{photo:.1f}: {abs(photo - entered):.1f} points apart (limit {SALT_DISAGREEMENT:.0f})",
-                    rec.lines.get((SALT.key,)), "check the estimate against the masks, or the masks against "
-                    "the photos")]
+    return [SALT_MASKS.disagrees.finding(
+        rec.yaml_path, f"SALT entered {entered:.1f}, measured from the masks {photo:.1f}: "
+        f"{abs(photo - entered):.1f} points apart (limit {SALT_DISAGREEMENT:.0f})", rec.lines.get((SALT.key,)),
+        "check the estimate against the masks, or the masks against the photos")]

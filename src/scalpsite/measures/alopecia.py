@@ -7,15 +7,18 @@ published sources are those of docs/clinical-definitions.md.
 
 from __future__ import annotations
 
+from scalpsite.findings import Level
 from scalpsite.journal.fieldtypes import Plausible
 from scalpsite.measures.kinds import (
     AA,
     Band,
     Bands,
+    Code,
     Column,
     Expected,
     Fhir,
     Form,
+    Masked,
     Measure,
     Milestone,
     Step,
@@ -29,6 +32,21 @@ SALT_ABSOLUTE = (20, 10)  # SALT ≤ 20 (the phase 3 trials' primary endpoint) a
 
 def _pcts(values: tuple[int, ...]) -> str:
     return "/".join(str(v) for v in values)
+
+
+# SALT measured from the painted masks: the distance from the entered SALT that is reported, and the
+# findings of the checks of it.
+MASKS_APART = 10  # points of SALT
+SALT_MASKS = Masked(
+    limit=MASKS_APART,
+    disagrees=Code("salt-disagrees", Level.WARNING, "The SALT entered and the SALT measured from the masks "
+                   f"are more than {MASKS_APART} points apart.", "One of them is likely wrong.", "Check the estimate "
+                   "against the masks, or the masks against the photos.",
+                   "`salt: 20` with masks that paint 45 % of the scalp red."),
+    region_twice=Code("salt-region-twice", Level.ERROR, "Two angles measure the same SALT region in "
+                      "`photos.salt_regions`.", "A region counts once in SALT.", "Give each region one angle.",
+                      ("scalpsite.yaml", "photos: {salt_regions: {overhead: top, front: top}}\n")),
+)
 
 
 SALT = Measure(
@@ -58,6 +76,7 @@ SALT = Measure(
     expected=Expected("missing-salt", "SALT not recorded",
                       "add salt: {top: .., back: .., left: .., right: ..} (% loss per region)"),
     template="% hair loss per region, {range}",
+    masks=SALT_MASKS,
     definition="Severity of Alopecia Tool: 0.40 × top + 0.24 × back + 0.18 × left + 0.18 × right, each the % "
     "of terminal-hair loss in that region (vellus counts as loss); 0–100. Change in points = current − baseline, "
     "negative is better. Relative improvement = (baseline − current) / baseline; "
@@ -162,6 +181,7 @@ AA_SCALE_TREATED_DAYS = 183  # 6 months of treatment (6 average calendar months,
 
 AA_SCALE = Measure(
     key="aa_scale", label="AA Scale", name="Alopecia Areata Scale", condition=AA, derived_from="salt", shown="own",
+    reasons=True,
     description="", source="King et al., J Am Acad Dermatol 2022;86:359–64",
     columns=(Column("aa_scale", "Alopecia Areata Scale (King 2022): mild, moderate or severe"),
              Column("aa_scale_reasons", "why the AA Scale moved up one level, separated by '; '", "aa_scale_reasons")),

@@ -9,11 +9,13 @@ or a responder rule is met.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
+from scalpsite.findings import Finding, Level
 from scalpsite.journal.fieldtypes import Plausible
 
 Condition = Literal["alopecia_areata", "atopic_dermatitis"]
@@ -226,6 +228,38 @@ class Expected:
 
 
 @dataclass(frozen=True)
+class Code:
+    """A finding of one of the measure's own rules, documented with it: findingtable.py takes its row from
+    here (docs/findings.md), and the rule makes its findings with `finding`."""
+
+    code: str
+    level: Level
+    what: str
+    why: str
+    fix: str
+    example: tuple[str, str] | str  # as findingtable.py's examples
+
+    def row(self) -> tuple[str, Level, str, str, str, tuple[str, str] | str]:
+        """findingtable.py's row: code, level, what, why, fix, example."""
+        return self.code, self.level, self.what, self.why, self.fix, self.example
+
+    def finding(self, path: str, message: str, line: int | None = None, hint: str = "") -> Finding:
+        """A finding of this code at its level."""
+        return Finding(path, line, self.level, self.code, message, hint)
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A measure the painted masks measure, region by region (scalpsite.yaml's `photos.salt_regions` gives
+    each region its angle): how far the masks' value may be from the entered one, and the findings of the
+    two checks of it."""
+
+    limit: float  # points between the entered value and the masks' beyond which `disagrees` is reported
+    disagrees: Code  # the entered value and the masks' are more than `limit` apart
+    region_twice: Code  # two angles measure the same region
+
+
+@dataclass(frozen=True)
 class Measure:
     """One measure: the single definition everything else is made from."""
 
@@ -278,11 +312,20 @@ class Measure:
     chart: Literal["ad"] | None = None  # the chart of several measures it has a panel in
     chart_scaled: bool = False  # its panel's y axis ends at the values, not at the scale's end (EASI's 72)
     derived_from: str | None = None  # a class of another measure (S-class, AA-IGA): not in session.yaml
+    # a level derived from another measure that moves up for reasons it names (the AA Scale): its session
+    # fields are <key>, <key>_reasons, <key>_not_recorded, <key>_label (the level and reasons in words)
+    reasons: bool = False
     photo_note: str | None = None  # what the photo angle of the same name (an optional one) documents
+    masks: Masked | None = None  # measured from painted masks too (SALT)
 
     def range_text(self, dash: str = "–") -> str:
         """The scale's ends: '0–10'."""
         return f"{self.low:g}{dash}{self.high:g}"
+
+    def cite(self) -> str:
+        """Its source in brief, first author and year: 'King 2022' (the source whole without them)."""
+        found = re.match(r"([A-Z][^\s,]+)[^;:]*?\b((?:19|20)\d\d)\b", self.source)
+        return f"{found[1]} {found[2]}" if found else self.source
 
     def scale_text(self) -> str:
         """The scale as tables show it: '0–72', 'NRS 0–10', 'ClinRO 0–3', '%' ('' for a yes or no)."""

@@ -20,6 +20,7 @@ from scalpsite.journal.configmodel import Config
 from scalpsite.journal.models import Session
 from scalpsite.journal.treatment import baseline_index, primary_treatment
 from scalpsite.journal.validation import did_you_mean
+from scalpsite.measures.alopecia import SALT_MASKS
 from scalpsite.measures.kinds import Measure
 from scalpsite.measures.registry import recorded
 
@@ -86,8 +87,9 @@ def _salt_views(journal: Journal, config: Config) -> list[Finding]:
                                f"photos.angles{did_you_mean(angle, config.photos.angles)}", line,
                                f"angles: {', '.join(config.photos.angles)}"))
         if region in seen:
-            found.append(error("salt-region-twice", "scalpsite.yaml", f"photos.salt_regions: both '{seen[region]}' "
-                               f"and '{angle}' measure the {region} region", line, "give each region one angle"))
+            found.append(SALT_MASKS.region_twice.finding(
+                "scalpsite.yaml", f"photos.salt_regions: both '{seen[region]}' and '{angle}' measure the {region} "
+                "region", line, "give each region one angle"))
         seen.setdefault(region, angle)
     return found
 

@@ -43,6 +43,17 @@ class DerivedClass(Out):
     band: str | None = Field(description="the field of a grade's words")
 
 
+class SeverityScale(Out):
+    """A severity level derived from a measure that moves up for reasons it names (the AA Scale), as the pages
+    show it beside the measure."""
+
+    key: str = Field(description="the session field of the level, and the summary's of the latest result")
+    label: str
+    name: str
+    cite: str = Field(description="its source in brief: first author and year")
+    words: str = Field(description="the session field of the level and its reasons in words")
+
+
 class Headline(Out):
     """The measure of the summary's headline card: the registry's headline entry that every journal records
     (SALT), the session fields of its changes and the classes derived from it, in the registry's order."""
@@ -55,6 +66,7 @@ class Headline(Out):
     change: str | None
     improvement: str | None
     classes: list[DerivedClass]
+    severity: SeverityScale | None = Field(description="the severity scale derived from it, if any")
 
 
 def headline(measures: list[Measure] | tuple[Measure, ...]) -> Headline:
@@ -66,7 +78,9 @@ def headline(measures: list[Measure] | tuple[Measure, ...]) -> Headline:
     return Headline(key=m.key, label=m.label, name=m.name, subject=m.subject or m.name, scale=m.scale_text(),
                     change=f"{m.key}_change" if "change" in m.changes else None,
                     improvement=f"{m.key}_improvement_pct" if "improvement_pct" in m.changes else None,
-                    classes=classes)
+                    classes=classes, severity=next((SeverityScale(
+                        key=c.key, label=c.label, name=c.name, cite=c.cite(), words=f"{c.key}_label")
+                        for c in measures if c.derived_from == m.key and c.reasons), None))
 
 
 def _value_type(m: Measure) -> Any:
