@@ -562,6 +562,24 @@ def preview_latency(journal: Path, edits: int, log) -> tuple[list[float], list[f
     return times, cpus
 
 
+def preview_main(work: Path, seed: int, sizes: list[int], saves: int, log) -> int:
+    """`--preview-only`: the preview's latency alone at each size, the journal built once (untimed) first."""
+    pool = generate_pool(work, seed, max(sizes) + 1, log)
+    for n in sizes:
+        journal, extra, _ = make_journal(work, pool, seed, n)
+        warm_page_cache(journal)
+        subprocess.run(scalpsite_cmd() + ["build", str(journal), "--no-pdf"], capture_output=True, timeout=TIMEOUT)
+        load = os.getloadavg()
+        times, cpus = preview_latency(journal, saves, log)
+        after = os.getloadavg()
+        if times:
+            cpu = f", CPU {statistics.median(cpus):.2f} s ({min(cpus):.2f}-{max(cpus):.2f})" if cpus else ""
+            log(f"{n} sessions, preview: median of {len(times)} saves {statistics.median(times):.3f} s "
+                f"({min(times):.3f}-{max(times):.3f}){cpu}; load average {load[0]:.1f} before, "
+                f"{after[0]:.1f} after; code {code_state()}")
+    return 0
+
+
 # --------------------------------------------------------------------------- measuring
 
 try:
@@ -1011,6 +1029,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="git ref of the code to compare cold and no-op builds with (default: the merge-base "
                          "with main); 'none' to skip")
     ap.add_argument("--no-masks", action="store_true", help="skip the builds of the journals with painted masks")
+    ap.add_argument("--preview-only", type=int, default=0, metavar="SAVES",
+                    help="measure only the preview: SAVES saves of a session.yaml at each size (after one "
+                         "untimed build), their median wall and CPU time; nothing is written to --results")
     args = ap.parse_args(argv)
     if args.floor:
         floor_main(*args.floor)
@@ -1033,6 +1054,9 @@ def main(argv: list[str] | None = None) -> int:
     if psutil is None:
         log("psutil not installed: peak memory is the largest single process's max RSS "
             "(getrusage RUSAGE_CHILDREN), not the sum over the process tree")
+    if args.preview_only:
+        return preview_main(work, args.seed, sorted({int(s) for s in args.sessions.split(",") if s.strip()}),
+                            args.preview_only, log)
     results: dict[int, dict] = {}
     ref, before = args.before or default_before(), None
     try:
