@@ -1,6 +1,7 @@
 """Issue 30: the preview keeps each page with what it read and renders it again only when a read
-changed. Whatever the edit, the pages it writes are those a fresh build writes, byte for byte;
-an edit of one value renders the few pages that show it."""
+changed, keeps its photo stage while the photos are unchanged, and updates its output in place.
+Whatever the edit, its output is a fresh build's, byte for byte; an edit of one value renders the
+few pages that show it and replaces the few files that changed."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from longcourse import write_course
+from longcourse import photo, write_course
 
 from scalpsite.pipeline import build
-from scalpsite.render.pagememo import PageMemo, Places
+from scalpsite.previewmemo import PreviewMemo
+from scalpsite.render.pagememo import Places
 
 
 def _yaml(path: Path, change: Callable[[dict], None]) -> None:
@@ -70,15 +72,42 @@ def the_title(root: Path) -> None:
 
 
 def a_photo_removed(root: Path) -> None:
-    next(f for f in _folders(root) if (f / "left.jpg").is_file()).joinpath("left.jpg").unlink()
+    _folders(root)[2].joinpath("left.jpg").unlink()
+
+
+def a_photo_added(root: Path) -> None:  # a new photo where the last edit removed one
+    photo(_folders(root)[2] / "left.jpg", 199)
+
+
+def a_grey_card(root: Path) -> None:  # the renditions of one photo change (their white balance)
+    _yaml(_folders(root)[1] / "session.yaml", lambda d: d.update(photo_meta={"front": {"grey_card": [30, 30, 80, 80]}}))
+
+
+# Edits of the preview's output, not of the journal: the next build puts back what it makes.
+def output_edited(out: Path) -> None:
+    (out / "index.html").write_text("edited by hand\n", encoding="utf-8")
+    (out / "data.json").write_text("{}", encoding="utf-8")
+    (out / "extra.txt").write_text("not made by scalpsite\n", encoding="utf-8")
+
+
+def output_deleted(out: Path) -> None:
+    (out / "data.csv").unlink()
+    next((out / "photos").rglob("*.jpg")).unlink()
+    shutil.rmtree(out / "angles")
 
 
 EDITS = [itch, salt_of_the_first, notes, side_effect, an_error, the_error_fixed, a_session_removed,
-         a_session_added, the_title, a_photo_removed, itch]
+         a_session_added, the_title, a_photo_removed, a_photo_added, a_grey_card, output_edited, output_deleted,
+         itch]
 
 
 def pages_of(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))}
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    """Every file of an output folder (its marker too), by path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -93,23 +122,58 @@ def courses(tmp_path_factory) -> tuple[Path, Path]:
     return kept, fresh
 
 
-def test_every_edit_gives_the_pages_of_a_fresh_build(courses, tmp_path):
+def test_every_edit_gives_the_output_of_a_fresh_build(courses, tmp_path):
     kept, fresh = courses
-    memo = PageMemo()
-    build(kept, tmp_path / "kept", pdf=False, pages=memo)
-    total = memo.rendered
+    memo = PreviewMemo()
+    build(kept, tmp_path / "kept", pdf=False, preview=memo)
+    total = memo.pages.rendered
     assert total == len(pages_of(tmp_path / "kept"))  # the first build renders every page
     for edit in EDITS:
-        edit(kept)
-        edit(fresh)
-        build(kept, tmp_path / "kept", pdf=False, pages=memo)
+        if edit in (output_edited, output_deleted):
+            edit(tmp_path / "kept")
+        else:
+            edit(kept)
+            edit(fresh)
+        build(kept, tmp_path / "kept", pdf=False, preview=memo)
         build(fresh, tmp_path / "fresh", pdf=False)
-        mine, theirs = pages_of(tmp_path / "kept"), pages_of(tmp_path / "fresh")
-        assert mine.keys() == theirs.keys(), edit.__name__
+        mine, theirs = files_of(tmp_path / "kept"), files_of(tmp_path / "fresh")
+        assert mine.keys() == theirs.keys(), (edit.__name__, mine.keys() ^ theirs.keys())
         stale = [rel for rel in mine if mine[rel] != theirs[rel]]
         assert stale == [], (edit.__name__, stale)
-        if edit is itch:  # one value of one session: its page, and the pages that list it
-            assert 0 < memo.rendered <= 4 < total, (memo.rendered, total)
+        photo_edit = edit in (a_session_removed, a_session_added, the_title, a_photo_removed, a_photo_added, a_grey_card)
+        assert memo.photos.reused is not photo_edit, edit.__name__
+        if edit is itch:  # one value of one session: its page, the pages that list it, its chart, the data
+            assert 0 < memo.pages.rendered <= 4 < total, (memo.pages.rendered, total)
+            assert 0 < memo.out.replaced <= 8, memo.out.replaced
+
+
+def test_a_failed_build_leaves_the_output_as_it_was(courses, tmp_path):
+    """A template that fails: the build raises, and the preview's output and memory are the last
+    good build's; the next good build goes on from them."""
+    from scalpsite.errors import BuildError
+
+    kept, _ = courses
+    memo = PreviewMemo()
+    out = tmp_path / "out"
+    build(kept, out, pdf=False, preview=memo)
+    before = files_of(out)
+    templates = kept / "themes/broken/templates"
+    templates.mkdir(parents=True)
+    (templates / "index.html").write_text("{{ no_such_value.x }}\n", encoding="utf-8")
+    _yaml(kept / "scalpsite.yaml", lambda d: d.update(theme="broken"))
+    itch(kept)
+    try:
+        with pytest.raises(BuildError, match="index.html"):
+            build(kept, out, pdf=False, preview=memo)
+        assert files_of(out) == before
+        assert not list(tmp_path.glob(".out.*"))  # no side folder left beside it
+    finally:
+        shutil.rmtree(kept / "themes")
+        _yaml(kept / "scalpsite.yaml", lambda d: d.pop("theme"))
+    build(kept, out, pdf=False, preview=memo)
+    fresh = tmp_path / "fresh"
+    build(kept, fresh, pdf=False)
+    assert files_of(out) == files_of(fresh)
 
 
 def test_a_preview_started_on_a_built_journal_renders_its_pages_once(courses, tmp_path):
@@ -117,30 +181,30 @@ def test_a_preview_started_on_a_built_journal_renders_its_pages_once(courses, tm
     pages itself, so that its first save renders only what changed."""
     kept, _ = courses
     build(kept, tmp_path / "site", pdf=False)
-    memo = PageMemo()
-    build(kept, tmp_path / "preview", pdf=False, pages=memo)
-    assert memo.rendered == len(pages_of(tmp_path / "preview"))
-    assert pages_of(tmp_path / "preview") == pages_of(tmp_path / "site")
+    memo = PreviewMemo()
+    build(kept, tmp_path / "preview", pdf=False, preview=memo)
+    assert memo.pages.rendered == len(pages_of(tmp_path / "preview"))
+    assert files_of(tmp_path / "preview") == files_of(tmp_path / "site")
     itch(kept)
-    build(kept, tmp_path / "preview", pdf=False, pages=memo)
-    assert 0 < memo.rendered <= 4
+    build(kept, tmp_path / "preview", pdf=False, preview=memo)
+    assert 0 < memo.pages.rendered <= 4
 
 
 def test_a_change_of_theme_renders_every_page(courses, tmp_path):
     kept, _ = courses
-    memo = PageMemo()
-    build(kept, tmp_path / "out", pdf=False, pages=memo)
+    memo = PreviewMemo()
+    build(kept, tmp_path / "out", pdf=False, preview=memo)
     total = len(pages_of(tmp_path / "out"))
     templates = kept / "themes/mine/templates"
     templates.mkdir(parents=True)
     (templates / "nav.html").write_text("<nav>mine</nav>\n", encoding="utf-8")
     _yaml(kept / "scalpsite.yaml", lambda d: d.update(theme="mine"))
-    build(kept, tmp_path / "out", pdf=False, pages=memo)
-    assert memo.rendered == total
+    build(kept, tmp_path / "out", pdf=False, preview=memo)
+    assert memo.pages.rendered == total
     assert "<nav>mine</nav>" in (tmp_path / "out/index.html").read_text(encoding="utf-8")
     (templates / "nav.html").write_text("<nav>mine, again</nav>\n", encoding="utf-8")
-    build(kept, tmp_path / "out", pdf=False, pages=memo)
-    assert memo.rendered == total
+    build(kept, tmp_path / "out", pdf=False, preview=memo)
+    assert memo.pages.rendered == total
     assert "<nav>mine, again</nav>" in (tmp_path / "out/sessions" / f"{_folders(kept)[0].name}.html").read_text(
         encoding="utf-8")
     shutil.rmtree(kept / "themes")
@@ -169,3 +233,63 @@ def test_a_view_object_is_compared_by_its_place_and_any_other_by_its_data():
     assert places.value(inside.model_dump) != places.value(outside.model_dump)  # a method: its object whole
     assert places.read(("findings[0]", "path")) == places.value("sessions/a")
     assert places.read(("findings[1]", "path")) != places.read(("findings[1]", "path"))  # gone: equal to nothing
+
+
+# ---------- what the photo stage is kept by ----------
+
+class _Reads:
+    """A journal, session record or session that notes every attribute read of it."""
+
+    def __init__(self, obj: object, name: str, reads: set[str]) -> None:
+        self._obj, self._name, self._reads = obj, name, reads
+
+    def __getattr__(self, attribute: str):
+        self._reads.add(f"{self._name}.{attribute}")
+        value = getattr(self._obj, attribute)
+        if attribute == "sessions":
+            return [_Reads(rec, "record", self._reads) for rec in value]
+        if attribute == "session" and value is not None:
+            return _Reads(value, "session", self._reads)
+        if attribute == "lines":
+            return _Lines(value, self._reads)
+        return value
+
+
+class _Lines(dict):
+    """A session's lines that note the first part of every key read."""
+
+    def __init__(self, lines: dict, reads: set[str]) -> None:
+        super().__init__(lines)
+        self._reads = reads
+
+    def get(self, key, default=None):
+        self._reads.add(f"lines[{key[0]!r}]")
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self._reads.add(f"lines[{key[0]!r}]")
+        return super().__getitem__(key)
+
+
+def test_the_photo_memo_is_keyed_by_all_the_photo_stage_reads(courses):
+    """The photo stage reads of the journal only what the preview's photo memo is keyed by: a
+    value it read but the key left out would leave a kept result stale."""
+    from scalpsite.journal.load import load
+    from scalpsite.photomemo import photo_inputs
+    from scalpsite.photos.evidence import Mode
+    from scalpsite.prepare import photo_stage
+
+    kept, _ = courses
+    yaml_file = next(f for f in _folders(kept) if (f / "back.jpg").is_file()) / "session.yaml"
+    # a card outside the photo: its finding names its line
+    _yaml(yaml_file, lambda d: d.update(photo_meta={"back": {"grey_card": [2000, 2000, 50, 50]}}))
+    try:
+        journal, cache = load(kept), kept / ".scalpsite-cache"
+        stage, key = set(), set()
+        photo_stage(_Reads(journal, "journal", stage), cache, None, Mode.BUILD)  # type: ignore[arg-type]
+        photo_inputs(_Reads(journal, "journal", key), cache)  # type: ignore[arg-type]
+    finally:
+        _yaml(yaml_file, lambda d: d.pop("photo_meta"))
+    lines = {read for read in stage if read.startswith("lines[")}
+    assert lines == {"lines['photo_meta']"}  # session_inputs keeps the lines under photo_meta
+    assert {"record.photos", "record.masks", "session.photo_meta"} <= stage - lines <= key

@@ -61,10 +61,10 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, port: int, out: Path, bind: str = HOST, reload: bool = True, root: Path | None = None):
         from scalpsite.painter.routes import Painter
-        from scalpsite.render.pagememo import PageMemo
+        from scalpsite.previewmemo import PreviewMemo
 
         self.out = out
-        self.pages = PageMemo()  # the pages of the previous build, kept until what they read changes
+        self.memo = PreviewMemo()  # pages, photo stage and OUT's files of the previous builds (previewmemo.py)
         self.version = 0
         self.reload = reload
         self.error: str | None = None  # the last build raised: its message

@@ -33,7 +33,7 @@ def rebuild(root: Path, server: PreviewServer, pdf: bool) -> None:
     from scalpsite.pipeline import build
 
     try:
-        result = build(root, server.out, pdf=pdf, on_wait=partial(click.echo, err=True), pages=server.pages)
+        result = build(root, server.out, pdf=pdf, on_wait=partial(click.echo, err=True), preview=server.memo)
     except ScalpsiteError as exc:
         _failed(server, exc.format_message())
         return

@@ -13,6 +13,7 @@ from scalpsite.analysis.photoplan import photo_plan
 from scalpsite.analysis.results import Analysis
 from scalpsite.journal.load import Journal
 from scalpsite.store.carry import Placer
+from scalpsite.store.inplace import InPlacer
 from scalpsite.output.export import injections_csv, to_csv, to_json
 from scalpsite.store.guard import folder
 from scalpsite.store.memo import cached, code_digest, digest, place, tree_digest
@@ -34,7 +35,8 @@ def view_of(journal: Journal, analysis: Analysis, photos: images.PhotoResult, ch
 
 
 def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoResult, evidence: Evidence,
-                   placer: Placer, pdf: bool, for_date: dt.date | None, pages: PageMemo | None = None) -> None:
+                   placer: Placer | InPlacer, pdf: bool, for_date: dt.date | None,
+                   pages: PageMemo | None = None) -> None:
     """Write every output file of the analysis into the placer's staging folder (with `pages`, the
     preview's memo, only the pages whose reads changed are rendered again)."""
     staging, cache, put = placer.staging, placer.cache, placer.place
@@ -50,21 +52,19 @@ def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoRes
     _place_photos(view, renditions, staging, ("web", "thumb"), put)
     _place_evidence(view, evidence, staging, put)
     dirs = theme_dirs(journal.root, require_config(journal).theme)
+    theme = tree_digest(dirs)
     # The analysis enters the key as its data.json text, hashed once (not serialised again in the
     # view); the angle pages are made of it and of the photos, so they are not serialised either.
-    theme = tree_digest(dirs)
-    inputs = digest(view.model_dump(mode="json", exclude={"data", "angle_views"}) | {"data": digest(data_json)},
-                    theme, code_digest())
-    site = digest("site", inputs)
-    # The preview's memo must hold the pages of the site it serves: it renders them itself once
-    # (on its first build, or after a build that failed) rather than take them from the cache.
-    cached(folder(cache, "site"), site, staging, lambda: _render_site(view, staging, dirs, pages, theme), put,
-           again=pages is not None and pages.site != site)
-    if pages is not None:
-        pages.site = site
+    inputs = functools.cache(lambda: digest(view.model_dump(mode="json", exclude={"data", "angle_views"})
+                                            | {"data": digest(data_json)}, theme, code_digest()))
+    if pages is None:
+        cached(folder(cache, "site"), digest("site", inputs()), staging,
+               lambda: _render_site(view, staging, dirs, None, theme), put)
+    else:  # the preview: its memo renders only the pages whose reads changed, and keeps no cache entry
+        _render_site(view, staging, dirs, pages, theme)
     if pdf:
-        cached(folder(cache, "dossier"), digest("dossier", inputs), staging,
-               lambda: _render_pdf(view, staging, dirs, renditions), put)
+        cached(folder(cache, "dossier"), digest("dossier", inputs()), staging,
+               lambda: _render_pdf(view, staging, dirs, renditions, placer), put)
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 
@@ -91,9 +91,11 @@ def _draw(name: str, reads: Reads, staging: Path) -> dict[str, str]:
     return draw_chart(name, reads, staging)
 
 
-def _render_pdf(view: View, staging: Path, dirs: list[Path], renditions: Path) -> dict[str, str]:
+def _render_pdf(view: View, staging: Path, dirs: list[Path], renditions: Path, placer: Placer | InPlacer) -> dict[str, str]:
     from scalpsite.render.dossier import render_dossier
 
+    if isinstance(placer, InPlacer):
+        placer.present()  # typst reads the charts and photos in the staging folder
     _place_photos(view, renditions, staging, ("print",))  # only typst reads them: copied only when it runs
     stamp = dt.datetime.combine(dt.date.fromisoformat(view.data.generated_for), dt.time(12), dt.UTC)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))

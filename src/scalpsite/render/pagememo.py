@@ -148,7 +148,6 @@ class PageMemo:
         self._values: dict[Read, Any] = {}
         self._shared: Any = None  # the theme and what every page receives, as data
         self.rendered = 0  # pages rendered by the last finished build; the others were kept
-        self.site: str | None = None  # the cache key of the site these pages make (set by the render stage)
 
     def start(self, theme: str, view: BaseModel, common: dict[str, Any]) -> _Build:
         """Begin a build of `view`: find which kept reads changed. `theme` names the templates and

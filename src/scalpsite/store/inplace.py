@@ -1,0 +1,184 @@
+"""The preview's OUT, updated in place: only the files whose bytes changed are replaced.
+
+A build renders into a side folder beside OUT (publish.stage) what it writes itself (data files,
+pages, charts drawn now) and names the cached files it places (renditions, evidence, cached
+charts) without copying them. Then each file of OUT is compared with what this build made: a
+written file by the digest of its bytes, a placed one by its source in the cache; a file that
+differs is replaced (`os.replace`, so a reader sees the old file or the new one, never half of
+one), a file no longer made is deleted. A build that fails before that leaves OUT as it was.
+
+What OUT holds is kept in memory (`OutRecord`: each file's digest or source, and its stat as
+this process left it), so an unchanged file is never read again; a file whose stat differs
+from the record (edited or deleted by hand) is written again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scalpsite.output.markers import MARKER, MARKERS
+from scalpsite.store.guard import contained
+from scalpsite.store.memo import place
+from scalpsite.store.publish import discard, stage
+
+Stat = tuple[int, int, int, int, int]  # dev, inode, ctime, mtime, size: what a hand edit changes
+
+
+@dataclass
+class OutRecord:
+    """What OUT holds as this process last left it: rel -> (what it is made of, its stat)."""
+
+    out: Path | None = None
+    files: dict[str, tuple[str, Stat]] = field(default_factory=dict)
+    replaced: int = 0  # files the last update wrote (the others were as they were)
+
+    def forget(self) -> None:
+        """Know nothing of OUT: the next update compares every file."""
+        self.out, self.files = None, {}
+
+
+@dataclass
+class InPlacer:
+    """A render stage's placer for an update in place: written files go into `staging` (the side
+    folder); a cached file is only named (`place`), and reaches OUT only when OUT lacks it."""
+
+    cache: Path
+    out: Path
+    staging: Path
+    placed: dict[str, Path] = field(default_factory=dict)  # rel -> source in the cache
+
+    def place(self, src: Path, dst: Path) -> None:
+        """Put the cached file src at dst: named now, copied into OUT by the update when needed."""
+        contained(src, self.cache)
+        self.placed[contained(dst, self.staging)] = src
+
+    def present(self) -> None:
+        """Copy every named file into the side folder (for a step that reads them there: typst)."""
+        for rel, src in self.placed.items():
+            if not (self.staging / rel).exists():
+                place(src, self.staging / rel)
+
+
+def update(out: Path, cache: Path, render: Callable[[InPlacer], None], record: OutRecord) -> None:
+    """Render into a side folder, then bring OUT to what it made; if rendering fails, OUT stays as it was."""
+    side = stage(out)
+    try:
+        placer = InPlacer(cache, out, side)
+        render(placer)
+        if record.out != out:
+            record.forget()
+        try:
+            _apply(placer, record)
+        except BaseException:
+            record.forget()  # OUT is part old, part new: the next update compares every file
+            raise
+        record.out = out
+    finally:
+        discard(side)
+
+
+def _apply(placer: InPlacer, record: OutRecord) -> None:
+    out, side = placer.out, placer.staging
+    out.mkdir(parents=True, exist_ok=True)
+    present = _files(out)
+    made: dict[str, tuple[str, Stat]] = {}
+    replaced = 0
+    for rel in _files(side):
+        if rel in placer.placed:
+            continue  # a named file copied for typst: placed below, from its source
+        made[rel] = ("w:" + _digest(side / rel), present.get(rel, _NONE))
+        if not _same(record, rel, made[rel]):
+            made[rel] = (made[rel][0], _put(side / rel, out, rel, os.replace))
+            replaced += 1
+    for rel, src in placer.placed.items():
+        st = os.stat(src)
+        made[rel] = (f"p:{src}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}", present.get(rel, _NONE))
+        if not _same(record, rel, made[rel]):
+            made[rel] = (made[rel][0], _put(src, out, rel, _copy))
+            replaced += 1
+    gone = present.keys() - made.keys() - {MARKER}
+    for rel in gone:
+        (out / rel).unlink(missing_ok=True)
+    _prune(out, gone)
+    if MARKER not in present:
+        (out / MARKER).write_text(MARKERS[MARKER])
+    os.chmod(out, 0o755)
+    record.files, record.replaced = made, replaced
+
+
+_NONE: Stat = (0, 0, 0, 0, -1)  # the stat of a file OUT lacks: equal to no recorded one
+
+
+def _same(record: OutRecord, rel: str, now: tuple[str, Stat]) -> bool:
+    """Whether OUT's file (its stat in `now`) is the one this build makes (`now`'s source), as this
+    process left it."""
+    return record.files.get(rel) == now
+
+
+def _put(src: Path, out: Path, rel: str, how: Callable[[Path, Path], None]) -> Stat:
+    """Put src at out/rel in one step (a reader never sees half of it), through a temporary name
+    beside it; the new file's stat."""
+    dst = out / rel
+    _clear_way(out, dst)
+    tmp = dst.with_name(f".{dst.name}.new")
+    how(src, tmp)
+    os.replace(tmp, dst)
+    return _stat(dst)
+
+
+def _clear_way(out: Path, dst: Path) -> None:
+    """Make dst's folder exist, removing a file or link where a folder must be (and a folder where dst goes)."""
+    for parent in reversed(dst.relative_to(out).parents[:-1]):
+        here = out / parent
+        if here.is_symlink() or (here.exists() and not here.is_dir()):
+            here.unlink()
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if dst.is_dir() and not dst.is_symlink():
+        shutil.rmtree(dst)
+
+
+def _copy(src: Path, dst: Path) -> None:
+    place(src, dst)  # a reflink or a copy, never a link: an edit in OUT must not reach the cache
+    os.chmod(dst, 0o644)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _stat(path: Path) -> Stat:
+    st = os.lstat(path)
+    return st.st_dev, st.st_ino, st.st_ctime_ns, st.st_mtime_ns, st.st_size
+
+
+def _files(folder: Path) -> dict[str, Stat]:
+    """Every regular file or link under folder (links not followed), by relative path, with its stat."""
+    found: dict[str, Stat] = {}
+    stack = [("", str(folder))]
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISDIR(st.st_mode):
+                    stack.append((rel + "/", entry.path))
+                else:
+                    found[rel] = (st.st_dev, st.st_ino, st.st_ctime_ns, st.st_mtime_ns, st.st_size)
+    return found
+
+
+def _prune(out: Path, gone: set[str]) -> None:
+    """Remove the folders of OUT that deleting `gone` left empty."""
+    folders = {p for rel in gone for p in Path(rel).parents if str(p) != "."}
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        try:
+            (out / folder).rmdir()
+        except OSError:
+            pass  # not empty: it holds what this build made
