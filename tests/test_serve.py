@@ -93,14 +93,39 @@ def test_serves_injects_and_rebuilds_on_change(tmp_path, start):
     status, ctype, js = fetch(s.url + RELOAD_JS_URL.lstrip("/"))
     assert status == 200 and "javascript" in ctype and VERSION_URL in js
     assert fetch(s.url + VERSION_URL.lstrip("/"))[2] == "1"
+    answered: list[str] = []  # an open page asks for a build after the one it shows, and waits for it
+    waiting = threading.Thread(target=lambda: answered.append(
+        urllib.request.urlopen(s.url + VERSION_URL.lstrip("/") + "?since=1", timeout=60).read().decode()))
+    waiting.start()
 
     (root / "scalpsite.yaml").write_text(CONFIG.replace("Test journal", "Retitled 7f3a9c"))
     assert wait_for(lambda: "Retitled 7f3a9c" in fetch(s.url + "index.html")[2])
-    assert wait_for(lambda: fetch(s.url + VERSION_URL.lstrip("/"))[2] == "2", 5)  # bumped just after the swap
+    assert wait_for(lambda: fetch(s.url + VERSION_URL.lstrip("/"))[2] == "2", 5)  # bumped just after the update
+    waiting.join(30)
+    assert answered == ["2"]
 
     stop_and_join(s)
     assert serve_dirs(s.temp_root) == []
     assert not (root / "_site").exists()
+
+
+def test_a_page_asking_for_a_new_build_is_answered_when_one_ends(tmp_path):
+    """The reload script's long poll: another version than the page's is answered at once, the
+    page's own when a build ends (or the wait is over, or the server closes)."""
+    from scalpsite.previewhttp import PreviewServer
+
+    server = PreviewServer(0, tmp_path / "site")
+    try:
+        assert server.version_after("7", 30) == 0
+        assert server.version_after("0", 0.05) == 0
+        threading.Timer(0.2, server.bump).start()
+        started = time.monotonic()
+        assert server.version_after("0", 30) == 1 and time.monotonic() - started < 10
+        threading.Timer(0.2, server.server_close).start()
+        started = time.monotonic()
+        assert server.version_after("1", 30) == 1 and time.monotonic() - started < 10
+    finally:
+        server.server_close()
 
 
 def test_failed_rebuild_keeps_previous_output(tmp_path, start, capsys):

@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
 
 import click
 
@@ -39,6 +39,9 @@ BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 ERROR_BODY = "%(code)d %(message)s\n"  # tiny: no server details, no echo of a long request
 IDLE_TIMEOUT = 15  # seconds: a connection that sends nothing is closed, so it cannot hold a thread for ever
+# seconds a page's question "a build after version N?" waits for one before the answer "N" (a long
+# poll, as MkDocs' live reload: an open page reloads as soon as a build ends, not at its next poll)
+LONG_POLL = 10
 
 
 def loopback(address: str) -> str:
@@ -65,7 +68,9 @@ class PreviewServer(ThreadingHTTPServer):
 
         self.out = out
         self.memo = PreviewMemo()  # pages, photo stage and OUT's files of the previous builds (previewmemo.py)
-        self.version = 0
+        self.version = 0  # builds (and failed builds) so far: an open page reloads when it changes
+        self._versions = threading.Condition()
+        self._closing = False
         self.reload = reload
         self.error: str | None = None  # the last build raised: its message
         self.problems: tuple[PreviewProblem, ...] = ()
@@ -78,6 +83,25 @@ class PreviewServer(ThreadingHTTPServer):
         self.hosts = {f"{literal}:{port}", f"localhost:{port}"}
         self.painter = (Painter(root, {f"http://{h}" for h in self.hosts}, lambda line: click.echo(line, err=True))
                         if root is not None else None)
+
+    def bump(self) -> None:
+        """A build ended (or failed): the pages waiting for a new version get it now."""
+        with self._versions:
+            self.version += 1
+            self._versions.notify_all()
+
+    def version_after(self, seen: str, timeout: float = LONG_POLL) -> int:
+        """The version, once it is not `seen` (or after `timeout` seconds, or when the server closes)."""
+        with self._versions:
+            self._versions.wait_for(lambda: self._closing or str(self.version) != seen, timeout)
+            return self.version
+
+    def server_close(self) -> None:
+        """Stop listening; the pages' waiting questions are answered at once."""
+        with self._versions:
+            self._closing = True
+            self._versions.notify_all()
+        super().server_close()
 
     @property
     def url(self) -> str:
@@ -112,7 +136,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.send_error(400)
             return None
         if route in (RELOAD_JS_URL, VERSION_URL, OVERLAY_CSS_URL):
-            return self._send_own(route)
+            return self._send_own(route, parse_qs(urlsplit(self.path).query).get("since", [None])[0])
         if route.startswith(PAINTER_URLS) and self.server.painter is not None:
             return self._send_reply(self.server.painter.get(route))
         if not self.server.out.is_dir():  # no build yet, or the first one failed
@@ -166,12 +190,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return True
         return False
 
-    def _send_own(self, route: str) -> BytesIO:
+    def _send_own(self, route: str, since: str | None) -> BytesIO:
         if route == RELOAD_JS_URL:
             return self._send(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
         if route == OVERLAY_CSS_URL:
             return self._send(OVERLAY_CSS.encode(), "text/css; charset=utf-8")
-        return self._send(str(self.server.version).encode(), "text/plain; charset=utf-8")
+        version = self.server.version if since is None else self.server.version_after(since)
+        return self._send(str(version).encode(), "text/plain; charset=utf-8")
 
     def _decorate(self, page: bytes, route: str) -> bytes:
         if self.server.painter is not None:

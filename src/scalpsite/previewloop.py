@@ -44,14 +44,14 @@ def rebuild(root: Path, server: PreviewServer, pdf: bool) -> None:
         return
     server.error = None
     server.problems = tuple(PreviewProblem(f.location(), f.message) for f in result.findings if f.level is Level.ERROR)
-    server.version += 1
+    server.bump()
     print_build(result)
 
 
 def _failed(server: PreviewServer, message: str) -> None:
     server.error = message
     server.problems = (PreviewProblem("", message),)
-    server.version += 1  # open pages reload and show the failure over the previous output
+    server.bump()  # open pages reload and show the failure over the previous output
     click.echo(f"Build failed: {message}", err=True)
     shown = "the previous output" if server.out.is_dir() else "a page with this message"
     click.echo(f"Still serving {shown}; fix the journal and save to rebuild.", err=True)
@@ -65,13 +65,19 @@ def _debug() -> bool:
     return bool(ctx and ctx.find_root().meta.get(DEBUG))
 
 
+# Milliseconds without a new change after which a batch is rebuilt (watchfiles' default: 50): an
+# editor's save (a write, or a temporary file renamed) takes well under it, and every one of
+# them is between the save and the updated preview.
+QUIET_MS = 20
+
+
 def watch_changes(root: Path, stop: threading.Event) -> Iterator[set]:
     """Batches of relevant changes in the journal, and an empty batch every 0.2 s, until stop is set."""
     import watchfiles
 
     root = root.resolve()
     return watchfiles.watch(root, stop_event=stop, watch_filter=lambda _c, p: watched(root, p),
-                            rust_timeout=200, yield_on_timeout=True)
+                            step=QUIET_MS, rust_timeout=200, yield_on_timeout=True)
 
 
 def rebuild_on_change(changes: Iterator[set], root: Path, server: PreviewServer, pdf: bool) -> None:

@@ -15,12 +15,12 @@ RELOAD_JS = """\
 (function () {
   var seen = document.currentScript.dataset.version;
   function poll() {
-    fetch("%s", {cache: "no-store"})
-      .then(function (r) { return r.ok ? r.text() : seen; })
-      .then(function (v) { if (v !== seen) { location.reload(); } })
-      .catch(function () {});
+    fetch("%s?since=" + encodeURIComponent(seen), {cache: "no-store"})
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (v) { if (v !== seen) { location.reload(); } else { poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
   }
-  setInterval(poll, 1000);
+  poll();
 })();
 """ % VERSION_URL
 

@@ -52,6 +52,7 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
             changes = watch_changes(root, stop)
             next(changes, None)  # the watcher now runs: edits made during the first build are not lost
             rebuild(root, server, pdf)
+            threading.Thread(target=_warm_up, name="scalpsite-warm-up", daemon=True).start()
             _announce(server.url, root, open_browser, ready, on_ready)
             rebuild_on_change(changes, root, server, pdf)
         except KeyboardInterrupt:
@@ -59,6 +60,12 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
         finally:
             _close(server, tmp)
     click.echo("Preview stopped.")
+
+
+def _warm_up() -> None:
+    """Import what a save may need that the first build did not (matplotlib, when the cache gave
+    every chart), while nobody waits, so that the first save is as quick as the next ones."""
+    import scalpsite.render.charts  # noqa: F401
 
 
 def _announce(url: str, root: Path, open_browser: bool, ready: threading.Event | None,

@@ -139,11 +139,12 @@ def pages(view: View) -> list[tuple[str, str, dict[str, Any]]]:
 # ---------- writing ----------
 
 def _target(out: Path, rel: str) -> Path:
-    """`out/rel`, refusing a path that would leave the output folder."""
-    path = (out / rel).resolve()
-    if not path.is_relative_to(out.resolve()):
+    """`out/rel`, refusing a name that would leave the output folder. By name only: `out` is a
+    folder the build made (a staging folder), which holds no links."""
+    path = Path(rel)
+    if path.is_absolute() or ".." in path.parts:
         raise BuildError(f"refusing to write outside the output folder: {rel}")
-    return path
+    return out / path
 
 
 def copy_static(out: Path, theme_dirs: list[Path]) -> list[str]:
@@ -177,6 +178,7 @@ def render_site(view: View, out: Path, theme_dirs: list[Path], memo: PageMemo | 
               "since_last": view.since_last}
     build = memo.start(theme_key, view, common) if memo is not None else None
     written = copy_static(out, theme_dirs)
+    folders: set[Path] = set()
     for rel, template, context in pages(view):
         context["root"] = "../" * rel.count("/")
         if build is None:
@@ -190,7 +192,9 @@ def render_site(view: View, out: Path, theme_dirs: list[Path], memo: PageMemo | 
             else:
                 html = kept
         dest = _target(out, rel)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.parent not in folders:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(dest.parent)
         dest.write_text(html, encoding="utf-8", newline="\n")
         written.append(rel)
     if build is not None:

@@ -83,13 +83,16 @@ def contained(path: Path, root: Path) -> str:
     A check on names only, for folders scalpsite made itself and that hold no links (staging,
     cache entries); `inside` resolves links where the folder may hold something else.
     """
+    text, base = os.fspath(path), os.fspath(root) + os.sep
+    if text.startswith(base) and ".." not in (rel := text[len(base):]).split(os.sep):  # the usual case, by string
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
     try:
-        rel = path.relative_to(root)
+        found = path.relative_to(root)
     except ValueError:
-        rel = None
-    if rel is None or ".." in rel.parts:
+        found = None
+    if found is None or ".." in found.parts:
         raise BuildError(f"refusing to write to {path}: it is outside {root}")
-    return rel.as_posix()
+    return found.as_posix()
 
 
 @contextlib.contextmanager

@@ -9,7 +9,9 @@ one), a file no longer made is deleted. A build that fails before that leaves OU
 
 What OUT holds is kept in memory (`OutRecord`: each file's digest or source, and its stat as
 this process left it), so an unchanged file is never read again; a file whose stat differs
-from the record (edited or deleted by hand) is written again.
+from the record (edited or deleted by hand) is written again. A cached file is known by its
+path in the cache, whose name says what it is made of (the content keys of store/memo.py and
+photos/images.py), as the CLI's placer (store/carry.py) knows it.
 """
 
 from __future__ import annotations
@@ -96,9 +98,8 @@ def _apply(placer: InPlacer, record: OutRecord) -> None:
         if not _same(record, rel, made[rel]):
             made[rel] = (made[rel][0], _put(side / rel, out, rel, os.replace))
             replaced += 1
-    for rel, src in placer.placed.items():
-        st = os.stat(src)
-        made[rel] = (f"p:{src}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}", present.get(rel, _NONE))
+    for rel, src in placer.placed.items():  # a cached file is named by what it is made of: its name is enough
+        made[rel] = (f"p:{src}", present.get(rel, _NONE))
         if not _same(record, rel, made[rel]):
             made[rel] = (made[rel][0], _put(src, out, rel, _copy))
             replaced += 1
