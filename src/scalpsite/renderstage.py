@@ -61,17 +61,18 @@ def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoRes
         cached(folder(cache, "site"), digest("site", inputs()), staging,
                lambda: _render_site(view, staging, dirs, None, theme), put)
     else:  # the preview: its memo renders only the pages whose reads changed, and keeps no cache entry
-        _render_site(view, staging, dirs, pages, theme)
+        _render_site(view, staging, dirs, pages, theme, placer.write if isinstance(placer, InPlacer) else None)
     if pdf:
         cached(folder(cache, "dossier"), digest("dossier", inputs()), staging,
                lambda: _render_pdf(view, staging, dirs, renditions, placer), put)
     shutil.rmtree(staging / "print", ignore_errors=True)
 
 
-def _render_site(view: View, staging: Path, dirs: list[Path], pages: PageMemo | None, theme: str) -> dict[str, str]:
+def _render_site(view: View, staging: Path, dirs: list[Path], pages: PageMemo | None, theme: str,
+                 write: Callable[[str, bytes], None] | None = None) -> dict[str, str]:
     from scalpsite.render.site import render_site
 
-    return {rel: rel for rel in render_site(view, staging, dirs, pages, theme)}
+    return {rel: rel for rel in render_site(view, staging, dirs, pages, theme, write)}
 
 
 def _charts(analysis: Analysis, cache: Path, staging: Path, put: Callable[[Path, Path], None]) -> dict[str, str]:
@@ -95,7 +96,7 @@ def _render_pdf(view: View, staging: Path, dirs: list[Path], renditions: Path, p
     from scalpsite.render.dossier import render_dossier
 
     if isinstance(placer, InPlacer):
-        placer.present()  # typst reads the charts and photos in the staging folder
+        placer.present_all()  # typst reads the charts and photos in the staging folder
     _place_photos(view, renditions, staging, ("print",))  # only typst reads them: copied only when it runs
     stamp = dt.datetime.combine(dt.date.fromisoformat(view.data.generated_for), dt.time(12), dt.UTC)
     render_dossier(view, staging, staging / "dossier.pdf", dirs, int(stamp.timestamp()))

@@ -9,6 +9,7 @@ previewloop.py.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -58,6 +59,7 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
         except KeyboardInterrupt:
             pass
         finally:
+            gc.enable()  # off while a build's garbage waits for the idle watcher (previewloop._collect)
             _close(server, tmp)
     click.echo("Preview stopped.")
 

@@ -18,6 +18,11 @@ render again more often, never show an old value.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import enum
+import functools
+import types
+import typing
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -27,6 +32,8 @@ from pydantic import BaseModel
 
 Read = tuple[str, str]  # (path of a view object, attribute read)
 _PLAIN = (str, int, bool, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
+_LEAVES = frozenset({*_PLAIN, float, dt.date, dt.datetime})  # never hold a view object
 
 
 class Places:
@@ -38,28 +45,34 @@ class Places:
         for name, value in roots.items():
             self._walk(value, name)
 
-    def _walk(self, value: Any, path: str) -> None:
-        if isinstance(value, BaseModel):
-            if id(value) in self.path:
-                return
-            self.path[id(value)] = path
-            self.at[path] = value
-            for name, field in value.__dict__.items():
-                if not isinstance(field, _PLAIN):
-                    self._walk(field, f"{path}.{name}")
-        elif isinstance(value, (list, tuple)):
-            for i, item in enumerate(value):
-                if not isinstance(item, _PLAIN):
-                    self._walk(item, f"{path}[{i}]")
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if not isinstance(item, _PLAIN):
-                    self._walk(item, f"{path}[{key!r}]")
+    def _walk(self, root: Any, name: str) -> None:
+        """Place every model under root, depth first in the order of its fields (the first path
+        an object is met at is its path)."""
+        path_of, at = self.path, self.at
+        stack = [(root, name)]
+        while stack:
+            value, path = stack.pop()
+            if isinstance(value, BaseModel):
+                if id(value) in path_of:
+                    continue
+                path_of[id(value)] = path
+                at[path] = value
+                fields = value.__dict__
+                items = [(fields[key], f"{path}.{key}") for key in _holders(type(value)) if key in fields]
+            elif isinstance(value, (list, tuple)):
+                items = [(item, f"{path}[{i}]") for i, item in enumerate(value)
+                         if type(item) not in _LEAVES and not isinstance(item, _PLAIN)]
+            elif isinstance(value, dict):
+                items = [(item, f"{path}[{key!r}]") for key, item in value.items()
+                         if type(item) not in _LEAVES and not isinstance(item, _PLAIN)]
+            else:
+                continue
+            stack.extend(reversed(items))
 
     def value(self, value: Any) -> Any:
         """What a read gave, as data to compare with the same read of another build."""
         kind = type(value)
-        if kind in _PLAIN:
+        if kind in _PLAIN_TYPES:
             return kind, value
         if kind is float:
             return float, repr(value)  # -0.0 and 0.0 print differently; nan equals nan here
@@ -67,9 +80,9 @@ class Places:
             path = self.path.get(id(value))
             return ("ref", path) if path is not None else ("model", kind.__qualname__, _whole(value))
         if isinstance(value, (list, tuple)):
-            return kind.__name__, tuple(self.value(v) for v in value)
+            return kind.__name__, tuple([self.value(v) for v in value])
         if isinstance(value, dict):
-            return "dict", tuple((k, self.value(v)) for k, v in value.items())
+            return "dict", tuple([(k, self.value(v)) for k, v in value.items()])
         if isinstance(value, str):  # Markup and other strings
             return kind.__qualname__, str(value)
         owner = getattr(value, "__self__", None)
@@ -89,6 +102,46 @@ class Places:
             return self.value(getattr(obj, read[1]))
         except Exception:  # noqa: BLE001 - not readable any more: the page renders again (and says why)
             return _GONE
+
+    def read_again(self, kept: dict[Read, Any]) -> tuple[dict[Read, Any], set[Read]]:
+        """Every kept read taken again in this view, and those that now give another value (`read`
+        for each, with the usual case, a plain field, answered here)."""
+        values: dict[Read, Any] = {}
+        changed: set[Read] = set()
+        at = self.at
+        for read, before in kept.items():
+            obj = at.get(read[0])
+            fields = obj.__dict__ if obj is not None else {}
+            if read[1] in fields and type(field := fields[read[1]]) in _PLAIN_TYPES:
+                now: Any = (type(field), field)
+            else:
+                now = self.read(read)
+            values[read] = now
+            if now != before:
+                changed.add(read)
+        return values, changed
+
+
+@functools.cache
+def _holders(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model class whose values may hold models, in their order: not those
+    declared as plain values (a number, a string, a date, a list of numbers...), which a walk
+    would only look at to find nothing in them."""
+    return tuple(name for name, field in model.model_fields.items() if _may_hold(field.annotation))
+
+
+def _may_hold(annotation: Any) -> bool:
+    """Whether a value of this type may be or hold a model (whatever is not known to be plain may)."""
+    if annotation in _LEAVES or (isinstance(annotation, type) and issubclass(annotation, enum.Enum)):
+        return False
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is typing.Annotated:
+        return _may_hold(typing.get_args(annotation)[0])
+    if origin in (list, tuple, dict, set, frozenset, typing.Union, types.UnionType):
+        return any(_may_hold(arg) for arg in typing.get_args(annotation) if arg is not Ellipsis)
+    return True
 
 
 class _Gone:
@@ -155,8 +208,7 @@ class PageMemo:
         places = Places(view=view)
         shared = (theme, places.value(common))
         pages = self._pages if shared == self._shared else {}
-        values = {read: places.read(read) for read in self._values} if pages else {}
-        changed = {read for read, value in values.items() if value != self._values[read]}
+        values, changed = places.read_again(self._values) if pages else ({}, set())
         return _Build(self, places, shared, pages, values, changed)
 
 

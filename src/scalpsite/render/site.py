@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -147,25 +147,41 @@ def _target(out: Path, rel: str) -> Path:
     return out / path
 
 
-def copy_static(out: Path, theme_dirs: list[Path]) -> list[str]:
+Write = Callable[[str, bytes], None]  # (path in the output, bytes): how a file of the site is written
+
+
+def writer(out: Path) -> Write:
+    """Write each file into the folder `out` (the default: the preview's placer may keep a file instead)."""
+    folders: set[Path] = set()
+
+    def write(rel: str, data: bytes) -> None:
+        dest = _target(out, rel)
+        if dest.parent not in folders:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(dest.parent)
+        dest.write_bytes(data)
+    return write
+
+
+def copy_static(out: Path, theme_dirs: list[Path], write: Write | None = None) -> list[str]:
     """Copy each theme's static/ into out/static/, the default first and overrides on top."""
-    written = set()
+    files: dict[str, Path] = {}
     for theme in reversed(theme_dirs):
         static = theme / "static"
         if not static.is_dir():
             continue
         for src in sorted(p for p in static.rglob("*") if p.is_file()):
-            rel = "static/" + src.relative_to(static).as_posix()
-            dest = _target(out, rel)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest)
-            written.add(rel)
-    return sorted(written)
+            files["static/" + src.relative_to(static).as_posix()] = src
+    write = write or writer(out)
+    for rel, src in sorted(files.items()):
+        write(rel, src.read_bytes())
+    return sorted(files)
 
 
 def render_site(view: View, out: Path, theme_dirs: list[Path], memo: PageMemo | None = None,
-                theme_key: str = "") -> list[str]:
-    """Write the HTML pages and theme static files into `out`; return the sorted paths written.
+                theme_key: str = "", write: Write | None = None) -> list[str]:
+    """Write the HTML pages and theme static files into `out` (or through `write`); return the
+    sorted paths written.
 
     With a memo (the preview's), a page whose reads are all as they were in the memo's last build
     is written as it was then; `theme_key` names the theme's files as they are now.
@@ -177,8 +193,8 @@ def render_site(view: View, out: Path, theme_dirs: list[Path], memo: PageMemo | 
               "angle_views": view.angle_views, "appointment": view.appointment,
               "since_last": view.since_last}
     build = memo.start(theme_key, view, common) if memo is not None else None
-    written = copy_static(out, theme_dirs)
-    folders: set[Path] = set()
+    write = write or writer(out)
+    written = copy_static(out, theme_dirs, write)
     for rel, template, context in pages(view):
         context["root"] = "../" * rel.count("/")
         if build is None:
@@ -191,11 +207,7 @@ def render_site(view: View, out: Path, theme_dirs: list[Path], memo: PageMemo | 
                 build.keep(rel, template, data, html, reads)
             else:
                 html = kept
-        dest = _target(out, rel)
-        if dest.parent not in folders:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(dest.parent)
-        dest.write_text(html, encoding="utf-8", newline="\n")
+        write(rel, html.encode("utf-8"))  # "\n" as written, on every system
         written.append(rel)
     if build is not None:
         build.finish()

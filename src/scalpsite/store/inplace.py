@@ -48,33 +48,53 @@ class OutRecord:
 @dataclass
 class InPlacer:
     """A render stage's placer for an update in place: written files go into `staging` (the side
-    folder); a cached file is only named (`place`), and reaches OUT only when OUT lacks it."""
+    folder); a cached file is only named (`place`), and reaches OUT only when OUT lacks it; a file
+    given whole (`write`) that OUT holds already as this process left it is not written again."""
 
     cache: Path
     out: Path
     staging: Path
+    record: OutRecord = field(default_factory=OutRecord)
+    present: dict[str, Stat] = field(default_factory=dict)  # OUT's files and their stat, before the render
     placed: dict[str, Path] = field(default_factory=dict)  # rel -> source in the cache
+    given: dict[str, str] = field(default_factory=dict)  # rel -> digest of a file given to `write`
+    _folders: set[Path] = field(default_factory=set)
 
     def place(self, src: Path, dst: Path) -> None:
         """Put the cached file src at dst: named now, copied into OUT by the update when needed."""
         contained(src, self.cache)
         self.placed[contained(dst, self.staging)] = src
 
-    def present(self) -> None:
+    def write(self, rel: str, data: bytes) -> None:
+        """Write a file of the output; not even into the side folder when OUT holds these bytes."""
+        digest = "w:" + hashlib.sha256(data).hexdigest()
+        self.given[rel] = digest
+        if self.record.files.get(rel) == (digest, self.present.get(rel, _NONE)):
+            return
+        dest = self.staging / contained(self.staging / rel, self.staging)
+        if dest.parent not in self._folders:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(dest.parent)
+        dest.write_bytes(data)
+
+    def present_all(self) -> None:
         """Copy every named file into the side folder (for a step that reads them there: typst)."""
         for rel, src in self.placed.items():
             if not (self.staging / rel).exists():
                 place(src, self.staging / rel)
 
 
+_NONE: Stat = (0, 0, 0, 0, -1)  # the stat of a file OUT lacks: equal to no recorded one
+
+
 def update(out: Path, cache: Path, render: Callable[[InPlacer], None], record: OutRecord) -> None:
     """Render into a side folder, then bring OUT to what it made; if rendering fails, OUT stays as it was."""
     side = stage(out)
     try:
-        placer = InPlacer(cache, out, side)
-        render(placer)
         if record.out != out:
             record.forget()
+        placer = InPlacer(cache, out, side, record, _files(out) if out.is_dir() else {})
+        render(placer)
         try:
             _apply(placer, record)
         except BaseException:
@@ -86,18 +106,19 @@ def update(out: Path, cache: Path, render: Callable[[InPlacer], None], record: O
 
 
 def _apply(placer: InPlacer, record: OutRecord) -> None:
-    out, side = placer.out, placer.staging
+    out, side, present = placer.out, placer.staging, placer.present
     out.mkdir(parents=True, exist_ok=True)
-    present = _files(out)
     made: dict[str, tuple[str, Stat]] = {}
     replaced = 0
     for rel in _files(side):
         if rel in placer.placed:
             continue  # a named file copied for typst: placed below, from its source
-        made[rel] = ("w:" + _digest(side / rel), present.get(rel, _NONE))
+        made[rel] = (placer.given.get(rel) or "w:" + _digest(side / rel), present.get(rel, _NONE))
         if not _same(record, rel, made[rel]):
             made[rel] = (made[rel][0], _put(side / rel, out, rel, os.replace))
             replaced += 1
+    for rel, digest in placer.given.items():
+        made.setdefault(rel, (digest, present.get(rel, _NONE)))  # kept: OUT holds it (checked by `write`)
     for rel, src in placer.placed.items():  # a cached file is named by what it is made of: its name is enough
         made[rel] = (f"p:{src}", present.get(rel, _NONE))
         if not _same(record, rel, made[rel]):
@@ -111,9 +132,6 @@ def _apply(placer: InPlacer, record: OutRecord) -> None:
         (out / MARKER).write_text(MARKERS[MARKER])
     os.chmod(out, 0o755)
     record.files, record.replaced = made, replaced
-
-
-_NONE: Stat = (0, 0, 0, 0, -1)  # the stat of a file OUT lacks: equal to no recorded one
 
 
 def _same(record: OutRecord, rel: str, now: tuple[str, Stat]) -> bool:
