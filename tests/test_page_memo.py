@@ -140,6 +140,8 @@ def test_every_edit_gives_the_output_of_a_fresh_build(courses, tmp_path):
         assert mine.keys() == theirs.keys(), (edit.__name__, mine.keys() ^ theirs.keys())
         stale = [rel for rel in mine if mine[rel] != theirs[rel]]
         assert stale == [], (edit.__name__, stale)
+        kept_reads = set().union(*(page.reads for page in memo.pages._pages.values()))
+        assert memo.pages._values.keys() == memo.pages._uses.keys() == kept_reads  # every read kept, none else
         photo_edit = edit in (a_session_removed, a_session_added, the_title, a_photo_removed, a_photo_added, a_grey_card)
         assert memo.photos.reused is not photo_edit, edit.__name__
         if edit is itch:  # one value of one session: its page, the pages that list it, its chart, the data

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -26,9 +26,8 @@ class Finding:
 
     def as_dict(self) -> dict:
         """The form `check --format json` prints (a contract other tools read), plus the fix hint."""
-        d = asdict(self)
-        d["level"] = self.level.value  # `column` stays out of that contract
-        return {k: d[k] for k in ("level", "code", "path", "line", "message", "hint")}
+        return {"level": self.level.value, "code": self.code, "path": self.path, "line": self.line,
+                "message": self.message, "hint": self.hint}  # `column` stays out of that contract
 
     def location(self) -> str:
         """`path:line`, or just the path."""

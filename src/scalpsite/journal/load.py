@@ -183,7 +183,8 @@ def _load_sessions(root: Path, angles: list[str], findings: list[Finding],
     for folder in _listing(base, "sessions", findings):
         if not folder.is_dir() or folder.name.startswith("."):
             continue
-        if not within(root, folder):
+        # sessions/ itself is inside (checked above): only a folder that is a link may lead out of it
+        if folder.is_symlink() and not within(root, folder):
             findings.append(error("session-outside", f"sessions/{folder.name}", "session folder is a link to "
                                   "a folder outside the journal", hint="move the folder into sessions/"))
             continue

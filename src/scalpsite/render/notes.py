@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 from html.parser import HTMLParser
 
@@ -16,11 +17,13 @@ ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "o
 VOID_TAGS = {"br", "hr"}
 
 
+@functools.lru_cache(maxsize=1024)
 def to_html(text: str) -> str:
     """Markdown → HTML with no scripts, handlers, images or external resources.
 
     A note over the limits of journal/limits.py is shown as plain paragraphs instead, so a
-    pathological note costs linear time (check reports it).
+    pathological note costs linear time (check reports it). Remembered by text: the preview
+    renders the same notes at every save.
     """
     if not text.strip():
         return ""

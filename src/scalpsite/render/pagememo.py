@@ -199,6 +199,7 @@ class PageMemo:
     def __init__(self) -> None:
         self._pages: dict[str, _Kept] = {}
         self._values: dict[Read, Any] = {}
+        self._uses: dict[Read, int] = {}  # how many kept pages made each read
         self._shared: Any = None  # the theme and what every page receives, as data
         self.rendered = 0  # pages rendered by the last finished build; the others were kept
 
@@ -251,7 +252,23 @@ class _Build:
 
     def finish(self) -> None:
         """The memo holds this build's pages, and the values of the reads they need."""
-        needed = set().union(*(page.reads for page in self.pages.values()))
         memo = self.memo
+        # How many pages need each read: counted again only for the pages not kept as they were.
+        uses = memo._uses if self.old else {}
+        dropped = []
+        for rel, page in self.old.items():
+            if self.pages.get(rel) is not page:
+                for read in page.reads:
+                    uses[read] -= 1
+                    if not uses[read]:
+                        dropped.append(read)
+        for rel, page in self.pages.items():
+            if self.old.get(rel) is not page:
+                for read in page.reads:
+                    uses[read] = uses.get(read, 0) + 1
+        for read in dropped:
+            if not uses.get(read, 1):  # needed by no page any more
+                del uses[read]
+                self.values.pop(read, None)
         memo._pages, memo._shared, memo.rendered = self.pages, self.shared, self.rendered
-        memo._values = {read: value for read, value in self.values.items() if read in needed}
+        memo._uses, memo._values = uses, self.values

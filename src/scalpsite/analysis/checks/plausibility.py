@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import types
 from typing import Annotated, Union, get_args, get_origin
 
@@ -37,17 +38,27 @@ def implausible(model: BaseModel, where: tuple = ()) -> list[tuple[tuple, float,
     """(key path, value, mark) for every number of `model` (nested models and mappings included)
     that its field's Plausible mark says no person has."""
     found = []
-    for name, field in type(model).model_fields.items():
+    for name, inner, own in _field_marks(type(model)):
         value, path = getattr(model, name), (*where, name)
         if isinstance(value, BaseModel):
             found += implausible(value, path)
-        elif isinstance(value, dict) and _values_of(field.annotation) is not None:
-            inner = marks(_values_of(field.annotation))
+        elif isinstance(value, dict) and inner is not None:
             found += [((*path, k), v, m) for k, v in value.items() for m in inner if _outside(v, m)]
         else:
-            every = [m for m in field.metadata if isinstance(m, Plausible)] + marks(field.annotation)
-            found += [(path, value, m) for m in every if _outside(value, m)]
+            found += [(path, value, m) for m in own if _outside(value, m)]
     return found
+
+
+@functools.cache
+def _field_marks(model: type[BaseModel]) -> tuple[tuple[str, tuple[Plausible, ...] | None, tuple[Plausible, ...]], ...]:
+    """Per field of a model class, read once from its annotations: its name, the marks of its
+    values when it is a mapping (else None), and its own marks."""
+    plan = []
+    for name, field in model.model_fields.items():
+        values = _values_of(field.annotation)
+        own = [m for m in field.metadata if isinstance(m, Plausible)] + marks(field.annotation)
+        plan.append((name, tuple(marks(values)) if values is not None else None, tuple(own)))
+    return tuple(plan)
 
 
 def _outside(value, mark: Plausible) -> bool:
