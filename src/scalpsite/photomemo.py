@@ -3,8 +3,9 @@
 The photo stage (renditions, then masks, alignments, ghosts and grey cards) is a function of the
 photo and mask files, of what the journal says about them, of the configuration and of the
 cache it works in. A save of a session.yaml that changes none of these (a value, notes) takes
-the last build's result as it is, instead of taking the stat of every photo and mask again and
-reading the cache's indexes (a quarter of a second at 650 photos).
+the last build's result as it is: the stat of each photo and mask is taken again (through
+links, as the stage reads them), but the cache's indexes and the evidence are not read, keyed
+and checked again (a quarter of a second at 650 photos).
 
 What the stage reads of each session is listed in `session_inputs`; a test runs the stage on a
 journal that reports every attribute read and fails on one missing from the list.
@@ -13,7 +14,7 @@ journal that reports every attribute read and fails on one missing from the list
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scalpsite.codeversion import code_digest
@@ -24,7 +25,6 @@ from scalpsite.photos.evidence import INDEX as EVIDENCE_INDEX
 from scalpsite.photos.evidence import Evidence, Mode
 from scalpsite.photos.images import INDEX_FILE
 from scalpsite.prepare import photo_stage
-from scalpsite.store.memo import digest
 
 Result = tuple[images.PhotoResult, Evidence]
 
@@ -33,14 +33,15 @@ Result = tuple[images.PhotoResult, Evidence]
 class PhotoMemo:
     """The last photo stage of this process, with what it was made from."""
 
-    inputs: str | None = None  # the journal's photos and what it says of them, as they were before the stage
-    cache: str | None = None  # the cache's indexes and folders, as the stage left them
+    inputs: list | None = None  # the journal's photos and what it says of them, as they were before the stage
+    cache: list | None = None  # the cache's indexes and folders, as the stage left them
     result: Result | None = None
     reused: bool = False  # whether the last build took the kept result
+    _sessions: dict[int, tuple[SessionRecord, list]] = field(default_factory=dict)
 
     def stage(self, journal: Journal, cache: Path, progress: images.Progress | None) -> Result:
         """The photo stage's result for a build: the kept one while nothing it depends on changed."""
-        inputs = photo_inputs(journal, cache)
+        inputs = photo_inputs(journal, cache, self._sessions)
         self.reused = self.result is not None and inputs == self.inputs and _cache_stamp(cache) == self.cache
         if self.reused and self.result is not None:
             photos, evidence = self.result
@@ -60,28 +61,40 @@ def session_inputs(rec: SessionRecord) -> list:
             sorted((repr(k), v) for k, v in rec.lines.items() if k[:1] == ("photo_meta",))]
 
 
-def photo_inputs(journal: Journal, cache: Path) -> str:
-    """A digest of everything the photo stage is made from but the cache: the photos' and masks'
-    stats, what the journal says of them, the configuration and scalpsite's code."""
+def photo_inputs(journal: Journal, cache: Path, known: dict[int, tuple[SessionRecord, list]] | None = None) -> list:
+    """Everything the photo stage is made from but the cache: the photos' and masks' stats, what
+    the journal says of them, the configuration and scalpsite's code.
+
+    `known`: the session inputs of earlier calls, by record; a record the load stage gives again
+    (the same object: its folder is unchanged) is not read again (`known` is brought up to date)."""
     root = journal.root
     parts: list = [str(root.resolve()), str(cache), code_digest(),
                    journal.config.model_dump(mode="json") if journal.config is not None else None]
+    seen: dict[int, tuple[SessionRecord, list]] = {}
+    base = os.fspath(root)
     for rec in journal.sessions:
-        parts.append(session_inputs(rec))
+        found = (known or {}).get(id(rec))
+        seen[id(rec)] = found if found is not None and found[0] is rec else (rec, session_inputs(rec))
+        parts.append(seen[id(rec)][1])
         for path in (*rec.photos.values(), *rec.masks.values()):
-            parts.append(_stat(root / path))
-    return digest(parts)
+            parts.append(_stat(os.path.join(base, path)))
+    if known is not None:
+        known.clear()
+        known.update(seen)
+    return parts
 
 
-def _cache_stamp(cache: Path) -> str:
+def _cache_stamp(cache: Path) -> list:
     """The stat of the stage's indexes and of its folders (a file added or removed changes a folder's)."""
     renditions, evidence = cache / "renditions", cache / EVIDENCE
-    return repr([_stat(p) for p in (renditions, renditions / INDEX_FILE, evidence, evidence / EVIDENCE_INDEX)])
+    return [_stat(os.fspath(p), follow=False)
+            for p in (renditions, renditions / INDEX_FILE, evidence, evidence / EVIDENCE_INDEX)]
 
 
-def _stat(path: Path) -> tuple:
+def _stat(path: str, follow: bool = True) -> tuple:
+    """What a change of the file changes (of a link's target: the photo stage reads through links)."""
     try:
-        st = os.lstat(path)
+        st = os.stat(path, follow_symlinks=follow)
     except OSError as exc:
-        return str(path), "gone", exc.errno
-    return str(path), st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+        return path, "gone", exc.errno
+    return path, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino

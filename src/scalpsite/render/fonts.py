@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 from scalpsite.findings import Finding, warning
@@ -25,9 +26,12 @@ def covered() -> frozenset[int]:
     return frozenset(font.get_charmap())
 
 
+RARE = re.compile(f"[^\\x00-\\u{COMMON_UP_TO:04x}\\s]")  # a character beyond them, not a space
+
+
 def missing(text: str) -> list[str]:
     """The distinct characters of `text` the dossier's font lacks, in order of first use."""
-    rare = [c for c in text if ord(c) > COMMON_UP_TO and not c.isspace()]
+    rare = RARE.findall(text)
     if not rare:
         return []
     have = covered()

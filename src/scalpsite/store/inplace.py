@@ -27,7 +27,7 @@ from pathlib import Path
 from scalpsite.output.markers import MARKER, MARKERS
 from scalpsite.store.guard import contained
 from scalpsite.store.memo import place
-from scalpsite.store.publish import discard, stage
+from scalpsite.store.publish import stage
 
 Stat = tuple[int, int, int, int, int]  # dev, inode, ctime, mtime, size: what a hand edit changes
 
@@ -39,6 +39,7 @@ class OutRecord:
     out: Path | None = None
     files: dict[str, tuple[str, Stat]] = field(default_factory=dict)
     replaced: int = 0  # files the last update wrote (the others were as they were)
+    side: Path | None = None  # the side folder, kept empty between updates (making one costs more)
 
     def forget(self) -> None:
         """Know nothing of OUT: the next update compares every file."""
@@ -89,10 +90,13 @@ _NONE: Stat = (0, 0, 0, 0, -1)  # the stat of a file OUT lacks: equal to no reco
 
 def update(out: Path, cache: Path, render: Callable[[InPlacer], None], record: OutRecord) -> None:
     """Render into a side folder, then bring OUT to what it made; if rendering fails, OUT stays as it was."""
-    side = stage(out)
+    if record.out != out:
+        record.forget()
+    side = record.side
+    if side is None or side.parent != out.parent or side.is_symlink() or not side.is_dir():
+        side = record.side = stage(out)
     try:
-        if record.out != out:
-            record.forget()
+        _empty(side)  # what a failed build left
         placer = InPlacer(cache, out, side, record, _files(out) if out.is_dir() else {})
         render(placer)
         try:
@@ -102,7 +106,13 @@ def update(out: Path, cache: Path, render: Callable[[InPlacer], None], record: O
             raise
         record.out = out
     finally:
-        discard(side)
+        _empty(side)  # the files not moved into OUT; its folders stay for the next update
+
+
+def _empty(side: Path) -> None:
+    """Delete the files of the side folder (never following a link), keeping its folders."""
+    for rel in _files(side):
+        (side / rel).unlink(missing_ok=True)
 
 
 def _apply(placer: InPlacer, record: OutRecord) -> None:
