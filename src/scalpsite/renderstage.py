@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,7 +49,7 @@ def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoRes
     charts = _charts(analysis, cache, staging, put)
     view = view_of(journal, analysis, photos, charts, evidence)
     renditions = cache / "renditions"
-    _place_photos(view, renditions, staging, ("web", "thumb"), put)
+    placer.place_named("renditions", _photo_files(view, ("web", "thumb")))
     _place_evidence(view, evidence, staging, put)
     dirs = theme_dirs(journal.root, require_config(journal).theme)
     theme = tree_digest(dirs)
@@ -69,7 +69,7 @@ def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoRes
 
 
 def _render_site(view: View, staging: Path, dirs: list[Path], pages: PageMemo | None, theme: str,
-                 write: Callable[[str, bytes], None] | None = None) -> dict[str, str]:
+                 write: Callable[[str, bytes, str | None], None] | None = None) -> dict[str, str]:
     from scalpsite.render.site import render_site
 
     return {rel: rel for rel in render_site(view, staging, dirs, pages, theme, write)}
@@ -116,10 +116,16 @@ def _place_evidence(view: View, evidence: Evidence, staging: Path,
         put(source, staging / view.ghosts[angle])
 
 
-def _place_photos(view: View, cache: Path, staging: Path, sizes: tuple[str, ...],
-                  put: Callable[[Path, Path], None] = place) -> None:
-    """Put the cached renditions of the given sizes at their places in the staging folder (never a link to the cache)."""
+def _photo_files(view: View, sizes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(name in the renditions' cache, path in the output) of each rendition of the given sizes the view shows."""
     for row in view.photos.values():
         for r in row.values():
+            paths = r.sizes()
             for name in sizes:
-                put(cache / f"{r.key}-{name}.jpg", staging / r.sizes()[name])
+                yield images.rendition_name(r.key, name), paths[name]
+
+
+def _place_photos(view: View, cache: Path, staging: Path, sizes: tuple[str, ...]) -> None:
+    """Copy the cached renditions of the given sizes to their places in the staging folder (never a link to the cache)."""
+    for name, rel in _photo_files(view, sizes):
+        place(cache / name, staging / rel)

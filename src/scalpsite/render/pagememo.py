@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import enum
 import functools
+import hashlib
 import types
 import typing
 from collections.abc import Iterator
@@ -183,10 +184,14 @@ def note(obj: Any, attribute: Any) -> None:
 
 
 @dataclass
-class _Kept:
+class KeptPage:
+    """A page as rendered: its template, its context as data, its bytes (UTF-8) and their
+    SHA-256 (hex: the output's writer need not hash them again), and what it read."""
+
     template: str
     context: Any
-    html: str
+    html: bytes
+    digest: str
     reads: frozenset[Read]
 
 
@@ -197,7 +202,7 @@ class PageMemo:
     and the values they were rendered with as they were."""
 
     def __init__(self) -> None:
-        self._pages: dict[str, _Kept] = {}
+        self._pages: dict[str, KeptPage] = {}
         self._values: dict[Read, Any] = {}
         self._uses: dict[Read, int] = {}  # how many kept pages made each read
         self._shared: Any = None  # the theme and what every page receives, as data
@@ -216,21 +221,21 @@ class PageMemo:
 class _Build:
     """One build's use of the memo: a kept page, or a render that records its reads."""
 
-    def __init__(self, memo: PageMemo, places: Places, shared: Any, pages: dict[str, _Kept],
+    def __init__(self, memo: PageMemo, places: Places, shared: Any, pages: dict[str, KeptPage],
                  values: dict[Read, Any], changed: set[Read]) -> None:
         self.memo, self.places, self.shared, self.old = memo, places, shared, pages
         self.values, self.changed = values, changed
-        self.pages: dict[str, _Kept] = {}
+        self.pages: dict[str, KeptPage] = {}
         self.rendered = 0
 
-    def kept(self, rel: str, template: str, context: dict[str, Any]) -> tuple[Any, str | None]:
-        """The page's context as data, and the page's HTML of the last build when nothing it read changed."""
+    def kept(self, rel: str, template: str, context: dict[str, Any]) -> tuple[Any, KeptPage | None]:
+        """The page's context as data, and the page of the last build when nothing it read changed."""
         data = self.places.value(context)
         page = self.old.get(rel)
         if page is None or page.template != template or page.context != data or not page.reads.isdisjoint(self.changed):
             return data, None
         self.pages[rel] = page
-        return data, page.html
+        return data, page
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[set[Read]]:
@@ -242,13 +247,15 @@ class _Build:
         finally:
             _RECORDING.reset(token)
 
-    def keep(self, rel: str, template: str, context: Any, html: str, reads: set[Read]) -> None:
+    def keep(self, rel: str, template: str, context: Any, html: str, reads: set[Read]) -> KeptPage:
         """Keep a rendered page and the values of its reads in this build's view."""
-        self.pages[rel] = _Kept(template, context, html, frozenset(reads))
+        data = html.encode("utf-8")
+        page = self.pages[rel] = KeptPage(template, context, data, hashlib.sha256(data).hexdigest(), frozenset(reads))
         self.rendered += 1
         for read in reads:
             if read not in self.values or read in self.changed:  # a changed read may have been gone at the start
                 self.values[read] = self.places.read(read)
+        return page
 
     def finish(self) -> None:
         """The memo holds this build's pages, and the values of the reads they need."""

@@ -147,14 +147,16 @@ def _target(out: Path, rel: str) -> Path:
     return out / path
 
 
-Write = Callable[[str, bytes], None]  # (path in the output, bytes): how a file of the site is written
+# How a file of the site is written: (path in the output, its bytes, their SHA-256 in hex when
+# known). The default writes into the output folder; the preview's placer may keep a file instead.
+Write = Callable[[str, bytes, "str | None"], None]
 
 
 def writer(out: Path) -> Write:
-    """Write each file into the folder `out` (the default: the preview's placer may keep a file instead)."""
+    """Write each file into the folder `out`."""
     folders: set[Path] = set()
 
-    def write(rel: str, data: bytes) -> None:
+    def write(rel: str, data: bytes, digest: str | None = None) -> None:
         dest = _target(out, rel)
         if dest.parent not in folders:
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -174,7 +176,7 @@ def copy_static(out: Path, theme_dirs: list[Path], write: Write | None = None) -
             files["static/" + src.relative_to(static).as_posix()] = src
     write = write or writer(out)
     for rel, src in sorted(files.items()):
-        write(rel, src.read_bytes())
+        write(rel, src.read_bytes(), None)
     return sorted(files)
 
 
@@ -198,16 +200,14 @@ def render_site(view: View, out: Path, theme_dirs: list[Path], memo: PageMemo | 
     for rel, template, context in pages(view):
         context["root"] = "../" * rel.count("/")
         if build is None:
-            html = _render(env, template, common | context)
+            write(rel, _render(env, template, common | context).encode("utf-8"), None)  # "\n" on every system
         else:
             data, kept = build.kept(rel, template, context)
             if kept is None:
                 with build.recording() as reads:
                     html = _render(env, template, common | context)
-                build.keep(rel, template, data, html, reads)
-            else:
-                html = kept
-        write(rel, html.encode("utf-8"))  # "\n" as written, on every system
+                kept = build.keep(rel, template, data, html, reads)
+            write(rel, kept.html, kept.digest)
         written.append(rel)
     if build is not None:
         build.finish()

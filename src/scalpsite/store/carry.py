@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,12 @@ class Placer:
             except OSError:
                 pass  # e.g. a file system without hard links: copy
         place(src, dst)
+
+    def place_named(self, folder: str, files: Iterable[tuple[str, str]]) -> None:
+        """Put each cached file `folder/name` at `rel` in the staging folder (pairs name, rel)."""
+        base = self.cache / folder
+        for name, rel in files:
+            self.place(base / name, self.staging / rel)
 
     def _unchanged(self, rel: str, source: str) -> bool:
         entry = self.known.get(rel)

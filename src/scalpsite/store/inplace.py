@@ -20,10 +20,11 @@ import hashlib
 import os
 import shutil
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scalpsite.errors import BuildError
 from scalpsite.output.markers import MARKER, MARKERS
 from scalpsite.store.guard import contained
 from scalpsite.store.memo import place
@@ -57,18 +58,28 @@ class InPlacer:
     staging: Path
     record: OutRecord = field(default_factory=OutRecord)
     present: dict[str, Stat] = field(default_factory=dict)  # OUT's files and their stat, before the render
-    placed: dict[str, Path] = field(default_factory=dict)  # rel -> source in the cache
+    placed: dict[str, str] = field(default_factory=dict)  # rel -> source in the cache
     given: dict[str, str] = field(default_factory=dict)  # rel -> digest of a file given to `write`
     _folders: set[Path] = field(default_factory=set)
 
     def place(self, src: Path, dst: Path) -> None:
         """Put the cached file src at dst: named now, copied into OUT by the update when needed."""
         contained(src, self.cache)
-        self.placed[contained(dst, self.staging)] = src
+        self.placed[contained(dst, self.staging)] = os.fspath(src)
 
-    def write(self, rel: str, data: bytes) -> None:
-        """Write a file of the output; not even into the side folder when OUT holds these bytes."""
-        digest = "w:" + hashlib.sha256(data).hexdigest()
+    def place_named(self, folder: str, files: Iterable[tuple[str, str]]) -> None:
+        """Put each cached file `folder/name` at `rel` (pairs name, rel): `place` for many files,
+        checked by name as `place` checks them, without a path object for each."""
+        base = os.fspath(self.cache / contained(self.cache / folder, self.cache))
+        for name, rel in files:
+            if not name or "/" in name or name == ".." or not rel or rel.startswith("/") or ".." in rel.split("/"):
+                raise BuildError(f"refusing to place {folder}/{name} at {rel}: a name leads out of its folder")
+            self.placed[rel] = f"{base}/{name}"
+
+    def write(self, rel: str, data: bytes, sha256: str | None = None) -> None:
+        """Write a file of the output (`sha256`: of data, when the caller knows it); not even into
+        the side folder when OUT holds these bytes."""
+        digest = "w:" + (sha256 or hashlib.sha256(data).hexdigest())
         self.given[rel] = digest
         if self.record.files.get(rel) == (digest, self.present.get(rel, _NONE)):
             return
@@ -82,7 +93,7 @@ class InPlacer:
         """Copy every named file into the side folder (for a step that reads them there: typst)."""
         for rel, src in self.placed.items():
             if not (self.staging / rel).exists():
-                place(src, self.staging / rel)
+                place(Path(src), self.staging / rel)
 
 
 _NONE: Stat = (0, 0, 0, 0, -1)  # the stat of a file OUT lacks: equal to no recorded one
@@ -132,7 +143,7 @@ def _apply(placer: InPlacer, record: OutRecord) -> None:
     for rel, src in placer.placed.items():  # a cached file is named by what it is made of: its name is enough
         made[rel] = (f"p:{src}", present.get(rel, _NONE))
         if not _same(record, rel, made[rel]):
-            made[rel] = (made[rel][0], _put(src, out, rel, _copy))
+            made[rel] = (made[rel][0], _put(Path(src), out, rel, _copy))
             replaced += 1
     gone = present.keys() - made.keys() - {MARKER}
     for rel in gone:
