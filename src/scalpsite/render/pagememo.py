@@ -77,6 +77,10 @@ class Places:
             return kind, value
         if kind is float:
             return float, repr(value)  # -0.0 and 0.0 print differently; nan equals nan here
+        if kind is dict:  # the usual containers first (none is a model): as below, sooner
+            return "dict", tuple([(k, self.value(v)) for k, v in value.items()])
+        if kind is list or kind is tuple:
+            return kind.__name__, tuple([self.value(v) for v in value])
         if isinstance(value, BaseModel):
             path = self.path.get(id(value))
             return ("ref", path) if path is not None else ("model", kind.__qualname__, _whole(value))
@@ -106,17 +110,22 @@ class Places:
 
     def read_again(self, kept: dict[Read, Any]) -> tuple[dict[Read, Any], set[Read]]:
         """Every kept read taken again in this view, and those that now give another value (`read`
-        for each, with the usual case, a plain field, answered here)."""
+        for each, with the usual case, a plain field as it was, answered here)."""
         values: dict[Read, Any] = {}
         changed: set[Read] = set()
-        at = self.at
+        at, plain = self.at, _PLAIN_TYPES
+        last, fields = None, {}
         for read, before in kept.items():
-            obj = at.get(read[0])
-            fields = obj.__dict__ if obj is not None else {}
-            if read[1] in fields and type(field := fields[read[1]]) in _PLAIN_TYPES:
-                now: Any = (type(field), field)
-            else:
-                now = self.read(read)
+            path, attribute = read
+            if path != last:  # a page's reads of one object come one after the other
+                obj = at.get(path)
+                last, fields = path, (obj.__dict__ if obj is not None else {})
+            field = fields.get(attribute, _GONE)
+            kind = type(field)
+            if kind in plain and before.__class__ is tuple and before[0] is kind and before[1] == field:
+                values[read] = before  # as it was
+                continue
+            now = (kind, field) if kind in plain else self.read(read)
             values[read] = now
             if now != before:
                 changed.add(read)
