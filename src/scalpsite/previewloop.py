@@ -67,10 +67,11 @@ def _debug() -> bool:
     return bool(ctx and ctx.find_root().meta.get(DEBUG))
 
 
-# Milliseconds without a new change after which a batch is rebuilt (watchfiles' default: 50): an
-# editor's save (a write, or a temporary file renamed) takes well under it, and every one of
-# them is between the save and the updated preview.
-QUIET_MS = 20
+# Milliseconds without a new change after which a batch is rebuilt (watchfiles' default: 50). An
+# editor's save (a write, or a temporary file renamed) takes well under it; the watcher waits one
+# to two of them between a save and its rebuild. A save split by a longer pause only makes two
+# rebuilds, the second one with the whole file.
+QUIET_MS = 10
 
 
 def watch_changes(root: Path, stop: threading.Event) -> Iterator[set]:
