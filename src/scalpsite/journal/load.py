@@ -180,6 +180,7 @@ def _load_sessions(root: Path, angles: list[str], findings: list[Finding],
     if not base.is_dir() or outside(root, base, "sessions", findings, "folder"):
         return []
     records = []
+    where = f"{root.resolve()}\n{angles!r}"  # what decides how every folder is read, besides its files
     for folder in _listing(base, "sessions", findings):
         if not folder.is_dir() or folder.name.startswith("."):
             continue
@@ -188,7 +189,7 @@ def _load_sessions(root: Path, angles: list[str], findings: list[Finding],
             findings.append(error("session-outside", f"sessions/{folder.name}", "session folder is a link to "
                                   "a folder outside the journal", hint="move the folder into sessions/"))
             continue
-        record = _remembered_session(root, folder, angles, findings, unused)
+        record = _remembered_session(root, folder, angles, findings, unused, where)
         if record is not None:
             records.append(record)
     return sorted(records, key=lambda r: (r.date, r.folder))
@@ -200,12 +201,12 @@ _READ: dict[str, tuple[str, SessionRecord | None, list[Finding], list[Finding]]]
 READ_MAX = 4096
 
 
-def _folder_stamp(root: Path, folder: Path, angles: list[str]) -> str:
-    """Everything a session folder is read from: each entry's and each close-up's stat, and the
-    settings that decide what is a photo."""
+def _folder_stamp(folder: Path, where: str) -> str:
+    """Everything a session folder is read from: each entry's and each close-up's stat, and
+    (`where`) the journal's place and the settings that decide what is a photo."""
     import os
 
-    parts = [str(root.resolve()), repr(angles)]
+    parts = [where]
     for place in (folder, folder / "closeups"):
         try:
             for entry in sorted(os.scandir(place), key=lambda e: e.name):
@@ -219,9 +220,10 @@ def _folder_stamp(root: Path, folder: Path, angles: list[str]) -> str:
 
 
 def _remembered_session(root: Path, folder: Path, angles: list[str], findings: list[Finding],
-                        unused: list[Finding]) -> SessionRecord | None:
-    """`_load_session`, answered from this process's last reading when the folder is unchanged."""
-    stamp = _folder_stamp(root, folder, angles)
+                        unused: list[Finding], where: str) -> SessionRecord | None:
+    """`_load_session`, answered from this process's last reading when the folder is unchanged
+    (`where`: the journal's resolved root and the angles, as `_folder_stamp` takes them)."""
+    stamp = _folder_stamp(folder, where)
     known = _READ.get(str(folder))
     if known is not None and known[0] == stamp:
         findings.extend(known[2])
