@@ -207,13 +207,18 @@ def _folder_stamp(folder: Path, where: str) -> str:
     import os
 
     parts = [where]
+    names: set[str] = set()
     for place in (folder, folder / "closeups"):
+        if place is not folder and "closeups" not in names:
+            parts.append("closeups:none")  # not there (in any case): no need to ask the file system again
+            continue
         try:
             for entry in sorted(os.scandir(place), key=lambda e: e.name):
                 st = entry.stat(follow_symlinks=False)
                 target = os.path.realpath(entry.path) if entry.is_symlink() else ""
                 parts.append(f"{entry.name}:{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:"
                              f"{st.st_ino}:{target}")
+                names.add(entry.name.lower())
         except OSError as exc:
             parts.append(f"{place.name}:unreadable:{exc.errno}")
     return "\n".join(parts)
