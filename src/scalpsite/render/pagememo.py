@@ -18,8 +18,6 @@ render again more often, never show an old value.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import enum
 import functools
 import hashlib
 import types
@@ -34,7 +32,7 @@ from pydantic import BaseModel
 Read = tuple[str, str]  # (path of a view object, attribute read)
 _PLAIN = (str, int, bool, type(None))
 _PLAIN_TYPES = frozenset(_PLAIN)
-_LEAVES = frozenset({*_PLAIN, float, dt.date, dt.datetime})  # never hold a view object
+_LEAVES = frozenset({*_PLAIN, float})  # never hold a view object
 
 
 class Places:
@@ -142,9 +140,9 @@ def _holders(model: type[BaseModel]) -> tuple[str, ...]:
 
 def _may_hold(annotation: Any) -> bool:
     """Whether a value of this type may be or hold a model (whatever is not known to be plain may)."""
-    if annotation in _LEAVES or (isinstance(annotation, type) and issubclass(annotation, enum.Enum)):
-        return False
     origin = typing.get_origin(annotation)
+    if origin is None:  # a class: the walk looks into a model, a list, a tuple or a mapping only
+        return not isinstance(annotation, type) or issubclass(annotation, (BaseModel, list, tuple, dict))
     if origin is typing.Literal:
         return False
     if origin is typing.Annotated:
