@@ -178,6 +178,45 @@ def test_a_failed_build_leaves_the_output_as_it_was(courses, tmp_path):
     assert files_of(out) == files_of(fresh)
 
 
+def no_injections(root: Path) -> None:  # the doses chart has nothing to draw: it disappears
+    (root / "injections.csv").rename(root / "injections.csv.away")
+
+
+def injections_back(root: Path) -> None:  # and appears again
+    (root / "injections.csv.away").rename(root / "injections.csv")
+
+
+def test_charts_drawn_by_a_worker_give_the_output_of_a_fresh_build(courses, tmp_path):
+    """The preview's chart worker (chartaside.py) draws while the pages render; a chart that
+    disappears or appears makes the pages render again with what was drawn."""
+    from scalpsite.chartaside import ChartAside
+
+    kept, _ = courses
+    fresh = tmp_path / "journal"  # the course as it is now, with a cache of photos but of no chart or page
+    shutil.copytree(kept, fresh)
+    for made in [*(fresh / ".scalpsite-cache").glob("chart-*"), fresh / ".scalpsite-cache/site"]:
+        shutil.rmtree(made, ignore_errors=True)
+    memo = PreviewMemo(charts=ChartAside())
+    assert memo.charts is not None
+    memo.charts.start()
+    try:
+        build(kept, tmp_path / "kept", pdf=False, preview=memo)
+        for edit in (itch, no_injections, injections_back, itch, the_title):
+            edit(kept)
+            edit(fresh)
+            build(kept, tmp_path / "kept", pdf=False, preview=memo)
+            build(fresh, tmp_path / "fresh", pdf=False)
+            mine, theirs = files_of(tmp_path / "kept"), files_of(tmp_path / "fresh")
+            assert mine.keys() == theirs.keys(), (edit.__name__, mine.keys() ^ theirs.keys())
+            assert [rel for rel in mine if mine[rel] != theirs[rel]] == [], edit.__name__
+            assert ("charts/doses.svg" in mine) is (edit is not no_injections), edit.__name__
+        assert memo.charts.drawn >= 4  # itch twice, doses back, the title's... by the worker
+    finally:
+        memo.close()
+        if (kept / "injections.csv.away").exists():
+            injections_back(kept)
+
+
 def test_a_preview_started_on_a_built_journal_renders_its_pages_once(courses, tmp_path):
     """The site in the cache was made without the memo: the preview's first build renders the
     pages itself, so that its first save renders only what changed."""

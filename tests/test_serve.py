@@ -61,6 +61,7 @@ def start(tmp_path, monkeypatch):
 
     def _start(root: Path, **options) -> SimpleNamespace:
         ready, stop, urls = threading.Event(), threading.Event(), []
+        options.setdefault("chart_worker", False)  # a process of its own per preview: tested on its own
         thread = threading.Thread(target=serve, daemon=True, kwargs=dict(
             root=root, port=0, pdf=False, ready=ready, stop=stop, on_ready=urls.append, **options))
         thread.start()

@@ -103,7 +103,8 @@ def build(root: Path, out: Path | None = None, pdf: bool = True, since: dt.date 
 
         if preview is not None:
             inplace.update(out, cache, lambda placer: render_outputs(journal, data, photos, evidence, placer, pdf,
-                                                                     for_date, preview.pages), preview.out)
+                                                                     for_date, preview.pages, preview.charts),
+                           preview.out)
         elif password is None:
             publish(out, render).save()
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scalpsite.chartaside import ChartAside
 from scalpsite.photomemo import PhotoMemo
 from scalpsite.render.pagememo import PageMemo
 from scalpsite.store.inplace import OutRecord
@@ -16,8 +17,15 @@ from scalpsite.store.inplace import OutRecord
 
 @dataclass
 class PreviewMemo:
-    """The preview's memory: pages with what they read, the photo stage's result, OUT's files."""
+    """The preview's memory: pages with what they read, the photo stage's result, OUT's files;
+    and, when given, the worker that draws its charts while the pages render (chartaside.py)."""
 
     pages: PageMemo = field(default_factory=PageMemo)
     photos: PhotoMemo = field(default_factory=PhotoMemo)
     out: OutRecord = field(default_factory=OutRecord)
+    charts: ChartAside | None = None
+
+    def close(self) -> None:
+        """Stop the chart worker, if any."""
+        if self.charts is not None:
+            self.charts.close()

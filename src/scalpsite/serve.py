@@ -37,8 +37,12 @@ from scalpsite.previewstop import TEMP_PREFIX, remove_stale_previews, stopped_by
 
 def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = False,
           ready: threading.Event | None = None, stop: threading.Event | None = None,
-          on_ready: Callable[[str], None] | None = None, bind: str = HOST, reload: bool = True) -> None:
-    """Build into a temporary folder, serve it on a loopback address and rebuild on change until stopped."""
+          on_ready: Callable[[str], None] | None = None, bind: str = HOST, reload: bool = True,
+          chart_worker: bool = True) -> None:
+    """Build into a temporary folder, serve it on a loopback address and rebuild on change until stopped.
+
+    `chart_worker`: charts are drawn by a process of their own while the pages render
+    (chartaside.py); without it, by the preview's own process."""
     root = Path(root)
     if not (root / "scalpsite.yaml").is_file():
         raise ScalpsiteError(f"{root} is not a journal (no scalpsite.yaml); run 'scalpsite init' first")
@@ -53,7 +57,7 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
             changes = watch_changes(root, stop)
             next(changes, None)  # the watcher now runs: edits made during the first build are not lost
             rebuild(root, server, pdf)
-            threading.Thread(target=_warm_up, name="scalpsite-warm-up", daemon=True).start()
+            _warm_up(server, chart_worker)
             _announce(server.url, root, open_browser, ready, on_ready)
             rebuild_on_change(changes, root, server, pdf)
         except KeyboardInterrupt:
@@ -64,9 +68,20 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
     click.echo("Preview stopped.")
 
 
-def _warm_up() -> None:
-    """Import what a save may need that the first build did not (matplotlib, when the cache gave
-    every chart), while nobody waits, so that the first save is as quick as the next ones."""
+def _warm_up(server: PreviewServer, chart_worker: bool) -> None:
+    """Start what a save needs that the first build did not (matplotlib, when the cache gave every
+    chart: in the chart worker, or imported here), while nobody waits, so that the first save is
+    as quick as the next ones."""
+    if chart_worker:
+        from scalpsite.chartaside import ChartAside
+
+        server.memo.charts = ChartAside()
+        server.memo.charts.start()
+    else:
+        threading.Thread(target=_import_charts, name="scalpsite-warm-up", daemon=True).start()
+
+
+def _import_charts() -> None:
     import scalpsite.render.charts  # noqa: F401
 
 
@@ -85,5 +100,6 @@ def _close(server: PreviewServer | None, tmp: Path | None) -> None:
     if server is not None:
         server.shutdown()
         server.server_close()
+        server.memo.close()
     if tmp is not None:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -80,10 +80,12 @@ class InPlacer:
         """Write a file of the output (`sha256`: of data, when the caller knows it); not even into
         the side folder when OUT holds these bytes."""
         digest = "w:" + (sha256 or hashlib.sha256(data).hexdigest())
+        dest = self.staging / contained(self.staging / rel, self.staging)
+        if self.given.get(rel) is not None:  # given again (the pages, once the charts are known)
+            dest.unlink(missing_ok=True)
         self.given[rel] = digest
         if self.record.files.get(rel) == (digest, self.present.get(rel, _NONE)):
             return
-        dest = self.staging / contained(self.staging / rel, self.staging)
         if dest.parent not in self._folders:
             dest.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(dest.parent)

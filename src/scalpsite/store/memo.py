@@ -49,14 +49,27 @@ def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str
     files are put into `out` by `put` (default: `place`, a copy). Only the newest entry of a step
     is kept, so the cache does not grow build after build.
     """
+    made = None if again else cache_hit(cache, key, out, put)
+    if made is None:
+        made = produce()
+        cache_keep(cache, key, out, made)
+    return made
+
+
+def cache_hit(cache: Path, key: str, out: Path, put: Callable[[Path, Path], None] | None = None) -> dict[str, str] | None:
+    """The files of the entry `key` put into `out` (see `cached`), or None when there is none."""
     entry = cache / key
     manifest = entry / "manifest.json"
-    if manifest.is_file() and not again:
-        made = json.loads(manifest.read_text())
-        for rel in made.values():
-            (put or place)(entry / rel, out / rel)
-        return made
-    made = produce()
+    if not manifest.is_file():
+        return None
+    made = json.loads(manifest.read_text())
+    for rel in made.values():
+        (put or place)(entry / rel, out / rel)
+    return made
+
+
+def cache_keep(cache: Path, key: str, out: Path, made: dict[str, str]) -> None:
+    """Keep the files a step just wrote into `out` as the step's only entry, `key` (see `cached`)."""
     _empty(cache)
     tmp = cache / f".{key}.tmp"
     tmp.mkdir()
@@ -64,8 +77,7 @@ def cached(cache: Path, key: str, out: Path, produce: Callable[[], dict[str, str
         (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out / rel, tmp / rel)
     (tmp / "manifest.json").write_text(json.dumps(made, sort_keys=True))
-    os.replace(tmp, entry)
-    return made
+    os.replace(tmp, cache / key)
 
 
 def _empty(folder: Path) -> None:
