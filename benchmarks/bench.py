@@ -521,8 +521,8 @@ def rendition_ssim(journal: Path, sample: int = 12) -> dict[str, float] | None:
 
 def preview_latency(journal: Path, edits: int, log) -> tuple[list[float], list[float]]:
     """Seconds from saving a session.yaml to the running preview serving the changed data.json
-    (`scalpsite serve --no-reload`), once per edit, and the CPU seconds the preview used meanwhile
-    (with psutil); the file is restored afterwards.
+    (`scalpsite serve --no-reload`), once per edit, and the CPU seconds the preview and its chart
+    worker used meanwhile (with psutil); the file is restored afterwards.
 
     The build number is asked as an open page asks it (/__scalpsite/version?since=N: the server
     answers when a build ends; a server without that answers at once, and is asked again every
@@ -546,7 +546,7 @@ def preview_latency(journal: Path, edits: int, log) -> tuple[list[float], list[f
         version = lambda since="": urllib.request.urlopen(  # noqa: E731
             url + "__scalpsite/version" + (f"?since={since}" if since else ""), timeout=60).read().decode()
         server = psutil.Process(proc.pid) if psutil else None
-        cpu = lambda: sum(server.cpu_times()[:2]) if server else 0.0  # noqa: E731
+        cpu = lambda: preview_cpu(server) if server else 0.0  # noqa: E731
         for i in range(edits):
             before, seen = fetch(), version()
             time.sleep(1.0)  # the watcher settles
@@ -573,6 +573,20 @@ def preview_latency(journal: Path, edits: int, log) -> tuple[list[float], list[f
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
     return times, cpus
+
+
+def preview_cpu(server) -> float:
+    """CPU seconds of the preview process and of its children (its chart worker): those running,
+    and those it has waited for."""
+    t = server.cpu_times()
+    total = t.user + t.system + t.children_user + t.children_system
+    for child in server.children(recursive=True):
+        try:
+            c = child.cpu_times()
+        except psutil.Error:  # ended meanwhile
+            continue
+        total += c.user + c.system
+    return total
 
 
 def preview_main(work: Path, seed: int, sizes: list[int], saves: int, log) -> int:
