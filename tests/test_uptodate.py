@@ -97,3 +97,16 @@ def test_a_repeated_check_answers_from_the_record(runner, journal, monkeypatch):
     monkeypatch.undo()
     later = runner.invoke(main, ["check", str(journal), "--as-of", "2025-09-10", "--format", "json"])
     assert "session-overdue" in later.output and "session-overdue" not in first.output  # another day: checked again
+
+
+def test_another_library_version_is_another_key(tmp_path, monkeypatch):
+    """The libraries' versions are read once per process (the code it runs is the one it imported)
+    and are part of the key: the same journal under another matplotlib is not a repeat."""
+    from scalpsite.store import uptodate
+
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    assert uptodate._versions() is uptodate._versions()
+    assert any(v.startswith("matplotlib=") for v in uptodate._versions())
+    key = uptodate.inputs_key(root, "build", {})
+    monkeypatch.setattr(uptodate, "_versions", lambda: ("matplotlib=0.0",))
+    assert uptodate.inputs_key(root, "build", {}) != key
