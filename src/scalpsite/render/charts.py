@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+from matplotlib import cbook
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -53,9 +57,42 @@ MAX_LABELS, AD_MAX_LABELS = 9, 4
 DAYS_PER_MONTH = 365.25 / 12  # for spacing date labels only; the analysis dates every phase
 
 
+@functools.lru_cache(maxsize=4096)  # the same few labels (month names, years, phases) on every chart
 def _text_width(text: str, size: float) -> float:
     """Width in points of `text` set in the chart font, measured without drawing anything."""
     return text_to_path.get_text_width_height_descent(text, FontProperties(family=FONT, size=size), False)[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def _metrics(text: str, prop: FontProperties) -> tuple[float, float, float]:
+    """Width, height and descent in points of `text` set in `prop` (a copy no one changes)."""
+    return text_to_path.get_text_width_height_descent(text, prop, False)
+
+
+class _Renderer(RendererSVG):
+    """matplotlib's SVG renderer, measuring each text once per process instead of once per file:
+    a measure depends only on the text and its font, and the charts set every font by name."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath or prop.get_family() != [FONT]:  # mathtext, or a family found through rcParams
+            return super().get_text_width_height_descent(s, prop, ismath)
+        return _metrics(s, prop.copy())  # a copy: FontProperties is hashed by its (mutable) values
+
+
+class _Canvas(FigureCanvasSVG):
+    """The SVG canvas, drawing with `_Renderer`."""
+
+    def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_colours_dpi_orientation):
+        # FigureCanvasSVG.print_svg (the same in matplotlib 3.8 to 3.11), with _Renderer for RendererSVG;
+        # print_figure applies what it also passes (only matplotlib's own canvases are spared it)
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            dpi, self.figure.dpi = self.figure.dpi, 72
+            width, height = self.figure.get_size_inches()
+            renderer = MixedModeRenderer(self.figure, width, height, dpi,
+                                         _Renderer(width * 72, height * 72, fh, image_dpi=dpi, metadata=metadata),
+                                         bbox_inches_restore=bbox_inches_restore)
+            self.figure.draw(renderer)
+            renderer.finalize()
 
 
 def _points(sessions: list[SessionReads], value: Callable[[SessionReads], float | None]) -> tuple[list[dt.date], list[float]]:
@@ -90,6 +127,7 @@ def _figure(size: tuple[float, float], margins: tuple[float, float, float, float
             panels: int = 1, gap: float = 0.0) -> tuple[Figure, list]:
     """A figure with `panels` axes side by side, placed at fixed margins."""
     fig = Figure(figsize=size)
+    _Canvas(fig)
     width = (size[0] - margins[0] - margins[2] - gap * (panels - 1)) / panels
     axes = fig.subplots(1, panels, squeeze=False,
                         gridspec_kw=_axes_rect(size, margins) | {"wspace": gap / width})[0]
@@ -113,7 +151,8 @@ def month_starts(first: dt.date, last: dt.date, step: int) -> list[dt.date]:
 
 def date_ticks(first: dt.date, last: dt.date, width_pt: float, size: float,
                max_labels: int) -> tuple[list[dt.date], list[str], list[dt.date]]:
-    """Major ticks, their labels and minor ticks: the finest scheme whose labels do not touch."""
+    """Major ticks, their labels and the minor ticks between them: the finest scheme whose labels do
+    not touch."""
     days = max((last - first).days, 1)
     for step, minor in DATE_STEPS:  # when none fits, the coarsest is kept
         ticks = month_starts(first, last, step)
@@ -121,7 +160,8 @@ def date_ticks(first: dt.date, last: dt.date, width_pt: float, size: float,
         spacing = width_pt * step * DAYS_PER_MONTH / days
         if len(ticks) <= max_labels and all(_text_width(s, size) + 1.5 * size <= spacing for s in labels):
             break
-    return ticks, labels, month_starts(first, last, minor) if minor else []
+    # a minor tick under a major one is not drawn (matplotlib drops it), so it is not made either
+    return ticks, labels, [t for t in month_starts(first, last, minor) if t not in ticks] if minor else []
 
 
 def _date_axis(ax, dates: list[dt.date], size: float, max_labels: int,
@@ -319,6 +359,15 @@ def render_charts(data: Analysis, out: Path) -> dict[str, str]:
     return made
 
 
+def _fix_empty_labels(fig: Figure) -> None:
+    """Pin every axis label that has no text, so that drawing does not lay out and measure all the
+    tick labels once more only to place it (an empty label draws nothing wherever it is)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0.5, 0.5)
+
+
 def draw_chart(name: str, reads: Reads, out: Path) -> dict[str, str]:
     """Write the chart `name` drawn from what it reads into out/charts/, if it has data: name -> path."""
     with matplotlib.rc_context(STYLE):
@@ -327,5 +376,6 @@ def draw_chart(name: str, reads: Reads, out: Path) -> dict[str, str]:
             return {}
         folder = out / "charts"
         folder.mkdir(parents=True, exist_ok=True)
+        _fix_empty_labels(fig)
         fig.savefig(folder / f"{name}.svg", format="svg", metadata={"Date": None})
     return {name: f"charts/{name}.svg"}
