@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
-"""CPU time of drawing each chart (render/charts.py), and the SVGs for a byte comparison.
+"""CPU time of drawing each chart (render/charts.py), against the code before, with a byte comparison.
 
 Prepares a few journals (the example journal, analysed as a build does, with its painted
 masks; the long course of tests/longcourse.py at 130 sessions; the same made "worst": ten
 density zones; and short and long spans with values missing), analyses each once, then
 draws every chart of each `--repeats` times in this one process, matplotlib imported
-beforehand as in the test workers and the preview. Prints the CPU time (time.process_time)
-of the first draw of the process, and the median per chart and per journal ("build": every
-chart of it, as render_charts draws them).
+beforehand as in the test workers and the preview. With `--before FILE` (the charts.py of the
+code before, e.g. `git show main:src/scalpsite/render/charts.py > /tmp/charts_before.py`) the
+two modules draw in turns, chart by chart, in the same process (so both see the same load),
+and every SVG of one is compared byte for byte with the other's. Prints the median CPU time
+(time.process_time) per chart and per journal ("all charts": what a build draws). `--first`
+measures instead, in fresh processes, the import of the module and the first two builds of
+the 130-session course.
 
-    python benchmarks/charts.py --repeats 7
-    python benchmarks/charts.py --repeats 1 --dump /tmp/svgs-after   # then: diff -r (or cmp) with a dump of the code before
+    python benchmarks/charts.py --before /tmp/charts_before.py --repeats 9
+    python benchmarks/charts.py --before /tmp/charts_before.py --first
 
-To measure other code with the same script, put its src first: PYTHONPATH=/path/src python ...
-This is a measurement, not a test: it exits 0 whatever the numbers are.
+This is a measurement, not a test: it exits 0 whatever the numbers are (1 if an SVG differs).
 """
 
 from __future__ import annotations
@@ -90,38 +93,104 @@ def cpu(fn) -> float:
     return time.process_time() - started
 
 
+def load_module(path: Path | None):
+    """The charts module: this code's, or the one at `path` (its imports are this code's)."""
+    import importlib.util
+
+    import scalpsite.render.charts as charts
+
+    if path is None:
+        return charts
+    spec = importlib.util.spec_from_file_location("charts_before", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["charts_before"] = module  # dataclasses and pickle look a module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def first_draws(before: Path | None) -> None:
+    """In fresh processes: the import of the charts module and the first two builds' charts."""
+    import subprocess
+
+    print("| code | import of the module, ms CPU | first build's charts | second build's |\n|---|---|---|---|")
+    for name, path in [("after", None)] + ([("before", before)] if before else []):
+        rows = [subprocess.run([sys.executable, __file__, "--first-child", str(path or "")], check=True,
+                               capture_output=True, text=True).stdout.split() for _ in range(3)]
+        cells = [statistics.median(float(r[i]) for r in rows) for i in range(3)]
+        print(f"| {name} | " + " | ".join(f"{c:.0f}" for c in cells) + " |")
+
+
+def first_child(path: str) -> None:
+    import matplotlib  # noqa: F401 - imported by the test workers and the preview before a chart is drawn
+
+    from longcourse import write_course
+    from scalpsite.render.chartinputs import chart_reads
+
+    with tempfile.TemporaryDirectory() as tmp:
+        reads = chart_reads(analysis(write_course(Path(tmp) / "j", count=130, photos=False)))
+        took = [cpu(lambda: globals().__setitem__("module", load_module(Path(path) if path else None)))]
+        for n in range(2):
+            took.append(cpu(lambda: [module.draw_chart(c, part, Path(tmp) / f"o{n}")  # noqa: F821
+                                     for c, part in reads.items()]))
+        print(" ".join(f"{t * 1000:.1f}" for t in took))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=7, help="draws of each chart (median taken)")
-    parser.add_argument("--dump", type=Path, help="write every chart's SVG into DUMP/<journal>/charts/")
+    parser.add_argument("--before", type=Path, help="the charts.py of the code before, to draw in turns with")
+    parser.add_argument("--dump", type=Path, help="also write every chart's SVG into DUMP/<journal>/charts/")
+    parser.add_argument("--first", action="store_true", help="measure the first draws, in fresh processes")
+    parser.add_argument("--first-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.first_child is not None:
+        return first_child(args.first_child)
+    if args.first:
+        return first_draws(args.before)
 
     import matplotlib  # noqa: F401 - imported before timing, as in the test workers and the preview
 
-    import scalpsite.render.charts as charts
     from scalpsite.render.chartinputs import chart_reads
 
-    print(f"charts.py from {charts.__file__}; load average {os.getloadavg()[0]:.2f}")
+    codes = {"after": load_module(None)} | ({"before": load_module(args.before)} if args.before else {})
+    print(f"load average {os.getloadavg()[0]:.2f}; {args.repeats} draws of each chart by each code, in turns")
+    differ = 0
     with tempfile.TemporaryDirectory(prefix="scalpsite-charts-") as tmp:
         work = Path(tmp)
         reads = {name: chart_reads(analysis(root)) for name, root in journals(work / "journals").items()}
-        out = lambda name: (args.dump / name) if args.dump else work / "out" / name  # noqa: E731
-        first = cpu(lambda: charts.draw_chart("salt", reads["example"]["salt"], out("example")))
-        print(f"first draw of the process (example, salt): {first * 1000:.0f} ms CPU\n")
-        print("| journal | chart | median ms CPU | min | max |\n|---|---|---|---|---|")
-        builds = {}
+        print("\n| journal | chart | " + " | ".join(f"{c} ms CPU" for c in codes)
+              + (" | after/before |\n|---|---|---|---|---|" if args.before else " |\n|---|---|---|"))
+        builds: dict[str, dict[str, float]] = {}
         for journal, parts in reads.items():
-            per_build = [0.0] * args.repeats
+            per_build = {code: [0.0] * args.repeats for code in codes}
             for chart, part in parts.items():
-                times = [cpu(lambda: charts.draw_chart(chart, part, out(journal))) for _ in range(args.repeats)]
-                per_build = [a + b for a, b in zip(per_build, times)]
-                print(f"| {journal} | {chart} | {statistics.median(times) * 1000:.1f} | {min(times) * 1000:.1f} "
-                      f"| {max(times) * 1000:.1f} |")
-            builds[journal] = statistics.median(per_build)
-        print("\n| journal | all charts, median ms CPU |\n|---|---|")
-        for journal, seconds in builds.items():
-            print(f"| {journal} | {seconds * 1000:.0f} |")
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+                times: dict[str, list[float]] = {code: [] for code in codes}
+                for _ in range(args.repeats):
+                    for code, module in codes.items():
+                        out = work / code / journal
+                        times[code].append(cpu(lambda: module.draw_chart(chart, part, out)))
+                for code in codes:
+                    per_build[code] = [a + b for a, b in zip(per_build[code], times[code])]
+                medians = [statistics.median(times[code]) for code in codes]
+                if len(medians) > 1 and medians[1] > 0.005:
+                    same = (work / "after" / journal / f"charts/{chart}.svg").read_bytes() == \
+                        (work / "before" / journal / f"charts/{chart}.svg").read_bytes()
+                    differ += not same
+                    ratio = f" | {medians[0] / medians[1]:.2f}{'' if same else ' **SVG differs**'}"
+                else:
+                    ratio = " | –" if args.before else ""
+                print(f"| {journal} | {chart} | " + " | ".join(f"{m * 1000:.1f}" for m in medians) + ratio + " |")
+            builds[journal] = {code: statistics.median(per_build[code]) for code in codes}
+        print("\n| journal | " + " | ".join(f"all charts, {c} ms CPU" for c in codes)
+              + (" | after/before |\n|---|---|---|---|" if args.before else " |\n|---|---|"))
+        for journal, by_code in builds.items():
+            cells = [by_code[code] for code in codes]
+            print(f"| {journal} | " + " | ".join(f"{c * 1000:.0f}" for c in cells)
+                  + (f" | {cells[0] / cells[1]:.2f} |" if args.before else " |"))
+        if args.dump:
+            shutil.copytree(work / "after", args.dump, dirs_exist_ok=True)
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}; SVGs that differ: {differ}")
+    sys.exit(1 if differ else 0)
 
 
 if __name__ == "__main__":
