@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import shutil
 import statistics
@@ -141,6 +142,8 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="the charts.py of the code before, to draw in turns with")
     parser.add_argument("--dump", type=Path, help="also write every chart's SVG into DUMP/<journal>/charts/")
     parser.add_argument("--first", action="store_true", help="measure the first draws, in fresh processes")
+    parser.add_argument("--heap", type=float, default=0, help="keep this many million more objects alive, as "
+                        "a test worker or the preview does (the garbage collector's work grows with them)")
     parser.add_argument("--first-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.first_child is not None:
@@ -152,8 +155,10 @@ def main() -> None:
 
     from scalpsite.render.chartinputs import chart_reads
 
+    heap = [[] for _ in range(int(args.heap * 1e6))]  # noqa: F841 - empty lists: tracked by the collector
     codes = {"after": load_module(None)} | ({"before": load_module(args.before)} if args.before else {})
-    print(f"load average {os.getloadavg()[0]:.2f}; {args.repeats} draws of each chart by each code, in turns")
+    print(f"load average {os.getloadavg()[0]:.2f}; {args.repeats} draws of each chart by each code, in turns; "
+          f"{len(gc.get_objects()) / 1e6:.1f} million objects tracked")
     differ = 0
     with tempfile.TemporaryDirectory(prefix="scalpsite-charts-") as tmp:
         work = Path(tmp)

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import datetime as dt
-import functools
-import gc
 import math
-import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib import cbook
-from matplotlib.backends.backend_mixed import MixedModeRenderer
-from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import text_to_path
 
 from scalpsite.analysis.labels import (
     MONTHS,  # the locale-free month names of every page
 )
 from scalpsite.analysis.results import Analysis, InjectionDose, Interruption, PhaseSpan
 from scalpsite.measures.alopecia import SALT
+from scalpsite.render import chartsvg
 from scalpsite.render.chartinputs import Reads, SessionReads, chart_reads
+from scalpsite.render.chartsvg import FONT, text_width
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -38,7 +29,6 @@ PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
 ZONE_COLOURS = ["#2563a6", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"]
 ZONE_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 ZONE_DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
-FONT = "DejaVu Sans"  # matplotlib's own font, also embedded in the PDF
 
 # Applied only while the charts are drawn; the fixed hash seed and no dates keep the SVG byte-identical.
 # No mathtext: every text a chart draws (zone names, units, labels) is drawn as written, so `$\x$`
@@ -59,44 +49,6 @@ AD_MARGINS, AD_GAP = (0.32, 0.3, 0.3, 0.24), 0.5  # AD panels: titles above, no 
 DATE_STEPS = [(1, 0), (3, 1), (6, 3), (12, 3), (24, 12), (60, 12), (120, 60)]
 MAX_LABELS, AD_MAX_LABELS = 9, 4
 DAYS_PER_MONTH = 365.25 / 12  # for spacing date labels only; the analysis dates every phase
-
-
-@functools.lru_cache(maxsize=4096)  # the same few labels (month names, years, phases) on every chart
-def _text_width(text: str, size: float) -> float:
-    """Width in points of `text` set in the chart font, measured without drawing anything."""
-    return text_to_path.get_text_width_height_descent(text, FontProperties(family=FONT, size=size), False)[0]
-
-
-@functools.lru_cache(maxsize=4096)
-def _metrics(text: str, prop: FontProperties) -> tuple[float, float, float]:
-    """Width, height and descent in points of `text` set in `prop` (a copy no one changes)."""
-    return text_to_path.get_text_width_height_descent(text, prop, False)
-
-
-class _Renderer(RendererSVG):
-    """matplotlib's SVG renderer, measuring each text once per process instead of once per file:
-    a measure depends only on the text and its font, and the charts set every font by name."""
-
-    def get_text_width_height_descent(self, s, prop, ismath):
-        if ismath or prop.get_family() != [FONT]:  # mathtext, or a family found through rcParams
-            return super().get_text_width_height_descent(s, prop, ismath)
-        return _metrics(s, prop.copy())  # a copy: FontProperties is hashed by its (mutable) values
-
-
-class _Canvas(FigureCanvasSVG):
-    """The SVG canvas, drawing with `_Renderer`."""
-
-    def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_colours_dpi_orientation):
-        # FigureCanvasSVG.print_svg (the same in matplotlib 3.8 to 3.11), with _Renderer for RendererSVG;
-        # print_figure applies what it also passes (only matplotlib's own canvases are spared it)
-        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
-            dpi, self.figure.dpi = self.figure.dpi, 72
-            width, height = self.figure.get_size_inches()
-            renderer = MixedModeRenderer(self.figure, width, height, dpi,
-                                         _Renderer(width * 72, height * 72, fh, image_dpi=dpi, metadata=metadata),
-                                         bbox_inches_restore=bbox_inches_restore)
-            self.figure.draw(renderer)  # type: ignore[arg-type]  # as matplotlib's: it passes calls through
-            renderer.finalize()
 
 
 def _points(sessions: list[SessionReads], value: Callable[[SessionReads], float | None]) -> tuple[list[dt.date], list[float]]:
@@ -121,37 +73,10 @@ def _line_style(points: int, ms: float, lw: float) -> dict:
     return {"marker": "o", "ms": max(1.2, ms * crowding), "lw": lw * max(0.6, crowding)}
 
 
-def _axes_rect(size: tuple[float, float], margins: tuple[float, float, float, float]) -> dict:
-    """Margins in inches as the figure fractions `subplots` takes."""
-    (w, h), (left, bottom, right, top) = size, margins
-    return {"left": left / w, "bottom": bottom / h, "right": 1 - right / w, "top": 1 - top / h}
-
-
 def _figure(size: tuple[float, float], margins: tuple[float, float, float, float] = MARGINS,
             panels: int = 1, gap: float = 0.0) -> tuple[Figure, list]:
-    """A figure with `panels` axes side by side, placed at fixed margins."""
-    fig = pickle.loads(_blank(size, margins, panels, gap))
-    _Canvas(fig)
-    return fig, fig.axes
-
-
-# Blank figures by layout, pickled, each with the rcParams it was made with: unpickling one costs a
-# third of making it (Figure, Axes, spines, axes), and gives the same figure.
-_BLANKS: dict[tuple, tuple[dict, bytes]] = {}
-
-
-def _blank(size: tuple[float, float], margins: tuple[float, float, float, float], panels: int,
-           gap: float) -> bytes:
-    """The pickled blank figure of this layout, made again when the rcParams are not those it was made with."""
-    key, params = (size, margins, panels, gap), matplotlib.rcParams
-    kept = _BLANKS.get(key)
-    if kept is None or not dict.__eq__(kept[0], params):  # dict's own compare: every value, at C speed
-        fig = Figure(figsize=size)
-        width = (size[0] - margins[0] - margins[2] - gap * (panels - 1)) / panels
-        fig.subplots(1, panels, squeeze=False, gridspec_kw=_axes_rect(size, margins) | {"wspace": gap / width})
-        settings = {k: v if k == "backend" else copy.deepcopy(v) for k, v in dict.items(params)}  # a list may change
-        kept = _BLANKS[key] = (settings, pickle.dumps(fig))
-    return kept[1]
+    """A figure with `panels` axes side by side, placed at fixed margins (inches)."""
+    return chartsvg.figure(size, margins, panels, gap)
 
 
 def _width_pt(ax) -> float:
@@ -178,7 +103,7 @@ def date_ticks(first: dt.date, last: dt.date, width_pt: float, size: float,
         ticks = month_starts(first, last, step)
         labels = [f"{MONTHS[t.month - 1]} {t.year}" if step < 12 else str(t.year) for t in ticks]
         spacing = width_pt * step * DAYS_PER_MONTH / days
-        if len(ticks) <= max_labels and all(_text_width(s, size) + 1.5 * size <= spacing for s in labels):
+        if len(ticks) <= max_labels and all(text_width(s, size) + 1.5 * size <= spacing for s in labels):
             break
     # a minor tick under a major one is not drawn (matplotlib drops it), so it is not made either
     return ticks, labels, [t for t in month_starts(first, last, minor) if t not in ticks] if minor else []
@@ -210,7 +135,7 @@ def _phase_bands(ax, phases: list[PhaseSpan], span: tuple[dt.date, dt.date]) -> 
         ax.axvspan(a, b, color=PHASE_SHADES[i % len(PHASE_SHADES)], zorder=0, lw=0)
         room = (b - a).days * per_day
         fits = [(text, size) for text, size in ((phase.label, 7), (phase.short_label, 7), (phase.short_label, 6))
-                if _text_width(text, size) + 4 <= room]
+                if text_width(text, size) + 4 <= room]
         if fits:
             ax.text(a + (b - a) / 2, 1.0, fits[0][0], transform=ax.get_xaxis_transform(), ha="center",
                     va="bottom", fontsize=fits[0][1], color=MUTED)
@@ -379,57 +304,18 @@ def render_charts(data: Analysis, out: Path) -> dict[str, str]:
     return made
 
 
-def _fix_empty_labels(fig: Figure) -> None:
-    """Pin every axis label that has no text, so that drawing does not lay out and measure all the
-    tick labels once more only to place it (an empty label draws nothing wherever it is)."""
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if not axis.label.get_text():
-                axis.set_label_coords(0.5, 0.5)
-
-
-@contextlib.contextmanager
-def _styled() -> Iterator[None]:
-    """rcParams set to STYLE, and back as they were (matplotlib's rc_context copies all 300 of them)."""
-    before = {key: dict.__getitem__(matplotlib.rcParams, key) for key in STYLE}
-    try:
-        matplotlib.rcParams.update(STYLE)
-        yield
-    finally:
-        dict.update(matplotlib.rcParams, before)
-
-
-@contextlib.contextmanager
-def _collected_young() -> Iterator[None]:
-    """No garbage collection while a chart is drawn, then one of the young objects only.
-
-    A chart is some 50,000 short-lived objects in reference cycles (matplotlib's artists and
-    transforms). Collected as usual, they are traversed by collections during the drawing and
-    moved to the old generation, where only full collections of the whole process free them;
-    collected once at the end, they are freed by a collection of the youngest generation."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.collect(0)
-
-
 def draw_chart(name: str, reads: Reads, out: Path) -> dict[str, str]:
     """Write the chart `name` drawn from what it reads into out/charts/, if it has data: name -> path."""
-    with _collected_young():
+    with chartsvg.collected_young():  # once the figure is gone (_draw has returned)
         return _draw(name, reads, out)
 
 
 def _draw(name: str, reads: Reads, out: Path) -> dict[str, str]:
-    with _styled():
+    with chartsvg.styled(STYLE):
         fig = CHARTS[name](reads)
         if fig is None:
             return {}
         folder = out / "charts"
         folder.mkdir(parents=True, exist_ok=True)
-        _fix_empty_labels(fig)
-        fig.savefig(folder / f"{name}.svg", format="svg", metadata={"Date": None})
+        chartsvg.save(fig, folder / f"{name}.svg")
     return {name: f"charts/{name}.svg"}
