@@ -94,6 +94,21 @@ def cpu(fn) -> float:
     return time.process_time() - started
 
 
+class Collections:
+    """CPU time the garbage collector takes, added to the code drawing at the time."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self.code, self.started = "", 0.0
+        gc.callbacks.append(self.seen)
+
+    def seen(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.started = time.process_time()
+        elif self.code:
+            self.spent[self.code] = self.spent.get(self.code, 0.0) + time.process_time() - self.started
+
+
 def load_module(path: Path | None):
     """The charts module: this code's, or the one at `path` (its imports are this code's)."""
     import importlib.util
@@ -159,7 +174,7 @@ def main() -> None:
     codes = {"after": load_module(None)} | ({"before": load_module(args.before)} if args.before else {})
     print(f"load average {os.getloadavg()[0]:.2f}; {args.repeats} draws of each chart by each code, in turns; "
           f"{len(gc.get_objects()) / 1e6:.1f} million objects tracked")
-    differ = 0
+    differ, collections = 0, Collections()
     with tempfile.TemporaryDirectory(prefix="scalpsite-charts-") as tmp:
         work = Path(tmp)
         reads = {name: chart_reads(analysis(root)) for name, root in journals(work / "journals").items()}
@@ -172,8 +187,9 @@ def main() -> None:
                 times: dict[str, list[float]] = {code: [] for code in codes}
                 for _ in range(args.repeats):
                     for code, module in codes.items():
-                        out = work / code / journal
+                        out, collections.code = work / code / journal, code
                         times[code].append(cpu(lambda: module.draw_chart(chart, part, out)))
+                        collections.code = ""
                 for code in codes:
                     per_build[code] = [a + b for a, b in zip(per_build[code], times[code])]
                 medians = [statistics.median(times[code]) for code in codes]
@@ -185,13 +201,17 @@ def main() -> None:
                 else:
                     ratio = " | –" if args.before else ""
                 print(f"| {journal} | {chart} | " + " | ".join(f"{m * 1000:.1f}" for m in medians) + ratio + " |")
-            builds[journal] = {code: statistics.median(per_build[code]) for code in codes}
-        print("\n| journal | " + " | ".join(f"all charts, {c} ms CPU" for c in codes)
-              + (" | after/before |\n|---|---|---|---|" if args.before else " |\n|---|---|"))
+            builds[journal] = {code: (statistics.median(per_build[code]), statistics.mean(per_build[code]))
+                               for code in codes}
+        print("\n| journal | " + " | ".join(f"all charts, {c} ms CPU, median (mean)" for c in codes)
+              + (" | after/before, medians (means) |\n|---|---|---|---|" if args.before else " |\n|---|---|"))
         for journal, by_code in builds.items():
             cells = [by_code[code] for code in codes]
-            print(f"| {journal} | " + " | ".join(f"{c * 1000:.0f}" for c in cells)
-                  + (f" | {cells[0] / cells[1]:.2f} |" if args.before else " |"))
+            print(f"| {journal} | " + " | ".join(f"{m * 1000:.0f} ({a * 1000:.0f})" for m, a in cells)
+                  + (f" | {cells[0][0] / cells[1][0]:.2f} ({cells[0][1] / cells[1][1]:.2f}) |" if args.before else " |"))
+        total = {code: sum(a for by_code in builds.values() for a in [by_code[code][1]]) for code in codes}
+        print("\ngarbage collection, share of the CPU time of the draws: " + ", ".join(
+            f"{code} {collections.spent.get(code, 0.0) / args.repeats / total[code]:.1%}" for code in codes))
         if args.dump:
             shutil.copytree(work / "after", args.dump, dirs_exist_ok=True)
     print(f"\nload average after: {os.getloadavg()[0]:.2f}; SVGs that differ: {differ}")
