@@ -43,22 +43,21 @@ def figure(size: tuple[float, float], margins: tuple[float, float, float, float]
            gap: float) -> tuple[Figure, list]:
     """A figure of `size` inches with `panels` axes side by side, `gap` inches apart, at fixed margins
     (left, bottom, right, top, in inches); it is saved by `save` with the cheaper canvas."""
-    fig = pickle.loads(_blank((size, margins, panels, gap)))
+    layout, params = (size, margins, panels, gap), matplotlib.rcParams
+    kept = _BLANKS.get(layout)
+    if kept is None or not dict.__eq__(kept[0], params):  # dict's own compare: every value, at C speed
+        fig = _new_figure(*layout)
+        settings = {k: v if k == "backend" else copy.deepcopy(v) for k, v in dict.items(params)}
+        _BLANKS[layout] = (settings, pickle.dumps(fig))
+    else:
+        fig = pickle.loads(kept[1])
     _Canvas(fig)
     return fig, fig.axes
 
 
-# Blank figures by layout, pickled, each with the rcParams it was made with (every value copied).
+# Blank figures by layout, pickled, each with the rcParams it was made with (every value copied):
+# unpickling one costs a third of making it.
 _BLANKS: dict[Layout, tuple[dict, bytes]] = {}
-
-
-def _blank(layout: Layout) -> bytes:
-    """The pickled blank figure of `layout`, made again when the rcParams differ from its own."""
-    kept, params = _BLANKS.get(layout), matplotlib.rcParams
-    if kept is None or not dict.__eq__(kept[0], params):  # dict's own compare: every value, at C speed
-        settings = {k: v if k == "backend" else copy.deepcopy(v) for k, v in dict.items(params)}
-        kept = _BLANKS[layout] = (settings, pickle.dumps(_new_figure(*layout)))
-    return kept[1]
 
 
 def _new_figure(size: tuple[float, float], margins: tuple[float, float, float, float], panels: int,
