@@ -14,6 +14,7 @@ benchmarks/charts.py; tests/test_charts.py draws charts both ways and compares t
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import copy
 import functools
@@ -96,10 +97,11 @@ class _Canvas(FigureCanvasSVG):
     """matplotlib's SVG canvas, drawing with `_Renderer`."""
 
     def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_colours_dpi_orientation):
-        # FigureCanvasSVG.print_svg (the same in matplotlib 3.8 to 3.11) with _Renderer for RendererSVG,
-        # less its wrapping of a binary file (`save` gives a path); print_figure has applied what else
-        # it passes (it spares only matplotlib's own canvases)
+        # FigureCanvasSVG.print_svg (the same in matplotlib 3.8 to 3.11) with _Renderer for RendererSVG;
+        # print_figure has applied what else it passes (it spares only matplotlib's own canvases)
         with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            if not cbook.file_requires_unicode(fh):  # a binary file
+                fh = codecs.getwriter("utf-8")(fh)  # type: ignore[assignment]
             dpi, self.figure.dpi = self.figure.dpi, 72
             width, height = self.figure.get_size_inches()
             renderer = MixedModeRenderer(self.figure, width, height, dpi,
