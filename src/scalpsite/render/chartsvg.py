@@ -100,8 +100,8 @@ class _Canvas(FigureCanvasSVG):
         # FigureCanvasSVG.print_svg (the same in matplotlib 3.8 to 3.11) with _Renderer for RendererSVG;
         # print_figure has applied what else it passes (it spares only matplotlib's own canvases)
         with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
-            if not cbook.file_requires_unicode(fh):  # a binary file
-                fh = codecs.getwriter("utf-8")(fh)  # type: ignore[assignment]
+            if not cbook.file_requires_unicode(fh):
+                fh = codecs.getwriter("utf-8")(fh)  # type: ignore[assignment]  # a text writer over a binary file
             dpi, self.figure.dpi = self.figure.dpi, 72
             width, height = self.figure.get_size_inches()
             renderer = MixedModeRenderer(self.figure, width, height, dpi,
