@@ -273,6 +273,28 @@ def add_photo_work(root: Path, warm_cache: Path) -> Path:
     return root
 
 
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's; Playwright downloads no browser
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, started once per test process (a second or more of CPU each time) and
+    shared: every test opens its own context, a fresh profile with no cookie, storage, cache or
+    history of another test. Skipped when chromium is absent outside CI; in CI that fails."""
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail("CI must install Debian's chromium (.ci/run does)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def runner():
     return CliRunner()

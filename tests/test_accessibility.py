@@ -5,24 +5,20 @@ focus after unlocking an encrypted site."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, IN_CI
 from sharing import PASSWORD, private_journal
 
 from scalpsite.pipeline import build
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists() and not IN_CI,
                        reason="Debian's chromium is not installed (apt-get install chromium); "
                               "CI installs it and runs these tests"),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 WAIT = 30_000  # ms; PBKDF2 with 600,000 iterations on a busy machine
 BLOCKING = ("serious", "critical")
 PAGES = {  # page type: the page of the example site that has it
@@ -30,16 +26,6 @@ PAGES = {  # page type: the page of the example site that has it
     "findings": "findings.html", "next photos": "next-photos.html", "side effects": "side-effects.html",
     "appointments": "appointments.html", "glossary": "glossary.html",
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

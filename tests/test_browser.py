@@ -4,42 +4,28 @@ navigation, the key in page memory only, the Lock button, inline styles removed.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import REPO
+from conftest import CHROMIUM, IN_CI, REPO
 from sharing import PASSWORD, decrypt_site, private_journal
 
 from scalpsite.pipeline import build, bundle
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists() and not IN_CI,
                        reason="Debian's chromium is not installed (apt-get install chromium); "
                               "CI installs it and runs these tests"),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 WRONG = "Wrong password: nothing was decrypted. Check it and try again."
 WAIT = 30_000  # ms; PBKDF2 with 2,000,000 iterations on a busy machine
 TITLE = "Private records"  # the only title the browser (and its history) ever sees
 STORED = """async () => [sessionStorage.length, localStorage.length,
                         (await indexedDB.databases()).length, document.cookie.length]"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,11 @@
-"""Charts: which SVGs are written, readable date axes at every span, reproducible bytes."""
+"""Charts: which SVGs are written, readable date axes at every span, reproducible bytes, the same
+bytes as matplotlib's plain path."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
@@ -11,10 +14,15 @@ from pathlib import Path
 import matplotlib
 import pytest
 from conftest import write_journal
+from longcourse import make_worst, write_course
+from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 
 from scalpsite.analysis.analyze import analyze
 from scalpsite.analysis.results import Analysis
 from scalpsite.journal.load import load
+from scalpsite.render import chartsvg
 from scalpsite.render.charts import (
     STYLE,
     ad_chart,
@@ -164,3 +172,69 @@ def test_a_missing_measure_is_skipped_not_drawn_as_zero(chart, blank):
 def test_month_starts(first, last, step, expected):
     days = month_starts(dt.date.fromisoformat(first), dt.date.fromisoformat(last), step)
     assert [d.isoformat() for d in days] == expected
+
+
+def plainly(monkeypatch) -> None:
+    """Draw charts by matplotlib's plain path: a new figure each with matplotlib's canvas (every
+    text measured for each file), every axis label placed, rc_context, the collector as usual."""
+    monkeypatch.setattr(chartsvg, "figure", lambda *layout: ((fig := chartsvg._new_figure(*layout)), fig.axes))
+    monkeypatch.setattr(chartsvg, "_pin_empty_labels", lambda fig: None)
+    monkeypatch.setattr(chartsvg, "styled", matplotlib.rc_context)
+    monkeypatch.setattr(chartsvg, "collected_young", contextlib.nullcontext)
+
+
+def long_course() -> Analysis:
+    """The long course (41 sessions: doses, a pause, control panels), with ten density zones."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return analyze(load(make_worst(write_course(Path(tmp) / "j", photos=False))))
+
+
+@pytest.mark.parametrize("data", [long_course, lambda: journal(130, 12), lambda: journal(3, 0.12)],
+                         ids=["long course", "twelve years", "six weeks"])
+def test_charts_are_the_bytes_of_matplotlibs_plain_path(tmp_path, monkeypatch, data):
+    """What render/chartsvg.py saves (blank figures unpickled, texts measured once, empty labels
+    pinned) is what matplotlib writes without it: its first chart of a layout and its later ones."""
+    analysis = data()
+    chartsvg._BLANKS.clear()
+    made = [render_charts(analysis, tmp_path / "first"), render_charts(analysis, tmp_path / "again")]
+    with monkeypatch.context() as m:
+        plainly(m)
+        made.append(render_charts(analysis, tmp_path / "plain"))
+    assert made[0] == made[1] == made[2] and len(made[0]) >= 3
+    for rel in made[0].values():
+        plain = (tmp_path / "plain" / rel).read_bytes()
+        assert (tmp_path / "first" / rel).read_bytes() == plain, rel
+        assert (tmp_path / "again" / rel).read_bytes() == plain, rel
+
+
+def test_a_blank_figure_is_made_again_under_other_settings():
+    layout = ((7.2, 2.8), (0.62, 0.34, 0.38, 0.24), 1, 0.0)
+    assert chartsvg.figure(*layout)[1][0].spines["left"].get_linewidth() == matplotlib.rcParams["axes.linewidth"]
+    with matplotlib.rc_context({"axes.linewidth": 3.5}):
+        assert chartsvg.figure(*layout)[1][0].spines["left"].get_linewidth() == 3.5
+    assert chartsvg.figure(*layout)[1][0].spines["left"].get_linewidth() == matplotlib.rcParams["axes.linewidth"]
+
+
+TEXTS = ["Jan 2020", "Jul 2025", "2032", "Sep 2026", "Loading (weeks 0-16)", "early →", "SALT ≤ 20", "", "Ægir ½ µg/L"]
+
+
+@pytest.mark.parametrize("size", [6, 6.5, 7, 9])
+def test_a_text_width_is_measured_once_as_matplotlib_measures_it(size):
+    for text in TEXTS + TEXTS:  # each twice: the second from the cache
+        prop = FontProperties(family=chartsvg.FONT, size=size)
+        assert chartsvg.text_width(text, size) == text_to_path.get_text_width_height_descent(text, prop, False)[0]
+
+
+@pytest.mark.parametrize("prop", [
+    {"family": chartsvg.FONT, "size": 9}, {"family": chartsvg.FONT, "size": 7, "weight": "bold"},
+    {"family": chartsvg.FONT, "size": 6.5, "style": "italic"}, {"family": "serif", "size": 9}, {"size": 8},
+])
+def test_the_renderer_measures_a_text_as_matplotlibs(prop):
+    ours, theirs = (cls(100, 100, io.StringIO()) for cls in (chartsvg._Renderer, RendererSVG))
+    for text in TEXTS:
+        font = FontProperties(**prop)
+        assert ours.get_text_width_height_descent(text, font, False) == \
+            theirs.get_text_width_height_descent(text, font, False)
+        font.set_size(font.get_size() + 3)  # changed after it was measured: measured again, as changed
+        assert ours.get_text_width_height_descent(text, font, False) == \
+            theirs.get_text_width_height_descent(text, font, False)

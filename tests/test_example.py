@@ -1,8 +1,7 @@
 """End to end: the example journal builds into the site and dossier the README promises."""
 
 import json
-import os
-import shutil
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -96,27 +95,13 @@ def test_example_shows_measured_salt_and_aligned_comparisons(built):
     assert all((out / f"ghosts/{a}.png").is_file() for a in data["angles"])
 
 
-def _chromium_page():
-    """A Playwright page in Debian's chromium (skipped outside CI when it is not installed)."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("CI must install chromium (.ci/run does)")
-        pytest.skip("needs Debian's chromium (apt-get install chromium; .ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    return sync_playwright(), chromium
-
-
 @pytest.mark.browser
-def test_mask_switch_slider_and_session_pickers_in_a_real_browser(built):
+def test_mask_switch_slider_and_session_pickers_in_a_real_browser(built, browser):
     """Issue 16 item 1: the mask overlay is off, switches on, and follows the slider's divider.
     Issue 14 item 10: any two sessions can be compared; a photo of another shape is padded, not cropped."""
-    manager, chromium = _chromium_page()
     out, _ = built
-    with manager as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    with closing(browser.new_context(viewport={"width": 1280, "height": 1400})) as context:
+        page = context.new_page()
         page.goto((out / "angles/overhead.html").as_uri())
         stage = page.locator(".compare-stage .mask-overlay")
         assert stage.count() == 2 and not any(stage.nth(i).is_visible() for i in range(2))  # off until asked
@@ -141,4 +126,3 @@ def test_mask_switch_slider_and_session_pickers_in_a_real_browser(built):
         figures = page.locator(".compare-item .mask-overlay")
         assert figures.count() == 2 and all(figures.nth(i).is_visible() for i in range(2))
         assert "30 Jun 2025" in page.locator(".compare-item").first.inner_text()
-        browser.close()

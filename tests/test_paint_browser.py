@@ -5,8 +5,6 @@ axe-core on the page."""
 from __future__ import annotations
 
 import math
-import os
-import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -14,21 +12,19 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from conftest import CHROMIUM, IN_CI
 from PIL import Image
 from test_paint import FIRST, SECOND, example_journal, wait_for
 
 from scalpsite.photos import masks
 from scalpsite.serve import serve
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists() and not IN_CI,
                        reason="Debian's chromium is not installed (apt-get install chromium); "
                               "CI installs it and runs these tests"),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 W, H = 1024, 768
 WAIT = 30_000  # ms
 
@@ -48,16 +44,6 @@ def preview(tmp_path_factory):
     yield SimpleNamespace(root=root, url=urls[0])
     stop.set()
     thread.join(15)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

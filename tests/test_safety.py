@@ -130,6 +130,7 @@ def test_two_builds_are_byte_identical(runner, journal, tmp_path):
         assert str(tmp_path).encode() not in data, f"absolute path in {name}"
 
 
+@pytest.mark.warm_photos
 def test_source_date_epoch_sets_the_dossier_date(runner, journal, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
     result = runner.invoke(main, ["export", str(journal)])
@@ -220,6 +221,7 @@ def test_photo_symlink_outside_is_refused(runner, journal, tmp_path):
     assert '"code": "photo-outside"' in result.output and result.exit_code == 1
 
 
+@pytest.mark.warm_photos
 def test_rebuild_reuses_cached_charts_and_dossier_until_the_data_changes(runner, journal):
     assert runner.invoke(main, ["build", str(journal)]).exit_code == 0
     first = tree(journal / "_site")
@@ -232,6 +234,7 @@ def test_rebuild_reuses_cached_charts_and_dossier_until_the_data_changes(runner,
     assert after["dossier.pdf"] != first["dossier.pdf"]
 
 
+@pytest.mark.warm_photos
 def test_noop_rebuild_renders_nothing_again(runner, journal, monkeypatch):
     import scalpsite.render.charts
     import scalpsite.render.dossier

@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -25,7 +26,6 @@ from scalpsite.errors import ScalpsiteError
 from scalpsite.serve import RELOAD_JS_URL, VERSION_URL, inject, serve, watched
 
 SCRIPT = f'<script src="{RELOAD_JS_URL}"'
-CHROMIUM = "/usr/bin/chromium"
 
 
 def fetch(url: str) -> tuple[int, str, str]:
@@ -403,30 +403,24 @@ def test_overlay_goes_just_after_body(monkeypatch, page, expected):
     assert previewpage.overlay(page, (), False) == page
 
 
-def test_overlay_in_a_real_browser(tmp_path, start):
+@pytest.mark.browser
+def test_overlay_in_a_real_browser(tmp_path, start, browser):
     """issue 18 item 12: chromium shows the box at the top, styled (the pages' CSP allows its stylesheet)."""
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no {CHROMIUM} (.ci/run installs Debian's chromium)")
     s = start(write_journal(tmp_path / "j", {"2025-01-06": BAD_SESSION}))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 800})
-            violations = []
-            page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-            page.goto(s.url + "sessions/2025-01-06.html")
-            box = page.locator("#scalpsite-overlay")
-            assert box.is_visible()
-            assert box.bounding_box()["y"] == 0
-            assert box.evaluate("e => getComputedStyle(e).position") == "sticky"
-            assert "sessions/2025-01-06/session.yaml:3" in box.inner_text()
-            page.mouse.wheel(0, 2000)
-            page.wait_for_timeout(200)
-            assert box.bounding_box()["y"] == 0  # stays in view while scrolling
-            assert violations == []
-        finally:
-            browser.close()
+    with closing(browser.new_context(viewport={"width": 1000, "height": 800})) as context:
+        page = context.new_page()
+        violations = []
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(s.url + "sessions/2025-01-06.html")
+        box = page.locator("#scalpsite-overlay")
+        assert box.is_visible()
+        assert box.bounding_box()["y"] == 0
+        assert box.evaluate("e => getComputedStyle(e).position") == "sticky"
+        assert "sessions/2025-01-06/session.yaml:3" in box.inner_text()
+        page.mouse.wheel(0, 2000)
+        page.wait_for_timeout(200)
+        assert box.bounding_box()["y"] == 0  # stays in view while scrolling
+        assert violations == []
 
 
 def test_no_reload_leaves_out_the_script(tmp_path, start):
@@ -502,25 +496,19 @@ def test_every_answer_is_for_the_same_origin_only(served, path):
     assert b"\r\ncross-origin-resource-policy: same-origin" in head
 
 
-def test_cross_origin_img_is_blocked_in_a_real_browser(tmp_path, start):
+@pytest.mark.browser
+def test_cross_origin_img_is_blocked_in_a_real_browser(tmp_path, start, browser):
     """issue 22 item 6: an <img> of another origin pointing at the preview does not load in chromium."""
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no {CHROMIUM} (.ci/run installs Debian's chromium)")
     served = start(write_journal(tmp_path / "j", {"2025-01-06": COMPLETE}, photos=True))
     photo = fetch_bytes(served.url + "photos/2025-01-06/overhead.jpg")
     assert photo[:2] == b"\xff\xd8"  # the photo is there for the preview's own pages
     page_file = tmp_path / "other.html"
     page_file.write_text(f'<img id="x" src="{served.url}photos/2025-01-06/overhead.jpg">')
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.goto(page_file.as_uri())
-            page.wait_for_load_state("load")
-            assert page.evaluate("document.getElementById('x').naturalWidth") == 0
-        finally:
-            browser.close()
+    with closing(browser.new_context()) as context:
+        page = context.new_page()
+        page.goto(page_file.as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.getElementById('x').naturalWidth") == 0
 
 
 def fetch_bytes(url: str) -> bytes:

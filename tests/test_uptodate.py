@@ -7,16 +7,19 @@ import os
 import shutil
 
 import pytest
-from conftest import COMPLETE, write_journal
+from conftest import COMPLETE, add_photo_work, write_journal
 
 from scalpsite import pipeline
 from scalpsite.cli import main
 
 
 @pytest.fixture
-def journal(tmp_path):
+def journal(tmp_path, request):
+    """The `journal` fixture's photos with other notes; marked `warm_photos`, with their photo work."""
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-03-03": COMPLETE + "notes: dry scalp\n"},
                          photos=True)
+    if request.node.get_closest_marker("warm_photos"):
+        add_photo_work(root, request.getfixturevalue("warm_cache"))
     return root
 
 
@@ -43,6 +46,7 @@ def test_a_repeated_build_answers_from_the_record(runner, journal, monkeypatch):
         [line for line in first.output.splitlines() if not line.startswith("Built ")]  # the same findings
 
 
+@pytest.mark.warm_photos
 def test_check_and_build_in_turn_keep_each_others_record(runner, journal, monkeypatch):
     """A check between two builds (a pre-commit hook, then a build) leaves the cache as it was,
     so the build after it still answers from its record, and the check after that from its own."""
@@ -55,6 +59,7 @@ def test_check_and_build_in_turn_keep_each_others_record(runner, journal, monkey
         assert result.exit_code == 0, result.output
 
 
+@pytest.mark.warm_photos
 @pytest.mark.parametrize("change", ["touch", "edit-out", "option", "cache"])
 def test_anything_that_could_change_the_output_builds_again(runner, journal, change):
     assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0
@@ -76,6 +81,7 @@ def test_anything_that_could_change_the_output_builds_again(runner, journal, cha
         assert "10 photos processed, 0 from cache" in result.output
 
 
+@pytest.mark.warm_photos
 def test_a_photo_edited_with_its_mtime_kept_is_not_a_repeat(runner, journal, monkeypatch):
     assert runner.invoke(main, ["build", str(journal), "--no-pdf"]).exit_code == 0
     photo = journal / "sessions/2025-03-03/front.jpg"
@@ -89,6 +95,7 @@ def test_a_photo_edited_with_its_mtime_kept_is_not_a_repeat(runner, journal, mon
     assert called == [1]
 
 
+@pytest.mark.warm_photos
 def test_a_repeated_check_answers_from_the_record(runner, journal, monkeypatch):
     first = runner.invoke(main, ["check", str(journal), "--as-of", "2025-03-10", "--format", "json"])
     no_work(monkeypatch)
@@ -97,3 +104,16 @@ def test_a_repeated_check_answers_from_the_record(runner, journal, monkeypatch):
     monkeypatch.undo()
     later = runner.invoke(main, ["check", str(journal), "--as-of", "2025-09-10", "--format", "json"])
     assert "session-overdue" in later.output and "session-overdue" not in first.output  # another day: checked again
+
+
+def test_another_library_version_is_another_key(tmp_path, monkeypatch):
+    """The libraries' versions are read once per process (the code it runs is the one it imported)
+    and are part of the key: the same journal under another matplotlib is not a repeat."""
+    from scalpsite.store import uptodate
+
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE})
+    assert uptodate._versions() is uptodate._versions()
+    assert any(v.startswith("matplotlib=") for v in uptodate._versions())
+    key = uptodate.inputs_key(root, "build", {})
+    monkeypatch.setattr(uptodate, "_versions", lambda: ("matplotlib=0.0",))
+    assert uptodate.inputs_key(root, "build", {}) != key

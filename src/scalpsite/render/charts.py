@@ -8,18 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import text_to_path
 
 from scalpsite.analysis.labels import (
     MONTHS,  # the locale-free month names of every page
 )
 from scalpsite.analysis.results import Analysis, InjectionDose, Interruption, PhaseSpan
 from scalpsite.measures.alopecia import SALT
+from scalpsite.render import chartsvg
 from scalpsite.render.chartinputs import Reads, SessionReads, chart_reads
+from scalpsite.render.chartsvg import FONT, text_width
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -30,7 +29,6 @@ PHASE_SHADES = ["#f4f6f8", "#eef4fa", "#f4f6f8", "#eef4fa"]
 ZONE_COLOURS = ["#2563a6", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"]
 ZONE_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 ZONE_DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
-FONT = "DejaVu Sans"  # matplotlib's own font, also embedded in the PDF
 
 # Applied only while the charts are drawn; the fixed hash seed and no dates keep the SVG byte-identical.
 # No mathtext: every text a chart draws (zone names, units, labels) is drawn as written, so `$\x$`
@@ -51,11 +49,6 @@ AD_MARGINS, AD_GAP = (0.32, 0.3, 0.3, 0.24), 0.5  # AD panels: titles above, no 
 DATE_STEPS = [(1, 0), (3, 1), (6, 3), (12, 3), (24, 12), (60, 12), (120, 60)]
 MAX_LABELS, AD_MAX_LABELS = 9, 4
 DAYS_PER_MONTH = 365.25 / 12  # for spacing date labels only; the analysis dates every phase
-
-
-def _text_width(text: str, size: float) -> float:
-    """Width in points of `text` set in the chart font, measured without drawing anything."""
-    return text_to_path.get_text_width_height_descent(text, FontProperties(family=FONT, size=size), False)[0]
 
 
 def _points(sessions: list[SessionReads], value: Callable[[SessionReads], float | None]) -> tuple[list[dt.date], list[float]]:
@@ -80,20 +73,10 @@ def _line_style(points: int, ms: float, lw: float) -> dict:
     return {"marker": "o", "ms": max(1.2, ms * crowding), "lw": lw * max(0.6, crowding)}
 
 
-def _axes_rect(size: tuple[float, float], margins: tuple[float, float, float, float]) -> dict:
-    """Margins in inches as the figure fractions `subplots` takes."""
-    (w, h), (left, bottom, right, top) = size, margins
-    return {"left": left / w, "bottom": bottom / h, "right": 1 - right / w, "top": 1 - top / h}
-
-
 def _figure(size: tuple[float, float], margins: tuple[float, float, float, float] = MARGINS,
             panels: int = 1, gap: float = 0.0) -> tuple[Figure, list]:
-    """A figure with `panels` axes side by side, placed at fixed margins."""
-    fig = Figure(figsize=size)
-    width = (size[0] - margins[0] - margins[2] - gap * (panels - 1)) / panels
-    axes = fig.subplots(1, panels, squeeze=False,
-                        gridspec_kw=_axes_rect(size, margins) | {"wspace": gap / width})[0]
-    return fig, list(axes)
+    """A figure with `panels` axes side by side, placed at fixed margins (inches)."""
+    return chartsvg.figure(size, margins, panels, gap)
 
 
 def _width_pt(ax) -> float:
@@ -113,15 +96,17 @@ def month_starts(first: dt.date, last: dt.date, step: int) -> list[dt.date]:
 
 def date_ticks(first: dt.date, last: dt.date, width_pt: float, size: float,
                max_labels: int) -> tuple[list[dt.date], list[str], list[dt.date]]:
-    """Major ticks, their labels and minor ticks: the finest scheme whose labels do not touch."""
+    """Major ticks, their labels and the minor ticks between them: the finest scheme whose labels do
+    not touch."""
     days = max((last - first).days, 1)
     for step, minor in DATE_STEPS:  # when none fits, the coarsest is kept
         ticks = month_starts(first, last, step)
         labels = [f"{MONTHS[t.month - 1]} {t.year}" if step < 12 else str(t.year) for t in ticks]
         spacing = width_pt * step * DAYS_PER_MONTH / days
-        if len(ticks) <= max_labels and all(_text_width(s, size) + 1.5 * size <= spacing for s in labels):
+        if len(ticks) <= max_labels and all(text_width(s, size) + 1.5 * size <= spacing for s in labels):
             break
-    return ticks, labels, month_starts(first, last, minor) if minor else []
+    # a minor tick under a major one is not drawn (matplotlib drops it), so it is not made either
+    return ticks, labels, [t for t in month_starts(first, last, minor) if t not in ticks] if minor else []
 
 
 def _date_axis(ax, dates: list[dt.date], size: float, max_labels: int,
@@ -150,7 +135,7 @@ def _phase_bands(ax, phases: list[PhaseSpan], span: tuple[dt.date, dt.date]) -> 
         ax.axvspan(a, b, color=PHASE_SHADES[i % len(PHASE_SHADES)], zorder=0, lw=0)
         room = (b - a).days * per_day
         fits = [(text, size) for text, size in ((phase.label, 7), (phase.short_label, 7), (phase.short_label, 6))
-                if _text_width(text, size) + 4 <= room]
+                if text_width(text, size) + 4 <= room]
         if fits:
             ax.text(a + (b - a) / 2, 1.0, fits[0][0], transform=ax.get_xaxis_transform(), ha="center",
                     va="bottom", fontsize=fits[0][1], color=MUTED)
@@ -321,11 +306,16 @@ def render_charts(data: Analysis, out: Path) -> dict[str, str]:
 
 def draw_chart(name: str, reads: Reads, out: Path) -> dict[str, str]:
     """Write the chart `name` drawn from what it reads into out/charts/, if it has data: name -> path."""
-    with matplotlib.rc_context(STYLE):
+    with chartsvg.collected_young():  # once the figure is gone (_draw has returned)
+        return _draw(name, reads, out)
+
+
+def _draw(name: str, reads: Reads, out: Path) -> dict[str, str]:
+    with chartsvg.styled(STYLE):
         fig = CHARTS[name](reads)
         if fig is None:
             return {}
         folder = out / "charts"
         folder.mkdir(parents=True, exist_ok=True)
-        fig.savefig(folder / f"{name}.svg", format="svg", metadata={"Date": None})
+        chartsvg.save(fig, folder / f"{name}.svg")
     return {name: f"charts/{name}.svg"}

@@ -15,6 +15,7 @@ Light on purpose: this module is all a repeated run imports beyond the command l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -68,7 +69,10 @@ def _stat_target(path: str) -> str:
         return "dangling"
 
 
-def _versions() -> list[str]:
+@functools.cache
+def _versions() -> tuple[str, ...]:
+    """The installed versions of the libraries the output depends on, read once per process: the
+    code this process runs is the one it imported, whatever is installed after it started."""
     from importlib.metadata import PackageNotFoundError, version
 
     found = []
@@ -77,7 +81,7 @@ def _versions() -> list[str]:
             found.append(f"{name}={version(name)}")
         except PackageNotFoundError:
             found.append(f"{name}=none")
-    return found
+    return tuple(found)
 
 
 def inputs_key(root: Path, command: str, options: dict, out: Path | None = None) -> str:
