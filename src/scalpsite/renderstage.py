@@ -46,22 +46,16 @@ def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoRes
     staging, cache, put = placer.staging, placer.cache, placer.place
     charts = _charts(analysis, cache, staging, put, aside)
     try:
-        data = analysis.model_dump(mode="json")  # data.json and the tables: the analysis as its JSON shape
-        data_json = to_json(data)
-        (staging / "data.json").write_text(data_json, encoding="utf-8")
-        (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
-        if (log := injections_csv(data)) is not None:
-            (staging / "injections.csv").write_text(log, encoding="utf-8")
-        expected = charts.expected
-        view = view_of(journal, analysis, photos, expected, evidence)
-        placer.place_named("renditions", _photo_files(view, ("web", "thumb")))
-        _place_evidence(view, evidence, staging, put)
+        data_json = _data_files(analysis, staging)
         dirs = theme_dirs(journal.root, require_config(journal).theme)
         theme = tree_digest(dirs)
-        write = placer.write if isinstance(placer, InPlacer) else None
+        view = view_of(journal, analysis, photos, charts.expected, evidence)
+        placer.place_named("renditions", _photo_files(view, ("web", "thumb")))
+        _place_evidence(view, evidence, staging, put)
         if pages is not None:  # the preview: its memo renders only the pages whose reads changed; no cache entry
+            write = placer.write if isinstance(placer, InPlacer) else None
             _render_site(view, staging, dirs, pages, theme, write)
-        if (drawn := charts.finish()) != expected:  # a chart appeared or disappeared: the pages again
+        if (drawn := charts.finish()) != view.charts:  # a chart appeared or disappeared: the pages again
             view = view_of(journal, analysis, photos, drawn, evidence)
             if pages is not None:
                 _render_site(view, staging, dirs, pages, theme, write)
@@ -78,6 +72,17 @@ def render_outputs(journal: Journal, analysis: Analysis, photos: images.PhotoRes
         cached(folder(cache, "dossier"), digest("dossier", inputs()), staging,
                lambda: _render_pdf(view, staging, dirs, cache / "renditions", placer), put)
     shutil.rmtree(staging / "print", ignore_errors=True)
+
+
+def _data_files(analysis: Analysis, staging: Path) -> str:
+    """data.json, data.csv and injections.csv (with a log) in the staging folder; data.json's text."""
+    data = analysis.model_dump(mode="json")  # data.json and the tables: the analysis as its JSON shape
+    data_json = to_json(data)
+    (staging / "data.json").write_text(data_json, encoding="utf-8")
+    (staging / "data.csv").write_text(to_csv(data), encoding="utf-8")
+    if (log := injections_csv(data)) is not None:
+        (staging / "injections.csv").write_text(log, encoding="utf-8")
+    return data_json
 
 
 def _render_site(view: View, staging: Path, dirs: list[Path], pages: PageMemo | None, theme: str,

@@ -12,6 +12,10 @@ this process left it), so an unchanged file is never read again; a file whose st
 from the record (edited or deleted by hand) is written again. A cached file is known by its
 path in the cache, whose name says what it is made of (the content keys of store/memo.py and
 photos/images.py), as the CLI's placer (store/carry.py) knows it.
+
+The side folder is made once (publish.stage, named with this process's id) and emptied of its
+files after each update; once the process has ended, the next build into OUT removes it
+(publish.recover), and the preview's OUT and side folder are in its own temporary folder.
 """
 
 from __future__ import annotations
