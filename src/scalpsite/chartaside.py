@@ -15,8 +15,11 @@ file. A worker that cannot start or that dies leaves the drawing to the preview'
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import multiprocessing
+import shutil
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -32,6 +35,7 @@ class ChartAside:
         self._pool: ProcessPoolExecutor | None = None
         self.paths: dict[str, dict[str, str]] = {}  # chart -> what it made last time ({} without data)
         self.drawn = 0  # charts given to the worker
+        self._scratch: Path | None = None  # where the warm-up drawings go
 
     def start(self) -> None:
         """Start the worker (spawned: the preview runs threads, which a fork would copy half-way)."""
@@ -53,11 +57,25 @@ class ChartAside:
             self._pool = None
             return None
 
+    def warm(self, name: str, reads: Reads) -> None:
+        """Have the worker draw a chart it has not drawn yet, into a folder of its own: a chart's
+        first drawing in a process costs more (matplotlib's fonts, the layouts kept by chartsvg),
+        and the first save should not pay for it."""
+        if self._pool is None or name in self.paths:
+            return
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="scalpsite-charts-"))
+        with contextlib.suppress(BrokenProcessPool, RuntimeError):
+            self._pool.submit(_draw, name, reads, str(self._scratch))
+
     def close(self) -> None:
         """Stop the worker."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
 
 def _warm_up() -> None:

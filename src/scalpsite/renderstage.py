@@ -101,6 +101,8 @@ def _charts(analysis: Analysis, cache: Path, staging: Path, put: Callable[[Path,
     for name, reads in chart_reads(analysis).items():
         key, entries = digest("chart", name, reads.facts(), code_digest()), folder(cache, f"chart-{name}")
         made = cache_hit(entries, key, staging, put)
+        if made is not None and aside is not None:
+            aside.warm(name, reads)
         drawing = aside.draw(name, reads, staging) if made is None and aside is not None and name in aside.paths \
             else None
         if made is None and drawing is None:

@@ -56,8 +56,8 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
             server = start_server(port, tmp / "site", bind, reload, root)
             changes = watch_changes(root, stop)
             next(changes, None)  # the watcher now runs: edits made during the first build are not lost
-            rebuild(root, server, pdf)
             _warm_up(server, chart_worker)
+            rebuild(root, server, pdf)
             _announce(server.url, root, open_browser, ready, on_ready)
             rebuild_on_change(changes, root, server, pdf)
         except KeyboardInterrupt:
@@ -69,9 +69,9 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
 
 
 def _warm_up(server: PreviewServer, chart_worker: bool) -> None:
-    """Start what a save needs that the first build did not (matplotlib, when the cache gave every
-    chart: in the chart worker, or imported here), while nobody waits, so that the first save is
-    as quick as the next ones."""
+    """Start, beside the first build, what a save needs that the first build may not (matplotlib,
+    when the cache gives every chart: the chart worker, which the first build has draw its charts
+    once, or imported here), so that the first save is as quick as the next ones."""
     if chart_worker:
         from scalpsite.chartaside import ChartAside
 
