@@ -18,8 +18,11 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import multiprocessing
+import multiprocessing.connection
+import os
 import shutil
 import tempfile
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -79,7 +82,17 @@ class ChartAside:
 
 
 def _warm_up() -> None:
-    import scalpsite.render.charts  # noqa: F401 - matplotlib, before the first save needs it
+    """In the worker: end with the preview however it ends (killed, it tells nothing), and import
+    matplotlib before the first save needs it."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+    import scalpsite.render.charts  # noqa: F401
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _draw(name: str, reads: Reads, out: str) -> dict[str, str]:
