@@ -114,24 +114,22 @@ def test_serves_injects_and_rebuilds_on_change(tmp_path, start):
 def test_the_chart_worker_draws_a_save_and_ends_with_the_preview(tmp_path, start):
     """`scalpsite serve` draws its charts in a worker process (chartaside.py): a save's chart is
     the one a build draws, and the worker ends with the preview."""
-    import psutil
-
-    def workers() -> list[psutil.Process]:  # not multiprocessing's resource tracker: it lives as long as this process
-        return [p for p in psutil.Process().children(recursive=True) if "resource_tracker" not in " ".join(p.cmdline())]
+    import multiprocessing
 
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-02-03": COMPLETE})
     s = start(root, chart_worker=True)
-    assert wait_for(lambda: workers() != [], 30)
+    assert wait_for(lambda: multiprocessing.active_children() != [], 30)
+    running = multiprocessing.active_children()
     before = fetch(s.url + "charts/ad.svg")[2]
-    session = root / "sessions/2025-02-03/session.yaml"
-    session.write_text(COMPLETE.replace("itch: 7", "itch: 2"))
+    (root / "sessions/2025-02-03/session.yaml").write_text(COMPLETE.replace("itch: 7", "itch: 2"))
     assert wait_for(lambda: fetch(s.url + "charts/ad.svg")[2] != before)
     built = tmp_path / "built"
     build(root, built, pdf=False)
     assert wait_for(lambda: fetch(s.url + "charts/ad.svg")[2] == (built / "charts/ad.svg").read_text(), 5)
-    running = workers()
     stop_and_join(s)
-    assert psutil.wait_procs(running, timeout=15)[1] == []  # none left running
+    for worker in running:
+        worker.join(15)
+    assert not any(worker.is_alive() for worker in running)
     assert serve_dirs(s.temp_root) == []
 
 
