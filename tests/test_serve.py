@@ -23,6 +23,7 @@ from conftest import COMPLETE, CONFIG, REPO, write_journal
 from scalpsite import serve as serve_mod
 from scalpsite.cli import main
 from scalpsite.errors import ScalpsiteError
+from scalpsite.pipeline import build
 from scalpsite.serve import RELOAD_JS_URL, VERSION_URL, inject, serve, watched
 
 SCRIPT = f'<script src="{RELOAD_JS_URL}"'
@@ -108,6 +109,28 @@ def test_serves_injects_and_rebuilds_on_change(tmp_path, start):
     stop_and_join(s)
     assert serve_dirs(s.temp_root) == []
     assert not (root / "_site").exists()
+
+
+def test_the_chart_worker_draws_a_save_and_ends_with_the_preview(tmp_path, start):
+    """`scalpsite serve` draws its charts in a worker process (chartaside.py): a save's chart is
+    the one a build draws, and the worker ends with the preview."""
+    import multiprocessing
+
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-02-03": COMPLETE})
+    s = start(root, chart_worker=True)
+    assert wait_for(lambda: multiprocessing.active_children() != [], 30)
+    running = multiprocessing.active_children()
+    before = fetch(s.url + "charts/ad.svg")[2]
+    (root / "sessions/2025-02-03/session.yaml").write_text(COMPLETE.replace("itch: 7", "itch: 2"))
+    assert wait_for(lambda: fetch(s.url + "charts/ad.svg")[2] != before)
+    built = tmp_path / "built"
+    build(root, built, pdf=False)
+    assert wait_for(lambda: fetch(s.url + "charts/ad.svg")[2] == (built / "charts/ad.svg").read_text(), 5)
+    stop_and_join(s)
+    for worker in running:
+        worker.join(15)
+    assert not any(worker.is_alive() for worker in running)
+    assert serve_dirs(s.temp_root) == []
 
 
 def test_a_page_asking_for_a_new_build_is_answered_when_one_ends(tmp_path):

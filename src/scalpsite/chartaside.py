@@ -21,6 +21,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import shutil
+import signal
 import tempfile
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,11 +35,12 @@ from scalpsite.render.chartinputs import Reads
 class ChartAside:
     """One worker process that draws charts, and the path each chart had when last known."""
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Path | None = None) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self.paths: dict[str, dict[str, str]] = {}  # chart -> what it made last time ({} without data)
         self.drawn = 0  # charts given to the worker
-        self._scratch: Path | None = None  # where the warm-up drawings go
+        self._scratch = scratch  # where the warm-up drawings go (the preview's own temporary folder)
+        self._own_scratch = False
 
     def start(self) -> None:
         """Start the worker (spawned: the preview runs threads, which a fork would copy half-way)."""
@@ -67,7 +69,7 @@ class ChartAside:
         if self._pool is None or name in self.paths:
             return
         if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="scalpsite-charts-"))
+            self._scratch, self._own_scratch = Path(tempfile.mkdtemp(prefix="scalpsite-charts-")), True
         with contextlib.suppress(BrokenProcessPool, RuntimeError):
             self._pool.submit(_draw, name, reads, str(self._scratch))
 
@@ -76,14 +78,15 @@ class ChartAside:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
-        if self._scratch is not None:
+        if self._scratch is not None and self._own_scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
+            self._scratch, self._own_scratch = None, False
 
 
 def _warm_up() -> None:
     """In the worker: end with the preview however it ends (killed, it tells nothing), and import
     matplotlib before the first save needs it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the terminal's whole group: the preview says stop
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()

@@ -56,7 +56,7 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
             server = start_server(port, tmp / "site", bind, reload, root)
             changes = watch_changes(root, stop)
             next(changes, None)  # the watcher now runs: edits made during the first build are not lost
-            _warm_up(server, chart_worker)
+            _warm_up(server, chart_worker, tmp / "charts")
             rebuild(root, server, pdf)
             _announce(server.url, root, open_browser, ready, on_ready)
             rebuild_on_change(changes, root, server, pdf)
@@ -68,14 +68,14 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
     click.echo("Preview stopped.")
 
 
-def _warm_up(server: PreviewServer, chart_worker: bool) -> None:
+def _warm_up(server: PreviewServer, chart_worker: bool, scratch: Path) -> None:
     """Start, beside the first build, what a save needs that the first build may not (matplotlib,
     when the cache gives every chart: the chart worker, which the first build has draw its charts
     once, or imported here), so that the first save is as quick as the next ones."""
     if chart_worker:
         from scalpsite.chartaside import ChartAside
 
-        server.memo.charts = ChartAside()
+        server.memo.charts = ChartAside(scratch)  # in the preview's temporary folder, removed with it
         server.memo.charts.start()
     else:
         threading.Thread(target=_import_charts, name="scalpsite-warm-up", daemon=True).start()
