@@ -74,9 +74,16 @@ class ChartAside:
             self._pool.submit(_draw, name, reads, str(self._scratch))
 
     def close(self) -> None:
-        """Stop the worker."""
+        """Stop the worker now: what it may still be drawing (a warm-up chart, or the chart of a
+        save the preview no longer serves) is not needed once the preview stops, and a worker
+        left to finish its queue could outlive the preview's call by seconds."""
         if self._pool is not None:
+            workers = list((self._pool._processes or {}).values())  # the executor's own worker processes
+            for worker in workers:
+                worker.terminate()
             self._pool.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.join(5)
             self._pool = None
         if self._scratch is not None and self._own_scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
