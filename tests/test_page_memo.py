@@ -122,6 +122,17 @@ def courses(tmp_path_factory) -> tuple[Path, Path]:
     return kept, fresh
 
 
+
+def built_alike(kept: Path, fresh: Path, tmp_path: Path, memo, name: str) -> dict:
+    """Build the kept journal with the preview's memo into tmp_path/kept and the fresh one without
+    it into tmp_path/fresh; every output file must be the same. The kept output's files."""
+    build(kept, tmp_path / "kept", pdf=False, preview=memo)
+    build(fresh, tmp_path / "fresh", pdf=False)
+    mine, theirs = files_of(tmp_path / "kept"), files_of(tmp_path / "fresh")
+    assert mine.keys() == theirs.keys(), (name, mine.keys() ^ theirs.keys())
+    assert [rel for rel in mine if mine[rel] != theirs[rel]] == [], name
+    return mine
+
 def test_every_edit_gives_the_output_of_a_fresh_build(courses, tmp_path):
     kept, fresh = courses
     memo = PreviewMemo()
@@ -134,12 +145,7 @@ def test_every_edit_gives_the_output_of_a_fresh_build(courses, tmp_path):
         else:
             edit(kept)
             edit(fresh)
-        build(kept, tmp_path / "kept", pdf=False, preview=memo)
-        build(fresh, tmp_path / "fresh", pdf=False)
-        mine, theirs = files_of(tmp_path / "kept"), files_of(tmp_path / "fresh")
-        assert mine.keys() == theirs.keys(), (edit.__name__, mine.keys() ^ theirs.keys())
-        stale = [rel for rel in mine if mine[rel] != theirs[rel]]
-        assert stale == [], (edit.__name__, stale)
+        built_alike(kept, fresh, tmp_path, memo, edit.__name__)
         kept_reads = set().union(*(page.reads for page in memo.pages._pages.values()))
         assert memo.pages._values.keys() == memo.pages._uses.keys() == kept_reads  # every read kept, none else
         photo_edit = edit in (a_session_removed, a_session_added, the_title, a_photo_removed, a_photo_added, a_grey_card)
@@ -204,11 +210,7 @@ def test_charts_drawn_by_a_worker_give_the_output_of_a_fresh_build(courses, tmp_
         for edit in (itch, no_injections, injections_back, itch, the_title):
             edit(kept)
             edit(fresh)
-            build(kept, tmp_path / "kept", pdf=False, preview=memo)
-            build(fresh, tmp_path / "fresh", pdf=False)
-            mine, theirs = files_of(tmp_path / "kept"), files_of(tmp_path / "fresh")
-            assert mine.keys() == theirs.keys(), (edit.__name__, mine.keys() ^ theirs.keys())
-            assert [rel for rel in mine if mine[rel] != theirs[rel]] == [], edit.__name__
+            mine = built_alike(kept, fresh, tmp_path, memo, edit.__name__)
             assert ("charts/doses.svg" in mine) is (edit is not no_injections), edit.__name__
         assert memo.charts.drawn >= 4  # itch twice, doses back, the title's... by the worker
     finally:
