@@ -122,7 +122,6 @@ def courses(tmp_path_factory) -> tuple[Path, Path]:
     return kept, fresh
 
 
-
 def built_alike(kept: Path, fresh: Path, tmp_path: Path, memo, name: str) -> dict:
     """Build the kept journal with the preview's memo into tmp_path/kept and the fresh one without
     it into tmp_path/fresh; every output file must be the same. The kept output's files."""
@@ -132,6 +131,7 @@ def built_alike(kept: Path, fresh: Path, tmp_path: Path, memo, name: str) -> dic
     assert mine.keys() == theirs.keys(), (name, mine.keys() ^ theirs.keys())
     assert [rel for rel in mine if mine[rel] != theirs[rel]] == [], name
     return mine
+
 
 def test_every_edit_gives_the_output_of_a_fresh_build(courses, tmp_path):
     kept, fresh = courses
