@@ -199,7 +199,10 @@ def _digest(path: Path) -> str:
 
 
 def _stat(path: Path) -> Stat:
-    st = os.lstat(path)
+    return _stamp(os.lstat(path))
+
+
+def _stamp(st: os.stat_result) -> Stat:
     return st.st_dev, st.st_ino, st.st_ctime_ns, st.st_mtime_ns, st.st_size
 
 
@@ -216,7 +219,7 @@ def _files(folder: Path) -> dict[str, Stat]:
                 if stat.S_ISDIR(st.st_mode):
                     stack.append((rel + "/", entry.path))
                 else:
-                    found[rel] = (st.st_dev, st.st_ino, st.st_ctime_ns, st.st_mtime_ns, st.st_size)
+                    found[rel] = _stamp(st)
     return found
 
 
