@@ -7,6 +7,7 @@ import atexit
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,10 @@ settings.load_profile("scalpsite")
 # tests start, read the ones that exist and write none.
 sys.dont_write_bytecode = True
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+# A run started in the background (`pytest &` in a script) inherits Ctrl-C ignored, and so would
+# every Python the tests start: the tests that stop a child with SIGINT would wait for it in vain.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 CONFIG = """\
 title: Test journal
