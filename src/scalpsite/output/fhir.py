@@ -272,6 +272,8 @@ def bundle(data: dict, answers: dict[str, dict[str, list]] | None = None) -> dic
 def to_fhir(data: dict, answers: dict[str, dict[str, list]] | None = None) -> str:
     """The Bundle as JSON text, validated against the FHIR R4B models of `fhir.resources`."""
     from fhir.resources.R4B.bundle import Bundle
+    from pydantic import BaseModel
 
-    validated = Bundle.model_validate(bundle(data, answers))
+    model: type[BaseModel] = Bundle  # for mypy, which does not read fhir.resources (pyproject.toml)
+    validated = model.model_validate(bundle(data, answers))
     return validated.model_dump_json(indent=2) + "\n"
