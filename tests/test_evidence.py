@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -258,3 +259,75 @@ def test_mask_start_on_a_full_disk_leaves_no_empty_mask(runner, tmp_path, monkey
     assert (f"back: cannot write sessions/{LATER}/back.mask.png (No space left on device while writing it; "
             "nothing was left there)") in result.output
     assert not list((root / f"sessions/{LATER}").glob("*.mask.png")) and not list((root / f"sessions/{LATER}").glob(".*"))
+
+
+ANGLES = ("overhead", "back", "left", "right")
+
+
+def four_views(root: Path) -> Path:
+    """Two sessions of four views from the example's photos, the later one turned 3°, masks on
+    the baseline: more than two of every kind of photo work, so that each goes to the pool."""
+    config = CONFIG.replace("angles: [overhead, back]", f"angles: [{', '.join(ANGLES)}]")
+    write_journal(root, {"2025-01-06": COMPLETE, LATER: COMPLETE}, config=config)
+    for folder, rot in (("2025-01-06", 0.0), (LATER, 3.0)):
+        for angle in ANGLES:
+            framed(Image.open(EXAMPLE / f"sessions/2025-01-06/{angle}.jpg").convert("RGB"), rot).save(
+                root / f"sessions/{folder}/{angle}.jpg", quality=90)
+    for angle in ANGLES:
+        shutil.copy(EXAMPLE / f"sessions/2025-01-06/{angle}.mask.png", root / f"sessions/2025-01-06/{angle}.mask.png")
+    return root
+
+
+def test_the_pool_of_worker_processes_gives_the_output_of_one_process(runner, tmp_path, monkeypatch):
+    """Every kind of photo work (keys, renditions, masks, alignments, aligned photos, ghosts) runs
+    in SCALPSITE_WORKERS processes, and gives the site and the dossier one process gives, byte for
+    byte. (The rest of the suite works in one process: see conftest.py.)"""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from scalpsite.photos import pool
+
+    pools: list[tuple[int, set[str]]] = []
+
+    class Recorded(ProcessPoolExecutor):
+        def __init__(self, max_workers, **kwargs):
+            super().__init__(max_workers, **kwargs)
+            pools.append((max_workers, set()))
+
+        def map(self, fn, *iterables, **kwargs):
+            pools[-1][1].add(fn.__name__)
+            return super().map(fn, *iterables, **kwargs)
+
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Recorded)
+    outputs = {}
+    for workers in ("2", "1"):
+        monkeypatch.setenv("SCALPSITE_WORKERS", workers)
+        root = four_views(tmp_path / f"workers-{workers}")
+        result = runner.invoke(main, ["build", str(root)])
+        assert result.exit_code == 0, result.output
+        outputs[workers] = {p.relative_to(root).as_posix(): p.read_bytes()
+                            for p in sorted((root / "_site").rglob("*")) if p.is_file()}
+    assert [n for n, _ in pools] == [2]  # one pool, in the first build only
+    assert pools[0][1] == {"content_key", "render_one", "mask_job", "align_group_job", "aligned_job", "ghost_job"}
+    one, two = outputs["1"], outputs["2"]
+    assert one.keys() == two.keys() and "_site/dossier.pdf" in one and "_site/ghosts/right.png" in one
+    assert len([k for k in one if k.endswith(".aligned.jpg")]) == len(ANGLES)
+    assert [k for k in one if one[k] != two[k]] == []
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "two", "1.5", "٣"])
+def test_a_workers_setting_that_is_no_count_is_a_clear_error(runner, journal, monkeypatch, value):
+    monkeypatch.setenv("SCALPSITE_WORKERS", value)
+    result = runner.invoke(main, ["build", str(journal), "--no-pdf"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"Error: SCALPSITE_WORKERS={value!r} is not a number of processes (e.g. SCALPSITE_WORKERS=1 to work "
+            "in scalpsite's own process); unset it to use one per core") in result.output
+
+
+def test_without_the_setting_one_worker_per_core_this_process_may_use(monkeypatch):
+    from scalpsite.photos import pool
+
+    monkeypatch.delenv("SCALPSITE_WORKERS")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
+    assert pool.Workers().count == 3
+    monkeypatch.setenv("SCALPSITE_WORKERS", " 4 ")
+    assert pool.Workers().count == 4

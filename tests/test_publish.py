@@ -495,7 +495,7 @@ def test_full_disk_while_writing_renditions(runner, journal, monkeypatch, code, 
     assert build(runner, journal, "--no-pdf").exit_code == 0
     before = tree(journal / "_site")
     shutil.rmtree(journal / ".scalpsite-cache/renditions")
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # render in this process, where the patch applies
+    monkeypatch.setenv("SCALPSITE_WORKERS", "1")  # render in this process, where the patch applies
     real_save = Image.Image.save
 
     def save(self, fp, *args, **kwargs):

@@ -9,7 +9,10 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from scalpsite.errors import BuildError
+
 Progress = Callable[[int, int], None]
+WORKERS_ENV = "SCALPSITE_WORKERS"
 
 # One BLAS thread per process: the photo work runs in a process per core already, and NumPy's
 # threads in each of them only fight for the same cores (alignment took four times as long).
@@ -38,18 +41,37 @@ def _setup() -> None:
         pass  # not glibc: its defaults stay
 
 
+def worker_count() -> int:
+    """How many processes share the photo work: SCALPSITE_WORKERS, else one per core this
+    process may run on (a container or `taskset` may allow fewer than the machine has).
+
+    1 keeps all of it in scalpsite's own process, for a machine busy with other work; a value
+    that is not a whole number of at least 1 is an error, never read as a default."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value:
+        if not (value.isascii() and value.isdigit() and int(value) >= 1):
+            raise BuildError(f"{WORKERS_ENV}={value!r} is not a number of processes (e.g. {WORKERS_ENV}=1 to "
+                             "work in scalpsite's own process); unset it to use one per core")
+        return int(value)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on this platform (macOS, Windows)
+        return os.cpu_count() or 1
+
+
 class Workers:
-    """A process pool on all cores, started only when there is enough work to share."""
+    """A process pool on the cores scalpsite may use, started only when there is enough work to share."""
 
     def __init__(self) -> None:
         self.pool: ProcessPoolExecutor | None = None
+        self.count = worker_count()
 
     def map(self, fn, items: list, progress: Progress | None = None) -> Iterator:
         """fn over items, results in order; `progress(done, total)` after each one."""
-        if len(items) <= 2 or (os.cpu_count() or 1) == 1:
+        if len(items) <= 2 or self.count == 1:
             results: Iterator = map(fn, items)
         else:
-            self.pool = self.pool or ProcessPoolExecutor(max_workers=os.cpu_count(), initializer=_setup)
+            self.pool = self.pool or ProcessPoolExecutor(max_workers=self.count, initializer=_setup)
             results = self.pool.map(fn, items, chunksize=2)
         for done, r in enumerate(results, start=1):
             if progress:
