@@ -111,14 +111,15 @@ def test_serves_injects_and_rebuilds_on_change(tmp_path, start):
     assert not (root / "_site").exists()
 
 
-def test_the_chart_worker_draws_a_save_and_ends_with_the_preview(tmp_path, start):
-    """`scalpsite serve` draws its charts in a worker process (chartaside.py): a save's chart is
-    the one a build draws, and the worker ends with the preview."""
+def test_the_chart_worker_draws_a_save_and_ends_with_the_preview(tmp_path, start, monkeypatch):
+    """`scalpsite serve` draws its charts in a worker process (chartaside.py) where it may use
+    more than one: a save's chart is the one a build draws, and the worker ends with the preview."""
     import multiprocessing
 
+    monkeypatch.setenv("SCALPSITE_WORKERS", "2")
     root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-02-03": COMPLETE})
     others = set(multiprocessing.active_children())  # of earlier tests in this process, if any
-    s = start(root, chart_worker=True)
+    s = start(root, chart_worker=None)  # the command's default
     assert wait_for(lambda: set(multiprocessing.active_children()) - others, 30)
     running = set(multiprocessing.active_children()) - others
     before = fetch(s.url + "charts/ad.svg")[2]
@@ -132,6 +133,21 @@ def test_the_chart_worker_draws_a_save_and_ends_with_the_preview(tmp_path, start
         worker.join(15)
     assert not any(worker.is_alive() for worker in running)
     assert serve_dirs(s.temp_root) == []
+
+
+def test_with_one_worker_the_preview_draws_its_charts_itself(tmp_path, start, monkeypatch):
+    """SCALPSITE_WORKERS=1: no chart worker; a save's chart is drawn by the preview's own process."""
+    import multiprocessing
+
+    monkeypatch.setenv("SCALPSITE_WORKERS", "1")
+    root = write_journal(tmp_path / "j", {"2025-01-06": COMPLETE, "2025-02-03": COMPLETE})
+    others = set(multiprocessing.active_children())
+    s = start(root, chart_worker=None)
+    before = fetch(s.url + "charts/ad.svg")[2]
+    (root / "sessions/2025-02-03/session.yaml").write_text(COMPLETE.replace("itch: 7", "itch: 2"))
+    assert wait_for(lambda: fetch(s.url + "charts/ad.svg")[2] != before)
+    assert set(multiprocessing.active_children()) - others == set()
+    stop_and_join(s)
 
 
 def test_a_page_asking_for_a_new_build_is_answered_when_one_ends(tmp_path):

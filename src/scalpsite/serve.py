@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from scalpsite.errors import ScalpsiteError
+from scalpsite.photos.pool import worker_count
 from scalpsite.previewhttp import (  # noqa: F401 - the names the CLI and tests import from here
     HOST,
     IDLE_TIMEOUT,
@@ -38,11 +39,12 @@ from scalpsite.previewstop import TEMP_PREFIX, remove_stale_previews, stopped_by
 def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = False,
           ready: threading.Event | None = None, stop: threading.Event | None = None,
           on_ready: Callable[[str], None] | None = None, bind: str = HOST, reload: bool = True,
-          chart_worker: bool = True) -> None:
+          chart_worker: bool | None = None) -> None:
     """Build into a temporary folder, serve it on a loopback address and rebuild on change until stopped.
 
     `chart_worker`: charts are drawn by a process of their own while the pages render
-    (chartaside.py); without it, by the preview's own process."""
+    (chartaside.py); without it, by the preview's own process. By default there is one unless
+    scalpsite may use a single process (SCALPSITE_WORKERS=1, or one core)."""
     root = Path(root)
     if not (root / "scalpsite.yaml").is_file():
         raise ScalpsiteError(f"{root} is not a journal (no scalpsite.yaml); run 'scalpsite init' first")
@@ -56,7 +58,7 @@ def serve(root: Path, port: int = 8000, pdf: bool = False, open_browser: bool = 
             server = start_server(port, tmp / "site", bind, reload, root)
             changes = watch_changes(root, stop)
             next(changes, None)  # the watcher now runs: edits made during the first build are not lost
-            _warm_up(server, chart_worker, tmp / "charts")
+            _warm_up(server, worker_count() > 1 if chart_worker is None else chart_worker, tmp / "charts")
             rebuild(root, server, pdf)
             _announce(server.url, root, open_browser, ready, on_ready)
             rebuild_on_change(changes, root, server, pdf)
