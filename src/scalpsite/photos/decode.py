@@ -33,7 +33,7 @@ def _to_srgb(im):
             im = ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
         except (ImageCms.PyCMSError, OSError):
             pass  # an unreadable profile: keep the pixels as they are
-    return im.convert("RGB")
+    return im if im.mode == "RGB" else im.convert("RGB")
 
 
 def _eight_bit(im):
