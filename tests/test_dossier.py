@@ -331,3 +331,22 @@ def test_fonts_are_embedded_and_text_is_selectable(rendered):
     assert fonts and all("DejaVu" in name for name in fonts), sorted(fonts)
     assert all(any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in fonts.values())
     assert "Summary of the patient" in pages[0]  # extracted as text, not drawn as shapes
+
+
+@pytest.mark.warm_cache
+def test_the_dossier_sets_matplotlibs_fonts_without_importing_matplotlib(journal):
+    """The PDF uses the charts' fonts, found where matplotlib keeps them; a build whose charts all
+    come from the cache (here only the title changed) typesets it without importing matplotlib."""
+    import subprocess
+    import sys
+
+    import matplotlib
+
+    assert dossier._font_dir() == Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    config = journal / "scalpsite.yaml"
+    config.write_text(config.read_text().replace("title: Test journal", "title: Retitled"))
+    probe = ("import sys; from scalpsite.cli import main; main(sys.argv[1:], standalone_mode=False); "
+             "print('matplotlib' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", probe, "build", "-q", str(journal)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False" and (journal / "_site/dossier.pdf").is_file()
