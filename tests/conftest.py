@@ -36,8 +36,8 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 # The photo work of every build runs in the test's own process: pytest-xdist already runs a test
 # process per core, and a pool of photo workers in each of them only fought over the same cores
-# (forking a test process cost more than the work on the tests' small photos). test_workers.py
-# runs the pool, and shows that it gives the same output.
+# (forking a test process cost more than the work on the tests' small photos). test_evidence.py
+# runs the pool (test_the_pool_of_worker_processes_...), and shows that it gives the same output.
 os.environ["SCALPSITE_WORKERS"] = "1"
 
 CONFIG = """\
