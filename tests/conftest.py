@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import functools
+import io
 import os
 import shutil
 import signal
@@ -231,10 +233,18 @@ def write_journal(root: Path, sessions: dict[str, str], config: str = CONFIG, ph
 
 def tiny_photo(path: Path, size=(1000, 750), shade: int = 0) -> Path:
     """A plain JPEG, distinct per shade, big enough not to be 'too small'."""
+    path.write_bytes(_plain_jpeg(size, shade))
+    return path
+
+
+@functools.cache
+def _plain_jpeg(size: tuple[int, int], shade: int) -> bytes:
+    """The bytes of tiny_photo's JPEG, encoded once per test process (the suite writes thousands)."""
     from PIL import Image
 
-    Image.new("RGB", size, (180 - shade // 2, 140, 120 + shade // 3)).save(path, "JPEG")
-    return path
+    encoded = io.BytesIO()
+    Image.new("RGB", size, (180 - shade // 2, 140, 120 + shade // 3)).save(encoded, "JPEG")
+    return encoded.getvalue()
 
 
 def journal_files(root: Path) -> Path:

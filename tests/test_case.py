@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import COMPLETE, EXAMPLE, write_journal
 from longcourse import write_course
-from pypdf import PdfReader
+from pdftext import pdf_text
 
 from scalpsite.analysis import case, history, scores
 from scalpsite.analysis.response import interruption
@@ -30,7 +30,7 @@ def course(tmp_path_factory):
     result = CliRunner().invoke(main, ["build", str(root), "-o", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads((out / "data.json").read_text(encoding="utf-8"))
-    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out / "dossier.pdf").pages)
+    text = pdf_text(out / "dossier.pdf")
     return root, data, text.replace("’", "'")
 
 

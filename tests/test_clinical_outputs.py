@@ -14,7 +14,7 @@ import matplotlib
 import pytest
 from click.testing import CliRunner
 from conftest import COMPLETE, EXAMPLE, REPO, tiny_photo, write_journal
-from pypdf import PdfReader
+from pdftext import pdf_pages
 
 from scalpsite.analysis.analyze import analyze
 from scalpsite.analysis.results import Analysis
@@ -140,7 +140,7 @@ def test_site_index_shows_adherence_checklist_and_aa_scale(built):
 
 def test_dossier_page_one_and_the_case_page(built):
     """Done-when: page 1 shows adherence and the checklist; page 2 is the case, with facts only."""
-    pages = [" ".join(p.extract_text().split()) for p in PdfReader(built / "dossier.pdf").pages]
+    pages = pdf_pages(built / "dossier.pdf")
     assert "24 of 27 doses (88.9 %), 3 missed, 1 late; longest gap 42 days" in pages[0]
     assert "Expected effects of dupilumab" in pages[0] and "5 never reported" in pages[0]
     assert "Photo sessions" in pages[0] and "Tracking schedule" not in pages[0]

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import fixture_script
+from pdftext import pdf_pages
 
 from scalpsite.analysis.analyze import lab_columns, medication_periods
 from scalpsite.errors import BuildError
@@ -63,7 +64,7 @@ def render(view: View, tmp_path: Path, name: str = "out", themes: list[Path] | N
 
 
 def pages_text(pdf: Path) -> list[str]:
-    return [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(pdf).pages]
+    return pdf_pages(pdf)
 
 
 def many_sessions_view(count: int) -> View:
@@ -72,7 +73,7 @@ def many_sessions_view(count: int) -> View:
 
 
 def session_row(s: SessionResult) -> re.Pattern:
-    """A row of the sessions table as pypdf extracts it: its date cell up to its SALT cell."""
+    """A row of the sessions table as pdftotext reads it: its date cell up to its SALT cell."""
     date, salt = re.escape(fmt_date(s.date)), re.escape(fmt_num(s.salt))
     return re.compile(rf"{date} (baseline )?{re.escape(s.week_label)} {re.escape(s.phase_label or '')} {salt} ")
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from conftest import COMPLETE, example_copy, write_journal
+from pdftext import pdf_pages
 from pypdf import PdfReader
 
 from scalpsite.cli import main
@@ -16,10 +17,6 @@ from scalpsite.cli import main
 def example(tmp_path_factory, example_build):
     """A copy of the example journal (never built in place), with the cache of the run's build of it."""
     return example_copy(tmp_path_factory.mktemp("ex") / "journal", example_build)
-
-
-def pdf_pages(path) -> list[str]:
-    return [" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import re
 import pytest
 from click.testing import CliRunner
 from longcourse import EMPTY_DAY, make_worst, write_course
-from pypdf import PdfReader
+from pdftext import pdf_pages
 
 from scalpsite.cli import main
 
@@ -19,7 +19,7 @@ DISCLAIMER = "scalpsite documents the patient's records; it does not give medica
 
 
 def pages(pdf) -> list[str]:
-    return [" ".join((p.extract_text() or "").split()).replace("’", "'") for p in PdfReader(pdf).pages]
+    return [page.replace("’", "'") for page in pdf_pages(pdf)]
 
 
 def build(root, out, *args) -> dict:
