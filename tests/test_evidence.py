@@ -15,7 +15,7 @@ from conftest import COMPLETE, EXAMPLE, write_journal
 from PIL import Image, ImageDraw
 
 from scalpsite.cli import main
-from scalpsite.photos import masks
+from scalpsite.photos import ghost, masks
 
 CONFIG = """\
 title: Evidence journal
@@ -89,9 +89,10 @@ def test_build_publishes_aligned_photos_overlays_and_ghosts(built):
         colours = {c for _, c in im.convert("RGBA").getcolors(64)}
     assert colours <= set(masks.OVERLAY_PALETTE) and masks.OUTLINE in colours and len(colours) >= 3
     for angle in ("overhead", "back"):
-        with Image.open(out / f"ghosts/{angle}.png") as im:
-            assert im.mode == "RGBA" and im.size == (1024, 768)
-            alpha = np.asarray(im)[..., 3]
+        with Image.open(out / f"ghosts/{angle}.png") as im:  # indexed, as the overlay: white lines, dark rim
+            assert im.mode == "P" and im.size == (1024, 768)
+            assert {c for _, c in im.convert("RGBA").getcolors(8)} <= set(ghost.PALETTE)
+            alpha = np.asarray(im.convert("RGBA"))[..., 3]
             assert 0.01 < (alpha > 0).mean() < 0.3  # outlines on a transparent background
     page = (out / "next-photos.html").read_text()
     assert "ghosts/overhead.png" in page and "Ghost image" in page and "bathroom" not in page

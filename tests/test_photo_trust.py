@@ -201,13 +201,15 @@ def test_a_ghost_outlines_a_real_photo_and_nothing_where_it_is_flat(name):
     from scalpsite.photos.ghost import ghost
 
     photo = scene(name).resize(SIZE)
-    alpha = np.asarray(ghost(photo))[..., 3]
+    made = ghost(photo)
+    assert made.mode == "P" and made.size == SIZE  # indexed: three colours, alpha in the palette
+    alpha = np.asarray(made.convert("RGBA"))[..., 3]
     assert 0.03 < (alpha > 0).mean() < 0.3
     framed_by_wall = Image.new("RGB", (SIZE[0] * 3, SIZE[1] * 3), (200, 190, 180))
     framed_by_wall.paste(photo, SIZE)  # the photo in the middle ninth: more than 94 % of it is flat
-    alpha = np.asarray(ghost(framed_by_wall))[..., 3]
+    alpha = np.asarray(ghost(framed_by_wall).convert("RGBA"))[..., 3]
     middle = np.zeros(alpha.shape, dtype=bool)
     margin = 3 * 10 + 4  # past the photo's edge: three radii of the blur (10 px at this size), the lines and their rim
     middle[SIZE[1] - margin:2 * SIZE[1] + margin, SIZE[0] - margin:2 * SIZE[0] + margin] = True
     assert (alpha[~middle] == 0).all() and (alpha[middle] > 0).mean() > 0.02
-    assert not np.asarray(ghost(Image.new("RGB", SIZE, (180, 140, 120))))[..., 3].any()
+    assert not np.asarray(ghost(Image.new("RGB", SIZE, (180, 140, 120))).convert("RGBA"))[..., 3].any()
