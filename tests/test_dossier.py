@@ -41,7 +41,8 @@ def load_view() -> View:
 
 
 def make_workdir(view: View, root: Path) -> Path:
-    """Tiny JPEGs at every print and thumb path and a plain SVG for every chart."""
+    """Tiny JPEGs (an eighth of the photo on each side, its aspect) at every print and thumb path, and
+    a plain SVG for every chart."""
     from PIL import Image
 
     for i, angles in enumerate(view.photos.values()):
@@ -49,7 +50,8 @@ def make_workdir(view: View, root: Path) -> Path:
             for rel in (photo.print, photo.thumb):
                 path = root / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
-                Image.new("RGB", (photo.width, photo.height), (180, 120 + 20 * i, 30 * j)).save(path)
+                size = (max(1, photo.width // 8), max(1, photo.height // 8))  # the aspect, not the pixels
+                Image.new("RGB", size, (180, 120 + 20 * i, 30 * j)).save(path)
     for rel in view.charts.values():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(CHART)
