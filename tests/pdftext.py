@@ -6,17 +6,15 @@ A second reader, too: the words the tests find are the words a poppler-based vie
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import IN_CI
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-
-def pdf_pages(pdf: Path, password: str | None = None) -> list[str]:
+def pdf_pages(pdf: Path) -> list[str]:
     """The text of each page, its white space made single spaces. Skipped without poppler-utils
     outside CI; in CI that fails (.ci/run installs it)."""
     tool = shutil.which("pdftotext")
@@ -24,13 +22,13 @@ def pdf_pages(pdf: Path, password: str | None = None) -> list[str]:
         if IN_CI:
             pytest.fail("CI must install Debian's poppler-utils (.ci/run does)")
         pytest.skip("poppler-utils is not installed (apt-get install poppler-utils); CI installs it")
-    command = [tool, "-raw", "-enc", "UTF-8", *(["-upw", password] if password else []), str(pdf), "-"]
-    run = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=False)
+    run = subprocess.run([tool, "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, encoding="utf-8",
+                         check=False)
     assert run.returncode == 0, f"pdftotext cannot read {pdf}: {run.stderr}"
     pages = run.stdout.split("\f")[:-1]  # every page ends with a form feed
     return [" ".join(page.split()) for page in pages]
 
 
-def pdf_text(pdf: Path, password: str | None = None) -> str:
+def pdf_text(pdf: Path) -> str:
     """The text of every page, one after the other."""
-    return " ".join(pdf_pages(pdf, password))
+    return " ".join(pdf_pages(pdf))

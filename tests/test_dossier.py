@@ -65,10 +65,6 @@ def render(view: View, tmp_path: Path, name: str = "out", themes: list[Path] | N
     return out
 
 
-def pages_text(pdf: Path) -> list[str]:
-    return pdf_pages(pdf)
-
-
 def many_sessions_view(count: int) -> View:
     """The fixture journal grown to `count` sessions two weeks apart, through the real analysis."""
     return fixture_script().view_for(dt.date(2025, 7, 4) if count < 10 else None, count)
@@ -84,13 +80,13 @@ def session_row(s: SessionResult) -> re.Pattern:
 def long_dossier(tmp_path_factory) -> tuple[View, list[str]]:
     """A dossier of 60 sessions: the sessions table and the density table run over pages."""
     view = many_sessions_view(60)
-    return view, pages_text(render(view, tmp_path_factory.mktemp("long")))
+    return view, pdf_pages(render(view, tmp_path_factory.mktemp("long")))
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> tuple[Path, list[str]]:
     pdf = render(load_view(), tmp_path_factory.mktemp("dossier"))
-    return pdf, pages_text(pdf)
+    return pdf, pdf_pages(pdf)
 
 
 def test_pdf_has_pages_and_page_numbers(rendered):
@@ -135,7 +131,7 @@ def test_two_renders_are_identical(tmp_path):
 
 
 def test_summary_stays_on_one_page_with_many_sessions(tmp_path):
-    pages = pages_text(render(many_sessions_view(13), tmp_path))
+    pages = pdf_pages(render(many_sessions_view(13), tmp_path))
     assert "does not give medical advice" in pages[0]
     assert pages[1].startswith("Test Dossier of") and "The case for the current treatment" in pages[1]
     photos = [i for i, p in enumerate(pages) if "Photo comparisons" in p]
@@ -230,7 +226,7 @@ def test_sessions_since_the_previous_appointment_are_highlighted(tmp_path):
     script = fixture_script()
     view = script.view_for(dt.date(2025, 7, 4), appointments={"2025-02-01": script.EARLIER})
     assert view.since_last and view.since_last.folders == ["2025-03-03"]
-    pages = pages_text(render(view, tmp_path))
+    pages = pdf_pages(render(view, tmp_path))
     assert "1 session since the last appointment on 1 Feb 2025" in pages[0]
     assert "highlighted: since the last appointment on 1 Feb 2025" in " ".join(pages[1:])
     assert "Is this response enough?" in pages[0]
@@ -245,7 +241,7 @@ def test_no_highlight_for_a_first_appointment(rendered):
 def test_no_highlight_without_an_appointment(tmp_path):
     view = fixture_script().view_for(None, appointments={"2025-07-04": None, "2025-02-01": "Earlier?\n"})
     assert view.since_last is None and view.appointment is None
-    text = " ".join(pages_text(render(view, tmp_path)))
+    text = " ".join(pdf_pages(render(view, tmp_path)))
     assert "since the last appointment" not in text and "Questions for" not in text
 
 
