@@ -106,6 +106,22 @@ def test_a_repeated_check_answers_from_the_record(runner, journal, monkeypatch):
     assert "session-overdue" in later.output and "session-overdue" not in first.output  # another day: checked again
 
 
+def test_a_repeated_check_imports_no_journal_model(runner, journal):
+    """A repeated check (the pre-commit hook on a journal nothing changed in) answers from the record
+    without importing pydantic, the measure registry or the loader: start-up is its cost. (An
+    --ignore code is still checked against the table of codes: test_findingcodes.py.)"""
+    import subprocess
+    import sys
+
+    assert runner.invoke(main, ["check", str(journal), "--as-of", "2025-03-10"]).exit_code == 0
+    probe = "import sys; from scalpsite.cli import main; main(sys.argv[1:], standalone_mode=False); " \
+            "print(sorted(m for m in ('pydantic', 'scalpsite.measures.registry', 'scalpsite.journal.load') " \
+            "if m in sys.modules))"
+    run = subprocess.run([sys.executable, "-c", probe, "check", "-q", str(journal), "--as-of", "2025-03-10"],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout
+
+
 def test_another_library_version_is_another_key(tmp_path, monkeypatch):
     """The libraries' versions are read once per process (the code it runs is the one it imported)
     and are part of the key: the same journal under another matplotlib is not a repeat."""
