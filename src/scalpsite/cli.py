@@ -113,13 +113,12 @@ def new(journal: Path, day: dt.date | None, suffix: str | None, injection: bool,
 def _warning_codes(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     """--ignore CODE[,CODE]: warning codes only; an error or an unknown code is refused with the reason."""
     codes = tuple(c.strip() for value in values for c in value.split(",") if c.strip())
-    if not codes:  # the table of codes is made from the measure registry: not imported for nothing
-        return codes
-    from scalpsite.findingcodes import refusal
+    if codes:  # the table of codes is made from the measure registry: imported only for codes to check
+        from scalpsite.findingcodes import refusal
 
-    for code in codes:
-        if refusal(code):
-            raise click.BadParameter(str(refusal(code)))
+        for code in codes:
+            if reason := refusal(code):
+                raise click.BadParameter(reason)
     return codes
 
 
