@@ -7,6 +7,7 @@ import atexit
 import fcntl
 import functools
 import io
+import json
 import os
 import shutil
 import signal
@@ -245,6 +246,15 @@ def _plain_jpeg(size: tuple[int, int], shade: int) -> bytes:
     encoded = io.BytesIO()
     Image.new("RGB", size, (180 - shade // 2, 140, 120 + shade // 3)).save(encoded, "JPEG")
     return encoded.getvalue()
+
+
+def imported_by(command: list[str], modules: tuple[str, ...]) -> list[str]:
+    """Which of `modules` a scalpsite command imports, run in a Python of its own as a user runs it."""
+    probe = ("import json, sys; from scalpsite.cli import main; main(sys.argv[1:], standalone_mode=False); "
+             f"print(json.dumps(sorted(m for m in {list(modules)!r} if m in sys.modules)))")
+    run = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.strip().splitlines()[-1])
 
 
 def journal_files(root: Path) -> Path:

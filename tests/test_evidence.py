@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import COMPLETE, EXAMPLE, write_journal
+from conftest import COMPLETE, EXAMPLE, imported_by, write_journal
 from PIL import Image, ImageDraw
 
 from scalpsite.cli import main
@@ -192,15 +192,10 @@ def test_mask_start_without_earlier_masks_and_for_an_unknown_session(runner, tmp
 
 def test_noop_rebuild_loads_neither_numpy_nor_pillow(built):
     """Issue 16 performance: the no-op rebuild stays as it was (no image library is even loaded)."""
-    import subprocess
-    import sys
-
     root, _ = built
-    probe = ("import sys; from scalpsite.cli import main; main(sys.argv[1:], standalone_mode=False); "
-             "print(sorted(m for m in ('numpy', 'PIL', 'scalpsite.photos.align') if m in sys.modules))")
-    args = [sys.executable, "-c", probe, "build", "-q", "--no-pdf", str(root)]
-    subprocess.run(args, capture_output=True, text=True, check=True)  # settle after the other tests
-    assert subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    command, images = ["build", "-q", "--no-pdf", str(root)], ("numpy", "PIL", "scalpsite.photos.align")
+    imported_by(command, images)  # settle after the other tests
+    assert imported_by(command, images) == []
 
 
 def _huge_png_header(path, width=40000, height=30000):

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import COMPLETE, write_journal
+from conftest import COMPLETE, imported_by, write_journal
 
 from scalpsite.cli import main
 
@@ -253,12 +253,9 @@ def test_noop_rebuild_renders_nothing_again(runner, journal, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "0 photos processed, 10 from cache" in result.output
     assert tree(journal / "_site") == first
-    probe = "import sys; from scalpsite.cli import main; main(sys.argv[1:], standalone_mode=False); " \
-            "print(sorted(m for m in ('matplotlib', 'jinja2', 'typst', 'pydantic', 'scalpsite.journal.load') " \
-            "if m in sys.modules))"
-    imported = subprocess.run([sys.executable, "-c", probe, "build", "-q", str(journal)], capture_output=True,
-                              text=True, check=True)
-    assert imported.stdout.strip() == "[]"  # a no-op imports no renderer and no journal model: start-up is the cost
+    renderers_and_models = ("matplotlib", "jinja2", "typst", "pydantic", "scalpsite.journal.load")
+    # a no-op imports no renderer and no journal model: start-up is the cost
+    assert imported_by(["build", "-q", str(journal)], renderers_and_models) == []
     (journal / "sessions/2025-03-03/notes.md").write_text("A new note.\n")
     result = runner.invoke(main, ["build", str(journal), "--no-pdf"])  # the site must render again
     assert result.exit_code == 1 and "rendered again" in result.output

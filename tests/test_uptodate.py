@@ -7,7 +7,7 @@ import os
 import shutil
 
 import pytest
-from conftest import COMPLETE, add_photo_work, write_journal
+from conftest import COMPLETE, add_photo_work, imported_by, write_journal
 
 from scalpsite import pipeline
 from scalpsite.cli import main
@@ -110,16 +110,9 @@ def test_a_repeated_check_imports_no_journal_model(runner, journal):
     """A repeated check (the pre-commit hook on a journal nothing changed in) answers from the record
     without importing pydantic, the measure registry or the loader: start-up is its cost. (An
     --ignore code is still checked against the table of codes: test_findingcodes.py.)"""
-    import subprocess
-    import sys
-
     assert runner.invoke(main, ["check", str(journal), "--as-of", "2025-03-10"]).exit_code == 0
-    probe = "import sys; from scalpsite.cli import main; main(sys.argv[1:], standalone_mode=False); " \
-            "print(sorted(m for m in ('pydantic', 'scalpsite.measures.registry', 'scalpsite.journal.load') " \
-            "if m in sys.modules))"
-    run = subprocess.run([sys.executable, "-c", probe, "check", "-q", str(journal), "--as-of", "2025-03-10"],
-                         capture_output=True, text=True, check=True)
-    assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout
+    modules = ("pydantic", "scalpsite.measures.registry", "scalpsite.journal.load")
+    assert imported_by(["check", "-q", str(journal), "--as-of", "2025-03-10"], modules) == []
 
 
 def test_another_library_version_is_another_key(tmp_path, monkeypatch):

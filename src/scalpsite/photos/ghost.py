@@ -29,9 +29,9 @@ def ghost(image):
     lines = _thin(strength, np.abs(gx) >= np.abs(gy)) & (strength >= max(threshold, np.finfo(np.float32).tiny))
     lines = _grown(lines)  # two pixels wide: visible on a phone screen
     grown = _grown(lines)
-    image = Image.fromarray(grown.view(np.uint8) + lines.view(np.uint8), "P")  # 0 nothing, 1 halo, 2 line
-    image.putpalette([channel for colour in PALETTE for channel in colour], rawmode="RGBA")
-    return image
+    drawn = Image.fromarray(grown.view(np.uint8) + lines.view(np.uint8), "P")  # 0 nothing, 1 halo, 2 line
+    drawn.putpalette([channel for colour in PALETTE for channel in colour], rawmode="RGBA")
+    return drawn
 
 
 def _thin(strength: np.ndarray, across_x: np.ndarray) -> np.ndarray:
