@@ -1,8 +1,8 @@
 """Issue 13, "Type checking in CI": mypy passes on src/scalpsite with the [tool.mypy] settings of
 pyproject.toml, and those settings ignore nothing wholesale.
 
-mypy keeps its cache in the test run's temporary folder (never in the checkout), so every run
-checks from scratch: conftest starts it as soon as the tests are collected, beside the others.
+mypy writes no cache (nothing in the checkout, nothing a later run reads), so every run checks
+from scratch: conftest starts it as soon as the tests are collected, beside the others.
 """
 
 from __future__ import annotations
