@@ -100,8 +100,7 @@ def run_suite(code: str, checkout: Path, env: dict[str, str], scratch: Path, ext
     loop = calibration()
     before, started = machine_seconds(), time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", f"--basetemp={basetemp}", *extra], check=False,
-                          cwd=checkout,
-                          env=env, capture_output=True, text=True)
+                          cwd=checkout, env=env, capture_output=True, text=True)
     wall, after = time.perf_counter() - started, machine_seconds()
     shutil.rmtree(basetemp, ignore_errors=True)
     counts = re.findall(r"^=*\s*(\d+ (?:passed|failed|error).*?)(?: in [\d.]+s.*)?$", done.stdout, re.MULTILINE)
