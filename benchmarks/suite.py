@@ -16,9 +16,11 @@ suite took from 250 s to 300 s within one afternoon. So this script:
   ones show how much of the 2 cores the suite left unused;
 - times a fixed Python loop before each run, so that a slow machine shows as a slow loop, not only
   as a slow suite;
-- gives each run a new `--basetemp` of its own and deletes it after the timing: pytest would
-  otherwise spend the end of each run deleting the temporary files of the run three before
-  (a fresh machine, as in CI, has none, and that deletion took 17 s here).
+- gives each run a new `--basetemp` of its own, where that suite would put its files (in memory
+  where its tests/scratchroot.py says so, otherwise the system's temporary folder), and deletes it
+  after the timing: a suite that keeps its files would otherwise spend the end of each run deleting
+  those of the run three before (a fresh machine, as in CI, has none, and that deletion took 17 s
+  here).
 
 This is a measurement, not a test: it exits 0 whatever the times are (1 if a run fails). Results
 are printed and written to `--results`.
@@ -30,6 +32,7 @@ are printed and written to `--results`.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -94,9 +97,21 @@ def environment(checkout: Path) -> dict[str, str]:
     return env
 
 
-def run_suite(code: str, checkout: Path, env: dict[str, str], scratch: Path, extra: list[str]) -> Run:
+def scratch_of(checkout: Path) -> Path:
+    """Where the suite at `checkout` puts its temporary files: its tests/scratchroot.py says, where it
+    has one (an older suite has none, and uses the system's temporary folder)."""
+    rule = checkout / "tests" / "scratchroot.py"
+    if not rule.exists():
+        return Path(tempfile.gettempdir())
+    spec = importlib.util.spec_from_file_location("scratchroot", rule)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.scratch_root() or Path(tempfile.gettempdir())
+
+
+def run_suite(code: str, checkout: Path, env: dict[str, str], extra: list[str]) -> Run:
     """One run of the suite at `checkout`, timed."""
-    basetemp = scratch / f"run-{time.monotonic_ns()}"
+    basetemp = scratch_of(checkout) / f"scalpsite-suite-run-{time.monotonic_ns()}"
     loop = calibration()
     before, started = machine_seconds(), time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", f"--basetemp={basetemp}", *extra], check=False,
@@ -163,7 +178,7 @@ def main() -> int:
             runs = []
             for i in range(args.runs):
                 for code, checkout in codes.items():
-                    runs.append(run_suite(code, checkout, envs[code], scratch, args.pytest_args))
+                    runs.append(run_suite(code, checkout, envs[code], args.pytest_args))
                     print(f"run {i + 1}/{args.runs}, {code}: {runs[-1].wall:.0f} s, {runs[-1].summary}", flush=True)
         finally:
             if args.against:

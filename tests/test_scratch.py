@@ -1,0 +1,49 @@
+"""The run's temporary files: in memory when there is room (scratchroot.py), and where the
+benchmark of the suite's time puts them too."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import tempfile
+from pathlib import Path
+
+import scratchroot
+from conftest import REPO
+
+
+def test_memory_when_it_is_writable_with_room(monkeypatch, tmp_path):
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setattr(scratchroot, "MEMORY", tmp_path)
+    monkeypatch.setattr(scratchroot, "ROOM", 1)
+    assert scratchroot.scratch_root() == tmp_path
+
+
+def test_the_system_folder_when_memory_lacks_room_or_is_missing_or_tmpdir_is_set(monkeypatch, tmp_path):
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setattr(scratchroot, "MEMORY", tmp_path)
+    monkeypatch.setattr(scratchroot, "ROOM", 1 << 62)  # more than any disk
+    assert scratchroot.scratch_root() is None
+    monkeypatch.setattr(scratchroot, "ROOM", 1)
+    monkeypatch.setattr(scratchroot, "MEMORY", tmp_path / "absent")
+    assert scratchroot.scratch_root() is None
+    monkeypatch.setattr(scratchroot, "MEMORY", tmp_path)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert scratchroot.scratch_root() is None
+
+
+def test_this_run_keeps_its_folders_where_the_rule_says(request, tmp_path):
+    """Without --basetemp, every test's folder is inside the chosen root (a benchmark run names one
+    in that same root: benchmarks/suite.py)."""
+    root = scratchroot.scratch_root() or Path(tempfile.gettempdir())
+    given = request.config.option.basetemp
+    assert tmp_path.resolve().is_relative_to((Path(given).parent if given else root).resolve())
+
+
+def test_the_suite_benchmark_times_a_run_where_it_puts_its_files(monkeypatch, tmp_path):
+    spec = importlib.util.spec_from_file_location("suite", REPO / "benchmarks" / "suite.py")
+    suite = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "suite", suite)  # its dataclass looks its module up
+    spec.loader.exec_module(suite)
+    assert suite.scratch_of(REPO) == (scratchroot.scratch_root() or Path(tempfile.gettempdir()))
+    assert suite.scratch_of(tmp_path) == Path(tempfile.gettempdir())  # a suite without the rule
