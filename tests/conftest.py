@@ -344,9 +344,16 @@ def runner():
 
 def fixture_script():
     """scripts/make_view_fixtures.py as a module: the journal behind the renderer fixtures."""
+    return script_module("scripts/make_view_fixtures.py")
+
+
+def script_module(path: str):
+    """The repository's script at `path` (not a package's module) as a module, loaded afresh and
+    known by its name while it runs (a dataclass in it looks its module up)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_view_fixtures", REPO / "scripts/make_view_fixtures.py")
+    spec = importlib.util.spec_from_file_location(Path(path).stem, REPO / path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module

@@ -3,13 +3,12 @@ benchmark of the suite's time puts them too."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
 
 import scratchroot
-from conftest import REPO
+from conftest import REPO, script_module
 
 
 def test_memory_when_it_is_writable_with_room(monkeypatch, tmp_path):
@@ -51,10 +50,7 @@ def named_basetemp(config) -> Path | None:
     return None
 
 
-def test_the_suite_benchmark_times_a_run_where_it_puts_its_files(monkeypatch, tmp_path):
-    spec = importlib.util.spec_from_file_location("suite", REPO / "benchmarks" / "suite.py")
-    suite = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "suite", suite)  # its dataclass looks its module up
-    spec.loader.exec_module(suite)
+def test_the_suite_benchmark_times_a_run_where_it_puts_its_files(tmp_path):
+    suite = script_module("benchmarks/suite.py")
     assert suite.scratch_of(REPO) == (scratchroot.scratch_root() or Path(tempfile.gettempdir()))
     assert suite.scratch_of(tmp_path) == Path(tempfile.gettempdir())  # a suite without the rule
