@@ -27,7 +27,8 @@ from scratchroot import scratch_root
 # The run's temporary files go to memory when there is room (scratchroot.py): pytest's folders
 # (from tempfile.tempdir, set before the first is made; see pytest_configure) and the run's own
 # scratch space, Hypothesis' examples. Never the checkout.
-SCRATCH = Path(tempfile.mkdtemp(prefix="scalpsite-tests-", dir=scratch_root()))
+SCRATCH_ROOT = scratch_root()  # /dev/shm when there is room; None: the system's temporary folder
+SCRATCH = Path(tempfile.mkdtemp(prefix="scalpsite-tests-", dir=SCRATCH_ROOT))
 atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(SCRATCH / "hypothesis")
 settings.register_profile("scalpsite", database=DirectoryBasedExampleDatabase(SCRATCH / "hypothesis" / "examples"))
@@ -86,9 +87,8 @@ MYPY_TEST = "test_types.py::test_mypy_finds_no_errors"
 def pytest_configure(config):
     """The run's temporary folders in memory when there is room (scratchroot.py), unless --basetemp
     names one. Only the first process decides: xdist hands each worker a folder inside its own."""
-    root = scratch_root() if WORKER is None and config.option.basetemp is None else None
-    if root is not None:
-        tempfile.tempdir = str(root)
+    if WORKER is None and config.option.basetemp is None and SCRATCH_ROOT is not None:
+        tempfile.tempdir = str(SCRATCH_ROOT)
 
 
 @pytest.hookimpl(tryfirst=True)
