@@ -317,7 +317,19 @@ def add_photo_work(root: Path, warm_cache: Path) -> Path:
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's; Playwright downloads no browser
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+# chromium keeps only the last --disable-features, so ours repeats the list Playwright passes (1.65)
+# and adds the address bar's popup, which the full browser loads as a page of its own in every new
+# window: more than half the CPU of a test's new page. No test uses the address bar.
+# test_browser checks that Playwright's list is still all here and that no such page is loaded.
+PLAYWRIGHT_DISABLED = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin",
+    "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
+    "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion")
+ADDRESS_BAR_POPUP = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED + ADDRESS_BAR_POPUP)]
 
 
 @pytest.fixture(scope="session")
