@@ -317,25 +317,39 @@ def add_photo_work(root: Path, warm_cache: Path) -> Path:
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's; Playwright downloads no browser
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-# chromium keeps only the last --disable-features, so ours repeats the list Playwright passes (1.65)
-# and adds the address bar's popup, which the full browser loads as a page of its own in every new
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+# The address bar's popup, which chromium's full browser loads as a page of its own in every new
 # window: more than half the CPU of a test's new page. No test uses the address bar.
-# test_browser checks that Playwright's list is still all here and that no such page is loaded.
-PLAYWRIGHT_DISABLED = (
-    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
-    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
-    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin",
-    "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
-    "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion")
 ADDRESS_BAR_POPUP = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED + ADDRESS_BAR_POPUP)]
+
+
+def chromium_features() -> dict[int, str]:
+    """The --disable-features in effect (chromium keeps the last one) of each chromium this test
+    process started and has not closed, by process id; empty where /proc cannot tell (not Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # ended meanwhile
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = {}, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue
+        if "--remote-debugging-pipe" in args:  # the main process, which Playwright talks to
+            found[pid] = ([a for a in args if a.startswith("--disable-features=")] or ["="])[-1].split("=", 1)[1]
+    return found
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's chromium, started once per test process (a second or more of CPU each time) and
-    shared: every test opens its own context, a fresh profile with no cookie, storage, cache or
+    """Debian's chromium, started once per test process (a second or more of CPU each time, and a
+    first start that only reads Playwright's settings) and shared: every test opens its own context, a fresh profile with no cookie, storage, cache or
     history of another test. Skipped when chromium is absent outside CI; in CI that fails."""
     if not Path(CHROMIUM).exists():
         if IN_CI:
@@ -344,7 +358,16 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        # Playwright disables features of its own, and chromium keeps only the last such switch:
+        # a first browser shows Playwright's list, which ours then repeats.
+        probe = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        found = chromium_features()
+        probe.close()
+        args = BROWSER_ARGS
+        if len(found) == 1:  # where /proc tells (Linux); elsewhere Playwright's defaults alone
+            (theirs,) = found.values()
+            args = args + ["--disable-features=" + ",".join(filter(None, [theirs, *ADDRESS_BAR_POPUP]))]
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=args)
         yield chromium
         chromium.close()
 

@@ -4,14 +4,13 @@ navigation, the key in page memory only, the Lock button, inline styles removed.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ADDRESS_BAR_POPUP, BROWSER_ARGS, CHROMIUM, IN_CI, REPO
+from conftest import ADDRESS_BAR_POPUP, BROWSER_ARGS, CHROMIUM, IN_CI, REPO, chromium_features
 from sharing import PASSWORD, decrypt_site, private_journal
 
 from scalpsite.pipeline import build, bundle
@@ -299,30 +298,6 @@ def test_a_theme_style_sheet_finds_its_images(themed, page):
     assert_only_local_requests(page, themed.as_uri() + "/", planted=2)
 
 
-def browser_switches() -> dict[int, str]:
-    """The --disable-features in effect (chromium keeps the last) of each chromium started by this
-    test process, by process id: its main process is the one that talks to Playwright over a pipe."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:  # ended meanwhile
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = {}, list(children.get(os.getpid(), []))
-    while todo:
-        pid = todo.pop()
-        todo += children.get(pid, [])
-        try:
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-        except OSError:
-            continue
-        if "--remote-debugging-pipe" in args:
-            found[pid] = [a for a in args if a.startswith("--disable-features=")][-1].split("=", 1)[1]
-    return found
-
-
 def address_bar_pages(browser) -> list[str]:
     """The browser's own pages loaded once a test opens a page of its own in a new context."""
     context = browser.new_context()
@@ -332,18 +307,17 @@ def address_bar_pages(browser) -> list[str]:
     return [t["url"] for t in targets if t["type"] == "browser_ui"]
 
 
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads command lines in /proc (Linux)")
 def test_the_shared_browser_keeps_playwrights_settings_and_loads_no_address_bar(browser):
-    """conftest's BROWSER_ARGS repeat the features Playwright disables (its switch would be replaced
-    by ours) and leave out the address bar's popup, a page of the browser's own in every window."""
-    ours = browser_switches()
-    plain = browser.browser_type.launch(executable_path=CHROMIUM, args=BROWSER_ARGS[:-1])
+    """conftest's browser disables the features Playwright disables (its switch would be replaced by
+    a second one) and the address bar's popup, a page of the browser's own in every window."""
+    ours = chromium_features()
+    plain = browser.browser_type.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
     try:
-        (theirs,) = (switch for pid, switch in browser_switches().items() if pid not in ours)
+        (theirs,) = (features for pid, features in chromium_features().items() if pid not in ours)
         assert address_bar_pages(plain), "chromium preloads no address bar any more: drop ADDRESS_BAR_POPUP"
     finally:
         plain.close()
-    (ours_switch,) = ours.values()
-    missing = set(theirs.split(",")) - set(ours_switch.split(","))
-    assert not missing, f"Playwright disables {sorted(missing)} too: add them to conftest's PLAYWRIGHT_DISABLED"
-    assert set(ADDRESS_BAR_POPUP) <= set(ours_switch.split(","))
+    (features,) = ours.values()
+    assert set(theirs.split(",")) | set(ADDRESS_BAR_POPUP) == set(features.split(","))
     assert address_bar_pages(browser) == []
