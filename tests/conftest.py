@@ -348,9 +348,10 @@ def chromium_features() -> dict[int, str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's chromium, started once per test process (a second or more of CPU each time, and a
-    first start that only reads Playwright's settings) and shared: every test opens its own context, a fresh profile with no cookie, storage, cache or
-    history of another test. Skipped when chromium is absent outside CI; in CI that fails."""
+    """Debian's chromium, started once per test process (a second or more of CPU each time, after
+    a first start that only reads Playwright's settings) and shared: every test opens its own
+    context, a fresh profile with no cookie, storage, cache or history of another test. Skipped
+    when chromium is absent outside CI; in CI that fails."""
     if not Path(CHROMIUM).exists():
         if IN_CI:
             pytest.fail("CI must install Debian's chromium (.ci/run does)")
