@@ -131,8 +131,23 @@ def test_the_chart_worker_draws_a_save_and_ends_with_the_preview(tmp_path, start
     stop_and_join(s)
     for worker in running:
         worker.join(15)
-    assert not any(worker.is_alive() for worker in running)
+    assert alive(running) == []
     assert serve_dirs(s.temp_root) == []
+
+
+def alive(processes) -> list[str]:
+    """Those of `processes` still running, each with what the kernel says of it (its state, and the
+    signals it ignores or blocks, as hexadecimal masks), so that a failure says why it still runs."""
+    described = []
+    for process in processes:
+        if process.is_alive():
+            try:
+                status = Path(f"/proc/{process.pid}/status").read_text().splitlines()
+            except OSError:
+                status = []
+            kernel = [line for line in status if line.startswith(("State:", "SigIgn:", "SigBlk:"))]
+            described.append(f"{process.name} (pid {process.pid}) {' '.join(' '.join(kernel).split())}")
+    return described
 
 
 def test_with_one_worker_the_preview_draws_its_charts_itself(tmp_path, start, monkeypatch):
